@@ -1,0 +1,239 @@
+//! Password checks and server-side sessions.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::{AccountKind, Principal};
+use crate::error::{AppError, Result};
+use crate::store::Store;
+use crate::{now_millis, Millis};
+
+/// How long a portal session lives.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Ends a session nobody used for this long.
+    pub idle_ms: Millis,
+    /// Ends every session this long after login, used or not.
+    pub absolute_ms: Millis,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle_ms: 2 * 60 * 60 * 1000,
+            absolute_ms: 24 * 60 * 60 * 1000,
+        }
+    }
+}
+
+/// What a login form or the desktop app sends.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub company: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// A new session: the secret for the cookie (shown once, stored only hashed) and who it is for.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub principal: Principal,
+    pub expires_at: Millis,
+}
+
+/// Hashes a password with Argon2id off the async threads (it takes tens of milliseconds by design).
+pub async fn hash_password(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| {
+                tracing::error!(error = %e, "password hashing failed");
+                AppError::Internal
+            })
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+}
+
+async fn verify_password(password: &str, hash: String) -> bool {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A real hash of a random password, verified when the account does not exist so that an unknown
+/// company or email costs the same time as a wrong password.
+fn dummy_hash() -> String {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY
+        .get_or_init(|| {
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            let mut secret = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut secret);
+            Argon2::default()
+                .hash_password(&secret, &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
+fn required(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(AppError::invalid(field, "is required."));
+    }
+    Ok(())
+}
+
+/// Checks company ID, email and password; on success returns the account. Every failure is the
+/// same `InvalidCredentials`, whichever part was wrong.
+pub async fn check_credentials(store: &Store, creds: &Credentials, ip: &str) -> Result<Principal> {
+    required("Company ID", &creds.company)?;
+    required("Email", &creds.email)?;
+    required("Password", &creds.password)?;
+    let row = sqlx::query(
+        "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind, \
+                a.password_hash \
+         FROM accounts a JOIN tenants t ON t.id = a.tenant_id \
+         WHERE t.company_key = $1 AND a.email = $2",
+    )
+    .bind(creds.company.trim().to_lowercase())
+    .bind(creds.email.trim().to_lowercase())
+    .fetch_optional(store.pool())
+    .await?;
+    let (principal, hash) = match row {
+        Some(row) => (
+            Some(principal_from_row(&row)?),
+            row.try_get("password_hash")?,
+        ),
+        None => (None, dummy_hash()),
+    };
+    let ok = verify_password(&creds.password, hash).await;
+    match principal {
+        Some(p) if ok => Ok(p),
+        _ => {
+            // Logged for fail2ban-style tools; the password never is.
+            tracing::warn!(ip, email = %creds.email, company = %creds.company, "failed login");
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+/// Logs in: checks the credentials and opens a new session. A session the browser already had is
+/// ended, so the id always changes at login.
+pub async fn login(
+    store: &Store,
+    creds: &Credentials,
+    previous_token: Option<&str>,
+    policy: SessionPolicy,
+    ip: &str,
+) -> Result<NewSession> {
+    let principal = check_credentials(store, creds, ip).await?;
+    if let Some(old) = previous_token {
+        logout(store, old).await?;
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let now = now_millis();
+    let expires_at = now + policy.absolute_ms;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(&principal.account_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(store.pool())
+    .await?;
+    // Housekeeping on a path that already writes, so expired sessions do not pile up.
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND expires_at <= $2")
+        .bind(&principal.account_id)
+        .bind(now)
+        .execute(store.pool())
+        .await?;
+    tracing::info!(ip, account = %principal.account_id, "login");
+    Ok(NewSession {
+        token,
+        principal,
+        expires_at,
+    })
+}
+
+/// The account behind a session cookie, or `Unauthenticated` when it is unknown, idle too long
+/// or past its absolute lifetime.
+pub async fn principal_for_session(
+    store: &Store,
+    token: &str,
+    policy: SessionPolicy,
+) -> Result<Principal> {
+    let now = now_millis();
+    let hash = token_hash(token);
+    let row = sqlx::query(
+        "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind, \
+                s.last_seen_at \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN tenants t ON t.id = a.tenant_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(now - policy.idle_ms)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(AppError::Unauthenticated)?;
+    let last_seen: Millis = row.try_get("last_seen_at")?;
+    // Touch at most once a minute: a read-mostly portal should not write on every request.
+    if now - last_seen > 60_000 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(store.pool())
+            .await?;
+    }
+    principal_from_row(&row)
+}
+
+/// Ends one session. Unknown tokens are fine: logging out twice is not an error.
+pub async fn logout(store: &Store, token: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn principal_from_row(row: &sqlx::any::AnyRow) -> Result<Principal> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Principal {
+        account_id: row.try_get("id")?,
+        tenant_id: row.try_get("tenant_id")?,
+        tenant_name: row.try_get("tenant_name")?,
+        customer_id: row.try_get("customer_id")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        kind: AccountKind::parse(&kind).ok_or(AppError::Internal)?,
+    })
+}

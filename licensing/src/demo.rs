@@ -1,0 +1,142 @@
+//! Demo data for `make run` and for trying Keyport out: two vendor tenants, so tenant isolation
+//! can be seen, and a license with devices, so the deactivation limit can be reached by hand.
+
+use crate::auth::AccountKind;
+use crate::devices::{self, NewActivation};
+use crate::error::Result;
+use crate::licenses::{self, LicenseRole, LicenseType, NewLicense};
+use crate::now_millis;
+use crate::store::Store;
+use crate::tenants::{create_account, create_customer, create_tenant, NewAccount};
+
+pub const DEMO_PASSWORD: &str = "keyport-demo";
+
+/// The logins the demo creates, printed by the server at start.
+pub const DEMO_LOGINS: [(&str, &str, &str); 4] = [
+    (
+        "CodeGlass",
+        "manager@acme.example",
+        "license manager of Acme Corp",
+    ),
+    (
+        "CodeGlass",
+        "user@acme.example",
+        "license user of Acme Corp",
+    ),
+    (
+        "OtherSoft",
+        "manager@globex.example",
+        "license manager of Globex Ltd",
+    ),
+    (
+        "OtherSoft",
+        "user@globex.example",
+        "license user of Globex Ltd",
+    ),
+];
+
+const YEAR_MS: i64 = 365 * 24 * 60 * 60 * 1000;
+
+/// Seeds the demo data when the database has no tenant yet; returns whether it did.
+pub async fn seed_if_empty(store: &Store) -> Result<bool> {
+    let tenants: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
+        .fetch_one(store.pool())
+        .await?;
+    if tenants > 0 {
+        return Ok(false);
+    }
+    seed_vendor(
+        store,
+        "CodeGlass",
+        "CodeGlass",
+        "Acme Corp",
+        "acme",
+        "CodeGlass",
+    )
+    .await?;
+    seed_vendor(
+        store,
+        "OtherSoft",
+        "OtherSoft",
+        "Globex Ltd",
+        "globex",
+        "OtherSoft Studio",
+    )
+    .await?;
+    Ok(true)
+}
+
+/// One vendor tenant with a customer, its manager and user (password [`DEMO_PASSWORD`]), an
+/// Organisation license (5 seats, 10 devices, 3 deactivations, one year) and four active devices.
+/// Tests call it with a fresh company ID to get a world of their own.
+pub async fn seed_vendor(
+    store: &Store,
+    company_id: &str,
+    vendor_name: &str,
+    customer_name: &str,
+    domain: &str,
+    product: &str,
+) -> Result<()> {
+    let tenant = create_tenant(store, company_id, vendor_name).await?;
+    let customer = create_customer(store, &tenant, customer_name).await?;
+    let account = |email: String, name: &'static str| {
+        let (tenant, customer) = (tenant.clone(), customer.clone());
+        async move {
+            create_account(
+                store,
+                &NewAccount {
+                    tenant_id: &tenant,
+                    customer_id: Some(&customer),
+                    kind: AccountKind::Customer,
+                    email: &email,
+                    name,
+                    password: DEMO_PASSWORD,
+                },
+            )
+            .await
+        }
+    };
+    let manager = account(format!("manager@{domain}.example"), "Morgan Manager").await?;
+    let user = account(format!("user@{domain}.example"), "Uma User").await?;
+    let now = now_millis();
+    let license = licenses::create(
+        store,
+        &NewLicense {
+            tenant_id: tenant.clone(),
+            customer_id: customer,
+            product: product.into(),
+            license_type: LicenseType::Organisation,
+            subscriptions: 1,
+            seats_per_subscription: 5,
+            max_activations: 10,
+            max_deactivations: 3,
+            valid_from: now,
+            valid_until: now + YEAR_MS,
+            owner_account_id: manager.clone(),
+        },
+        None,
+    )
+    .await?;
+    licenses::assign_user(store, &license, &user, LicenseRole::User, None).await?;
+    let devices = [
+        (&user, "uma-laptop", "Uma's laptop", "Windows 11"),
+        (&user, "uma-desktop", "Uma's desktop", "Ubuntu 24.04"),
+        (&manager, "morgan-mbp", "Morgan's MacBook", "macOS 15"),
+        (&manager, "morgan-ws", "Morgan's workstation", "Windows 11"),
+    ];
+    for (who, hardware, name, os) in devices {
+        devices::activate(
+            store,
+            &NewActivation {
+                license_id: &license,
+                account_id: Some(who),
+                hardware_id: &format!("{domain}-{hardware}"),
+                name,
+                os,
+            },
+            "127.0.0.1",
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! The one error type of Keyport: every service returns it, every server function carries it to
+//! the browser, and the UI shows its message.
+//!
+//! Messages are written for the person in front of the portal: what happened and what to do next.
+//! Internal details never travel in it; they are logged where the error is created.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("Please log in to continue.")]
+    Unauthenticated,
+    /// One message whichever of company, email or password was wrong, so nobody can probe for
+    /// accounts.
+    #[error("The company ID, email or password is incorrect.")]
+    InvalidCredentials,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("That {what} was not found, or you do not have access to it.")]
+    NotFound { what: String },
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error(
+        "This license is activated on too many devices (the limit is {allowed}). \
+         Reset a device on the license's Devices tab to free a slot."
+    )]
+    TooManyDevices { allowed: i64 },
+    #[error(
+        "The deactivation limit is reached: all {allowed} device resets of this license are used. \
+         Contact your vendor to reset the limit."
+    )]
+    DeactivationLimitReached { allowed: i64 },
+    #[error(
+        "Max license users number reached ({allowed} seats). \
+         Buy additional subscriptions to assign more users."
+    )]
+    SeatLimitReached { allowed: i64 },
+    #[error("Keyport is temporarily unavailable. Please try again in a moment.")]
+    Unavailable,
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Offline,
+    #[error(
+        "Something went wrong on our side. Please try again; \
+         if it keeps happening, contact your vendor."
+    )]
+    Internal,
+}
+
+impl AppError {
+    pub fn not_found(what: &str) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+
+    pub fn invalid(field: &str, message: &str) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Raised in the browser when the request never got an answer.
+            ServerFnErrorErr::Request(_) => Self::Offline,
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::Invalid {
+                field: "form".into(),
+                message: msg,
+            },
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl From<sqlx::Error> for AppError {
+    /// The one place database errors become user-facing errors.
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => Self::not_found("record"),
+            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict {
+                message: "That already exists.".into(),
+            },
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::error!(error = %err, "database unavailable");
+                Self::Unavailable
+            }
+            _ => {
+                tracing::error!(error = %err, "database error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

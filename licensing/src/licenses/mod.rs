@@ -1,0 +1,146 @@
+//! Licenses: what a customer bought (type, seats, device and deactivation limits, validity) and
+//! who may see it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+
+#[cfg(feature = "server")]
+mod service;
+#[cfg(feature = "server")]
+pub use service::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenseType {
+    Personal,
+    Organisation,
+    OfflineOrganisation,
+    Experimental,
+}
+
+impl LicenseType {
+    pub const ALL: [Self; 4] = [
+        Self::Personal,
+        Self::Organisation,
+        Self::OfflineOrganisation,
+        Self::Experimental,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Personal => "personal",
+            Self::Organisation => "organisation",
+            Self::OfflineOrganisation => "offline_organisation",
+            Self::Experimental => "experimental",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Personal => "Personal subscription",
+            Self::Organisation => "Organisation subscription",
+            Self::OfflineOrganisation => "Offline Organisation subscription",
+            Self::Experimental => "Experimental subscription",
+        }
+    }
+
+    /// Whether the owner of this kind of subscription manages it (the seed's "License Manager").
+    pub fn owner_is_manager(self) -> bool {
+        !matches!(self, Self::Personal)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenseStatus {
+    Active,
+    Suspended,
+    /// Active in the database but past its validity period.
+    Expired,
+}
+
+impl LicenseStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Suspended => "Suspended",
+            Self::Expired => "Expired",
+        }
+    }
+}
+
+/// A person's role on one license.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenseRole {
+    Manager,
+    User,
+}
+
+impl LicenseRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manager => "manager",
+            Self::User => "user",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "manager" => Some(Self::Manager),
+            "user" => Some(Self::User),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Manager => "License manager",
+            Self::User => "License user",
+        }
+    }
+}
+
+/// A license as its customer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct License {
+    pub id: String,
+    pub customer_name: String,
+    pub product: String,
+    pub license_type: LicenseType,
+    pub status: LicenseStatus,
+    pub subscriptions: i64,
+    pub valid_from: Millis,
+    pub valid_until: Millis,
+    pub seats_used: i64,
+    pub max_users: i64,
+    pub devices_active: i64,
+    pub max_activations: i64,
+    pub deactivations_used: i64,
+    pub max_deactivations: i64,
+    /// The viewer's role on this license.
+    pub my_role: LicenseRole,
+}
+
+impl License {
+    pub fn deactivations_left(&self) -> i64 {
+        (self.max_deactivations - self.deactivations_used).max(0)
+    }
+}
+
+/// What the dashboard shows right after login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub name: String,
+    pub email: String,
+    pub company: String,
+    pub customer_name: Option<String>,
+    /// The strongest role the person holds on any license; `None` when no license is assigned.
+    pub role: Option<LicenseRole>,
+    pub license_count: i64,
+}

@@ -1,0 +1,318 @@
+//! Reading licenses, and the one access rule every license-scoped service starts with.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{Dashboard, License, LicenseRole, LicenseStatus, LicenseType};
+use crate::audit::{self, Event};
+use crate::auth::{AccountKind, Principal};
+use crate::error::{AppError, Result};
+use crate::store::{new_id, Store};
+use crate::{now_millis, Millis};
+
+/// The caller's role on a license, or `NotFound` when the license is in another tenant or the
+/// caller is not assigned to it (a foreign id must not reveal that it exists).
+/// Vendor admins act as managers on every license of their own tenant.
+pub async fn access(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    license_id: &str,
+) -> Result<LicenseRole> {
+    let role: Option<String> = match who.kind {
+        AccountKind::VendorAdmin => {
+            sqlx::query_scalar("SELECT 'manager' FROM licenses WHERE id = $1 AND tenant_id = $2")
+                .bind(license_id)
+                .bind(&who.tenant_id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        AccountKind::Customer => {
+            sqlx::query_scalar(
+                "SELECT lu.role FROM license_users lu JOIN licenses l ON l.id = lu.license_id \
+             WHERE lu.license_id = $1 AND lu.account_id = $2 AND l.tenant_id = $3",
+            )
+            .bind(license_id)
+            .bind(&who.account_id)
+            .bind(&who.tenant_id)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+    };
+    role.as_deref()
+        .and_then(LicenseRole::parse)
+        .ok_or_else(|| AppError::not_found("license"))
+}
+
+const LICENSE_COLUMNS: &str = "l.id, c.name AS customer_name, l.product, l.license_type, l.status, \
+    l.subscriptions, l.valid_from, l.valid_until, l.max_users, l.max_activations, \
+    l.max_deactivations, l.deactivations_used, \
+    (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
+    (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS devices_active";
+
+fn license_from_row(row: &AnyRow, my_role: LicenseRole, now: Millis) -> Result<License> {
+    let license_type: String = row.try_get("license_type")?;
+    let status: String = row.try_get("status")?;
+    let valid_from: Millis = row.try_get("valid_from")?;
+    let valid_until: Millis = row.try_get("valid_until")?;
+    let status = match status.as_str() {
+        "suspended" => LicenseStatus::Suspended,
+        _ if now >= valid_until || now < valid_from => LicenseStatus::Expired,
+        _ => LicenseStatus::Active,
+    };
+    Ok(License {
+        id: row.try_get("id")?,
+        customer_name: row.try_get("customer_name")?,
+        product: row.try_get("product")?,
+        license_type: LicenseType::parse(&license_type).ok_or(AppError::Internal)?,
+        status,
+        subscriptions: row.try_get("subscriptions")?,
+        valid_from,
+        valid_until,
+        seats_used: row.try_get("seats_used")?,
+        max_users: row.try_get("max_users")?,
+        devices_active: row.try_get("devices_active")?,
+        max_activations: row.try_get("max_activations")?,
+        deactivations_used: row.try_get("deactivations_used")?,
+        max_deactivations: row.try_get("max_deactivations")?,
+        my_role,
+    })
+}
+
+/// Reads one license the caller may see.
+pub async fn get(store: &Store, who: &Principal, license_id: &str) -> Result<License> {
+    let mut conn = store.pool().acquire().await?;
+    let role = access(&mut conn, who, license_id).await?;
+    let row = sqlx::query(&format!(
+        "SELECT {LICENSE_COLUMNS} FROM licenses l JOIN customers c ON c.id = l.customer_id \
+         WHERE l.id = $1"
+    ))
+    .bind(license_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    license_from_row(&row, role, now_millis())
+}
+
+/// The licenses the caller is assigned to: one entry per license, however many subscriptions
+/// were bought for it (more subscriptions raise the seats of the same license).
+pub async fn list(store: &Store, who: &Principal) -> Result<Vec<License>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {LICENSE_COLUMNS}, lu.role AS my_role \
+         FROM license_users lu JOIN licenses l ON l.id = lu.license_id \
+         JOIN customers c ON c.id = l.customer_id \
+         WHERE lu.account_id = $1 AND l.tenant_id = $2 ORDER BY l.created_at"
+    ))
+    .bind(&who.account_id)
+    .bind(&who.tenant_id)
+    .fetch_all(store.pool())
+    .await?;
+    let now = now_millis();
+    rows.iter()
+        .map(|row| {
+            let role: String = row.try_get("my_role")?;
+            license_from_row(
+                row,
+                LicenseRole::parse(&role).ok_or(AppError::Internal)?,
+                now,
+            )
+        })
+        .collect()
+}
+
+/// The dashboard: who is logged in and whether they manage a license.
+pub async fn dashboard(store: &Store, who: &Principal) -> Result<Dashboard> {
+    let roles: Vec<String> = sqlx::query_scalar(
+        "SELECT lu.role FROM license_users lu JOIN licenses l ON l.id = lu.license_id \
+         WHERE lu.account_id = $1 AND l.tenant_id = $2",
+    )
+    .bind(&who.account_id)
+    .bind(&who.tenant_id)
+    .fetch_all(store.pool())
+    .await?;
+    let customer_name: Option<String> = match &who.customer_id {
+        Some(id) => {
+            sqlx::query_scalar("SELECT name FROM customers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(store.pool())
+                .await?
+        }
+        None => None,
+    };
+    let role = roles
+        .iter()
+        .filter_map(|r| LicenseRole::parse(r))
+        .min_by_key(|r| match r {
+            LicenseRole::Manager => 0,
+            LicenseRole::User => 1,
+        });
+    Ok(Dashboard {
+        name: who.name.clone(),
+        email: who.email.clone(),
+        company: who.tenant_name.clone(),
+        customer_name,
+        role,
+        license_count: roles.len() as i64,
+    })
+}
+
+/// What the vendor sells a customer. Seats grow with the number of subscriptions bought.
+#[derive(Debug, Clone)]
+pub struct NewLicense {
+    pub tenant_id: String,
+    pub customer_id: String,
+    pub product: String,
+    pub license_type: LicenseType,
+    pub subscriptions: i64,
+    pub seats_per_subscription: i64,
+    pub max_activations: i64,
+    pub max_deactivations: i64,
+    pub valid_from: Millis,
+    pub valid_until: Millis,
+    /// The buyer: manager of the license when its type says so, its one user otherwise.
+    pub owner_account_id: String,
+}
+
+/// Creates a license and assigns its owner, in one transaction with its audit event.
+pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<String> {
+    if new.subscriptions < 1 {
+        return Err(AppError::invalid("Subscriptions", "must be at least 1."));
+    }
+    if new.seats_per_subscription < 1 || new.max_activations < 0 || new.max_deactivations < 0 {
+        return Err(AppError::invalid("Limits", "must not be negative."));
+    }
+    if new.valid_until <= new.valid_from {
+        return Err(AppError::invalid(
+            "Valid until",
+            "must be after the start date.",
+        ));
+    }
+    let max_users = if new.license_type == LicenseType::Personal {
+        1
+    } else {
+        new.subscriptions * new.seats_per_subscription
+    };
+    let id = new_id();
+    let now = now_millis();
+    let mut tx = store.begin().await?;
+    let owner_ok: Option<String> = sqlx::query_scalar(
+        "SELECT a.id FROM accounts a JOIN customers c ON c.id = a.customer_id \
+         WHERE a.id = $1 AND a.customer_id = $2 AND c.tenant_id = $3",
+    )
+    .bind(&new.owner_account_id)
+    .bind(&new.customer_id)
+    .bind(&new.tenant_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if owner_ok.is_none() {
+        return Err(AppError::invalid(
+            "Owner",
+            "must be an account of this customer.",
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO licenses (id, tenant_id, customer_id, product, license_type, status, \
+            subscriptions, max_users, max_activations, max_deactivations, deactivations_used, \
+            valid_from, valid_until, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, 0, $10, $11, $12)",
+    )
+    .bind(&id)
+    .bind(&new.tenant_id)
+    .bind(&new.customer_id)
+    .bind(&new.product)
+    .bind(new.license_type.as_str())
+    .bind(new.subscriptions)
+    .bind(max_users)
+    .bind(new.max_activations)
+    .bind(new.max_deactivations)
+    .bind(new.valid_from)
+    .bind(new.valid_until)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let owner_role = if new.license_type.owner_is_manager() {
+        LicenseRole::Manager
+    } else {
+        LicenseRole::User
+    };
+    sqlx::query(
+        "INSERT INTO license_users (license_id, account_id, role, assigned_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(&new.owner_account_id)
+    .bind(owner_role.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &new.tenant_id,
+            license_id: Some(&id),
+            actor_id: actor,
+            action: "license.created",
+            subject: &format!("{} for {}", new.license_type.label(), new.owner_account_id),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Assigns an account of the license's customer as a license user, refused past the seat limit.
+pub async fn assign_user(
+    store: &Store,
+    license_id: &str,
+    account_id: &str,
+    role: LicenseRole,
+    actor: Option<&str>,
+) -> Result<()> {
+    let mut tx = store.begin_locked(license_id).await?;
+    let row = sqlx::query(
+        "SELECT l.tenant_id, l.max_users, \
+            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
+            (SELECT COUNT(*) FROM accounts a WHERE a.id = $2 AND a.customer_id = l.customer_id) AS same_customer, \
+            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id AND u.account_id = $2) AS already \
+         FROM licenses l WHERE l.id = $1",
+    )
+    .bind(license_id)
+    .bind(account_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let tenant_id: String = row.try_get("tenant_id")?;
+    let max_users: i64 = row.try_get("max_users")?;
+    let seats_used: i64 = row.try_get("seats_used")?;
+    if row.try_get::<i64, _>("same_customer")? == 0 {
+        return Err(AppError::not_found("account"));
+    }
+    if row.try_get::<i64, _>("already")? > 0 {
+        return Err(AppError::Conflict {
+            message: "That person is already a user of this license.".into(),
+        });
+    }
+    if seats_used >= max_users {
+        return Err(AppError::SeatLimitReached { allowed: max_users });
+    }
+    sqlx::query(
+        "INSERT INTO license_users (license_id, account_id, role, assigned_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(license_id)
+    .bind(account_id)
+    .bind(role.as_str())
+    .bind(now_millis())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &tenant_id,
+            license_id: Some(license_id),
+            actor_id: actor,
+            action: "user.assigned",
+            subject: account_id,
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
