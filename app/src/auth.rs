@@ -1,0 +1,110 @@
+//! Logging in and out of the portal.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use licensing::AppError;
+
+use crate::layout::ErrorNotice;
+
+/// Logs in with company ID, email and password, then goes to `next` (a path of this portal) or
+/// the dashboard.
+#[server]
+pub async fn login(
+    company: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::session::{client_ip, session_token, set_session_cookie, state};
+    use licensing::auth::Credentials;
+
+    let state = state()?;
+    let creds = Credentials {
+        company,
+        email,
+        password,
+    };
+    let previous = session_token();
+    let session = licensing::auth::login(
+        &state.store,
+        &creds,
+        previous.as_deref(),
+        state.sessions,
+        &client_ip(),
+    )
+    .await?;
+    set_session_cookie(
+        &session.token,
+        state.sessions.absolute_ms / 1000,
+        state.secure_cookies,
+    );
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Ends the session on the server and forgets the cookie.
+#[server]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::session::{clear_session_cookie, session_token, state};
+
+    if let Some(token) = session_token() {
+        licensing::auth::logout(&state()?.store, &token).await?;
+    }
+    clear_session_cookie();
+    leptos_axum::redirect("/login?logged_out=1");
+    Ok(())
+}
+
+/// Only a path on this portal: never another site (an open redirect would make phishing easy).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.starts_with("/login") =>
+        {
+            path.to_owned()
+        }
+        _ => "/dashboard".to_owned(),
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let logged_out = move || query.read().get("logged_out").is_some();
+    view! {
+        <Title text="Log in" />
+        <main class="login">
+            <h1>"Log in"</h1>
+            <p class="lead">"Sign in to see your license, its devices and its users."</p>
+            <Show when=logged_out>
+                <p role="status" class="notice">"You have been logged out."</p>
+            </Show>
+            {move || login.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            <ActionForm action=login attr:class="card form">
+                <input type="hidden" name="next" value=next />
+                <label>
+                    "Company ID"
+                    <input name="company" autocomplete="organization" required autofocus />
+                </label>
+                <label>
+                    "Email"
+                    <input name="email" type="email" autocomplete="username" required />
+                </label>
+                <label>
+                    "Password"
+                    <input name="password" type="password" autocomplete="current-password" required />
+                </label>
+                <button type="submit" disabled=move || login.pending().get()>"Log in"</button>
+            </ActionForm>
+            <p class="hint">
+                "Use the same email and password as in the desktop app. Your company ID is the name of your software vendor."
+            </p>
+        </main>
+    }
+}

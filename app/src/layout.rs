@@ -1,0 +1,108 @@
+//! The frame around signed-in pages, error display, and small formatting helpers.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_location;
+use licensing::{AppError, Millis};
+
+use crate::auth::Logout;
+
+/// Navigation and logout around every signed-in page.
+#[component]
+pub fn SignedIn(children: Children) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/dashboard">"Keyport"</a>
+            <nav aria-label="Main">
+                <A href="/dashboard">"Dashboard"</A>
+                <A href="/licenses">"Licenses"</A>
+            </nav>
+            <ActionForm action=logout attr:class="logout">
+                <button type="submit" class="link">"Log out"</button>
+            </ActionForm>
+        </header>
+        <main class="page">{children()}</main>
+    }
+}
+
+/// Shows an error: a login redirect when the session is gone, a message otherwise.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated => {
+            let location = use_location();
+            let path = format!(
+                "/login?next={}",
+                encode(&current_path(
+                    &location.pathname.get_untracked(),
+                    &location.search.get_untracked()
+                ))
+            );
+            view! { <Redirect path /> }.into_any()
+        }
+        other => view! { <p role="alert" class="error">{other.to_string()}</p> }.into_any(),
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-busy="true">"Loading…"</p> }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <Title text="Not found" />
+        <main class="page">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. " <a href="/dashboard">"Go to your dashboard"</a> "."</p>
+        </main>
+    }
+}
+
+/// A UTC date and time, e.g. `2026-11-27 20:44 UTC`.
+pub fn format_time(ms: Millis) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// A UTC date, e.g. `2026-11-27`.
+pub fn format_date(ms: Millis) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The page's path and query without the one-off `__err`/`__path` parameters of a failed form post.
+fn current_path(pathname: &str, search: &str) -> String {
+    let params: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("__"))
+        .collect();
+    if params.is_empty() {
+        pathname.to_owned()
+    } else {
+        format!("{pathname}?{}", params.join("&"))
+    }
+}
+
+/// Percent-encodes a value for a query string.
+pub(crate) fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

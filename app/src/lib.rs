@@ -1,0 +1,69 @@
+//! Keyport's license portal: the Leptos pages, the router and the server functions they call.
+//!
+//! Every page renders on the server with its data (so it works without JavaScript) and hydrates
+//! in the browser. Server functions are thin: find out who is asking, call `licensing`, and hand
+//! back its typed error.
+
+pub mod auth;
+pub mod devices;
+mod layout;
+pub mod licenses;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: the attribute tells tests (and CSS) that hydration is done.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    // Async rendering sends each page once its data is loaded, so it works without JavaScript.
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/keyport.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Keyport".to_string() } else { format!("{page} · Keyport") }
+        } />
+        <Router>
+            <Routes fallback=layout::NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path="/dashboard" /> } ssr=ssr.clone() />
+                <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone() />
+                <Route path=path!("/dashboard") view=licenses::DashboardPage ssr=ssr.clone() />
+                <Route path=path!("/licenses") view=licenses::LicensesPage ssr=ssr.clone() />
+                <ParentRoute path=path!("/licenses/:id") view=licenses::LicenseLayout ssr=ssr.clone()>
+                    <Route path=path!("") view=licenses::OverviewTab ssr=ssr.clone() />
+                    <Route path=path!("devices") view=devices::DevicesTab ssr=ssr.clone() />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,265 @@
+//! The dashboard, the Licenses list and the license page with its tabs.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_params_map;
+use licensing::licenses::{Dashboard, License};
+use licensing::AppError;
+
+use crate::devices::ResetDevice;
+use crate::layout::{format_date, ErrorNotice, Loading, SignedIn};
+
+#[server]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::licenses::dashboard(&state()?.store, &who).await
+}
+
+#[server]
+pub async fn list_licenses() -> Result<Vec<License>, AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::licenses::list(&state()?.store, &who).await
+}
+
+#[server]
+pub async fn get_license(id: String) -> Result<License, AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::licenses::get(&state()?.store, &who, &id).await
+}
+
+/// Renders a loaded value, or its error (a login redirect when the session is gone).
+pub fn show<T: 'static, V: IntoView + 'static>(
+    result: Result<T, AppError>,
+    ok: impl FnOnce(T) -> V,
+) -> AnyView {
+    match result {
+        Ok(value) => ok(value).into_any(),
+        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_dashboard());
+    view! {
+        <Title text="Dashboard" />
+        <SignedIn>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    show(data.await, |d| {
+                        let role = d
+                            .role
+                            .map(|r| r.label())
+                            .unwrap_or("No license assigned");
+                        view! {
+                            <h1>"Welcome, " {d.name.clone()}</h1>
+                            <section class="card">
+                                <dl class="facts">
+                                    <dt>"Your role"</dt>
+                                    <dd data-testid="role" class="role">{role}</dd>
+                                    <dt>"Company"</dt>
+                                    <dd>{d.customer_name.clone().unwrap_or_default()}</dd>
+                                    <dt>"Vendor"</dt>
+                                    <dd>{d.company.clone()}</dd>
+                                    <dt>"Email"</dt>
+                                    <dd>{d.email.clone()}</dd>
+                                </dl>
+                                <p>
+                                    {match d.role {
+                                        Some(licensing::licenses::LicenseRole::Manager) => {
+                                            "As a license manager you can reset any device of your license."
+                                        }
+                                        Some(licensing::licenses::LicenseRole::User) => {
+                                            "As a license user you can see your license and reset your own devices."
+                                        }
+                                        None => "Ask your license manager to assign you to a license.",
+                                    }}
+                                </p>
+                                <p>
+                                    <a class="button" href="/licenses">"View your license"</a>
+                                </p>
+                            </section>
+                        }
+                    })
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+#[component]
+pub fn LicensesPage() -> impl IntoView {
+    let licenses = Resource::new(|| (), |_| list_licenses());
+    view! {
+        <Title text="Licenses" />
+        <SignedIn>
+            <h1>"Licenses"</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    show(licenses.await, |list| {
+                        if list.is_empty() {
+                            return view! {
+                                <p class="empty">"No license is assigned to you yet. Ask your license manager."</p>
+                            }
+                                .into_any();
+                        }
+                        view! {
+                            <table class="table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Product"</th>
+                                        <th scope="col">"Type"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Valid until"</th>
+                                        <th scope="col">"Seats"</th>
+                                        <th scope="col">"Your role"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|l| {
+                                            view! {
+                                                <tr data-testid="license-row">
+                                                    <td>
+                                                        <a href=format!("/licenses/{}", l.id)>{l.product.clone()}</a>
+                                                    </td>
+                                                    <td>{l.license_type.label()}</td>
+                                                    <td>{l.status.label()}</td>
+                                                    <td>{format_date(l.valid_until)}</td>
+                                                    <td>{format!("{} / {}", l.seats_used, l.max_users)}</td>
+                                                    <td>{l.my_role.label()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                            .into_any()
+                    })
+                })}
+            </Suspense>
+        </SignedIn>
+    }
+}
+
+/// Shared by the license page's tabs: the license, and the reset action whose every use reloads it.
+#[derive(Clone, Copy)]
+pub struct LicenseContext {
+    pub id: Memo<String>,
+    pub license: Resource<Result<License, AppError>>,
+    pub reset: ServerAction<ResetDevice>,
+}
+
+#[component]
+pub fn LicenseLayout() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let reset = ServerAction::<ResetDevice>::new();
+    let license = Resource::new(
+        move || (id.get(), reset.version().get()),
+        |(id, _)| get_license(id),
+    );
+    provide_context(LicenseContext { id, license, reset });
+    view! {
+        <SignedIn>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    show(license.await, |l| {
+                        let base = format!("/licenses/{}", l.id);
+                        view! {
+                            <Title text=l.product.clone() />
+                            <p class="crumbs">
+                                <a href="/licenses">"Licenses"</a>
+                                " / "
+                                {l.customer_name.clone()}
+                            </p>
+                            <h1>{l.product.clone()}</h1>
+                            <ul class="stats" aria-label="Usage">
+                                <li>
+                                    <span class="stat-label">"Seats used"</span>
+                                    <span class="stat" data-testid="seats">
+                                        {format!("{} / {}", l.seats_used, l.max_users)}
+                                    </span>
+                                </li>
+                                <li>
+                                    <span class="stat-label">"Devices active"</span>
+                                    <span class="stat" data-testid="devices">
+                                        {format!("{} / {}", l.devices_active, l.max_activations)}
+                                    </span>
+                                </li>
+                                <li>
+                                    <span class="stat-label">"Deactivations used"</span>
+                                    <span class="stat" data-testid="deactivations">
+                                        {format!("{} / {}", l.deactivations_used, l.max_deactivations)}
+                                    </span>
+                                </li>
+                            </ul>
+                            <nav class="tabs" aria-label="License">
+                                <A href=base.clone() exact=true>"Overview"</A>
+                                <A href=format!("{base}/devices")>"Devices"</A>
+                            </nav>
+                        }
+                    })
+                })}
+            </Suspense>
+            <Outlet />
+        </SignedIn>
+    }
+}
+
+#[component]
+pub fn OverviewTab() -> impl IntoView {
+    let ctx = expect_context::<LicenseContext>();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                // Errors are shown once, by the layout around this tab.
+                ctx.license.await.ok().map(|l| {
+                    view! {
+                        <section class="card">
+                            <h2>"License"</h2>
+                            <dl class="facts">
+                                <dt>"Type"</dt>
+                                <dd>{l.license_type.label()}</dd>
+                                <dt>"Status"</dt>
+                                <dd>{l.status.label()}</dd>
+                                <dt>"Valid from"</dt>
+                                <dd>{format_date(l.valid_from)}</dd>
+                                <dt>"Valid until"</dt>
+                                <dd>{format_date(l.valid_until)}</dd>
+                                <dt>"Subscriptions"</dt>
+                                <dd>{l.subscriptions}</dd>
+                                <dt>"Seats"</dt>
+                                <dd>{format!("{} of {} used", l.seats_used, l.max_users)}</dd>
+                                <dt>"Devices"</dt>
+                                <dd>{format!("{} of {} active", l.devices_active, l.max_activations)}</dd>
+                                <dt>"Deactivations"</dt>
+                                <dd>
+                                    {format!(
+                                        "{} of {} used ({} left)",
+                                        l.deactivations_used,
+                                        l.max_deactivations,
+                                        l.deactivations_left(),
+                                    )}
+                                </dd>
+                                <dt>"Your role"</dt>
+                                <dd>{l.my_role.label()}</dd>
+                            </dl>
+                            <p class="hint">
+                                "The license is activated on too many devices? Reset one on the "
+                                <a href=format!("/licenses/{}/devices", l.id)>"Devices"</a>
+                                " tab. Each reset uses one deactivation; when none are left, contact your vendor to reset the limit."
+                            </p>
+                        </section>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}

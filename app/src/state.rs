@@ -1,0 +1,15 @@
+//! The application state the server hands to every route and server function.
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use licensing::auth::SessionPolicy;
+use licensing::Store;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub sessions: SessionPolicy,
+    /// Mark the session cookie `Secure` (when served over HTTPS, directly or behind a TLS proxy).
+    pub secure_cookies: bool,
+}

@@ -1,0 +1,140 @@
+//! Keyport's server binary: reads the configuration, opens the database, and serves the portal
+//! (Leptos pages and server functions) and the health check; or runs an admin command.
+
+mod config;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use clap::Parser;
+use config::{Cli, Command, ServeArgs};
+use leptos::config::get_configuration;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use licensing::auth::SessionPolicy;
+use licensing::demo::{self, DEMO_LOGINS, DEMO_PASSWORD};
+use licensing::Store;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let store = match Store::connect(&cli.database_url).await {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("keyport: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        None | Some(Command::Serve) => serve(store, cli.serve).await,
+        Some(Command::DemoTenant { company }) => {
+            demo::seed_vendor(&store, &company, &company, "Acme Corp", "acme", &company)
+                .await
+                .map(|()| println!("created tenant {company} with the Acme Corp demo"))
+                .map_err(|e| e.to_string())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("keyport: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
+    if args.demo
+        && demo::seed_if_empty(&store)
+            .await
+            .map_err(|e| e.to_string())?
+    {
+        tracing::info!("seeded the demo data into an empty database");
+    }
+    // Cargo.toml's [package.metadata.leptos] (or LEPTOS_* variables) locate the site; the
+    // listen address is Keyport's own setting.
+    let mut leptos_options = get_configuration(None)
+        .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
+        .leptos_options;
+    leptos_options.site_addr = args.addr;
+    let state = AppState {
+        leptos_options,
+        store,
+        sessions: SessionPolicy {
+            idle_ms: args.session_idle_minutes * 60_000,
+            absolute_ms: args.session_hours * 3_600_000,
+        },
+        secure_cookies: args.secure_cookies,
+    };
+    let routes = generate_route_list(App);
+    let app = Router::new()
+        .route("/health", get(health))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    print_banner(args.addr, args.demo);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
+}
+
+fn print_banner(addr: SocketAddr, demo: bool) {
+    println!("Keyport is serving the license portal at http://{addr}");
+    if demo {
+        println!("Demo logins (password {DEMO_PASSWORD}):");
+        for (company, email, what) in DEMO_LOGINS {
+            println!("  company ID {company:<10} email {email:<24} {what}");
+        }
+    }
+}
+
+/// Liveness and readiness: 200 when the database answers, 503 otherwise.
+async fn health(State(store): State<Store>) -> (StatusCode, &'static str) {
+    match store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        if let Ok(mut sig) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            sig.recv().await;
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
