@@ -108,3 +108,27 @@ pub fn LoginPage() -> impl IntoView {
         </main>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_portal() {
+        assert_eq!(
+            safe_next(Some("/licenses/abc/devices?reset=1")),
+            "/licenses/abc/devices?reset=1"
+        );
+        for hostile in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+            "/login?next=/x",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/dashboard", "{hostile}");
+        }
+        assert_eq!(safe_next(None), "/dashboard");
+    }
+}

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use licensing::devices::{Device, ResetOutcome};
 use licensing::AppError;
 
-use crate::layout::{format_time, ErrorNotice, Loading};
+use crate::layout::{count, format_time, ErrorNotice, Loading};
 use crate::licenses::{show, LicenseContext};
 
 #[server]
@@ -55,10 +55,9 @@ pub fn DevicesTab() -> impl IntoView {
             {move || {
                 done()
                     .map(|(name, left)| {
+                        let left = count(left.parse().unwrap_or_default(), "deactivation");
                         view! {
-                            <p role="status" class="notice">
-                                {format!("{name} was reset. {left} deactivations left.")}
-                            </p>
+                            <p role="status" class="notice">{format!("{name} was reset. {left} left.")}</p>
                         }
                     })
             }}
@@ -155,7 +154,8 @@ fn ConfirmReset(device: Device, left: i64) -> impl IntoView {
             <h3 id="confirm-title">{format!("Reset {}?", device.name)}</h3>
             <p id="confirm-text">
                 {format!(
-                    "This deactivates the device: the desktop app on it must be activated again. It uses 1 of the {left} deactivations left on this license.",
+                    "This deactivates the device: the desktop app on it must be activated again. It uses 1 of the {} left on this license.",
+                    count(left, "deactivation"),
                 )}
             </p>
             <ActionForm action=ctx.reset>

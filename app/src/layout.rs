@@ -80,6 +80,15 @@ pub fn format_date(ms: Millis) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// `1 deactivation`, `2 deactivations`.
+pub fn count(n: i64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The page's path and query without the one-off `__err`/`__path` parameters of a failed form post.
 fn current_path(pathname: &str, search: &str) -> String {
     let params: Vec<&str> = search
@@ -105,4 +114,26 @@ pub(crate) fn encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count, current_path, encode};
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(0, "deactivation"), "0 deactivations");
+        assert_eq!(count(1, "deactivation"), "1 deactivation");
+        assert_eq!(count(2, "deactivation"), "2 deactivations");
+    }
+
+    #[test]
+    fn login_return_path_drops_form_error_parameters() {
+        assert_eq!(current_path("/licenses", ""), "/licenses");
+        assert_eq!(
+            current_path("/l/1/devices", "?reset=9&__path=%2Fapi%2Fx&__err=abc"),
+            "/l/1/devices?reset=9"
+        );
+        assert_eq!(encode("/a?b=c d"), "/a%3Fb%3Dc%20d");
+    }
 }

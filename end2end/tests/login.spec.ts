@@ -1,0 +1,42 @@
+// Logging in: the dashboard greets the account with its role; bad credentials all get the same answer.
+import { alertMessage, expect, hydrated, loginAs, submitLogin, test } from '../fixtures/keyport';
+
+const BAD_CREDENTIALS = 'The company ID, email or password is incorrect.';
+
+test('a license manager lands on the dashboard with their name and role', async ({ page, tenant }) => {
+  await loginAs(page, tenant, 'manager');
+  await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
+  await expect(page.getByRole('heading', { name: 'Welcome, Morgan Manager', exact: true })).toBeVisible();
+  await expect(page.getByTestId('role')).toHaveText('License manager');
+  // Every signed-in page carries the navigation and the way out.
+  await expect(page.getByRole('link', { name: 'Dashboard', exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Licenses', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Log out', exact: true })).toBeVisible();
+});
+
+test('a license user sees the user role', async ({ page, tenant }) => {
+  await loginAs(page, tenant, 'user');
+  await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
+  await expect(page.getByRole('heading', { name: /^Welcome, / })).toBeVisible();
+  await expect(page.getByTestId('role')).toHaveText('License user');
+});
+
+test('wrong company, email or password: one message, still on /login', async ({ page, tenant }) => {
+  const { company, manager } = tenant;
+  const attempts = [
+    { what: 'unknown company', company: `${company}X`, email: manager.email, password: manager.password },
+    { what: 'unknown email', company, email: 'nobody@acme.example', password: manager.password },
+    { what: 'wrong password', company, email: manager.email, password: 'not-the-password' },
+  ];
+  for (const attempt of attempts) {
+    await test.step(attempt.what, async () => {
+      await page.goto('/login');
+      await hydrated(page);
+      await submitLogin(page, attempt.company, attempt.email, attempt.password);
+      await expect(alertMessage(page)).toHaveText(BAD_CREDENTIALS);
+      await expect(page).toHaveURL((url) => url.pathname === '/login');
+      await expect(page.getByRole('heading', { name: 'Log in', exact: true })).toBeVisible();
+      await expect(page.getByTestId('role')).toHaveCount(0);
+    });
+  }
+});

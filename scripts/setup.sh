@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what building, serving and testing Keyport needs on a fresh Debian machine; skips what is already there.
+# Usage: scripts/setup.sh [build|test]   (build: Rust tools only; test: also Chromium, Postgres, npm packages)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=${1:-build}
+CARGO_LEPTOS_VERSION=0.3.10
+# wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
+WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 8 minutes on 2 cores)"
+  # Not --locked: one of its locked dependencies is no longer on the registry.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes on 2 cores)"
+  # no_downloads: cargo-leptos must not fetch tools at build time; this script provides them.
+  cargo install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+# wasm-opt from npm's binaryen; Debian's (108) builds a WASM that never hydrates.
+if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  say "installing wasm-opt (npm binaryen)"
+  (cd tools && npm ci --no-audit --no-fund)
+fi
+
+apt_updated=
+apt_install() {
+  [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+if [ "$want" = test ]; then
+  command -v chromium >/dev/null || { say "installing Chromium"; apt_install chromium; }
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { say "installing PostgreSQL"; apt_install postgresql; }
+  if [ ! -d end2end/node_modules/@playwright/test ]; then
+    say "installing Playwright (without its browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+fi
+say "tools ready"
