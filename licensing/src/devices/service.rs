@@ -20,7 +20,7 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Ve
          FROM devices d LEFT JOIN accounts a ON a.id = d.account_id \
          WHERE d.license_id = $1 AND d.deactivated_at IS NULL \
            AND ($2 = 'manager' OR d.account_id = $3) \
-         ORDER BY d.first_activated_at, d.id",
+         ORDER BY d.first_activated_at, d.name, d.id",
     )
     .bind(license_id)
     .bind(role.as_str())
