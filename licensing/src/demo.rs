@@ -37,15 +37,27 @@ pub const DEMO_LOGINS: [(&str, &str, &str); 4] = [
 
 const YEAR_MS: i64 = 365 * 24 * 60 * 60 * 1000;
 
-/// Seeds the demo data when the database has no tenant yet; returns whether it did.
-pub async fn seed_if_empty(store: &Store) -> Result<bool> {
+/// What a seeded vendor tenant holds, for the admin command and tests to print or use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoTenant {
+    pub company_id: String,
+    pub tenant_id: String,
+    pub license_id: String,
+    /// A license key for the demo license, for activating the desktop app without a login.
+    /// Shown only here: the database keeps its hash.
+    pub license_key: String,
+}
+
+/// Seeds the demo data when the database has no tenant yet; returns the seeded tenants (none
+/// when the database was not empty).
+pub async fn seed_if_empty(store: &Store) -> Result<Vec<DemoTenant>> {
     let tenants: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
         .fetch_one(store.pool())
         .await?;
     if tenants > 0 {
-        return Ok(false);
+        return Ok(Vec::new());
     }
-    seed_vendor(
+    let codeglass = seed_vendor(
         store,
         "CodeGlass",
         "CodeGlass",
@@ -54,7 +66,7 @@ pub async fn seed_if_empty(store: &Store) -> Result<bool> {
         "CodeGlass",
     )
     .await?;
-    seed_vendor(
+    let othersoft = seed_vendor(
         store,
         "OtherSoft",
         "OtherSoft",
@@ -63,12 +75,12 @@ pub async fn seed_if_empty(store: &Store) -> Result<bool> {
         "OtherSoft Studio",
     )
     .await?;
-    Ok(true)
+    Ok(vec![codeglass, othersoft])
 }
 
 /// One vendor tenant with a customer, its manager and user (password [`DEMO_PASSWORD`]), an
-/// Organisation license (5 seats, 10 devices, 3 deactivations, one year) and four active devices.
-/// Tests call it with a fresh company ID to get a world of their own.
+/// Organisation license (5 seats, 10 devices, 3 deactivations, one year), four active devices
+/// and a license key. Tests call it with a fresh company ID to get a world of their own.
 pub async fn seed_vendor(
     store: &Store,
     company_id: &str,
@@ -76,7 +88,7 @@ pub async fn seed_vendor(
     customer_name: &str,
     domain: &str,
     product: &str,
-) -> Result<()> {
+) -> Result<DemoTenant> {
     let tenant = create_tenant(store, company_id, vendor_name).await?;
     let customer = create_customer(store, &tenant, customer_name).await?;
     let account = |email: String, name: &'static str| {
@@ -138,5 +150,11 @@ pub async fn seed_vendor(
         )
         .await?;
     }
-    Ok(())
+    let license_key = licenses::issue_key(store, &license).await?;
+    Ok(DemoTenant {
+        company_id: company_id.to_owned(),
+        tenant_id: tenant,
+        license_id: license,
+        license_key,
+    })
 }

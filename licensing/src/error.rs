@@ -40,6 +40,17 @@ pub enum AppError {
          Buy additional subscriptions to assign more users."
     )]
     SeatLimitReached { allowed: i64 },
+    /// The account logged in fine but holds no license to activate a device on.
+    #[error(
+        "No license is assigned to this account. \
+         Ask your license manager to assign you to a license."
+    )]
+    NoLicense,
+    #[error("This license is expired or suspended. Contact your vendor to renew it.")]
+    LicenseInactive,
+    /// The device token belongs to a device that was reset or deactivated.
+    #[error("This device was deactivated. Activate it again to use the software on it.")]
+    DeviceDeactivated,
     #[error("Keyport is temporarily unavailable. Please try again in a moment.")]
     Unavailable,
     #[error("Could not reach the server. Check your connection and try again.")]

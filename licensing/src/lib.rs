@@ -4,15 +4,18 @@
 //! Without `server` this crate compiles to WASM and holds only serde types, so the UI and the
 //! services agree on one shape for every value that crosses the wire.
 
+pub mod audit;
 pub mod auth;
 pub mod devices;
 pub mod error;
 pub mod licenses;
 
 #[cfg(feature = "server")]
-pub mod audit;
-#[cfg(feature = "server")]
 pub mod demo;
+#[cfg(feature = "server")]
+pub mod secret;
+#[cfg(feature = "server")]
+pub mod signing;
 #[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]

@@ -1,6 +1,8 @@
 //! Keyport's server binary: reads the configuration, opens the database, and serves the portal
-//! (Leptos pages and server functions) and the health check; or runs an admin command.
+//! (Leptos pages and server functions), the desktop app's device API and the health check; or
+//! runs an admin command.
 
+mod api;
 mod config;
 
 use std::net::SocketAddr;
@@ -43,7 +45,10 @@ async fn main() -> ExitCode {
         Some(Command::DemoTenant { company }) => {
             demo::seed_vendor(&store, &company, &company, "Acme Corp", "acme", &company)
                 .await
-                .map(|()| println!("created tenant {company} with the Acme Corp demo"))
+                .map(|tenant| {
+                    println!("created tenant {company} with the Acme Corp demo");
+                    println!("license key: {}", tenant.license_key);
+                })
                 .map_err(|e| e.to_string())
         }
     };
@@ -57,11 +62,14 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
-    if args.demo
-        && demo::seed_if_empty(&store)
+    let seeded = if args.demo {
+        demo::seed_if_empty(&store)
             .await
             .map_err(|e| e.to_string())?
-    {
+    } else {
+        Vec::new()
+    };
+    if !seeded.is_empty() {
         tracing::info!("seeded the demo data into an empty database");
     }
     // Cargo.toml's [package.metadata.leptos] (or LEPTOS_* variables) locate the site; the
@@ -88,13 +96,16 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(RequestBodyLimitLayer::new(64 * 1024))
+        // Added after the portal's body limit: the API has its own, smaller one that answers in
+        // JSON like every other API error.
+        .nest("/api/v1", api::router())
         .layer(TraceLayer::new_for_http())
         .with_state(state);
 
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-    print_banner(args.addr, args.demo);
+    print_banner(args.addr, args.demo, &seeded);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -104,13 +115,21 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
-fn print_banner(addr: SocketAddr, demo: bool) {
+fn print_banner(addr: SocketAddr, demo: bool, seeded: &[demo::DemoTenant]) {
     println!("Keyport is serving the license portal at http://{addr}");
+    println!("Device API: http://{addr}/api/v1 (described at /api/v1/openapi.json)");
     if demo {
         println!("Demo logins (password {DEMO_PASSWORD}):");
         for (company, email, what) in DEMO_LOGINS {
             println!("  company ID {company:<10} email {email:<24} {what}");
         }
+    }
+    // License keys are shown once, when they are made.
+    for tenant in seeded {
+        println!(
+            "  license key of {:<10} {}",
+            tenant.company_id, tenant.license_key
+        );
     }
 }
 

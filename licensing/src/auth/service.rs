@@ -5,11 +5,11 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::{AccountKind, Principal};
 use crate::error::{AppError, Result};
+use crate::secret;
 use crate::store::Store;
 use crate::{now_millis, Millis};
 
@@ -150,16 +150,14 @@ pub async fn login(
     if let Some(old) = previous_token {
         logout(store, old).await?;
     }
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = secret::random_token();
     let now = now_millis();
     let expires_at = now + policy.absolute_ms;
     sqlx::query(
         "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) \
          VALUES ($1, $2, $3, $3, $4)",
     )
-    .bind(token_hash(&token))
+    .bind(secret::hash(&token))
     .bind(&principal.account_id)
     .bind(now)
     .bind(expires_at)
@@ -187,7 +185,7 @@ pub async fn principal_for_session(
     policy: SessionPolicy,
 ) -> Result<Principal> {
     let now = now_millis();
-    let hash = token_hash(token);
+    let hash = secret::hash(token);
     let row = sqlx::query(
         "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind, \
                 s.last_seen_at \
@@ -215,14 +213,10 @@ pub async fn principal_for_session(
 /// Ends one session. Unknown tokens are fine: logging out twice is not an error.
 pub async fn logout(store: &Store, token: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
+        .bind(secret::hash(token))
         .execute(store.pool())
         .await?;
     Ok(())
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 fn principal_from_row(row: &sqlx::any::AnyRow) -> Result<Principal> {

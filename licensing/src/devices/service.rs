@@ -1,14 +1,16 @@
-//! Device activation and reset, with the activation limit and the deactivation budget.
+//! Device activation and reset, with the activation limit and the deactivation budget; and the
+//! desktop app's side of it: activation by login or license key, check-in, self-deactivation.
 
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{Device, ResetOutcome};
 use crate::audit::{self, Event};
-use crate::auth::Principal;
+use crate::auth::{check_credentials, Credentials, Principal};
 use crate::error::{AppError, Result};
-use crate::licenses::{access, LicenseRole};
-use crate::now_millis;
+use crate::licenses::{self, access, LicenseRole, LicenseStatus, LicenseType};
 use crate::store::{new_id, Store};
+use crate::{now_millis, secret, Millis};
 
 /// The active devices of a license the caller can see: a manager all of them, a user their own.
 pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Vec<Device>> {
@@ -94,7 +96,7 @@ pub async fn reset(
         return Err(AppError::DeactivationLimitReached { allowed });
     }
     let now = now_millis();
-    sqlx::query("UPDATE devices SET deactivated_at = $1, deactivated_by = $2 WHERE id = $3")
+    sqlx::query("UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'reset' WHERE id = $3")
         .bind(now)
         .bind(&who.account_id)
         .bind(device_id)
@@ -143,60 +145,315 @@ pub struct Activation {
 }
 
 /// Activates a device: idempotent for a hardware id already active on the license, refused with
-/// `TooManyDevices` when every slot is taken.
+/// `TooManyDevices` when every slot is taken (and `LicenseInactive` when the license is expired
+/// or suspended).
 pub async fn activate(store: &Store, new: &NewActivation<'_>, ip: &str) -> Result<Activation> {
     if new.hardware_id.trim().is_empty() {
         return Err(AppError::invalid("hardware_id", "is required."));
     }
+    activate_locked(store, new, None, ip)
+        .await
+        .map(|(activation, _)| activation)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The desktop app's device API: activation by login or license key, check-in, deactivation.
+// ---------------------------------------------------------------------------------------------
+
+/// How the desktop app proves it may use a license.
+#[derive(Clone)]
+pub enum ActivationAuth {
+    /// The same company ID, email and password as the portal login.
+    Credentials(Credentials),
+    /// A license key issued by the vendor (`licenses::issue_key`).
+    LicenseKey(String),
+}
+
+impl std::fmt::Debug for ActivationAuth {
+    /// Secrets stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Credentials(c) => f
+                .debug_struct("Credentials")
+                .field("company", &c.company)
+                .field("email", &c.email)
+                .finish_non_exhaustive(),
+            Self::LicenseKey(_) => f.write_str("LicenseKey(..)"),
+        }
+    }
+}
+
+/// The license an activation is for, and the account that asked (`None` for a license key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationTarget {
+    pub tenant_id: String,
+    pub license_id: String,
+    pub account_id: Option<String>,
+}
+
+/// The machine the app runs on, as it describes itself.
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceInfo<'a> {
+    /// Stable id of the machine, computed by the app; one active slot per license.
+    pub hardware_id: &'a str,
+    pub name: &'a str,
+    pub os: &'a str,
+}
+
+/// The license as the app sees it: enough to decide whether to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseSummary {
+    pub id: String,
+    pub product: String,
+    pub license_type: LicenseType,
+    /// Computed now: `Expired` past the validity period, whatever is stored.
+    pub status: LicenseStatus,
+    pub valid_until: Millis,
+    pub max_activations: i64,
+    pub devices_active: i64,
+}
+
+/// One device's current standing, as the check-in returns it (and the activation, with a token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceStatus {
+    /// The tenant whose key signs the answer.
+    pub tenant_id: String,
+    pub device_id: String,
+    pub hardware_id: String,
+    pub device_name: String,
+    pub license: LicenseSummary,
+}
+
+/// A successful activation through the device API.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceActivation {
+    /// False when the hardware was already active on the license (no new slot was taken).
+    pub created: bool,
+    /// The bearer secret for check-in and deactivation. Shown once, stored only hashed; every
+    /// activation issues a new one and the device's previous token stops working.
+    pub token: String,
+    pub status: DeviceStatus,
+}
+
+impl std::fmt::Debug for DeviceActivation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceActivation")
+            .field("created", &self.created)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the app's own deactivation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppDeactivation {
+    pub tenant_id: String,
+    pub license_id: String,
+    pub device_id: String,
+    pub deactivations_left: i64,
+}
+
+/// Longest accepted hardware id, device name and OS description, in characters.
+pub const MAX_HARDWARE_ID: usize = 256;
+pub const MAX_DEVICE_NAME: usize = 200;
+pub const MAX_OS: usize = 200;
+
+/// Which license an activation is for.
+///
+/// By login: the licenses the account is assigned to (as the portal lists them), the first
+/// active one; `NoLicense` when none is assigned, `LicenseInactive` when none is active. Any
+/// wrong part of the login is the same `InvalidCredentials`.
+/// By license key: the license holding that key; an unknown key is `InvalidCredentials` too.
+pub async fn activation_target(
+    store: &Store,
+    auth: &ActivationAuth,
+    ip: &str,
+) -> Result<ActivationTarget> {
+    match auth {
+        ActivationAuth::Credentials(creds) => {
+            for (field, value) in [
+                ("company", &creds.company),
+                ("email", &creds.email),
+                ("password", &creds.password),
+            ] {
+                if value.trim().is_empty() {
+                    return Err(AppError::invalid(field, "is required."));
+                }
+            }
+            let who = check_credentials(store, creds, ip).await?;
+            let assigned = licenses::list(store, &who).await?;
+            if assigned.is_empty() {
+                return Err(AppError::NoLicense);
+            }
+            let license = assigned
+                .into_iter()
+                .find(|l| l.status == LicenseStatus::Active)
+                .ok_or(AppError::LicenseInactive)?;
+            Ok(ActivationTarget {
+                tenant_id: who.tenant_id,
+                license_id: license.id,
+                account_id: Some(who.account_id),
+            })
+        }
+        ActivationAuth::LicenseKey(key) => {
+            if key.trim().is_empty() {
+                return Err(AppError::invalid("license_key", "is required."));
+            }
+            let (license_id, tenant_id) =
+                licenses::license_for_key(store, key)
+                    .await?
+                    .ok_or_else(|| {
+                        tracing::warn!(ip, "activation with an unknown license key");
+                        AppError::InvalidCredentials
+                    })?;
+            Ok(ActivationTarget {
+                tenant_id,
+                license_id,
+                account_id: None,
+            })
+        }
+    }
+}
+
+/// Activates the app's machine on the target license and issues it a device token.
+///
+/// A new machine takes a slot (refused with `TooManyDevices` when none is free; the refusal is
+/// logged as `device.limit_refused` while the license stays unchanged). A machine already active
+/// on the license takes no new slot: it gets a fresh token and its old one stops working.
+pub async fn activate_device(
+    store: &Store,
+    target: &ActivationTarget,
+    device: &DeviceInfo<'_>,
+    ip: &str,
+) -> Result<DeviceActivation> {
+    for (field, value, max) in [
+        ("hardware_id", device.hardware_id, MAX_HARDWARE_ID),
+        ("device_name", device.name, MAX_DEVICE_NAME),
+        ("os", device.os, MAX_OS),
+    ] {
+        if value.trim().is_empty() {
+            return Err(AppError::invalid(field, "is required."));
+        }
+        if value.trim().chars().count() > max {
+            return Err(AppError::invalid(
+                field,
+                &format!("must be at most {max} characters."),
+            ));
+        }
+    }
+    let token = secret::random_token();
+    let new = NewActivation {
+        license_id: &target.license_id,
+        account_id: target.account_id.as_deref(),
+        hardware_id: device.hardware_id,
+        name: device.name,
+        os: device.os,
+    };
+    let (activation, status) =
+        activate_locked(store, &new, Some(&secret::hash(&token)), ip).await?;
+    Ok(DeviceActivation {
+        created: activation.created,
+        token,
+        status,
+    })
+}
+
+/// The one activation transaction, under the license's write lock. With a token hash (the
+/// device API) the device's token is replaced and a re-activation is audited too; without (the
+/// seed and the portal's tests) a re-activation only touches `last_seen_at`.
+async fn activate_locked(
+    store: &Store,
+    new: &NewActivation<'_>,
+    token_hash: Option<&str>,
+    ip: &str,
+) -> Result<(Activation, DeviceStatus)> {
+    // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
+    let hardware_id = new.hardware_id.trim();
+    let name = new.name.trim();
     let mut tx = store.begin_locked(new.license_id).await?;
     let row = sqlx::query(
-        "SELECT l.tenant_id, l.status, l.valid_from, l.valid_until, l.max_activations, \
+        "SELECT l.tenant_id, l.product, l.license_type, l.status, l.valid_from, l.valid_until, \
+            l.max_activations, \
             (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS active, \
             (SELECT d.id FROM devices d WHERE d.license_id = l.id AND d.hardware_id = $2 \
-               AND d.deactivated_at IS NULL) AS existing \
+               AND d.deactivated_at IS NULL) AS existing, \
+            (SELECT d.name FROM devices d WHERE d.license_id = l.id AND d.hardware_id = $2 \
+               AND d.deactivated_at IS NULL) AS existing_name \
          FROM licenses l WHERE l.id = $1",
     )
     .bind(new.license_id)
-    // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
-    .bind(new.hardware_id.trim())
+    .bind(hardware_id)
     .fetch_one(&mut *tx)
     .await?;
     let now = now_millis();
     let tenant_id: String = row.try_get("tenant_id")?;
-    let status: String = row.try_get("status")?;
-    let valid_from: i64 = row.try_get("valid_from")?;
-    let valid_until: i64 = row.try_get("valid_until")?;
-    if status != "active" || now < valid_from || now >= valid_until {
-        return Err(AppError::Forbidden);
+    let allowed: i64 = row.try_get("max_activations")?;
+    let active: i64 = row.try_get("active")?;
+    let mut license = summary_from_row(&row, new.license_id, active, now)?;
+    if license.status != LicenseStatus::Active {
+        return Err(AppError::LicenseInactive);
     }
     if let Some(device_id) = row.try_get::<Option<String>, _>("existing")? {
-        sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&device_id)
-            .execute(&mut *tx)
+        let device_name: String = row.try_get("existing_name")?;
+        sqlx::query(
+            "UPDATE devices SET last_seen_at = $1, token_hash = COALESCE($2, token_hash) \
+             WHERE id = $3",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(&device_id)
+        .execute(&mut *tx)
+        .await?;
+        if token_hash.is_some() {
+            // A new token replaces the old one: a change worth a line in the log.
+            audit::record(
+                &mut tx,
+                Event {
+                    tenant_id: &tenant_id,
+                    license_id: Some(new.license_id),
+                    actor_id: new.account_id,
+                    action: "device.reactivated",
+                    subject: &device_name,
+                    ip: Some(ip),
+                },
+            )
             .await?;
+        }
         tx.commit().await?;
-        return Ok(Activation {
-            device_id,
-            created: false,
-        });
+        let status = DeviceStatus {
+            tenant_id,
+            device_id: device_id.clone(),
+            hardware_id: hardware_id.to_owned(),
+            device_name,
+            license,
+        };
+        return Ok((
+            Activation {
+                device_id,
+                created: false,
+            },
+            status,
+        ));
     }
-    let allowed: i64 = row.try_get("max_activations")?;
-    if row.try_get::<i64, _>("active")? >= allowed {
+    if active >= allowed {
+        // Nothing of the refused activation is kept; the refusal itself is logged on its own.
+        tx.rollback().await?;
+        record_limit_refused(store, &tenant_id, new, ip).await;
         return Err(AppError::TooManyDevices { allowed });
     }
     let device_id = new_id();
     sqlx::query(
         "INSERT INTO devices (id, license_id, account_id, hardware_id, name, os, \
-            first_activated_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            first_activated_at, last_seen_at, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
     )
     .bind(&device_id)
     .bind(new.license_id)
     .bind(new.account_id)
-    .bind(new.hardware_id.trim())
-    .bind(new.name.trim())
+    .bind(hardware_id)
+    .bind(name)
     .bind(new.os.trim())
     .bind(now)
+    .bind(token_hash)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -206,14 +463,188 @@ pub async fn activate(store: &Store, new: &NewActivation<'_>, ip: &str) -> Resul
             license_id: Some(new.license_id),
             actor_id: new.account_id,
             action: "device.activated",
-            subject: new.name,
+            subject: name,
             ip: Some(ip),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok(Activation {
+    license.devices_active = active + 1;
+    let status = DeviceStatus {
+        tenant_id,
+        device_id: device_id.clone(),
+        hardware_id: hardware_id.to_owned(),
+        device_name: name.to_owned(),
+        license,
+    };
+    Ok((
+        Activation {
+            device_id,
+            created: true,
+        },
+        status,
+    ))
+}
+
+/// Logs an activation refused for `too_many_devices`, in a transaction of its own after the
+/// refused one rolled back. Best effort: failing to log must not turn the refusal into a 500.
+async fn record_limit_refused(store: &Store, tenant_id: &str, new: &NewActivation<'_>, ip: &str) {
+    let result = async {
+        let mut tx = store.begin().await?;
+        audit::record(
+            &mut tx,
+            Event {
+                tenant_id,
+                license_id: Some(new.license_id),
+                actor_id: new.account_id,
+                action: "device.limit_refused",
+                subject: new.name.trim(),
+                ip: Some(ip),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if let Err(err) = result {
+        tracing::error!(error = %err, license = new.license_id, "could not log a refused activation");
+    }
+}
+
+/// The app's check-in: the device's current standing, and `last_seen_at` set to now.
+///
+/// An unknown token is `Unauthenticated`; a token of a device that was reset in the portal or
+/// deactivated in any other way is `DeviceDeactivated`. An expired or suspended license is not
+/// an error here: its status is in the answer, for the app to act on.
+pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
+    if token.is_empty() {
+        return Err(AppError::Unauthenticated);
+    }
+    let hash = secret::hash(token);
+    let row = sqlx::query(
+        "SELECT d.id AS device_id, d.hardware_id, d.name AS device_name, d.deactivated_at, \
+            l.id AS license_id, l.tenant_id, l.product, l.license_type, l.status, l.valid_from, \
+            l.valid_until, l.max_activations, \
+            (SELECT COUNT(*) FROM devices x WHERE x.license_id = l.id AND x.deactivated_at IS NULL) AS active \
+         FROM devices d JOIN licenses l ON l.id = d.license_id WHERE d.token_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(AppError::Unauthenticated)?;
+    if row.try_get::<Option<i64>, _>("deactivated_at")?.is_some() {
+        return Err(AppError::DeviceDeactivated);
+    }
+    let now = now_millis();
+    let device_id: String = row.try_get("device_id")?;
+    let license_id: String = row.try_get("license_id")?;
+    // Only while still active: a reset committed in between wins.
+    sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND deactivated_at IS NULL")
+        .bind(now)
+        .bind(&device_id)
+        .execute(store.pool())
+        .await?;
+    Ok(DeviceStatus {
+        tenant_id: row.try_get("tenant_id")?,
         device_id,
-        created: true,
+        hardware_id: row.try_get("hardware_id")?,
+        device_name: row.try_get("device_name")?,
+        license: summary_from_row(&row, &license_id, row.try_get("active")?, now)?,
+    })
+}
+
+/// The app deactivates its own device. Uses one deactivation of the license's budget, exactly
+/// like a reset in the portal, and is refused the same way (`DeactivationLimitReached`) when the
+/// budget is spent. The token keeps identifying the device, so a later check-in answers
+/// `DeviceDeactivated` rather than `Unauthenticated`.
+pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result<AppDeactivation> {
+    if token.is_empty() {
+        return Err(AppError::Unauthenticated);
+    }
+    let hash = secret::hash(token);
+    // Find the license first, so the lock below is on the right row.
+    let license_id: String =
+        sqlx::query_scalar("SELECT license_id FROM devices WHERE token_hash = $1")
+            .bind(&hash)
+            .fetch_optional(store.pool())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+    let mut tx = store.begin_locked(&license_id).await?;
+    let row = sqlx::query(
+        "SELECT d.id, d.name, d.account_id, d.deactivated_at, l.tenant_id, l.max_deactivations, \
+                l.deactivations_used \
+         FROM devices d JOIN licenses l ON l.id = d.license_id WHERE d.token_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_one(&mut *tx)
+    .await?;
+    let device_id: String = row.try_get("id")?;
+    let name: String = row.try_get("name")?;
+    // The app acts for the account that activated it (none for a license-key activation).
+    let owner: Option<String> = row.try_get("account_id")?;
+    let tenant_id: String = row.try_get("tenant_id")?;
+    let allowed: i64 = row.try_get("max_deactivations")?;
+    let used: i64 = row.try_get("deactivations_used")?;
+    if row.try_get::<Option<i64>, _>("deactivated_at")?.is_some() {
+        return Err(AppError::DeviceDeactivated);
+    }
+    if used >= allowed {
+        return Err(AppError::DeactivationLimitReached { allowed });
+    }
+    sqlx::query(
+        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'app' \
+         WHERE id = $3",
+    )
+    .bind(now_millis())
+    .bind(owner.as_deref())
+    .bind(&device_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
+        .bind(&license_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &tenant_id,
+            license_id: Some(&license_id),
+            actor_id: owner.as_deref(),
+            action: "device.deactivated_by_app",
+            subject: &name,
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(AppDeactivation {
+        tenant_id,
+        license_id,
+        device_id,
+        deactivations_left: allowed - used - 1,
+    })
+}
+
+/// The license part of an activation or check-in answer, from a row with the license columns.
+fn summary_from_row(
+    row: &AnyRow,
+    license_id: &str,
+    active: i64,
+    now: Millis,
+) -> Result<LicenseSummary> {
+    let license_type: String = row.try_get("license_type")?;
+    let stored: String = row.try_get("status")?;
+    let valid_from: Millis = row.try_get("valid_from")?;
+    let valid_until: Millis = row.try_get("valid_until")?;
+    let status = LicenseStatus::effective(&stored, valid_from, valid_until, now);
+    Ok(LicenseSummary {
+        id: license_id.to_owned(),
+        product: row.try_get("product")?,
+        license_type: LicenseType::parse(&license_type).ok_or(AppError::Internal)?,
+        status,
+        valid_until,
+        max_activations: row.try_get("max_activations")?,
+        devices_active: active,
     })
 }

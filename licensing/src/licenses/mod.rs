@@ -6,7 +6,11 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 
 #[cfg(feature = "server")]
+mod keys;
+#[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "server")]
+pub use keys::*;
 #[cfg(feature = "server")]
 pub use service::*;
 
@@ -65,6 +69,16 @@ pub enum LicenseStatus {
 }
 
 impl LicenseStatus {
+    /// The status a license has now: the stored one (`active` or `suspended`), or `Expired`
+    /// outside its validity period. The one reading of it, for the portal and the device API.
+    pub fn effective(stored: &str, valid_from: Millis, valid_until: Millis, now: Millis) -> Self {
+        match stored {
+            "suspended" => Self::Suspended,
+            _ if now >= valid_until || now < valid_from => Self::Expired,
+            _ => Self::Active,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Active => "Active",
@@ -143,4 +157,13 @@ pub struct Dashboard {
     /// The strongest role the person holds on any license; `None` when no license is assigned.
     pub role: Option<LicenseRole>,
     pub license_count: i64,
+}
+
+/// What *Reset license* did, for the message the portal shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseResetOutcome {
+    pub license_id: String,
+    pub devices_reset: i64,
+    pub users_removed: i64,
+    pub deactivations_left: i64,
 }

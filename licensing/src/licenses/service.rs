@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{Dashboard, License, LicenseRole, LicenseStatus, LicenseType};
+use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus, LicenseType};
 use crate::audit::{self, Event};
 use crate::auth::{AccountKind, Principal};
 use crate::error::{AppError, Result};
@@ -54,11 +54,7 @@ fn license_from_row(row: &AnyRow, my_role: LicenseRole, now: Millis) -> Result<L
     let status: String = row.try_get("status")?;
     let valid_from: Millis = row.try_get("valid_from")?;
     let valid_until: Millis = row.try_get("valid_until")?;
-    let status = match status.as_str() {
-        "suspended" => LicenseStatus::Suspended,
-        _ if now >= valid_until || now < valid_from => LicenseStatus::Expired,
-        _ => LicenseStatus::Active,
-    };
+    let status = LicenseStatus::effective(&status, valid_from, valid_until, now);
     Ok(License {
         id: row.try_get("id")?,
         customer_name: row.try_get("customer_name")?,
@@ -315,4 +311,81 @@ pub async fn assign_user(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// *Reset license*: deactivates every device and removes every license user (managers keep their
+/// seats), in one transaction. A manager's tool for starting over; it uses one deactivation from
+/// the budget, like a device reset, and is refused the same way when none is left.
+pub async fn reset_license(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    ip: &str,
+) -> Result<LicenseResetOutcome> {
+    let mut tx = store.begin_locked(license_id).await?;
+    if access(&mut tx, who, license_id).await? != LicenseRole::Manager {
+        return Err(AppError::Forbidden);
+    }
+    let row = sqlx::query(
+        "SELECT l.tenant_id, l.max_deactivations, l.deactivations_used, \
+            (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS devices, \
+            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id AND u.role <> 'manager') AS users \
+         FROM licenses l WHERE l.id = $1",
+    )
+    .bind(license_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let tenant_id: String = row.try_get("tenant_id")?;
+    let allowed: i64 = row.try_get("max_deactivations")?;
+    let used: i64 = row.try_get("deactivations_used")?;
+    let devices: i64 = row.try_get("devices")?;
+    let users: i64 = row.try_get("users")?;
+    if devices == 0 && users == 0 {
+        // Spending a deactivation on nothing would only hurt the customer.
+        return Err(AppError::Conflict {
+            message:
+                "There is nothing to reset: no device is active and no license user is assigned."
+                    .into(),
+        });
+    }
+    if used >= allowed {
+        return Err(AppError::DeactivationLimitReached { allowed });
+    }
+    let now = now_millis();
+    sqlx::query(
+        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'license_reset' \
+         WHERE license_id = $3 AND deactivated_at IS NULL",
+    )
+    .bind(now)
+    .bind(&who.account_id)
+    .bind(license_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM license_users WHERE license_id = $1 AND role <> 'manager'")
+        .bind(license_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
+        .bind(license_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &tenant_id,
+            license_id: Some(license_id),
+            actor_id: Some(&who.account_id),
+            action: "license.reset",
+            subject: &format!("devices deactivated: {devices}; license users unassigned: {users}"),
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LicenseResetOutcome {
+        license_id: license_id.to_owned(),
+        devices_reset: devices,
+        users_removed: users,
+        deactivations_left: allowed - used - 1,
+    })
 }

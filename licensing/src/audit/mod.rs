@@ -1,0 +1,55 @@
+//! The audit log: who changed what, when and from where, as the portal's Activity tab shows it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+
+#[cfg(feature = "server")]
+mod service;
+#[cfg(feature = "server")]
+pub use service::*;
+
+/// One event of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: Millis,
+    /// Name of the account that acted; `None` for the system or a license-key activation.
+    pub actor: Option<String>,
+    /// A dotted verb, e.g. `device.reset`.
+    pub action: String,
+    /// What it was done to: a device name, an account, a summary.
+    pub subject: String,
+    pub ip: Option<String>,
+}
+
+impl AuditEntry {
+    /// The action in words, for people reading the log.
+    pub fn describe(&self) -> &str {
+        match self.action.as_str() {
+            "device.activated" => "Device activated",
+            "device.reactivated" => "Device activated again (new token)",
+            "device.deactivated_by_app" => "Device deactivated by the app",
+            "device.reset" => "Device reset",
+            "device.limit_refused" => "Activation refused: too many devices",
+            "license.reset" => "License reset",
+            "license.created" => "License created",
+            "license.key_issued" => "License key issued",
+            "signing_key.created" => "Signing key created",
+            "user.assigned" => "User assigned",
+            "user.unassigned" => "User unassigned",
+            other => other,
+        }
+    }
+}
+
+/// One page of the log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// 1-based.
+    pub page: u32,
+    pub has_more: bool,
+}
+
+/// Events per page of the Activity tab.
+pub const PAGE_SIZE: u32 = 25;

@@ -1,0 +1,65 @@
+//! License keys: the secret a desktop app can activate with instead of a login. Random, shown
+//! once when issued, stored only as a hash (like session and device tokens).
+
+use sqlx::Row;
+
+use crate::audit::{self, Event};
+use crate::error::Result;
+use crate::secret;
+use crate::store::Store;
+
+/// Every license key starts with this, so people and secret scanners recognise one.
+pub const KEY_PREFIX: &str = "KP-";
+
+/// Issues a new license key for a license and returns it; this is the only time it is seen.
+/// A key issued before stops working. Records `license.key_issued`.
+pub async fn issue_key(store: &Store, license_id: &str) -> Result<String> {
+    let token = secret::random_token().to_uppercase();
+    let groups: Vec<&str> = token
+        .as_bytes()
+        .chunks(8)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    let key = format!("{KEY_PREFIX}{}", groups.join("-"));
+    let mut tx = store.begin_locked(license_id).await?;
+    let tenant_id: String = sqlx::query("SELECT tenant_id FROM licenses WHERE id = $1")
+        .bind(license_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("tenant_id")?;
+    sqlx::query("UPDATE licenses SET license_key_hash = $1 WHERE id = $2")
+        .bind(key_hash(&key))
+        .bind(license_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &tenant_id,
+            license_id: Some(license_id),
+            actor_id: None,
+            action: "license.key_issued",
+            // Never the key itself: the log is readable by the license's managers.
+            subject: "license key",
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(key)
+}
+
+/// The license (and its tenant) holding a key, if any. Case and surrounding spaces of the key
+/// do not matter: people retype keys.
+pub async fn license_for_key(store: &Store, key: &str) -> Result<Option<(String, String)>> {
+    let row = sqlx::query("SELECT id, tenant_id FROM licenses WHERE license_key_hash = $1")
+        .bind(key_hash(key))
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| Ok((r.try_get("id")?, r.try_get("tenant_id")?)))
+        .transpose()
+}
+
+fn key_hash(key: &str) -> String {
+    secret::hash(&key.trim().to_uppercase())
+}

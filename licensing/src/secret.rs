@@ -1,0 +1,18 @@
+//! Bearer secrets (session cookies, device tokens, license keys): made random, stored only as a
+//! hash, so a copy of the database does not hand out working credentials.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// 256 random bits, hex-encoded.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The stored form of a secret. A fast hash is enough: the secret has 256 bits of entropy, so
+/// there is nothing to brute-force (unlike a password).
+pub fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}

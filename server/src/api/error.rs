@@ -1,0 +1,132 @@
+//! The one place the device API turns errors into HTTP: a status code and a JSON body
+//! `{"error": code, "message": text, ...}` with the code the app matches on and the message it
+//! may show. Error bodies are not signed.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use licensing::AppError;
+use serde_json::{Map, Value};
+
+/// An error answer of the device API.
+#[derive(Debug)]
+pub enum ApiError {
+    /// A service error; `license_id` (when known) points the customer at the license's
+    /// Devices tab for `too_many_devices`.
+    App {
+        error: AppError,
+        license_id: Option<String>,
+    },
+    /// The body is larger than the API's limit.
+    TooLarge { limit: usize },
+    /// No route under `/api/v1` matched.
+    NoSuchEndpoint,
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, message: &str) -> Self {
+        AppError::invalid(field, message).into()
+    }
+
+    /// Adds the license the error is about.
+    pub fn for_license(self, license_id: &str) -> Self {
+        match self {
+            Self::App { error, .. } => Self::App {
+                error,
+                license_id: Some(license_id.to_owned()),
+            },
+            other => other,
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        Self::App {
+            error,
+            license_id: None,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = Map::new();
+        let (status, code) = match &self {
+            Self::TooLarge { limit } => {
+                body.insert(
+                    "message".into(),
+                    format!("The request body is larger than {limit} bytes.").into(),
+                );
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
+            Self::NoSuchEndpoint => {
+                body.insert(
+                    "message".into(),
+                    "There is no such endpoint; see /api/v1/openapi.json.".into(),
+                );
+                (StatusCode::NOT_FOUND, "not_found")
+            }
+            Self::App { error, license_id } => {
+                body.insert("message".into(), error.to_string().into());
+                match error {
+                    // The portal's "log in" wording does not fit an app holding a device token.
+                    AppError::Unauthenticated => {
+                        body.insert(
+                            "message".into(),
+                            "The device token is missing or unknown. Activate the device again."
+                                .into(),
+                        );
+                        (StatusCode::UNAUTHORIZED, "invalid_token")
+                    }
+                    AppError::InvalidCredentials => {
+                        (StatusCode::UNAUTHORIZED, "invalid_credentials")
+                    }
+                    AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+                    AppError::NoLicense => (StatusCode::FORBIDDEN, "no_license"),
+                    AppError::LicenseInactive => (StatusCode::FORBIDDEN, "license_inactive"),
+                    AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+                    AppError::Invalid { field, message } => {
+                        body.insert("field".into(), field.clone().into());
+                        body.insert("message".into(), format!("{field} {message}").into());
+                        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request")
+                    }
+                    AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+                    AppError::TooManyDevices { allowed } => {
+                        body.insert("allowed".into(), (*allowed).into());
+                        if let Some(id) = license_id {
+                            body.insert(
+                                "manage_url".into(),
+                                format!("/licenses/{id}/devices").into(),
+                            );
+                        }
+                        (StatusCode::CONFLICT, "too_many_devices")
+                    }
+                    AppError::DeactivationLimitReached { allowed } => {
+                        body.insert("allowed".into(), (*allowed).into());
+                        (StatusCode::CONFLICT, "deactivation_limit_reached")
+                    }
+                    AppError::SeatLimitReached { allowed } => {
+                        body.insert("allowed".into(), (*allowed).into());
+                        (StatusCode::CONFLICT, "seat_limit_reached")
+                    }
+                    AppError::DeviceDeactivated => (StatusCode::GONE, "device_deactivated"),
+                    AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+                    AppError::Offline | AppError::Internal => {
+                        (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+                    }
+                }
+            }
+        };
+        body.insert("error".into(), code.into());
+        let mut response = (status, axum::Json(Value::Object(body))).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if status == StatusCode::UNAUTHORIZED && code == "invalid_token" {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"keyport\""),
+            );
+        }
+        response
+    }
+}
