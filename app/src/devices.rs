@@ -38,7 +38,7 @@ pub fn DevicesTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let query = use_query_map();
     let devices = Resource::new(
-        move || (ctx.id.get(), ctx.reset.version().get()),
+        move || (ctx.id.get(), ctx.version()),
         |(id, _)| list_devices(id),
     );
     let failed = move || ctx.reset.value().get().and_then(Result::err);

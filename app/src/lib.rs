@@ -4,6 +4,7 @@
 //! in the browser. Server functions are thin: find out who is asking, call `licensing`, and hand
 //! back its typed error.
 
+pub mod activity;
 pub mod auth;
 pub mod devices;
 mod layout;
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/licenses/:id") view=licenses::LicenseLayout ssr=ssr.clone()>
                     <Route path=path!("") view=licenses::OverviewTab ssr=ssr.clone() />
                     <Route path=path!("devices") view=devices::DevicesTab ssr=ssr.clone() />
+                    <Route path=path!("activity") view=activity::ActivityTab ssr=ssr.clone() />
                 </ParentRoute>
             </Routes>
         </Router>

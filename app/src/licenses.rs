@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
-use licensing::licenses::{Dashboard, License};
+use leptos_router::hooks::use_query_map;
+use licensing::licenses::{Dashboard, License, LicenseResetOutcome, LicenseRole};
 use licensing::AppError;
 
 use crate::devices::ResetDevice;
-use crate::layout::{format_date, ErrorNotice, Loading, SignedIn};
+use crate::layout::{count, format_date, ErrorNotice, Loading, SignedIn};
 
 #[server]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
@@ -29,6 +30,24 @@ pub async fn get_license(id: String) -> Result<License, AppError> {
     use crate::session::{require_login, state};
     let who = require_login().await?;
     licensing::licenses::get(&state()?.store, &who, &id).await
+}
+
+/// *Reset license* (managers): every device and every license user, for one deactivation.
+#[server]
+pub async fn reset_license(license_id: String) -> Result<LicenseResetOutcome, AppError> {
+    use crate::session::{client_ip, require_login, state};
+    let who = require_login().await?;
+    let outcome =
+        licensing::licenses::reset_license(&state()?.store, &who, &license_id, &client_ip())
+            .await?;
+    leptos_axum::redirect(&format!(
+        "/licenses/{}?license_reset=1&devices={}&users={}&left={}",
+        outcome.license_id,
+        outcome.devices_reset,
+        outcome.users_removed,
+        outcome.deactivations_left
+    ));
+    Ok(outcome)
 }
 
 /// Renders a loaded value, or its error (a login redirect when the session is gone).
@@ -148,12 +167,20 @@ pub fn LicensesPage() -> impl IntoView {
     }
 }
 
-/// Shared by the license page's tabs: the license, and the reset action whose every use reloads it.
+/// Shared by the license page's tabs: the license, and the actions whose every use reloads it.
 #[derive(Clone, Copy)]
 pub struct LicenseContext {
     pub id: Memo<String>,
     pub license: Resource<Result<License, AppError>>,
     pub reset: ServerAction<ResetDevice>,
+    pub reset_license: ServerAction<ResetLicense>,
+}
+
+impl LicenseContext {
+    /// Changes whenever the license changed through this page, so the tabs reload their data.
+    pub fn version(&self) -> usize {
+        self.reset.version().get() + self.reset_license.version().get()
+    }
 }
 
 #[component]
@@ -161,11 +188,22 @@ pub fn LicenseLayout() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let reset = ServerAction::<ResetDevice>::new();
+    let reset_license = ServerAction::<ResetLicense>::new();
     let license = Resource::new(
-        move || (id.get(), reset.version().get()),
+        move || {
+            (
+                id.get(),
+                reset.version().get() + reset_license.version().get(),
+            )
+        },
         |(id, _)| get_license(id),
     );
-    provide_context(LicenseContext { id, license, reset });
+    provide_context(LicenseContext {
+        id,
+        license,
+        reset,
+        reset_license,
+    });
     view! {
         <SignedIn>
             <Suspense fallback=Loading>
@@ -203,6 +241,9 @@ pub fn LicenseLayout() -> impl IntoView {
                             <nav class="tabs" aria-label="License">
                                 <A href=base.clone() exact=true>"Overview"</A>
                                 <A href=format!("{base}/devices")>"Devices"</A>
+                                <Show when=move || l.my_role == LicenseRole::Manager>
+                                    <A href=format!("{base}/activity")>"Activity"</A>
+                                </Show>
                             </nav>
                         }
                     })
@@ -216,7 +257,26 @@ pub fn LicenseLayout() -> impl IntoView {
 #[component]
 pub fn OverviewTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let query = use_query_map();
+    let done = move || {
+        let q = query.read();
+        q.get("license_reset")?;
+        let number = |key: &str| {
+            q.get(key)
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or_default()
+        };
+        Some(format!(
+            "The license was reset: {} deactivated and {} unassigned. {} left.",
+            count(number("devices"), "device"),
+            count(number("users"), "license user"),
+            count(number("left"), "deactivation"),
+        ))
+    };
+    let failed = move || ctx.reset_license.value().get().and_then(Result::err);
     view! {
+        {move || done().map(|text| view! { <p role="status" class="notice">{text}</p> })}
+        {move || failed().map(|error| view! { <ErrorNotice error /> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 // Errors are shown once, by the layout around this tab.
@@ -257,9 +317,73 @@ pub fn OverviewTab() -> impl IntoView {
                                 " tab. Each reset uses one deactivation; when none are left, contact your vendor to reset the limit."
                             </p>
                         </section>
+                        <Show when=move || l.my_role == LicenseRole::Manager>
+                            <ResetLicenseSection license=l.clone() />
+                        </Show>
                     }
                 })
             })}
         </Suspense>
+    }
+}
+
+/// The manager's *Reset license*, behind a confirmation that says what it does.
+#[component]
+fn ResetLicenseSection(license: License) -> impl IntoView {
+    let ctx = expect_context::<LicenseContext>();
+    let query = use_query_map();
+    let confirming = move || {
+        query.read().get("confirm").as_deref() == Some("reset-license")
+            && ctx
+                .reset_license
+                .value()
+                .with(|v| !matches!(v, Some(Err(_))))
+    };
+    let id = license.id.clone();
+    let base = format!("/licenses/{id}");
+    let left = license.deactivations_left();
+    let text = format!(
+        "This deactivates all {} on this license and unassigns every license user; license managers \
+         keep their seats. Everyone must activate the desktop app again. It uses 1 of the {} left.",
+        count(license.devices_active, "active device"),
+        count(left, "deactivation"),
+    );
+    view! {
+        <section class="card">
+            <h2>"Reset license"</h2>
+            <p class="hint">
+                "Start over when the license is on devices or with people it should no longer be: every device and every user assignment is removed at once."
+            </p>
+            {move || {
+                let (id, base, text) = (id.clone(), base.clone(), text.clone());
+                if !confirming() {
+                    let href = format!("{base}?confirm=reset-license");
+                    return view! { <a class="button danger" href=href>"Reset license…"</a> }.into_any();
+                }
+                view! {
+                    <section
+                        class="confirm"
+                        role="alertdialog"
+                        aria-labelledby="reset-license-title"
+                        aria-describedby="reset-license-text"
+                    >
+                        <h3 id="reset-license-title">"Reset the whole license?"</h3>
+                        <p id="reset-license-text">{text}</p>
+                        <ActionForm action=ctx.reset_license>
+                            <input type="hidden" name="license_id" value=id />
+                            <button
+                                type="submit"
+                                class="danger"
+                                disabled=move || ctx.reset_license.pending().get()
+                            >
+                                "Reset license"
+                            </button>
+                            <a href=base>"Cancel"</a>
+                        </ActionForm>
+                    </section>
+                }
+                    .into_any()
+            }}
+        </section>
     }
 }
