@@ -36,9 +36,11 @@ lint:
 test-rust:
 	cargo test --workspace --exclude frontend --features app/ssr,licensing/server
 
-# The same conformance suite against PostgreSQL.
+# The same conformance and device API suites against PostgreSQL, in a database of their own (never
+# one a developer's ad-hoc test run may have migrated to another schema version).
 test-postgres:
-	KEYPORT_TEST_DATABASE_URL=$$(scripts/postgres.sh) cargo test -p licensing --features server --test conformance
+	KEYPORT_TEST_DATABASE_URL=$$(scripts/postgres.sh keyport_make_test) \
+	  cargo test -p licensing -p server --features licensing/server --test conformance --test api
 
 e2e:
 	cd end2end && npx playwright test
@@ -46,3 +48,10 @@ e2e:
 clean:
 	cargo clean
 	rm -f keyport.db keyport.db-shm keyport.db-wal
+
+# Load figures for the device API on SQLite and Postgres next to a bare axum endpoint; prints a
+# table, asserts nothing (docs/bench.md). Extra flags: make bench BENCH_ARGS="--duration 5".
+.PHONY: bench
+bench: setup release
+	cargo build --release -p bench
+	scripts/bench.sh $(BENCH_ARGS)

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Starts Debian's local PostgreSQL for the tests and gives them an empty database; prints its URL.
+# Usage: scripts/postgres.sh [DBNAME]   (default keyport_test; recreated empty on every call)
 # Uses $KEYPORT_TEST_DATABASE_URL as it is when set (a server you run yourself).
 set -euo pipefail
+db=${1:-keyport_test}
+case "$db" in *[!a-z0-9_]*|"") echo "postgres.sh: database name must be [a-z0-9_]" >&2; exit 2;; esac
 if [ -n "${KEYPORT_TEST_DATABASE_URL:-}" ]; then echo "$KEYPORT_TEST_DATABASE_URL"; exit 0; fi
 
 ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
@@ -15,6 +18,6 @@ as_pg() { su postgres -c "$1" >&2; }
 su postgres -c "psql -p $port -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'keyport'\"" | grep -q 1 \
   || as_pg "psql -p $port -c \"CREATE ROLE keyport LOGIN PASSWORD 'keyport'\""
 # A new database each run: the tests share it, so leftovers from an earlier run must not count.
-as_pg "dropdb -p $port --if-exists --force keyport_test"
-as_pg "createdb -p $port -O keyport keyport_test"
-echo "postgres://keyport:keyport@127.0.0.1:$port/keyport_test"
+as_pg "dropdb -p $port --if-exists --force $db"
+as_pg "createdb -p $port -O keyport $db"
+echo "postgres://keyport:keyport@127.0.0.1:$port/$db"
