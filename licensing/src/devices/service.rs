@@ -9,7 +9,7 @@ use crate::audit::{self, Event};
 use crate::auth::{check_credentials, Credentials, Principal};
 use crate::error::{AppError, Result};
 use crate::licenses::{self, access, LicenseRole, LicenseStatus, LicenseType};
-use crate::store::{new_id, Store};
+use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, secret, Millis};
 
 /// The active devices of a license the caller can see: a manager all of them, a user their own.
@@ -92,29 +92,19 @@ pub async fn reset(
             message: format!("The device \"{name}\" was already reset."),
         });
     }
-    if used >= allowed {
-        return Err(AppError::DeactivationLimitReached { allowed });
-    }
-    let now = now_millis();
-    sqlx::query("UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'reset' WHERE id = $3")
-        .bind(now)
-        .bind(&who.account_id)
-        .bind(device_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
-        .bind(&license_id)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
+    let left = spend_deactivation(
         &mut tx,
-        Event {
+        Deactivation {
             tenant_id: &tenant_id,
-            license_id: Some(&license_id),
+            license_id: &license_id,
+            device_id,
+            device_name: &name,
             actor_id: Some(&who.account_id),
+            reason: "reset",
             action: "device.reset",
-            subject: &name,
-            ip: Some(ip),
+            ip,
+            allowed,
+            used,
         },
     )
     .await?;
@@ -122,7 +112,7 @@ pub async fn reset(
     Ok(ResetOutcome {
         license_id,
         device_name: name,
-        deactivations_left: allowed - used - 1,
+        deactivations_left: left,
     })
 }
 
@@ -589,31 +579,19 @@ pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result
     if row.try_get::<Option<i64>, _>("deactivated_at")?.is_some() {
         return Err(AppError::DeviceDeactivated);
     }
-    if used >= allowed {
-        return Err(AppError::DeactivationLimitReached { allowed });
-    }
-    sqlx::query(
-        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'app' \
-         WHERE id = $3",
-    )
-    .bind(now_millis())
-    .bind(owner.as_deref())
-    .bind(&device_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
-        .bind(&license_id)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
+    let left = spend_deactivation(
         &mut tx,
-        Event {
+        Deactivation {
             tenant_id: &tenant_id,
-            license_id: Some(&license_id),
+            license_id: &license_id,
+            device_id: &device_id,
+            device_name: &name,
             actor_id: owner.as_deref(),
+            reason: "app",
             action: "device.deactivated_by_app",
-            subject: &name,
-            ip: Some(ip),
+            ip,
+            allowed,
+            used,
         },
     )
     .await?;
@@ -622,8 +600,61 @@ pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result
         tenant_id,
         license_id,
         device_id,
-        deactivations_left: allowed - used - 1,
+        deactivations_left: left,
     })
+}
+
+/// One device deactivation that counts against the license's budget.
+struct Deactivation<'a> {
+    tenant_id: &'a str,
+    license_id: &'a str,
+    device_id: &'a str,
+    device_name: &'a str,
+    actor_id: Option<&'a str>,
+    /// Stored in `devices.deactivated_reason`.
+    reason: &'a str,
+    /// The audit action.
+    action: &'a str,
+    ip: &'a str,
+    /// The license's budget as read inside the locked transaction.
+    allowed: i64,
+    used: i64,
+}
+
+/// The one way a single device is deactivated against the budget (a portal reset or the app's own
+/// deactivation): refused when the budget is spent, else the device is marked, the deactivation
+/// counted and audited, inside the caller's locked transaction. Returns the deactivations left.
+async fn spend_deactivation(tx: &mut Tx, d: Deactivation<'_>) -> Result<i64> {
+    if d.used >= d.allowed {
+        return Err(AppError::DeactivationLimitReached { allowed: d.allowed });
+    }
+    sqlx::query(
+        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = $3 \
+         WHERE id = $4",
+    )
+    .bind(now_millis())
+    .bind(d.actor_id)
+    .bind(d.reason)
+    .bind(d.device_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
+        .bind(d.license_id)
+        .execute(&mut **tx)
+        .await?;
+    audit::record(
+        tx,
+        Event {
+            tenant_id: d.tenant_id,
+            license_id: Some(d.license_id),
+            actor_id: d.actor_id,
+            action: d.action,
+            subject: d.device_name,
+            ip: Some(d.ip),
+        },
+    )
+    .await?;
+    Ok(d.allowed - d.used - 1)
 }
 
 /// The license part of an activation or check-in answer, from a row with the license columns.
