@@ -30,7 +30,7 @@ fmt-check:
 	cargo fmt --all -- --check
 
 lint:
-	cargo clippy -p licensing -p app -p server --all-targets --features app/ssr,licensing/server -- -D warnings
+	cargo clippy -p licensing -p app -p server -p bench --all-targets --features app/ssr,licensing/server -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 
 test-rust:

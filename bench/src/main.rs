@@ -1,0 +1,423 @@
+//! `keyport-bench` (`make bench`): drives the device API of the release `keyport` binary on
+//! each database given (check-ins, activations by license key, activations by password) and
+//! prints requests/s and p50/p99 latency next to a bare axum endpoint measured with the same
+//! client, concurrency and duration, as a ratio. Figures and method: docs/bench.md.
+//!
+//! All traffic goes to 127.0.0.1; every loop stops by itself when its time is up.
+
+mod baseline;
+mod cpu;
+mod keyport;
+mod load;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use clap::Parser;
+use hyper::StatusCode;
+use licensing::demo::DEMO_PASSWORD;
+use serde_json::{json, Value};
+
+use keyport::{get, post_json, Server};
+use load::{Outcome, Plan};
+
+const ACTIVATIONS: &str = "/api/v1/activations";
+const DEVICE: &str = "/api/v1/device";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keyport-bench",
+    about = "Load on Keyport's device API next to a bare axum endpoint"
+)]
+struct Args {
+    /// The release server binary to start (run from the workspace root).
+    #[arg(long, default_value = "target/release/keyport")]
+    keyport: PathBuf,
+
+    /// A database to run Keyport on; repeat for several. Use a fresh one: the run adds tenants
+    /// and thousands of devices to it.
+    #[arg(long = "database", default_value = "sqlite://target/bench/keyport.db")]
+    databases: Vec<String>,
+
+    /// Simultaneous simulated apps, each on its own keep-alive connection.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+
+    /// Seconds measured per scenario.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+
+    /// Seconds sent before each scenario and not counted.
+    #[arg(long, default_value_t = 2)]
+    warmup: u64,
+
+    /// Seconds measured for activations by password (each costs an Argon2id hash by design).
+    #[arg(long, default_value_t = 10)]
+    password_duration: u64,
+
+    /// Where the servers' logs go.
+    #[arg(long, default_value = "target/bench")]
+    log_dir: PathBuf,
+}
+
+/// One line of the final table.
+struct Row {
+    backend: String,
+    scenario: &'static str,
+    outcome: Outcome,
+    /// Req/s of the baseline measured next to it.
+    baseline: f64,
+    /// CPU the server under test used during the scenario, in cores (1.0 = one core busy).
+    server_cpu: Option<f64>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.concurrency == 0 || args.duration == 0 {
+        eprintln!("keyport-bench: --concurrency and --duration must be at least 1");
+        return ExitCode::FAILURE;
+    }
+    if let Err(err) = std::fs::create_dir_all(&args.log_dir) {
+        eprintln!("keyport-bench: {}: {err}", args.log_dir.display());
+        return ExitCode::FAILURE;
+    }
+    // Other work on the machine skews every figure; the table says how busy it was.
+    let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for url in &args.databases {
+        let backend = backend_name(url);
+        eprintln!("== {backend}: {}", redact(url));
+        match run_backend(&args, url, backend, &mut rows).await {
+            Ok(()) => {}
+            Err(err) => {
+                eprintln!("keyport-bench: {backend}: {err}");
+                failed = true;
+            }
+        }
+    }
+    print_table(&args, &rows);
+    if let Some(load) = load_before.split_whitespace().next() {
+        println!("load average (1 min) when the run started: {load}");
+    }
+    if failed
+        || rows
+            .iter()
+            .any(|r| r.outcome.errors > 0 || r.outcome.ok == 0)
+    {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Starts Keyport on one database, prepares its data, runs the baseline and the three
+/// scenarios back to back, and stops the server.
+async fn run_backend(
+    args: &Args,
+    url: &str,
+    backend: &'static str,
+    rows: &mut Vec<Row>,
+) -> Result<(), String> {
+    let log = args.log_dir.join(format!("keyport-{backend}.log"));
+    let mut server = Server::start(&args.keyport, url, log)?;
+    server.wait_healthy(Duration::from_secs(60)).await?;
+    let addr = server.addr;
+
+    // A tenant per scenario, so a scenario's devices do not weigh on another's queries.
+    let run = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let companies = ["checkin", "key", "login"].map(|s| format!("bench{run}-{s}"));
+    for company in &companies {
+        keyport::demo_tenant(&args.keyport, url, company)?;
+    }
+    let names: Vec<&str> = companies.iter().map(String::as_str).collect();
+    let keys = keyport::prepare(url, &names).await?;
+
+    // One device per simulated app for the check-ins.
+    let mut conn = load::connect(addr).await?;
+    let mut tokens = Vec::new();
+    for app in 0..args.concurrency {
+        let request = post_json(
+            addr,
+            ACTIVATIONS,
+            &by_key(&keys[0], &format!("checkin-{app}")),
+        );
+        let (status, body) = load::exchange(&mut conn, request).await?;
+        if status != StatusCode::CREATED {
+            return Err(format!(
+                "activating a check-in device: HTTP {status}: {}",
+                String::from_utf8_lossy(&body)
+            ));
+        }
+        let answer: Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        let token = find_string(&answer, "device_token")
+            .ok_or_else(|| format!("no device_token in the activation answer: {answer}"))?;
+        tokens.push(token);
+    }
+    // One check-in, to give the baseline an answer of the same size.
+    let (status, sample) = load::exchange(&mut conn, get(addr, DEVICE, Some(&tokens[0]))).await?;
+    if status != StatusCode::OK {
+        return Err(format!(
+            "check-in: HTTP {status}: {}",
+            String::from_utf8_lossy(&sample)
+        ));
+    }
+    drop(conn);
+    let baseline_addr =
+        baseline::start(baseline::body_of_len(sample.len())).map_err(|e| e.to_string())?;
+    eprintln!(
+        "   check-in answer {} bytes; baseline body the same size",
+        sample.len()
+    );
+
+    let plan = Plan {
+        addr,
+        concurrency: args.concurrency,
+        warmup: Duration::from_secs(args.warmup),
+        duration: Duration::from_secs(args.duration),
+    };
+    let baseline_cpu = || cpu::threads_named(baseline::THREAD_NAME);
+    let pid = server.pid();
+    let server_cpu = move || cpu::process(pid);
+    let base = scenario(
+        "baseline",
+        Plan {
+            addr: baseline_addr,
+            ..plan
+        },
+        Arc::new(move |_, _| get(baseline_addr, baseline::PATH, None)),
+        StatusCode::OK,
+        &baseline_cpu,
+    )
+    .await;
+    let base_rate = base.0.rate();
+    let mut push = |scenario, (outcome, server_cpu)| {
+        rows.push(Row {
+            backend: backend.to_owned(),
+            scenario,
+            outcome,
+            baseline: base_rate,
+            server_cpu,
+        })
+    };
+    push("baseline (constant JSON)", base);
+
+    let tokens = Arc::new(tokens);
+    let checkins = scenario(
+        "check-in",
+        plan,
+        Arc::new(move |app, _| get(addr, DEVICE, Some(&tokens[app]))),
+        StatusCode::OK,
+        &server_cpu,
+    )
+    .await;
+    push("check-in", checkins);
+
+    let key = keys[1].clone();
+    let activations = scenario(
+        "activation by license key",
+        plan,
+        Arc::new(move |app, n| {
+            post_json(addr, ACTIVATIONS, &by_key(&key, &format!("key-{app}-{n}")))
+        }),
+        StatusCode::CREATED,
+        &server_cpu,
+    )
+    .await;
+    push("activation (license key)", activations);
+
+    let company = companies[2].clone();
+    let logins = scenario(
+        "activation by password",
+        Plan {
+            duration: Duration::from_secs(args.password_duration.max(1)),
+            ..plan
+        },
+        Arc::new(move |app, n| {
+            let body = json!({
+                "company": company,
+                "email": "user@acme.example",
+                "password": DEMO_PASSWORD,
+                "hardware_id": format!("login-{app}-{n}"),
+                "device_name": "Bench machine",
+                "os": "Linux",
+            });
+            post_json(addr, ACTIVATIONS, &body)
+        }),
+        StatusCode::CREATED,
+        &server_cpu,
+    )
+    .await;
+    push("activation (password)", logins);
+
+    server.stop();
+    Ok(())
+}
+
+/// Runs one scenario and reports it on stderr as it finishes; also returns the CPU the server
+/// used meanwhile (per `server_cpu`, a running total), in cores, warm-up included.
+async fn scenario(
+    name: &str,
+    plan: Plan,
+    make: load::MakeRequest,
+    expect: StatusCode,
+    server_cpu: &dyn Fn() -> Option<Duration>,
+) -> (Outcome, Option<f64>) {
+    eprintln!(
+        "   {name}: {} apps, {} s (+{} s warm-up)",
+        plan.concurrency,
+        plan.duration.as_secs(),
+        plan.warmup.as_secs()
+    );
+    let (cpu_before, started) = (server_cpu(), Instant::now());
+    let outcome = load::run(plan, make, expect).await;
+    let cores = cpu_before
+        .zip(server_cpu())
+        .map(|(before, after)| (after.saturating_sub(before)).as_secs_f64())
+        .map(|busy| busy / started.elapsed().as_secs_f64());
+    if let Some(err) = &outcome.first_error {
+        eprintln!("   {name}: {} errors; first: {err}", outcome.errors);
+    }
+    (outcome, cores)
+}
+
+/// An activation body by license key for a machine.
+fn by_key(key: &str, hardware_id: &str) -> Value {
+    json!({
+        "license_key": key,
+        "hardware_id": hardware_id,
+        "device_name": "Bench machine",
+        "os": "Linux",
+    })
+}
+
+/// The first string under `field` anywhere in a JSON answer (the token may be nested).
+fn find_string(value: &Value, field: &str) -> Option<String> {
+    match value {
+        Value::Object(map) => map
+            .get(field)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| map.values().find_map(|v| find_string(v, field))),
+        Value::Array(items) => items.iter().find_map(|v| find_string(v, field)),
+        _ => None,
+    }
+}
+
+fn backend_name(url: &str) -> &'static str {
+    if url.starts_with("postgres") {
+        "postgres"
+    } else if url.starts_with("sqlite") {
+        "sqlite"
+    } else {
+        "other"
+    }
+}
+
+/// The URL without its password, for the console.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn print_table(args: &Args, rows: &[Row]) {
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!();
+    println!(
+        "keyport-bench: {} apps on keep-alive HTTP/1.1, {} s per scenario ({} s for password \
+         activations) after {} s warm-up; {cores} cores shared by the server, the database and \
+         this load generator",
+        args.concurrency,
+        args.duration,
+        args.password_duration.max(1),
+        args.warmup
+    );
+    println!(
+        "{:<9} {:<25} {:>8} {:>8} {:>8} {:>8} {:>6} {:>7} {:>7} {:>9}",
+        "database",
+        "scenario",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "ratio",
+        "srv CPU",
+        "CPU us/req"
+    );
+    for row in rows {
+        let o = &row.outcome;
+        let ms = |q| o.percentile_ms(q).map_or("-".into(), |v| format!("{v:.2}"));
+        let ratio = if row.baseline > 0.0 {
+            format!("{:.4}", o.rate() / row.baseline)
+        } else {
+            "-".into()
+        };
+        let (cpu, per_request) = match row.server_cpu {
+            Some(cores) if o.ok > 0 => (
+                format!("{:.0}%", cores * 100.0),
+                format!("{:.0}", cores * 1e6 / o.rate()),
+            ),
+            _ => ("-".into(), "-".into()),
+        };
+        println!(
+            "{:<9} {:<25} {:>8} {:>8.0} {:>8} {:>8} {:>6} {:>7} {:>7} {:>9}",
+            row.backend,
+            row.scenario,
+            o.requests(),
+            o.rate(),
+            ms(0.50),
+            ms(0.99),
+            o.errors,
+            ratio,
+            cpu,
+            per_request
+        );
+    }
+    println!(
+        "ratio: req/s over the baseline's req/s measured just before on the same run; srv CPU: \
+         the server process's CPU (100% = one core; on Postgres the database's own processes \
+         are not counted), CPU us/req: that CPU per request"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_token_wherever_it_is() {
+        let flat = json!({"device_id": "d", "device_token": "t1"});
+        let nested = json!({"data": [{"x": 1}, {"device": {"device_token": "t2"}}]});
+        assert_eq!(find_string(&flat, "device_token").as_deref(), Some("t1"));
+        assert_eq!(find_string(&nested, "device_token").as_deref(), Some("t2"));
+        assert_eq!(
+            find_string(&json!({"device_token": 5}), "device_token"),
+            None
+        );
+    }
+
+    #[test]
+    fn hides_the_database_password() {
+        assert_eq!(
+            redact("postgres://keyport:secret@127.0.0.1:5432/keyport_bench"),
+            "postgres://keyport:***@127.0.0.1:5432/keyport_bench"
+        );
+        assert_eq!(
+            redact("sqlite://target/bench/keyport.db"),
+            "sqlite://target/bench/keyport.db"
+        );
+    }
+}
