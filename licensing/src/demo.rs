@@ -2,7 +2,7 @@
 //! can be seen, and a license with devices, so the deactivation limit can be reached by hand.
 
 use crate::auth::AccountKind;
-use crate::devices::{self, NewActivation};
+use crate::devices::{self, DeviceInfo, NewActivation};
 use crate::error::Result;
 use crate::licenses::{self, LicenseRole, LicenseType, NewLicense};
 use crate::now_millis;
@@ -142,9 +142,11 @@ pub async fn seed_vendor(
             &NewActivation {
                 license_id: &license,
                 account_id: Some(who),
-                hardware_id: &format!("{domain}-{hardware}"),
-                name,
-                os,
+                device: DeviceInfo {
+                    hardware_id: &format!("{domain}-{hardware}"),
+                    name,
+                    os,
+                },
             },
             "127.0.0.1",
         )

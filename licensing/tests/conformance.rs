@@ -16,7 +16,7 @@ use std::sync::Arc;
 use licensing::audit;
 use licensing::auth::{self, AccountKind, Credentials, Principal, SessionPolicy};
 use licensing::demo::{seed_vendor, DEMO_PASSWORD};
-use licensing::devices::{self, Activation, Device, NewActivation, ResetOutcome};
+use licensing::devices::{self, Activation, Device, DeviceInfo, NewActivation, ResetOutcome};
 use licensing::licenses::{self, License, LicenseRole, LicenseStatus, LicenseType};
 use licensing::store::Backend;
 use licensing::tenants::{self, NewAccount};
@@ -224,9 +224,11 @@ async fn activate(
         &NewActivation {
             license_id,
             account_id: Some(account_id),
-            hardware_id,
-            name: &format!("Device {hardware_id}"),
-            os: "Linux",
+            device: DeviceInfo {
+                hardware_id,
+                name: &format!("Device {hardware_id}"),
+                os: "Linux",
+            },
         },
         IP,
     )

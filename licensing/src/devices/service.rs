@@ -122,9 +122,7 @@ pub struct NewActivation<'a> {
     pub license_id: &'a str,
     /// Who activated it; `None` for a license-key activation.
     pub account_id: Option<&'a str>,
-    pub hardware_id: &'a str,
-    pub name: &'a str,
-    pub os: &'a str,
+    pub device: DeviceInfo<'a>,
 }
 
 /// The activation the app gets back; `created` is false when the hardware was already active.
@@ -138,7 +136,7 @@ pub struct Activation {
 /// `TooManyDevices` when every slot is taken (and `LicenseInactive` when the license is expired
 /// or suspended).
 pub async fn activate(store: &Store, new: &NewActivation<'_>, ip: &str) -> Result<Activation> {
-    if new.hardware_id.trim().is_empty() {
+    if new.device.hardware_id.trim().is_empty() {
         return Err(AppError::invalid("hardware_id", "is required."));
     }
     activate_locked(store, new, None, ip)
@@ -335,9 +333,7 @@ pub async fn activate_device(
     let new = NewActivation {
         license_id: &target.license_id,
         account_id: target.account_id.as_deref(),
-        hardware_id: device.hardware_id,
-        name: device.name,
-        os: device.os,
+        device: *device,
     };
     let (activation, status) =
         activate_locked(store, &new, Some(&secret::hash(&token)), ip).await?;
@@ -358,8 +354,8 @@ async fn activate_locked(
     ip: &str,
 ) -> Result<(Activation, DeviceStatus)> {
     // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
-    let hardware_id = new.hardware_id.trim();
-    let name = new.name.trim();
+    let hardware_id = new.device.hardware_id.trim();
+    let name = new.device.name.trim();
     let mut tx = store.begin_locked(new.license_id).await?;
     let row = sqlx::query(
         "SELECT l.tenant_id, l.product, l.license_type, l.status, l.valid_from, l.valid_until, \
@@ -441,7 +437,7 @@ async fn activate_locked(
     .bind(new.account_id)
     .bind(hardware_id)
     .bind(name)
-    .bind(new.os.trim())
+    .bind(new.device.os.trim())
     .bind(now)
     .bind(token_hash)
     .execute(&mut *tx)
@@ -488,7 +484,7 @@ async fn record_limit_refused(store: &Store, tenant_id: &str, new: &NewActivatio
                 license_id: Some(new.license_id),
                 actor_id: new.account_id,
                 action: "device.limit_refused",
-                subject: new.name.trim(),
+                subject: new.device.name.trim(),
                 ip: Some(ip),
             },
         )
