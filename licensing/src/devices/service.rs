@@ -621,9 +621,7 @@ struct Deactivation<'a> {
 /// deactivation): refused when the budget is spent, else the device is marked, the deactivation
 /// counted and audited, inside the caller's locked transaction. Returns the deactivations left.
 async fn spend_deactivation(tx: &mut Tx, d: Deactivation<'_>) -> Result<i64> {
-    if d.used >= d.allowed {
-        return Err(AppError::DeactivationLimitReached { allowed: d.allowed });
-    }
+    let left = licenses::spend_deactivation_budget(tx, d.license_id, d.allowed, d.used).await?;
     sqlx::query(
         "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = $3 \
          WHERE id = $4",
@@ -634,10 +632,6 @@ async fn spend_deactivation(tx: &mut Tx, d: Deactivation<'_>) -> Result<i64> {
     .bind(d.device_id)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
-        .bind(d.license_id)
-        .execute(&mut **tx)
-        .await?;
     audit::record(
         tx,
         Event {
@@ -650,7 +644,7 @@ async fn spend_deactivation(tx: &mut Tx, d: Deactivation<'_>) -> Result<i64> {
         },
     )
     .await?;
-    Ok(d.allowed - d.used - 1)
+    Ok(left)
 }
 
 /// The license part of an activation or check-in answer, from a row with the license columns.

@@ -7,7 +7,7 @@ use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus,
 use crate::audit::{self, Event};
 use crate::auth::{AccountKind, Principal};
 use crate::error::{AppError, Result};
-use crate::store::{new_id, Store};
+use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, Millis};
 
 /// The caller's role on a license, or `NotFound` when the license is in another tenant or the
@@ -348,9 +348,7 @@ pub async fn reset_license(
                     .into(),
         });
     }
-    if used >= allowed {
-        return Err(AppError::DeactivationLimitReached { allowed });
-    }
+    let left = spend_deactivation_budget(&mut tx, license_id, allowed, used).await?;
     let now = now_millis();
     sqlx::query(
         "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'license_reset' \
@@ -362,10 +360,6 @@ pub async fn reset_license(
     .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM license_users WHERE license_id = $1 AND role <> 'manager'")
-        .bind(license_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
         .bind(license_id)
         .execute(&mut *tx)
         .await?;
@@ -386,6 +380,25 @@ pub async fn reset_license(
         license_id: license_id.to_owned(),
         devices_reset: devices,
         users_removed: users,
-        deactivations_left: allowed - used - 1,
+        deactivations_left: left,
     })
+}
+
+/// The deactivation budget, in one place for every kind of deactivation (a device reset, the
+/// app's own deactivation, *Reset license*): refused when spent, else one more is counted. Runs in
+/// the caller's locked transaction with the budget it read there; returns how many are left.
+pub(crate) async fn spend_deactivation_budget(
+    tx: &mut Tx,
+    license_id: &str,
+    allowed: i64,
+    used: i64,
+) -> Result<i64> {
+    if used >= allowed {
+        return Err(AppError::DeactivationLimitReached { allowed });
+    }
+    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
+        .bind(license_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(allowed - used - 1)
 }
