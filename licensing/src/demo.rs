@@ -8,6 +8,7 @@ use crate::licenses::{self, LicenseRole, LicenseType, NewLicense};
 use crate::now_millis;
 use crate::store::Store;
 use crate::tenants::{create_account, create_customer, create_tenant, NewAccount};
+use crate::users;
 
 pub const DEMO_PASSWORD: &str = "keyport-demo";
 
@@ -129,7 +130,7 @@ pub async fn seed_vendor(
         None,
     )
     .await?;
-    licenses::assign_user(store, &license, &user, LicenseRole::User, None).await?;
+    users::grant_seat(store, &license, &user, LicenseRole::User, None).await?;
     let devices = [
         (&user, "uma-laptop", "Uma's laptop", "Windows 11"),
         (&user, "uma-desktop", "Uma's desktop", "Ubuntu 24.04"),

@@ -73,6 +73,24 @@ impl AppError {
             message: message.into(),
         }
     }
+
+    /// The HTTP status this error answers with, the same for the portal's pages, its server
+    /// functions and the device API.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::NoLicense | Self::LicenseInactive => 403,
+            Self::NotFound { .. } => 404,
+            Self::Invalid { .. } => 422,
+            Self::Conflict { .. }
+            | Self::TooManyDevices { .. }
+            | Self::DeactivationLimitReached { .. }
+            | Self::SeatLimitReached { .. } => 409,
+            Self::DeviceDeactivated => 410,
+            Self::Unavailable => 503,
+            Self::Offline | Self::Internal => 500,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {

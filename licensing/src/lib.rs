@@ -9,6 +9,7 @@ pub mod auth;
 pub mod devices;
 pub mod error;
 pub mod licenses;
+pub mod users;
 
 #[cfg(feature = "server")]
 pub mod demo;

@@ -1,6 +1,8 @@
 //! Provisioning: vendor tenants, their customers and accounts. Used by the demo seed, the admin
 //! commands and the tests; the vendor console builds on it.
 
+use sqlx::AnyConnection;
+
 use crate::auth::{hash_password, AccountKind};
 use crate::error::{AppError, Result};
 use crate::now_millis;
@@ -58,50 +60,102 @@ pub struct NewAccount<'a> {
 
 /// Creates an account; the email is unique within the tenant.
 pub async fn create_account(store: &Store, new: &NewAccount<'_>) -> Result<String> {
-    let email = new.email.trim().to_lowercase();
-    if !is_plausible_email(&email) {
-        return Err(AppError::invalid(
-            "Email",
-            "enter an address like name@example.com.",
-        ));
+    let account = PreparedAccount::new(new).await?;
+    let mut conn = store.pool().acquire().await?;
+    account.insert(&mut conn).await?;
+    Ok(account.id)
+}
+
+/// An account checked and with its password hashed, ready to insert. Split from the insert so a
+/// caller can hash (slow on purpose) before it takes a lock, then insert inside its transaction.
+#[derive(Debug, Clone)]
+pub struct PreparedAccount {
+    pub id: String,
+    pub tenant_id: String,
+    pub customer_id: Option<String>,
+    pub kind: AccountKind,
+    pub email: String,
+    pub name: String,
+    password_hash: String,
+}
+
+impl PreparedAccount {
+    pub async fn new(new: &NewAccount<'_>) -> Result<Self> {
+        let email = new.email.trim().to_lowercase();
+        if new.name.trim().is_empty() {
+            return Err(AppError::invalid("Name", "is required."));
+        }
+        if new.name.trim().chars().count() > 100 {
+            return Err(AppError::invalid("Name", "must be at most 100 characters."));
+        }
+        if !is_plausible_email(&email) {
+            return Err(AppError::invalid(
+                "Email",
+                "enter an address like name@example.com.",
+            ));
+        }
+        check_password(new.password)?;
+        if (new.kind == AccountKind::Customer) != new.customer_id.is_some() {
+            return Err(AppError::invalid(
+                "Customer",
+                "customer accounts need a customer, vendor staff none.",
+            ));
+        }
+        Ok(Self {
+            id: new_id(),
+            tenant_id: new.tenant_id.to_owned(),
+            customer_id: new.customer_id.map(str::to_owned),
+            kind: new.kind,
+            email,
+            name: new.name.trim().to_owned(),
+            password_hash: hash_password(new.password).await?,
+        })
     }
-    if new.name.trim().is_empty() {
-        return Err(AppError::invalid("Name", "is required."));
+
+    /// Inserts the account; an email already used in the tenant is a `Conflict` that names it.
+    pub async fn insert(&self, conn: &mut AnyConnection) -> Result<()> {
+        let result = sqlx::query(
+            "INSERT INTO accounts (id, tenant_id, customer_id, kind, email, name, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&self.id)
+        .bind(&self.tenant_id)
+        .bind(&self.customer_id)
+        .bind(self.kind.as_str())
+        .bind(&self.email)
+        .bind(&self.name)
+        .bind(&self.password_hash)
+        .bind(now_millis())
+        .execute(conn)
+        .await;
+        match result.map_err(AppError::from) {
+            Err(AppError::Conflict { .. }) => Err(AppError::Conflict {
+                message: format!(
+                    "An account with the email {} already exists. Assign it instead of creating it again.",
+                    self.email
+                ),
+            }),
+            other => other.map(|_| ()),
+        }
     }
-    if new.password.chars().count() < 8 {
+}
+
+/// The one password rule, for new accounts and set-password links alike.
+pub fn check_password(password: &str) -> Result<()> {
+    let chars = password.chars().count();
+    if chars < 8 {
         return Err(AppError::invalid(
             "Password",
             "must be at least 8 characters.",
         ));
     }
-    if (new.kind == AccountKind::Customer) != new.customer_id.is_some() {
+    if chars > 256 {
         return Err(AppError::invalid(
-            "Customer",
-            "customer accounts need a customer, vendor staff none.",
+            "Password",
+            "must be at most 256 characters.",
         ));
     }
-    let hash = hash_password(new.password).await?;
-    let id = new_id();
-    let result = sqlx::query(
-        "INSERT INTO accounts (id, tenant_id, customer_id, kind, email, name, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&id)
-    .bind(new.tenant_id)
-    .bind(new.customer_id)
-    .bind(new.kind.as_str())
-    .bind(&email)
-    .bind(new.name.trim())
-    .bind(hash)
-    .bind(now_millis())
-    .execute(store.pool())
-    .await;
-    match result.map_err(AppError::from) {
-        Err(AppError::Conflict { .. }) => Err(AppError::Conflict {
-            message: format!("An account with the email {email} already exists."),
-        }),
-        other => other.map(|_| id),
-    }
+    Ok(())
 }
 
 fn is_plausible_email(email: &str) -> bool {

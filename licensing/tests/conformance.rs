@@ -20,6 +20,7 @@ use licensing::devices::{self, Activation, Device, DeviceInfo, NewActivation, Re
 use licensing::licenses::{self, License, LicenseRole, LicenseStatus, LicenseType};
 use licensing::store::Backend;
 use licensing::tenants::{self, NewAccount};
+use licensing::users;
 use licensing::{AppError, Store};
 
 const DATABASE_ENV: &str = "KEYPORT_TEST_DATABASE_URL";
@@ -263,6 +264,95 @@ async fn new_customer_account(
     )
     .await
     .unwrap_or_else(|e| panic!("create account {email}: {e:?}"))
+}
+
+async fn set_max_users(store: &Store, license_id: &str, max: i64) {
+    sqlx::query("UPDATE licenses SET max_users = $1 WHERE id = $2")
+        .bind(max)
+        .bind(license_id)
+        .execute(store.pool())
+        .await
+        .expect("set max_users");
+}
+
+async fn account_count(store: &Store, tenant_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_one(store.pool())
+        .await
+        .expect("count accounts")
+}
+
+/// The Users tab as `who` (a manager of the license) sees it.
+async fn users_of(store: &Store, who: &Principal, license_id: &str) -> users::UsersView {
+    users::list(store, who, license_id)
+        .await
+        .unwrap_or_else(|e| panic!("list users of {license_id} as {}: {e:?}", who.email))
+}
+
+/// Everything a refused Users-tab operation must leave as it was: the license and its devices,
+/// the Users tab, the tenant's audit log and its accounts. `manager` manages the license.
+#[derive(Debug, PartialEq)]
+struct UsersState {
+    license: (License, Vec<Device>),
+    users: users::UsersView,
+    audit_events: i64,
+    accounts: i64,
+}
+
+async fn users_state(store: &Store, manager: &Principal, license_id: &str) -> UsersState {
+    UsersState {
+        license: snapshot(store, manager, license_id).await,
+        users: users_of(store, manager, license_id).await,
+        audit_events: tenant_audit_count(store, &manager.tenant_id).await,
+        accounts: account_count(store, &manager.tenant_id).await,
+    }
+}
+
+fn new_user(name: &str, email: &str, password: Option<&str>, assign: bool) -> users::NewUser {
+    users::NewUser {
+        name: name.into(),
+        email: email.into(),
+        password: password.map(Into::into),
+        assign,
+    }
+}
+
+/// A second customer of the tenant with its own Organisation license of the same product, whose
+/// owner manages it; returns (customer id, license id, its manager).
+async fn other_customer_with_license(
+    store: &Store,
+    company: &str,
+    tenant_id: &str,
+    name: &str,
+    owner_email: &str,
+) -> (String, String, Principal) {
+    let customer = tenants::create_customer(store, tenant_id, name)
+        .await
+        .unwrap();
+    let owner = new_customer_account(store, tenant_id, &customer, owner_email).await;
+    let now = licensing::now_millis();
+    let license = licenses::create(
+        store,
+        &licenses::NewLicense {
+            tenant_id: tenant_id.into(),
+            customer_id: customer.clone(),
+            product: "CodeGlass".into(),
+            license_type: LicenseType::Organisation,
+            subscriptions: 1,
+            seats_per_subscription: 5,
+            max_activations: 10,
+            max_deactivations: 3,
+            valid_from: now,
+            valid_until: now + 1_000_000,
+            owner_account_id: owner,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let manager = principal(store, company, owner_email).await;
+    (customer, license, manager)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -735,7 +825,7 @@ async fn tenants_are_isolated() {
 
     // Tenant B's manager cannot pull a tenant A account onto tenant B's license.
     assert_eq!(
-        licenses::assign_user(
+        users::grant_seat(
             store,
             &b.license_id,
             &a.user.account_id,
@@ -936,16 +1026,16 @@ async fn seat_limit_and_foreign_accounts() {
         new_customer_account(store, tenant_id, &other_customer, "peter@initech.example").await;
     let before = licenses::get(store, &a.manager, lic).await.unwrap();
     assert_eq!(
-        licenses::assign_user(store, lic, &outsider, LicenseRole::User, None).await,
+        users::grant_seat(store, lic, &outsider, LicenseRole::User, None).await,
         Err(AppError::not_found("account"))
     );
     assert_eq!(
-        licenses::assign_user(store, lic, "no-such-account", LicenseRole::User, None).await,
+        users::grant_seat(store, lic, "no-such-account", LicenseRole::User, None).await,
         Err(AppError::not_found("account"))
     );
     // Assigning someone twice is a conflict.
     assert!(matches!(
-        licenses::assign_user(store, lic, &a.user.account_id, LicenseRole::User, None).await,
+        users::grant_seat(store, lic, &a.user.account_id, LicenseRole::User, None).await,
         Err(AppError::Conflict { .. })
     ));
     assert_eq!(licenses::get(store, &a.manager, lic).await.unwrap(), before);
@@ -959,7 +1049,7 @@ async fn seat_limit_and_foreign_accounts() {
             &format!("extra{i}@acme.example"),
         )
         .await;
-        licenses::assign_user(
+        users::grant_seat(
             store,
             lic,
             &acct,
@@ -976,7 +1066,7 @@ async fn seat_limit_and_foreign_accounts() {
     // One more is refused and takes no seat.
     let late = new_customer_account(store, tenant_id, &customer_id, "late@acme.example").await;
     assert_eq!(
-        licenses::assign_user(store, lic, &late, LicenseRole::User, None).await,
+        users::grant_seat(store, lic, &late, LicenseRole::User, None).await,
         Err(AppError::SeatLimitReached { allowed: 5 })
     );
     assert_eq!(licenses::get(store, &a.manager, lic).await.unwrap(), full);
@@ -1191,15 +1281,18 @@ async fn concurrent_activations_respect_the_limit() {
     assert_eq!(l.devices_active, 10);
 }
 
-/// Simultaneous assignments never exceed the seat limit.
+/// Thirty simultaneous "Assign license user" requests by the manager, split over two pools (two
+/// "server processes" on one database), for exactly five free seats: five succeed, the rest are
+/// refused, and the license ends exactly full.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_assignments_respect_the_seat_limit() {
     let w = world().await;
     let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
     let second = Store::connect(&w.url).await.expect("second pool");
     let customer_id = a.manager.customer_id.clone().unwrap();
     let mut accounts = Vec::new();
-    for i in 0..6 {
+    for i in 0..30 {
         accounts.push(
             new_customer_account(
                 store,
@@ -1210,9 +1303,17 @@ async fn concurrent_assignments_respect_the_seat_limit() {
             .await,
         );
     }
+    let seats_used = licenses::get(store, &a.manager, lic)
+        .await
+        .unwrap()
+        .seats_used;
+    set_max_users(store, lic, seats_used + 5).await;
+    let allowed = seats_used + 5;
+    let assigned_before = audit_count(store, lic, "user.assigned").await;
+
     let barrier = Arc::new(tokio::sync::Barrier::new(accounts.len()));
     let tasks: Vec<_> = accounts
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, acct)| {
             let store = if i % 2 == 0 {
@@ -1220,26 +1321,48 @@ async fn concurrent_assignments_respect_the_seat_limit() {
             } else {
                 second.clone()
             };
-            let (lic, barrier) = (a.license_id.clone(), barrier.clone());
+            let (who, lic, acct, barrier) = (
+                a.manager.clone(),
+                lic.clone(),
+                acct.clone(),
+                barrier.clone(),
+            );
             tokio::spawn(async move {
                 barrier.wait().await;
-                licenses::assign_user(&store, &lic, &acct, LicenseRole::User, None).await
+                users::assign(&store, &who, &lic, &acct, IP).await
             })
         })
         .collect();
-    let (mut ok, mut refused) = (0, 0);
+    let (mut ok, mut refused) = (BTreeSet::new(), 0);
     for t in tasks {
         match t.await.expect("task") {
-            Ok(()) => ok += 1,
-            Err(AppError::SeatLimitReached { allowed: 5 }) => refused += 1,
+            Ok(change) => {
+                assert_eq!(change.devices_deactivated, 0);
+                ok.insert(change.account_id);
+            }
+            Err(AppError::SeatLimitReached { allowed: n }) if n == allowed => refused += 1,
             Err(other) => panic!("unexpected error: {other:?}"),
         }
     }
-    assert_eq!((ok, refused), (3, 3));
-    let l = licenses::get(store, &a.manager, &a.license_id)
-        .await
-        .unwrap();
-    assert_eq!((l.seats_used, l.max_users), (5, 5));
+    assert_eq!((ok.len(), refused), (5, 25));
+
+    let l = licenses::get(store, &a.manager, lic).await.unwrap();
+    assert_eq!((l.seats_used, l.max_users), (allowed, allowed));
+    assert_eq!(
+        audit_count(store, lic, "user.assigned").await,
+        assigned_before + 5
+    );
+    // Exactly the five that were told "assigned" hold a seat; the others are still candidates.
+    let view = users_of(store, &a.manager, lic).await;
+    assert_eq!((view.seats_used, view.max_users), (allowed, allowed));
+    let seated: BTreeSet<String> = view
+        .users
+        .iter()
+        .map(|u| u.account_id.clone())
+        .filter(|id| accounts.contains(id))
+        .collect();
+    assert_eq!(seated, ok);
+    assert_eq!(view.candidates.len(), 25);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1378,4 +1501,1709 @@ async fn activity_is_for_managers_newest_first_and_paged() {
     assert_eq!(page2.entries.len(), 3);
     assert!(!page2.has_more);
     assert_eq!(page2.page, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users tab
+// ---------------------------------------------------------------------------------------------
+
+fn last_manager() -> AppError {
+    AppError::Conflict {
+        message: "A license needs at least one license manager. Make someone else a manager first."
+            .into(),
+    }
+}
+
+fn already_seated() -> AppError {
+    AppError::Conflict {
+        message: "That person is already a user of this license.".into(),
+    }
+}
+
+fn email_taken(email: &str) -> AppError {
+    AppError::Conflict {
+        message: format!(
+            "An account with the email {email} already exists. Assign it instead of creating it again."
+        ),
+    }
+}
+
+fn link_refused() -> AppError {
+    AppError::invalid(
+        "Link",
+        "it is unknown, already used or expired. Ask your license manager for a new one.",
+    )
+}
+
+/// actor_id, subject, ip of a license's events of one kind, oldest first.
+async fn audit_rows(
+    store: &Store,
+    license_id: &str,
+    action: &str,
+) -> Vec<(Option<String>, String, Option<String>)> {
+    sqlx::query_as(
+        "SELECT actor_id, subject, ip FROM audit_events WHERE license_id = $1 AND action = $2 \
+         ORDER BY at",
+    )
+    .bind(license_id)
+    .bind(action)
+    .fetch_all(store.pool())
+    .await
+    .expect("read audit events")
+}
+
+async fn login_fails(store: &Store, company: &str, email: &str, password: &str) {
+    assert_eq!(
+        auth::check_credentials(store, &creds(company, email, password), IP).await,
+        Err(AppError::InvalidCredentials),
+        "{email} must not log in with {password:?}"
+    );
+}
+
+#[tokio::test]
+async fn users_tab_lists_users_seats_and_candidates() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let tenant_id = &a.manager.tenant_id;
+    let customer_id = a.manager.customer_id.clone().unwrap();
+    let extra = new_customer_account(store, tenant_id, &customer_id, "extra@acme.example").await;
+    // Not candidates: an account of another customer of the tenant, the vendor's own staff, and
+    // anyone of another tenant.
+    let (_, other_license, boss) = other_customer_with_license(
+        store,
+        &a.company,
+        tenant_id,
+        "Initech",
+        "boss@initech.example",
+    )
+    .await;
+    let initech = boss.customer_id.clone().unwrap();
+    new_customer_account(store, tenant_id, &initech, "peter@initech.example").await;
+    tenants::create_account(
+        store,
+        &NewAccount {
+            tenant_id,
+            customer_id: None,
+            kind: AccountKind::VendorAdmin,
+            email: "support@codeglass.example",
+            name: "Vendor Support",
+            password: DEMO_PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    let b = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+
+    let view = users::list(store, &a.manager, lic)
+        .await
+        .expect("the manager lists the users");
+    assert_eq!(view.license_id, *lic);
+    let people: Vec<_> = view
+        .users
+        .iter()
+        .map(|u| {
+            (
+                u.account_id.as_str(),
+                u.name.as_str(),
+                u.email.as_str(),
+                u.role,
+                u.devices_active,
+            )
+        })
+        .collect();
+    assert_eq!(
+        people,
+        vec![
+            (
+                a.manager.account_id.as_str(),
+                "Morgan Manager",
+                a.manager_email().as_str(),
+                LicenseRole::Manager,
+                2
+            ),
+            (
+                a.user.account_id.as_str(),
+                "Uma User",
+                a.user_email().as_str(),
+                LicenseRole::User,
+                2
+            ),
+        ]
+    );
+    assert!(view
+        .users
+        .iter()
+        .all(|u| (licensing::now_millis() - u.assigned_at).abs() < 60_000));
+    assert_eq!((view.seats_used, view.max_users), (2, 5));
+    assert_eq!((view.seats_left(), view.managers()), (3, 1));
+    assert_eq!(
+        view.candidates,
+        vec![users::Candidate {
+            account_id: extra.clone(),
+            name: "Extra Person".into(),
+            email: "extra@acme.example".into(),
+        }]
+    );
+    // The tab counts seats as the license does.
+    let l = licenses::get(store, &a.manager, lic).await.unwrap();
+    assert_eq!(
+        (view.seats_used, view.max_users),
+        (l.seats_used, l.max_users)
+    );
+
+    // A person's device count follows their devices.
+    let laptop = named(&snapshot(store, &a.manager, lic).await.1, "Uma's laptop")
+        .id
+        .clone();
+    devices::reset(store, &a.user, &laptop, IP).await.unwrap();
+    let view = users_of(store, &a.manager, lic).await;
+    let uma = view
+        .users
+        .iter()
+        .find(|u| u.account_id == a.user.account_id)
+        .unwrap();
+    assert_eq!(uma.devices_active, 1);
+
+    // The vendor's staff see the same tab for their own tenant's licenses, and no other's.
+    let support = principal(store, &a.company, "support@codeglass.example").await;
+    assert_eq!(users::list(store, &support, lic).await, Ok(view.clone()));
+    assert_eq!(
+        users::list(store, &support, &b.license_id).await,
+        Err(AppError::not_found("license"))
+    );
+
+    // Each manager sees their own customer's people only.
+    let theirs = users_of(store, &boss, &other_license).await;
+    assert_eq!(theirs.users.len(), 1);
+    assert_eq!(theirs.users[0].email, "boss@initech.example");
+    assert_eq!(theirs.users[0].role, LicenseRole::Manager);
+    assert_eq!(
+        theirs
+            .candidates
+            .iter()
+            .map(|c| c.email.as_str())
+            .collect::<Vec<_>>(),
+        vec!["peter@initech.example"]
+    );
+    let globex = users_of(store, &b.manager, &b.license_id).await;
+    assert_eq!(globex.users.len(), 2);
+    assert!(globex.candidates.is_empty());
+}
+
+#[tokio::test]
+async fn users_tab_is_for_the_licenses_managers_only() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let tenant_id = &a.manager.tenant_id;
+    let customer_id = a.manager.customer_id.clone().unwrap();
+    let extra = new_customer_account(store, tenant_id, &customer_id, "extra@acme.example").await;
+    let (_, boss_license, boss) = other_customer_with_license(
+        store,
+        &a.company,
+        tenant_id,
+        "Initech",
+        "boss@initech.example",
+    )
+    .await;
+    let outsider = new_customer_account(
+        store,
+        tenant_id,
+        boss.customer_id.as_deref().unwrap(),
+        "peter@initech.example",
+    )
+    .await;
+    let b = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+
+    let a_before = users_state(store, &a.manager, lic).await;
+    let boss_before = users_state(store, &boss, &boss_license).await;
+    let b_before = users_state(store, &b.manager, &b.license_id).await;
+
+    // A license user may look at nothing and change nothing; a manager of another customer of
+    // the tenant, or of another tenant, does not even learn that the license exists.
+    let callers = [
+        (&a.user, AppError::Forbidden),
+        (&boss, AppError::not_found("license")),
+        (&b.manager, AppError::not_found("license")),
+        (&b.user, AppError::not_found("license")),
+    ];
+    for (who, refused) in &callers {
+        let why = format!("{} on {}", who.email, a.customer);
+        assert_eq!(
+            users::list(store, who, lic).await,
+            Err(refused.clone()),
+            "{why}"
+        );
+        for (password, assign) in [(Some("new-password"), true), (None, false)] {
+            assert_eq!(
+                users::create(
+                    store,
+                    who,
+                    lic,
+                    &new_user("New Person", "new@acme.example", password, assign),
+                    IP
+                )
+                .await,
+                Err(refused.clone()),
+                "{why}"
+            );
+        }
+        assert_eq!(
+            users::assign(store, who, lic, &extra, IP).await,
+            Err(refused.clone()),
+            "{why}"
+        );
+        for target in [&a.user.account_id, &a.manager.account_id, &who.account_id] {
+            assert_eq!(
+                users::unassign(store, who, lic, target, IP).await,
+                Err(refused.clone()),
+                "{why}"
+            );
+            for role in [LicenseRole::Manager, LicenseRole::User] {
+                assert_eq!(
+                    users::set_role(store, who, lic, target, role, IP).await,
+                    Err(refused.clone()),
+                    "{why}"
+                );
+            }
+        }
+    }
+    login_fails(store, &a.company, "new@acme.example", "new-password").await;
+
+    // The manager cannot reach people of another customer or tenant through this license.
+    let foreign = [
+        outsider.as_str(),
+        boss.account_id.as_str(),
+        b.manager.account_id.as_str(),
+        b.user.account_id.as_str(),
+        "no-such-account",
+    ];
+    for id in foreign {
+        assert_eq!(
+            users::assign(store, &a.manager, lic, id, IP).await,
+            Err(AppError::not_found("account")),
+            "{id}"
+        );
+        assert_eq!(
+            users::unassign(store, &a.manager, lic, id, IP).await,
+            Err(AppError::not_found("user")),
+            "{id}"
+        );
+        for role in [LicenseRole::Manager, LicenseRole::User] {
+            assert_eq!(
+                users::set_role(store, &a.manager, lic, id, role, IP).await,
+                Err(AppError::not_found("user")),
+                "{id}"
+            );
+        }
+    }
+    // An account of the customer that holds no seat has no seat to take away or change.
+    assert_eq!(
+        users::unassign(store, &a.manager, lic, &extra, IP).await,
+        Err(AppError::not_found("user"))
+    );
+    assert_eq!(
+        users::set_role(store, &a.manager, lic, &extra, LicenseRole::Manager, IP).await,
+        Err(AppError::not_found("user"))
+    );
+    // An unknown license is not found.
+    assert_eq!(
+        users::list(store, &a.manager, "no-such-license").await,
+        Err(AppError::not_found("license"))
+    );
+    assert_eq!(
+        users::assign(store, &a.manager, "no-such-license", &extra, IP).await,
+        Err(AppError::not_found("license"))
+    );
+    assert_eq!(
+        users::create(
+            store,
+            &a.manager,
+            "no-such-license",
+            &new_user(
+                "New Person",
+                "new@acme.example",
+                Some("new-password"),
+                false
+            ),
+            IP
+        )
+        .await,
+        Err(AppError::not_found("license"))
+    );
+
+    assert_eq!(users_state(store, &a.manager, lic).await, a_before);
+    assert_eq!(users_state(store, &boss, &boss_license).await, boss_before);
+    assert_eq!(
+        users_state(store, &b.manager, &b.license_id).await,
+        b_before
+    );
+    login_fails(store, &a.company, "new@acme.example", "new-password").await;
+    assert!(a_before
+        .users
+        .candidates
+        .iter()
+        .any(|c| c.account_id == extra));
+}
+
+#[tokio::test]
+async fn create_user_with_a_password_and_a_seat() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let tenant_id = &a.manager.tenant_id;
+    other_customer_with_license(
+        store,
+        &a.company,
+        tenant_id,
+        "Initech",
+        "boss@initech.example",
+    )
+    .await;
+
+    let created = users::create(
+        store,
+        &a.manager,
+        lic,
+        &new_user(
+            "  Nora New ",
+            " Nora@Acme.Example ",
+            Some("nora-password"),
+            true,
+        ),
+        "203.0.113.9",
+    )
+    .await
+    .expect("the manager creates a user");
+    assert_eq!(
+        created,
+        users::CreatedUser {
+            account_id: created.account_id.clone(),
+            name: "Nora New".into(),
+            email: "nora@acme.example".into(),
+            assigned: true,
+            set_password_token: None,
+        }
+    );
+
+    // The new person logs in with the password given, as a license user of exactly this license.
+    let nora = auth::check_credentials(
+        store,
+        &creds(&a.company, "nora@acme.example", "nora-password"),
+        IP,
+    )
+    .await
+    .expect("the new user logs in");
+    assert_eq!(nora.account_id, created.account_id);
+    assert_eq!(nora.kind, AccountKind::Customer);
+    assert_eq!(nora.customer_id, a.manager.customer_id);
+    assert_eq!(nora.name, "Nora New");
+    let dash = licenses::dashboard(store, &nora).await.unwrap();
+    assert_eq!(
+        (dash.role, dash.license_count),
+        (Some(LicenseRole::User), 1)
+    );
+    let theirs = licenses::list(store, &nora).await.unwrap();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(
+        (theirs[0].id.as_str(), theirs[0].my_role),
+        (lic.as_str(), LicenseRole::User)
+    );
+    let view = users_of(store, &a.manager, lic).await;
+    assert_eq!(view.seats_used, 3);
+    let row = view
+        .users
+        .iter()
+        .find(|u| u.account_id == created.account_id)
+        .expect("listed");
+    assert_eq!(
+        (row.name.as_str(), row.role, row.devices_active),
+        ("Nora New", LicenseRole::User, 0)
+    );
+    assert!(view.candidates.is_empty());
+    assert_eq!(
+        audit_rows(store, lic, "user.created").await,
+        vec![(
+            Some(a.manager.account_id.clone()),
+            "Nora New <nora@acme.example>, assigned a seat".to_owned(),
+            Some("203.0.113.9".to_owned())
+        )]
+    );
+
+    // Refused creations: each is its exact error, and none leaves anything behind.
+    let before = users_state(store, &a.manager, lic).await;
+    let cases = [
+        // An email already used in the tenant, in any case and by any of its customers.
+        (
+            "Uma Again",
+            "USER@acme.example",
+            "uma-again-password",
+            email_taken(&a.user_email()),
+        ),
+        (
+            "Nora Again",
+            "nora@ACME.example",
+            "nora-again-password",
+            email_taken("nora@acme.example"),
+        ),
+        (
+            "Boss Again",
+            " Boss@Initech.Example",
+            "boss-again-password",
+            email_taken("boss@initech.example"),
+        ),
+        (
+            "No At",
+            "not-an-email",
+            "fine-password",
+            AppError::invalid("Email", "enter an address like name@example.com."),
+        ),
+        (
+            "No Dot",
+            "person@localhost",
+            "fine-password",
+            AppError::invalid("Email", "enter an address like name@example.com."),
+        ),
+        (
+            "Blank",
+            "   ",
+            "fine-password",
+            AppError::invalid("Email", "enter an address like name@example.com."),
+        ),
+        (
+            "Spaced",
+            "two words@acme.example",
+            "fine-password",
+            AppError::invalid("Email", "enter an address like name@example.com."),
+        ),
+        (
+            "",
+            "noname@acme.example",
+            "fine-password",
+            AppError::invalid("Name", "is required."),
+        ),
+        (
+            "   ",
+            "blankname@acme.example",
+            "fine-password",
+            AppError::invalid("Name", "is required."),
+        ),
+        (
+            "Short Password",
+            "short@acme.example",
+            "seven77",
+            AppError::invalid("Password", "must be at least 8 characters."),
+        ),
+        (
+            &"N".repeat(101),
+            "longname@acme.example",
+            "fine-password",
+            AppError::invalid("Name", "must be at most 100 characters."),
+        ),
+        (
+            "Long Password",
+            "longpassword@acme.example",
+            &"p".repeat(257),
+            AppError::invalid("Password", "must be at most 256 characters."),
+        ),
+    ];
+    for (name, email, password, refused) in &cases {
+        for assign in [true, false] {
+            assert_eq!(
+                users::create(
+                    store,
+                    &a.manager,
+                    lic,
+                    &new_user(name, email, Some(password), assign),
+                    IP
+                )
+                .await,
+                Err(refused.clone()),
+                "{name:?} <{email}>"
+            );
+        }
+        if !email.trim().is_empty() {
+            login_fails(store, &a.company, email, password).await;
+        }
+    }
+    assert_eq!(users_state(store, &a.manager, lic).await, before);
+    assert_eq!(audit_count(store, lic, "user.created").await, 1);
+    // The existing accounts keep their passwords.
+    principal(store, &a.company, &a.user_email()).await;
+    principal(store, &a.company, "boss@initech.example").await;
+
+    // Emails are unique per tenant only: another vendor's customer may use the same address.
+    let b = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    let twin = users::create(
+        store,
+        &a.manager,
+        lic,
+        &new_user("Globex Twin", &b.user_email(), Some("twin-password"), false),
+        IP,
+    )
+    .await
+    .expect("an email of another tenant is free here");
+    assert_eq!(
+        principal_with(store, &a.company, &b.user_email(), "twin-password")
+            .await
+            .account_id,
+        twin.account_id
+    );
+    principal(store, &b.company, &b.user_email()).await;
+}
+
+#[tokio::test]
+async fn create_user_on_a_full_license() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    set_max_users(store, lic, 2).await;
+    let before = users_state(store, &a.manager, lic).await;
+    assert_eq!((before.users.seats_used, before.users.max_users), (2, 2));
+    let links_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM password_links")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+
+    // Creating with a seat on a full license refuses the whole thing: no account is left behind.
+    for password in [Some("full-password"), None] {
+        assert_eq!(
+            users::create(
+                store,
+                &a.manager,
+                lic,
+                &new_user("Fay Full", "fay@acme.example", password, true),
+                IP
+            )
+            .await,
+            Err(AppError::SeatLimitReached { allowed: 2 })
+        );
+    }
+    assert_eq!(users_state(store, &a.manager, lic).await, before);
+    assert_eq!(audit_count(store, lic, "user.created").await, 0);
+    login_fails(store, &a.company, "fay@acme.example", "full-password").await;
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM password_links")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(links, links_before);
+
+    // Without a seat it works: the account exists, holds no license and is a candidate.
+    let created = users::create(
+        store,
+        &a.manager,
+        lic,
+        &new_user("Fay Full", "fay@acme.example", Some("full-password"), false),
+        IP,
+    )
+    .await
+    .expect("create without a seat");
+    assert!(!created.assigned);
+    assert_eq!(created.set_password_token, None);
+    let fay = principal_with(store, &a.company, "fay@acme.example", "full-password").await;
+    assert_eq!(fay.account_id, created.account_id);
+    assert_eq!(licenses::dashboard(store, &fay).await.unwrap().role, None);
+    assert!(licenses::list(store, &fay).await.unwrap().is_empty());
+    let view = users_of(store, &a.manager, lic).await;
+    assert_eq!((view.seats_used, view.max_users), (2, 2));
+    assert_eq!(
+        view.candidates,
+        vec![users::Candidate {
+            account_id: created.account_id.clone(),
+            name: "Fay Full".into(),
+            email: "fay@acme.example".into(),
+        }]
+    );
+    assert_eq!(
+        audit_rows(store, lic, "user.created").await,
+        vec![(
+            Some(a.manager.account_id.clone()),
+            "Fay Full <fay@acme.example>".to_owned(),
+            Some(IP.to_owned())
+        )]
+    );
+
+    // Assigning her is refused until the customer buys another subscription.
+    let before = users_state(store, &a.manager, lic).await;
+    assert_eq!(
+        users::assign(store, &a.manager, lic, &created.account_id, IP).await,
+        Err(AppError::SeatLimitReached { allowed: 2 })
+    );
+    assert_eq!(users_state(store, &a.manager, lic).await, before);
+    licenses::add_subscriptions(store, lic, 1, None)
+        .await
+        .expect("add a subscription");
+    users::assign(store, &a.manager, lic, &created.account_id, IP)
+        .await
+        .expect("a seat is free now");
+    let view = users_of(store, &a.manager, lic).await;
+    assert_eq!((view.seats_used, view.max_users), (3, 7));
+    assert!(view.candidates.is_empty());
+}
+
+async fn principal_with(store: &Store, company: &str, email: &str, password: &str) -> Principal {
+    auth::check_credentials(store, &creds(company, email, password), IP)
+        .await
+        .unwrap_or_else(|e| panic!("login {email} at {company}: {e:?}"))
+}
+
+#[tokio::test]
+async fn set_password_link_sets_the_password_once() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+
+    let created = users::create(
+        store,
+        &a.manager,
+        lic,
+        &new_user("Lena Link", "Lena@acme.example", None, true),
+        IP,
+    )
+    .await
+    .expect("create with a link");
+    let token = created
+        .set_password_token
+        .clone()
+        .expect("a set-password token");
+    assert_eq!(token.len(), 64, "32 random bytes, hex");
+    assert!(created.assigned);
+    // Only the hash of the token is stored, and the link lasts PASSWORD_LINK_DAYS.
+    let (stored, lifetime): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM password_links WHERE token_hash = $1), \
+            (SELECT MAX(expires_at - created_at) FROM password_links WHERE account_id = $2)",
+    )
+    .bind(&token)
+    .bind(&created.account_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(stored, 0);
+    assert_eq!(lifetime, users::PASSWORD_LINK_DAYS * 24 * 60 * 60 * 1000);
+    // Until the link is used nobody can log in as Lena.
+    login_fails(store, &a.company, "lena@acme.example", DEMO_PASSWORD).await;
+
+    let link = users::password_link(store, &token)
+        .await
+        .expect("the link is usable");
+    assert_eq!(
+        link,
+        users::PasswordLink {
+            name: "Lena Link".into(),
+            email: "lena@acme.example".into(),
+            company_id: a.company.to_lowercase(),
+        }
+    );
+
+    // A refused attempt leaves the link usable and sets no password.
+    let audit_before = tenant_audit_count(store, &a.manager.tenant_id).await;
+    assert_eq!(
+        users::set_password_with_link(store, &token, "lena-password", "lena-passw0rd", IP).await,
+        Err(AppError::invalid(
+            "Confirm password",
+            "does not match the password."
+        ))
+    );
+    assert_eq!(
+        users::set_password_with_link(store, &token, "short", "short", IP).await,
+        Err(AppError::invalid(
+            "Password",
+            "must be at least 8 characters."
+        ))
+    );
+    assert_eq!(users::password_link(store, &token).await, Ok(link.clone()));
+    login_fails(store, &a.company, "lena@acme.example", "lena-password").await;
+    login_fails(store, &a.company, "lena@acme.example", "lena-passw0rd").await;
+    assert_eq!(
+        tenant_audit_count(store, &a.manager.tenant_id).await,
+        audit_before
+    );
+
+    // The link sets the password once.
+    assert_eq!(
+        users::set_password_with_link(store, &token, "lena-password", "lena-password", IP).await,
+        Ok(link.clone())
+    );
+    let lena = principal_with(store, &link.company_id, &link.email, "lena-password").await;
+    assert_eq!(lena.account_id, created.account_id);
+    assert_eq!(
+        licenses::dashboard(store, &lena).await.unwrap().role,
+        Some(LicenseRole::User)
+    );
+    let set: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE tenant_id = $1 AND action = 'user.password_set' \
+         AND actor_id = $2",
+    )
+    .bind(&a.manager.tenant_id)
+    .bind(&created.account_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(set, 1);
+
+    // A used link is refused, and cannot change the password again.
+    assert_eq!(
+        users::password_link(store, &token).await,
+        Err(link_refused())
+    );
+    assert_eq!(
+        users::set_password_with_link(store, &token, "other-password", "other-password", IP).await,
+        Err(link_refused())
+    );
+    login_fails(store, &a.company, "lena@acme.example", "other-password").await;
+    principal_with(store, &a.company, "lena@acme.example", "lena-password").await;
+
+    // An unknown token is refused the same way.
+    for unknown in ["0".repeat(64), String::new(), "not-a-token".into()] {
+        assert_eq!(
+            users::password_link(store, &unknown).await,
+            Err(link_refused())
+        );
+        assert_eq!(
+            users::set_password_with_link(store, &unknown, "some-password", "some-password", IP)
+                .await,
+            Err(link_refused())
+        );
+    }
+
+    // So is an expired one.
+    let late = users::create(
+        store,
+        &a.manager,
+        lic,
+        &new_user("Leo Late", "leo@acme.example", None, false),
+        IP,
+    )
+    .await
+    .unwrap();
+    let late_token = late.set_password_token.expect("a token");
+    sqlx::query("UPDATE password_links SET expires_at = $1 WHERE account_id = $2")
+        .bind(licensing::now_millis() - 1)
+        .bind(&late.account_id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        users::password_link(store, &late_token).await,
+        Err(link_refused())
+    );
+    assert_eq!(
+        users::set_password_with_link(store, &late_token, "leo-password", "leo-password", IP).await,
+        Err(link_refused())
+    );
+    login_fails(store, &a.company, "leo@acme.example", "leo-password").await;
+}
+
+#[tokio::test]
+async fn assign_and_unassign_users() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let customer_id = a.manager.customer_id.clone().unwrap();
+    let extra = new_customer_account(
+        store,
+        &a.manager.tenant_id,
+        &customer_id,
+        "extra@acme.example",
+    )
+    .await;
+    let assigned_before = audit_count(store, lic, "user.assigned").await;
+
+    // Assigning takes a seat.
+    assert_eq!(
+        users::assign(store, &a.manager, lic, &extra, "198.51.100.4").await,
+        Ok(users::UserChange {
+            license_id: lic.clone(),
+            account_id: extra.clone(),
+            name: "Extra Person".into(),
+            devices_deactivated: 0,
+        })
+    );
+    let view = users_of(store, &a.manager, lic).await;
+    assert_eq!(view.seats_used, 3);
+    assert!(view.candidates.is_empty());
+    let row = view.users.iter().find(|u| u.account_id == extra).unwrap();
+    assert_eq!((row.role, row.devices_active), (LicenseRole::User, 0));
+    assert_eq!(
+        audit_count(store, lic, "user.assigned").await,
+        assigned_before + 1
+    );
+    assert_eq!(
+        audit_rows(store, lic, "user.assigned").await.last(),
+        Some(&(
+            Some(a.manager.account_id.clone()),
+            "Extra Person <extra@acme.example>".to_owned(),
+            Some("198.51.100.4".to_owned())
+        ))
+    );
+    let extra_p = principal(store, &a.company, "extra@acme.example").await;
+    assert_eq!(
+        licenses::get(store, &extra_p, lic).await.unwrap().my_role,
+        LicenseRole::User
+    );
+
+    // Assigning anyone already seated is a conflict and changes nothing.
+    let before = users_state(store, &a.manager, lic).await;
+    for seated in [&extra, &a.user.account_id, &a.manager.account_id] {
+        assert_eq!(
+            users::assign(store, &a.manager, lic, seated, IP).await,
+            Err(already_seated())
+        );
+    }
+    assert_eq!(users_state(store, &a.manager, lic).await, before);
+
+    // Unassigning Uma frees her seat and deactivates her two devices, without touching the
+    // deactivation budget.
+    let (l0, _) = snapshot(store, &a.manager, lic).await;
+    assert_eq!(
+        users::unassign(store, &a.manager, lic, &a.user.account_id, "198.51.100.5").await,
+        Ok(users::UserChange {
+            license_id: lic.clone(),
+            account_id: a.user.account_id.clone(),
+            name: "Uma User".into(),
+            devices_deactivated: 2,
+        })
+    );
+    let (l1, devs) = snapshot(store, &a.manager, lic).await;
+    assert_eq!(l1.devices_active, l0.devices_active - 2);
+    assert_eq!(l1.deactivations_used, l0.deactivations_used);
+    assert_eq!(l1.deactivations_used, 0);
+    assert_eq!(l1.seats_used, l0.seats_used - 1);
+    assert_eq!(
+        names(&devs),
+        set(&["Morgan's MacBook", "Morgan's workstation"])
+    );
+    let reason: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM devices WHERE license_id = $1 AND account_id = $2 \
+         AND deactivated_reason = 'unassigned' AND deactivated_by = $3",
+    )
+    .bind(lic)
+    .bind(&a.user.account_id)
+    .bind(&a.manager.account_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(reason, 2);
+    assert_eq!(
+        licenses::get(store, &a.user, lic).await,
+        Err(AppError::not_found("license"))
+    );
+    assert_eq!(
+        devices::list(store, &a.user, lic).await,
+        Err(AppError::not_found("license"))
+    );
+    assert!(licenses::list(store, &a.user).await.unwrap().is_empty());
+    assert_eq!(
+        licenses::dashboard(store, &a.user).await.unwrap().role,
+        None
+    );
+    let view = users_of(store, &a.manager, lic).await;
+    assert!(view.users.iter().all(|u| u.account_id != a.user.account_id));
+    assert_eq!(
+        view.candidates
+            .iter()
+            .map(|c| c.account_id.as_str())
+            .collect::<Vec<_>>(),
+        vec![a.user.account_id.as_str()]
+    );
+    assert_eq!(
+        audit_rows(store, lic, "user.unassigned").await,
+        vec![(
+            Some(a.manager.account_id.clone()),
+            "Uma User <user@acme.example>; devices deactivated: 2".to_owned(),
+            Some("198.51.100.5".to_owned())
+        )]
+    );
+
+    // Unassigning her again finds no seat and changes nothing.
+    let before = users_state(store, &a.manager, lic).await;
+    assert_eq!(
+        users::unassign(store, &a.manager, lic, &a.user.account_id, IP).await,
+        Err(AppError::not_found("user"))
+    );
+    assert_eq!(users_state(store, &a.manager, lic).await, before);
+
+    // Assigned again, she gets a seat but not her devices back.
+    users::assign(store, &a.manager, lic, &a.user.account_id, IP)
+        .await
+        .expect("assign again");
+    let view = users_of(store, &a.manager, lic).await;
+    let uma = view
+        .users
+        .iter()
+        .find(|u| u.account_id == a.user.account_id)
+        .unwrap();
+    assert_eq!((uma.role, uma.devices_active), (LicenseRole::User, 0));
+    let (l2, _) = snapshot(store, &a.manager, lic).await;
+    assert_eq!(
+        (l2.seats_used, l2.devices_active, l2.deactivations_used),
+        (3, 2, 0)
+    );
+    assert!(devices::list(store, &a.user, lic).await.unwrap().is_empty());
+}
+
+/// Unassigning someone from one license leaves their other licenses and devices alone.
+#[tokio::test]
+async fn unassigning_leaves_other_licenses_alone() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let now = licensing::now_millis();
+    let pro = licenses::create(
+        store,
+        &licenses::NewLicense {
+            tenant_id: a.manager.tenant_id.clone(),
+            customer_id: a.manager.customer_id.clone().unwrap(),
+            product: "CodeGlass Pro".into(),
+            license_type: LicenseType::Organisation,
+            subscriptions: 1,
+            seats_per_subscription: 5,
+            max_activations: 10,
+            max_deactivations: 3,
+            valid_from: now,
+            valid_until: now + 1_000_000,
+            owner_account_id: a.manager.account_id.clone(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    users::assign(store, &a.manager, &pro, &a.user.account_id, IP)
+        .await
+        .unwrap();
+    activate(store, &pro, &a.user.account_id, "uma-pro")
+        .await
+        .unwrap();
+    let pro_before = users_state(store, &a.manager, &pro).await;
+
+    let change = users::unassign(store, &a.manager, &a.license_id, &a.user.account_id, IP)
+        .await
+        .unwrap();
+    assert_eq!(change.devices_deactivated, 2);
+    let pro_after = users_state(store, &a.manager, &pro).await;
+    assert_eq!(pro_after.license, pro_before.license);
+    assert_eq!(pro_after.users, pro_before.users);
+    assert_eq!(
+        names(&devices::list(store, &a.user, &pro).await.unwrap()),
+        set(&["Device uma-pro"])
+    );
+    let left = licenses::list(store, &a.user).await.unwrap();
+    assert_eq!(
+        left.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        vec![pro.as_str()]
+    );
+}
+
+#[tokio::test]
+async fn unassigned_users_devices_stop_checking_in() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let created = users::create(
+        store,
+        &a.manager,
+        lic,
+        &new_user(
+            "Dora Device",
+            "dora@acme.example",
+            Some("dora-password"),
+            true,
+        ),
+        IP,
+    )
+    .await
+    .unwrap();
+    let auth = devices::ActivationAuth::Credentials(creds(
+        &a.company,
+        "dora@acme.example",
+        "dora-password",
+    ));
+    let target = devices::activation_target(store, &auth, IP)
+        .await
+        .expect("the new user activates");
+    assert_eq!(target.license_id, *lic);
+    assert_eq!(
+        target.account_id.as_deref(),
+        Some(created.account_id.as_str())
+    );
+    let activation = devices::activate_device(
+        store,
+        &target,
+        &DeviceInfo {
+            hardware_id: "dora-laptop",
+            name: "Dora's laptop",
+            os: "Linux",
+        },
+        IP,
+    )
+    .await
+    .expect("activate the device");
+    assert!(activation.created);
+    let status = devices::check_in(store, &activation.token)
+        .await
+        .expect("check in");
+    assert_eq!(status.device_id, activation.status.device_id);
+    let view = users_of(store, &a.manager, lic).await;
+    let dora = view
+        .users
+        .iter()
+        .find(|u| u.account_id == created.account_id)
+        .unwrap();
+    assert_eq!(dora.devices_active, 1);
+
+    let change = users::unassign(store, &a.manager, lic, &created.account_id, IP)
+        .await
+        .expect("unassign");
+    assert_eq!(change.devices_deactivated, 1);
+    assert_eq!(
+        devices::check_in(store, &activation.token).await,
+        Err(AppError::DeviceDeactivated)
+    );
+    // The app cannot deactivate it again (and spend a deactivation), nor activate anew.
+    assert_eq!(
+        devices::deactivate_by_token(store, &activation.token, IP).await,
+        Err(AppError::DeviceDeactivated)
+    );
+    assert_eq!(
+        devices::activation_target(store, &auth, IP).await,
+        Err(AppError::NoLicense)
+    );
+    let l = licenses::get(store, &a.manager, lic).await.unwrap();
+    assert_eq!((l.devices_active, l.deactivations_used), (4, 0));
+}
+
+#[tokio::test]
+async fn a_license_keeps_a_manager() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let (morgan, uma) = (&a.manager, &a.user);
+
+    // The only manager can neither leave nor step down; a role already held is a conflict.
+    let before = users_state(store, morgan, lic).await;
+    assert_eq!(
+        users::unassign(store, morgan, lic, &morgan.account_id, IP).await,
+        Err(last_manager())
+    );
+    assert_eq!(
+        users::set_role(
+            store,
+            morgan,
+            lic,
+            &morgan.account_id,
+            LicenseRole::User,
+            IP
+        )
+        .await,
+        Err(last_manager())
+    );
+    assert_eq!(
+        users::set_role(
+            store,
+            morgan,
+            lic,
+            &morgan.account_id,
+            LicenseRole::Manager,
+            IP
+        )
+        .await,
+        Err(AppError::Conflict {
+            message: "Morgan Manager is already a license manager.".into()
+        })
+    );
+    assert_eq!(
+        users::set_role(store, morgan, lic, &uma.account_id, LicenseRole::User, IP).await,
+        Err(AppError::Conflict {
+            message: "Uma User is already a license user.".into()
+        })
+    );
+    assert_eq!(users_state(store, morgan, lic).await, before);
+    assert_eq!(audit_count(store, lic, "user.role_changed").await, 0);
+
+    // Uma becomes a manager and can manage the users.
+    assert_eq!(
+        users::set_role(
+            store,
+            morgan,
+            lic,
+            &uma.account_id,
+            LicenseRole::Manager,
+            IP
+        )
+        .await,
+        Ok(users::UserChange {
+            license_id: lic.clone(),
+            account_id: uma.account_id.clone(),
+            name: "Uma User".into(),
+            devices_deactivated: 0,
+        })
+    );
+    assert_eq!(
+        audit_rows(store, lic, "user.role_changed").await,
+        vec![(
+            Some(morgan.account_id.clone()),
+            "Uma User <user@acme.example>: License manager".to_owned(),
+            Some(IP.to_owned())
+        )]
+    );
+    let seen_by_uma = users::list(store, uma, lic)
+        .await
+        .expect("a new manager lists users");
+    assert_eq!(seen_by_uma, users_of(store, morgan, lic).await);
+    assert_eq!(seen_by_uma.managers(), 2);
+    assert_eq!(
+        licenses::get(store, uma, lic).await.unwrap().my_role,
+        LicenseRole::Manager
+    );
+    assert_eq!(
+        licenses::dashboard(store, uma).await.unwrap().role,
+        Some(LicenseRole::Manager)
+    );
+
+    // With two managers, Morgan may step down; then he manages nothing.
+    users::set_role(
+        store,
+        morgan,
+        lic,
+        &morgan.account_id,
+        LicenseRole::User,
+        IP,
+    )
+    .await
+    .expect("step down");
+    assert_eq!(
+        users::list(store, morgan, lic).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        licenses::get(store, morgan, lic).await.unwrap().my_role,
+        LicenseRole::User
+    );
+    let view = users_of(store, uma, lic).await;
+    assert_eq!(view.managers(), 1);
+    let roles: Vec<_> = view
+        .users
+        .iter()
+        .map(|u| (u.name.as_str(), u.role))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            ("Morgan Manager", LicenseRole::User),
+            ("Uma User", LicenseRole::Manager)
+        ]
+    );
+
+    // Now Uma is the last manager; Morgan cannot take the role back himself.
+    let before = users_state(store, uma, lic).await;
+    assert_eq!(
+        users::set_role(store, uma, lic, &uma.account_id, LicenseRole::User, IP).await,
+        Err(last_manager())
+    );
+    assert_eq!(
+        users::unassign(store, uma, lic, &uma.account_id, IP).await,
+        Err(last_manager())
+    );
+    assert_eq!(
+        users::set_role(
+            store,
+            morgan,
+            lic,
+            &morgan.account_id,
+            LicenseRole::Manager,
+            IP
+        )
+        .await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        users::unassign(store, morgan, lic, &uma.account_id, IP).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(users_state(store, uma, lic).await, before);
+    assert_eq!(audit_count(store, lic, "user.role_changed").await, 2);
+
+    // Uma may unassign Morgan, a plain user now; his devices go with him.
+    let change = users::unassign(store, uma, lic, &morgan.account_id, IP)
+        .await
+        .expect("unassign Morgan");
+    assert_eq!(change.devices_deactivated, 2);
+    let view = users_of(store, uma, lic).await;
+    assert_eq!(view.users.len(), 1);
+    assert_eq!(view.managers(), 1);
+}
+
+#[tokio::test]
+async fn two_managers_may_remove_each_other_but_not_the_last() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let (morgan, uma) = (&a.manager, &a.user);
+    users::set_role(
+        store,
+        morgan,
+        lic,
+        &uma.account_id,
+        LicenseRole::Manager,
+        IP,
+    )
+    .await
+    .unwrap();
+    // A manager may unassign another manager while one remains.
+    let change = users::unassign(store, uma, lic, &morgan.account_id, IP)
+        .await
+        .expect("unassign the other manager");
+    assert_eq!(change.devices_deactivated, 2);
+    assert_eq!(
+        licenses::get(store, morgan, lic).await,
+        Err(AppError::not_found("license"))
+    );
+    let before = users_state(store, uma, lic).await;
+    assert_eq!(before.users.managers(), 1);
+    assert_eq!(
+        users::unassign(store, uma, lic, &uma.account_id, IP).await,
+        Err(last_manager())
+    );
+    assert_eq!(users_state(store, uma, lic).await, before);
+}
+
+#[tokio::test]
+async fn purchases_raise_the_same_license() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let tenant_id = a.manager.tenant_id.clone();
+    let customer_id = a.manager.customer_id.clone().unwrap();
+    let now = licensing::now_millis();
+    let order = |license_type: LicenseType, subscriptions: i64| licenses::NewLicense {
+        tenant_id: tenant_id.clone(),
+        customer_id: customer_id.clone(),
+        product: "CodeGlass".into(),
+        license_type,
+        subscriptions,
+        seats_per_subscription: 5,
+        max_activations: 10 * subscriptions,
+        max_deactivations: 3,
+        valid_from: now,
+        valid_until: now + 1_000_000,
+        owner_account_id: a.manager.account_id.clone(),
+    };
+    let l0 = licenses::get(store, &a.manager, lic).await.unwrap();
+    assert_eq!(
+        (l0.subscriptions, l0.max_users, l0.max_activations),
+        (1, 5, 10)
+    );
+
+    // Two more subscriptions of the same product and type raise the one license.
+    assert_eq!(
+        licenses::purchase(store, &order(LicenseType::Organisation, 2), None).await,
+        Ok(licenses::Purchase {
+            license_id: lic.clone(),
+            created: false,
+        })
+    );
+    let l1 = licenses::get(store, &a.manager, lic).await.unwrap();
+    assert_eq!(
+        (l1.subscriptions, l1.max_users, l1.max_activations),
+        (3, 15, 30)
+    );
+    assert_eq!(
+        License {
+            subscriptions: l0.subscriptions,
+            max_users: l0.max_users,
+            max_activations: l0.max_activations,
+            ..l1.clone()
+        },
+        l0,
+        "nothing else changes"
+    );
+    for who in [&a.manager, &a.user] {
+        let listed = licenses::list(store, who).await.unwrap();
+        assert_eq!(listed.len(), 1, "{}", who.email);
+        assert_eq!(listed[0].id, *lic);
+    }
+    assert_eq!(
+        audit_rows(store, lic, "license.subscriptions_added").await,
+        vec![(None, "2 more".to_owned(), None)]
+    );
+    assert_eq!(audit_count(store, lic, "license.created").await, 1);
+    assert_eq!(users_of(store, &a.manager, lic).await.max_users, 15);
+
+    // add_subscriptions directly, once more.
+    licenses::add_subscriptions(store, lic, 1, Some(&a.manager.account_id))
+        .await
+        .unwrap();
+    let l2 = licenses::get(store, &a.manager, lic).await.unwrap();
+    assert_eq!(
+        (l2.subscriptions, l2.max_users, l2.max_activations),
+        (4, 20, 40)
+    );
+
+    // Refused: another type of the same product, no subscription at all, a second license of
+    // the same product. None changes anything.
+    let before = users_state(store, &a.manager, lic).await;
+    for other in [LicenseType::Experimental, LicenseType::Personal] {
+        let refused = licenses::purchase(store, &order(other, 1), None).await;
+        match &refused {
+            Err(AppError::Conflict { message }) => assert!(
+                message.contains("Organisation subscription") && message.contains("CodeGlass"),
+                "{message}"
+            ),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        licenses::purchase(store, &order(LicenseType::Organisation, 0), None).await,
+        Err(AppError::invalid("Subscriptions", "must be at least 1."))
+    );
+    assert_eq!(
+        licenses::add_subscriptions(store, lic, 0, None).await,
+        Err(AppError::invalid("Subscriptions", "must be at least 1."))
+    );
+    assert_eq!(
+        licenses::add_subscriptions(store, "no-such-license", 1, None).await,
+        Err(AppError::not_found("license"))
+    );
+    assert!(matches!(
+        licenses::create(store, &order(LicenseType::Organisation, 1), None).await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert_eq!(users_state(store, &a.manager, lic).await, before);
+    assert_eq!(licenses::list(store, &a.manager).await.unwrap().len(), 1);
+
+    // Another customer's first purchase of the product creates their own license.
+    let initech = tenants::create_customer(store, &tenant_id, "Initech")
+        .await
+        .unwrap();
+    let boss = new_customer_account(store, &tenant_id, &initech, "boss@initech.example").await;
+    let first = licenses::purchase(
+        store,
+        &licenses::NewLicense {
+            customer_id: initech.clone(),
+            owner_account_id: boss.clone(),
+            ..order(LicenseType::Experimental, 1)
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(first.created);
+    assert_ne!(first.license_id, *lic);
+    assert_eq!(
+        users_state(store, &a.manager, lic).await.license,
+        before.license
+    );
+
+    // A Personal license keeps its one user however many subscriptions are bought.
+    let solo_customer = tenants::create_customer(store, &tenant_id, "Solo Dev")
+        .await
+        .unwrap();
+    let solo_id =
+        new_customer_account(store, &tenant_id, &solo_customer, "solo@solo.example").await;
+    let personal = |subscriptions: i64| licenses::NewLicense {
+        customer_id: solo_customer.clone(),
+        owner_account_id: solo_id.clone(),
+        seats_per_subscription: 1,
+        max_activations: 3 * subscriptions,
+        ..order(LicenseType::Personal, subscriptions)
+    };
+    let bought = licenses::purchase(store, &personal(1), None).await.unwrap();
+    assert!(bought.created);
+    let solo = principal(store, &a.company, "solo@solo.example").await;
+    let p0 = licenses::get(store, &solo, &bought.license_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            p0.subscriptions,
+            p0.max_users,
+            p0.max_activations,
+            p0.my_role
+        ),
+        (1, 1, 3, LicenseRole::User)
+    );
+    assert_eq!(
+        licenses::purchase(store, &personal(2), None).await,
+        Ok(licenses::Purchase {
+            license_id: bought.license_id.clone(),
+            created: false,
+        })
+    );
+    let p1 = licenses::get(store, &solo, &bought.license_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            p1.subscriptions,
+            p1.max_users,
+            p1.max_activations,
+            p1.seats_used
+        ),
+        (3, 1, 9, 1)
+    );
+    assert_eq!(licenses::list(store, &solo).await.unwrap().len(), 1);
+
+    // Its owner is its user, not a manager: there is no Users tab to use.
+    let extra =
+        new_customer_account(store, &tenant_id, &solo_customer, "friend@solo.example").await;
+    let solo_audit = tenant_audit_count(store, &tenant_id).await;
+    let solo_accounts = account_count(store, &tenant_id).await;
+    let pl = &bought.license_id;
+    assert_eq!(
+        users::list(store, &solo, pl).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        users::create(
+            store,
+            &solo,
+            pl,
+            &new_user(
+                "Friend Two",
+                "friend2@solo.example",
+                Some("friend-password"),
+                true
+            ),
+            IP
+        )
+        .await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        users::assign(store, &solo, pl, &extra, IP).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        users::unassign(store, &solo, pl, &solo.account_id, IP).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        users::set_role(store, &solo, pl, &solo.account_id, LicenseRole::Manager, IP).await,
+        Err(AppError::Forbidden)
+    );
+    // Not even the vendor's staff manage users on it.
+    tenants::create_account(
+        store,
+        &NewAccount {
+            tenant_id: &tenant_id,
+            customer_id: None,
+            kind: AccountKind::VendorAdmin,
+            email: "support@codeglass.example",
+            name: "Vendor Support",
+            password: DEMO_PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    let support = principal(store, &a.company, "support@codeglass.example").await;
+    let personal_refused = AppError::Conflict {
+        message: "A Personal license has exactly one user; there are no users to manage.".into(),
+    };
+    assert_eq!(
+        users::list(store, &support, pl).await,
+        Err(personal_refused.clone())
+    );
+    assert_eq!(
+        users::assign(store, &support, pl, &extra, IP).await,
+        Err(personal_refused)
+    );
+    assert_eq!(
+        licenses::get(store, &solo, pl).await.unwrap(),
+        p1,
+        "nothing changed"
+    );
+    assert_eq!(tenant_audit_count(store, &tenant_id).await, solo_audit);
+    assert_eq!(account_count(store, &tenant_id).await, solo_accounts + 1);
+    login_fails(store, &a.company, "friend2@solo.example", "friend-password").await;
+}
+
+/// Two managers stepping down at the same moment (through two pools): one of them stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_step_downs_keep_a_manager() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let lic = &a.license_id;
+    let second = Store::connect(&w.url).await.expect("second pool");
+    users::set_role(
+        store,
+        &a.manager,
+        lic,
+        &a.user.account_id,
+        LicenseRole::Manager,
+        IP,
+    )
+    .await
+    .unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let tasks: Vec<_> = [(store.clone(), a.manager.clone()), (second, a.user.clone())]
+        .into_iter()
+        .map(|(store, who)| {
+            let (lic, barrier) = (lic.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                users::set_role(&store, &who, &lic, &who.account_id, LicenseRole::User, IP).await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.expect("task"));
+    }
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| **r == Err(last_manager()))
+            .count(),
+        1,
+        "{results:?}"
+    );
+    let roles: Vec<String> =
+        sqlx::query_scalar("SELECT role FROM license_users WHERE license_id = $1")
+            .bind(lic)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(roles.iter().filter(|r| *r == "manager").count(), 1);
+    assert_eq!(audit_count(store, lic, "user.role_changed").await, 2);
+}
+
+/// One set-password link redeemed many times at once (through two pools): it sets exactly one
+/// password, and every other attempt is told the link is used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_link_redemptions_set_one_password() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let second = Store::connect(&w.url).await.expect("second pool");
+    let created = users::create(
+        store,
+        &a.manager,
+        &a.license_id,
+        &new_user("Rita Race", "rita@acme.example", None, true),
+        IP,
+    )
+    .await
+    .unwrap();
+    let token = created.set_password_token.unwrap();
+    let n = 8;
+    let barrier = Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let store = if i % 2 == 0 {
+                store.clone()
+            } else {
+                second.clone()
+            };
+            let (token, barrier) = (token.clone(), barrier.clone());
+            tokio::spawn(async move {
+                let password = format!("rita-password-{i}");
+                barrier.wait().await;
+                let result =
+                    users::set_password_with_link(&store, &token, &password, &password, IP).await;
+                (password, result)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for t in tasks {
+        let (password, result) = t.await.expect("task");
+        match result {
+            Ok(link) => {
+                assert_eq!(link.email, "rita@acme.example");
+                winners.push(password);
+            }
+            Err(e) => assert_eq!(e, link_refused(), "{password}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "{winners:?}");
+    let rita = principal_with(store, &a.company, "rita@acme.example", &winners[0]).await;
+    assert_eq!(rita.account_id, created.account_id);
+    for i in 0..n {
+        let password = format!("rita-password-{i}");
+        if password != winners[0] {
+            login_fails(store, &a.company, "rita@acme.example", &password).await;
+        }
+    }
+    let set: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'user.password_set' AND actor_id = $1",
+    )
+    .bind(&created.account_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(set, 1);
+}
+
+/// Simultaneous first purchases of a product by one customer (through two pools): one creates
+/// the license, every other raises it, and no subscription is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_purchases_make_one_license() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let second = Store::connect(&w.url).await.expect("second pool");
+    let tenant_id = a.manager.tenant_id.clone();
+    let initech = tenants::create_customer(store, &tenant_id, "Initech")
+        .await
+        .unwrap();
+    let boss = new_customer_account(store, &tenant_id, &initech, "boss@initech.example").await;
+    let now = licensing::now_millis();
+    let order = licenses::NewLicense {
+        tenant_id: tenant_id.clone(),
+        customer_id: initech.clone(),
+        product: "CodeGlass".into(),
+        license_type: LicenseType::Organisation,
+        subscriptions: 1,
+        seats_per_subscription: 5,
+        max_activations: 10,
+        max_deactivations: 3,
+        valid_from: now,
+        valid_until: now + 1_000_000,
+        owner_account_id: boss,
+    };
+    let n = 6;
+    let barrier = Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let store = if i % 2 == 0 {
+                store.clone()
+            } else {
+                second.clone()
+            };
+            let (order, barrier) = (order.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                licenses::purchase(&store, &order, None).await
+            })
+        })
+        .collect();
+    let mut bought = Vec::new();
+    for t in tasks {
+        bought.push(t.await.expect("task").expect("every purchase succeeds"));
+    }
+    assert_eq!(bought.iter().filter(|p| p.created).count(), 1, "{bought:?}");
+    assert!(bought.iter().all(|p| p.license_id == bought[0].license_id));
+    let boss = principal(store, &a.company, "boss@initech.example").await;
+    let listed = licenses::list(store, &boss).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let n = n as i64;
+    assert_eq!(
+        (
+            listed[0].subscriptions,
+            listed[0].max_users,
+            listed[0].max_activations
+        ),
+        (n, 5 * n, 10 * n)
+    );
+    assert_eq!(
+        audit_count(store, &listed[0].id, "license.subscriptions_added").await,
+        n - 1
+    );
+    assert_eq!(
+        audit_count(store, &listed[0].id, "license.created").await,
+        1
+    );
 }

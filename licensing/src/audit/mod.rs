@@ -35,8 +35,12 @@ impl AuditEntry {
             "license.created" => "License created",
             "license.key_issued" => "License key issued",
             "signing_key.created" => "Signing key created",
+            "license.subscriptions_added" => "Subscriptions added",
+            "user.created" => "User created",
             "user.assigned" => "User assigned",
             "user.unassigned" => "User unassigned",
+            "user.role_changed" => "Role changed",
+            "user.password_set" => "Password set",
             other => other,
         }
     }

@@ -186,9 +186,9 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     } else {
         new.subscriptions * new.seats_per_subscription
     };
-    let id = new_id();
-    let now = now_millis();
-    let mut tx = store.begin().await?;
+    // Checked before the transaction (accounts never change customer), so the transaction starts
+    // with its first write: on SQLite a read first could not be upgraded to a write once a
+    // simultaneous purchase had committed (`database is locked`, not the `Conflict` below).
     let owner_ok: Option<String> = sqlx::query_scalar(
         "SELECT a.id FROM accounts a JOIN customers c ON c.id = a.customer_id \
          WHERE a.id = $1 AND a.customer_id = $2 AND c.tenant_id = $3",
@@ -196,7 +196,7 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     .bind(&new.owner_account_id)
     .bind(&new.customer_id)
     .bind(&new.tenant_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(store.pool())
     .await?;
     if owner_ok.is_none() {
         return Err(AppError::invalid(
@@ -204,11 +204,14 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
             "must be an account of this customer.",
         ));
     }
+    let id = new_id();
+    let now = now_millis();
+    let mut tx = store.begin().await?;
     sqlx::query(
         "INSERT INTO licenses (id, tenant_id, customer_id, product, license_type, status, \
             subscriptions, max_users, max_activations, max_deactivations, deactivations_used, \
-            valid_from, valid_until, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, 0, $10, $11, $12)",
+            valid_from, valid_until, created_at, seats_per_subscription, activations_per_subscription) \
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, 0, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(&new.tenant_id)
@@ -222,6 +225,8 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     .bind(new.valid_from)
     .bind(new.valid_until)
     .bind(now)
+    .bind(new.seats_per_subscription)
+    .bind(new.max_activations / new.subscriptions)
     .execute(&mut *tx)
     .await?;
     let owner_role = if new.license_type.owner_is_manager() {
@@ -254,47 +259,88 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     Ok(id)
 }
 
-/// Assigns an account of the license's customer as a license user, refused past the seat limit.
-pub async fn assign_user(
-    store: &Store,
-    license_id: &str,
-    account_id: &str,
-    role: LicenseRole,
-    actor: Option<&str>,
-) -> Result<()> {
-    let mut tx = store.begin_locked(license_id).await?;
-    let row = sqlx::query(
-        "SELECT l.tenant_id, l.max_users, \
-            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
-            (SELECT COUNT(*) FROM accounts a WHERE a.id = $2 AND a.customer_id = l.customer_id) AS same_customer, \
-            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id AND u.account_id = $2) AS already \
-         FROM licenses l WHERE l.id = $1",
-    )
-    .bind(license_id)
-    .bind(account_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let tenant_id: String = row.try_get("tenant_id")?;
-    let max_users: i64 = row.try_get("max_users")?;
-    let seats_used: i64 = row.try_get("seats_used")?;
-    if row.try_get::<i64, _>("same_customer")? == 0 {
-        return Err(AppError::not_found("account"));
-    }
-    if row.try_get::<i64, _>("already")? > 0 {
+/// What a purchase did: created the customer's license for the product, or raised it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purchase {
+    pub license_id: String,
+    pub created: bool,
+}
+
+/// A customer buys subscriptions: the first purchase of a product creates the license, every
+/// later one raises that same license, so the customer never sees more than one entry for it.
+pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<Purchase> {
+    let row = match existing_license(store, new).await? {
+        Some(row) => row,
+        None => match create(store, new, actor).await {
+            Ok(license_id) => {
+                return Ok(Purchase {
+                    license_id,
+                    created: true,
+                })
+            }
+            // A simultaneous first purchase created it in between (the one-license-per-product
+            // index refused this one): this purchase raises that license.
+            Err(conflict @ AppError::Conflict { .. }) => {
+                existing_license(store, new).await?.ok_or(conflict)?
+            }
+            Err(other) => return Err(other),
+        },
+    };
+    let license_id: String = row.try_get("id")?;
+    let license_type: String = row.try_get("license_type")?;
+    if license_type != new.license_type.as_str() {
         return Err(AppError::Conflict {
-            message: "That person is already a user of this license.".into(),
+            message: format!(
+                "The customer's license for {} is of another type ({}); change its type instead of buying another kind.",
+                new.product,
+                LicenseType::parse(&license_type).map_or("unknown", LicenseType::label),
+            ),
         });
     }
-    if seats_used >= max_users {
-        return Err(AppError::SeatLimitReached { allowed: max_users });
-    }
-    sqlx::query(
-        "INSERT INTO license_users (license_id, account_id, role, assigned_at) VALUES ($1, $2, $3, $4)",
+    add_subscriptions(store, &license_id, new.subscriptions, actor).await?;
+    Ok(Purchase {
+        license_id,
+        created: false,
+    })
+}
+
+/// The customer's license for the product, if they bought it before.
+async fn existing_license(store: &Store, new: &NewLicense) -> Result<Option<AnyRow>> {
+    Ok(sqlx::query(
+        "SELECT id, license_type FROM licenses WHERE tenant_id = $1 AND customer_id = $2 AND product = $3",
     )
+    .bind(&new.tenant_id)
+    .bind(&new.customer_id)
+    .bind(&new.product)
+    .fetch_optional(store.pool())
+    .await?)
+}
+
+/// More subscriptions of the same license: each adds the seats and device slots one subscription
+/// brings (a Personal license keeps its one user). The deactivation budget is the vendor's to set.
+pub async fn add_subscriptions(
+    store: &Store,
+    license_id: &str,
+    count: i64,
+    actor: Option<&str>,
+) -> Result<()> {
+    if count < 1 {
+        return Err(AppError::invalid("Subscriptions", "must be at least 1."));
+    }
+    let mut tx = store.begin_locked(license_id).await?;
+    let tenant_id: String = sqlx::query_scalar("SELECT tenant_id FROM licenses WHERE id = $1")
+        .bind(license_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE licenses SET subscriptions = subscriptions + $1, \
+            max_users = CASE WHEN license_type = 'personal' THEN max_users \
+                ELSE max_users + $1 * seats_per_subscription END, \
+            max_activations = max_activations + $1 * activations_per_subscription \
+         WHERE id = $2",
+    )
+    .bind(count)
     .bind(license_id)
-    .bind(account_id)
-    .bind(role.as_str())
-    .bind(now_millis())
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -303,8 +349,8 @@ pub async fn assign_user(
             tenant_id: &tenant_id,
             license_id: Some(license_id),
             actor_id: actor,
-            action: "user.assigned",
-            subject: account_id,
+            action: "license.subscriptions_added",
+            subject: &format!("{count} more"),
             ip: None,
         },
     )

@@ -1,0 +1,594 @@
+//! The Users tab's rules: only a license manager of the license (or the vendor) manages its users,
+//! seats never exceed `max_users`, a license always keeps one manager, and every change is audited
+//! in the transaction that makes it.
+
+use sqlx::{AnyConnection, Row};
+
+use super::{
+    Candidate, CreatedUser, LicenseUser, NewUser, PasswordLink, UserChange, UsersView,
+    PASSWORD_LINK_DAYS,
+};
+use crate::audit::{self, Event};
+use crate::auth::{hash_password, AccountKind, Principal};
+use crate::error::{AppError, Result};
+use crate::licenses::{access, LicenseRole, LicenseType};
+use crate::store::{Store, Tx};
+use crate::tenants::{check_password, NewAccount, PreparedAccount};
+use crate::{now_millis, secret};
+
+/// The license a manager is acting on.
+struct Managed {
+    tenant_id: String,
+    customer_id: String,
+}
+
+/// The one authorization rule of the Users tab: the caller manages this license. A license user
+/// gets `Forbidden`; a license of another customer or tenant is `NotFound`, as everywhere.
+async fn manage(conn: &mut AnyConnection, who: &Principal, license_id: &str) -> Result<Managed> {
+    if access(conn, who, license_id).await? != LicenseRole::Manager {
+        return Err(AppError::Forbidden);
+    }
+    let row =
+        sqlx::query("SELECT tenant_id, customer_id, license_type FROM licenses WHERE id = $1")
+            .bind(license_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let license_type: String = row.try_get("license_type")?;
+    if LicenseType::parse(&license_type) == Some(LicenseType::Personal) {
+        return Err(AppError::Conflict {
+            message: "A Personal license has exactly one user; there are no users to manage."
+                .into(),
+        });
+    }
+    Ok(Managed {
+        tenant_id: row.try_get("tenant_id")?,
+        customer_id: row.try_get("customer_id")?,
+    })
+}
+
+/// The Users tab: who holds a seat, who of the customer could, and how many seats are left.
+pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<UsersView> {
+    let mut conn = store.pool().acquire().await?;
+    let managed = manage(&mut conn, who, license_id).await?;
+    let rows = sqlx::query(
+        "SELECT a.id, a.name, a.email, lu.role, lu.assigned_at, \
+            (SELECT COUNT(*) FROM devices d WHERE d.license_id = lu.license_id \
+                AND d.account_id = a.id AND d.deactivated_at IS NULL) AS devices_active \
+         FROM license_users lu JOIN accounts a ON a.id = lu.account_id \
+         WHERE lu.license_id = $1 ORDER BY lu.assigned_at, a.email",
+    )
+    .bind(license_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let users = rows
+        .iter()
+        .map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok(LicenseUser {
+                account_id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                email: row.try_get("email")?,
+                role: LicenseRole::parse(&role).ok_or(AppError::Internal)?,
+                assigned_at: row.try_get("assigned_at")?,
+                devices_active: row.try_get("devices_active")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let candidates = sqlx::query(
+        "SELECT a.id, a.name, a.email FROM accounts a \
+         WHERE a.customer_id = $1 AND a.kind = 'customer' AND NOT EXISTS \
+            (SELECT 1 FROM license_users lu WHERE lu.license_id = $2 AND lu.account_id = a.id) \
+         ORDER BY a.name, a.email",
+    )
+    .bind(&managed.customer_id)
+    .bind(license_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(Candidate {
+            account_id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            email: row.try_get("email")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let max_users: i64 = sqlx::query_scalar("SELECT max_users FROM licenses WHERE id = $1")
+        .bind(license_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(UsersView {
+        license_id: license_id.to_owned(),
+        seats_used: users.len() as i64,
+        users,
+        candidates,
+        max_users,
+    })
+}
+
+/// "Create user": a new account of the license's customer, with an initial password or a
+/// one-time set-password link, and (when asked) a seat on the license in the same transaction, so
+/// a full license refuses the whole thing and no half-made account is left behind.
+pub async fn create(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    new: &NewUser,
+    ip: &str,
+) -> Result<CreatedUser> {
+    // Who may do this is checked before the password is hashed: nobody else costs us Argon2.
+    let customer_id = {
+        let mut conn = store.pool().acquire().await?;
+        manage(&mut conn, who, license_id).await?.customer_id
+    };
+    let link_token = new.password.is_none().then(secret::random_token);
+    // Without a password nobody knows the account's: it becomes usable once the link sets one.
+    let password = new.password.clone().unwrap_or_else(secret::random_token);
+    let account = PreparedAccount::new(&NewAccount {
+        tenant_id: &who.tenant_id,
+        customer_id: Some(&customer_id),
+        kind: AccountKind::Customer,
+        email: &new.email,
+        name: &new.name,
+        password: &password,
+    })
+    .await?;
+
+    let mut tx = store.begin_locked(license_id).await?;
+    let managed = manage(&mut tx, who, license_id).await?;
+    if account.customer_id.as_deref() != Some(managed.customer_id.as_str()) {
+        // The license changed hands between the two checks; start over rather than guess.
+        return Err(AppError::Conflict {
+            message: "The license changed while the account was being created. Try again.".into(),
+        });
+    }
+    account.insert(&mut tx).await?;
+    if new.assign {
+        take_seat(&mut tx, license_id, &account.id, LicenseRole::User).await?;
+    }
+    if let Some(token) = &link_token {
+        let now = now_millis();
+        sqlx::query(
+            "INSERT INTO password_links (token_hash, account_id, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(secret::hash(token))
+        .bind(&account.id)
+        .bind(now)
+        .bind(now + PASSWORD_LINK_DAYS * 24 * 60 * 60 * 1000)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let subject = format!(
+        "{} <{}>{}",
+        account.name,
+        account.email,
+        if new.assign { ", assigned a seat" } else { "" }
+    );
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &managed.tenant_id,
+            license_id: Some(license_id),
+            actor_id: Some(&who.account_id),
+            action: "user.created",
+            subject: &subject,
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CreatedUser {
+        account_id: account.id,
+        name: account.name,
+        email: account.email,
+        assigned: new.assign,
+        set_password_token: link_token,
+    })
+}
+
+/// "Assign license user": gives an existing account of the license's customer a seat.
+pub async fn assign(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    account_id: &str,
+    ip: &str,
+) -> Result<UserChange> {
+    let mut tx = store.begin_locked(license_id).await?;
+    let managed = manage(&mut tx, who, license_id).await?;
+    let name = seat_account(
+        &mut tx,
+        &managed,
+        license_id,
+        account_id,
+        LicenseRole::User,
+        (Some(&who.account_id), Some(ip)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(UserChange {
+        license_id: license_id.to_owned(),
+        account_id: account_id.to_owned(),
+        name,
+        devices_deactivated: 0,
+    })
+}
+
+/// "Unassign": frees the person's seat and deactivates the devices they activated on the license,
+/// in one transaction. Those deactivations are the manager's housekeeping, not device resets, so
+/// they do not use the deactivation budget. The last manager cannot be unassigned.
+pub async fn unassign(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    account_id: &str,
+    ip: &str,
+) -> Result<UserChange> {
+    let mut tx = store.begin_locked(license_id).await?;
+    let managed = manage(&mut tx, who, license_id).await?;
+    let seat = seat_of(&mut tx, license_id, account_id).await?;
+    if seat.role == LicenseRole::Manager {
+        keep_one_manager(&mut tx, license_id).await?;
+    }
+    let devices = sqlx::query(
+        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'unassigned' \
+         WHERE license_id = $3 AND account_id = $4 AND deactivated_at IS NULL",
+    )
+    .bind(now_millis())
+    .bind(&who.account_id)
+    .bind(license_id)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as i64;
+    sqlx::query("DELETE FROM license_users WHERE license_id = $1 AND account_id = $2")
+        .bind(license_id)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &managed.tenant_id,
+            license_id: Some(license_id),
+            actor_id: Some(&who.account_id),
+            action: "user.unassigned",
+            subject: &format!(
+                "{} <{}>; devices deactivated: {devices}",
+                seat.name, seat.email
+            ),
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(UserChange {
+        license_id: license_id.to_owned(),
+        account_id: account_id.to_owned(),
+        name: seat.name,
+        devices_deactivated: devices,
+    })
+}
+
+/// Makes a license user a manager of the license, or a manager a plain user again; the last
+/// manager stays a manager.
+pub async fn set_role(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    account_id: &str,
+    role: LicenseRole,
+    ip: &str,
+) -> Result<UserChange> {
+    let mut tx = store.begin_locked(license_id).await?;
+    let managed = manage(&mut tx, who, license_id).await?;
+    let seat = seat_of(&mut tx, license_id, account_id).await?;
+    if seat.role == role {
+        return Err(AppError::Conflict {
+            message: format!(
+                "{} is already a {}.",
+                seat.name,
+                role.label().to_lowercase()
+            ),
+        });
+    }
+    if seat.role == LicenseRole::Manager {
+        keep_one_manager(&mut tx, license_id).await?;
+    }
+    sqlx::query("UPDATE license_users SET role = $1 WHERE license_id = $2 AND account_id = $3")
+        .bind(role.as_str())
+        .bind(license_id)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &managed.tenant_id,
+            license_id: Some(license_id),
+            actor_id: Some(&who.account_id),
+            action: "user.role_changed",
+            subject: &format!("{} <{}>: {}", seat.name, seat.email, role.label()),
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(UserChange {
+        license_id: license_id.to_owned(),
+        account_id: account_id.to_owned(),
+        name: seat.name,
+        devices_deactivated: 0,
+    })
+}
+
+/// Gives an account of the license's customer a seat without asking who is calling: for the
+/// vendor's own tools and the demo seed. Portal requests go through [`assign`].
+pub async fn grant_seat(
+    store: &Store,
+    license_id: &str,
+    account_id: &str,
+    role: LicenseRole,
+    actor: Option<&str>,
+) -> Result<()> {
+    let mut tx = store.begin_locked(license_id).await?;
+    let row = sqlx::query("SELECT tenant_id, customer_id FROM licenses WHERE id = $1")
+        .bind(license_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let license = Managed {
+        tenant_id: row.try_get("tenant_id")?,
+        customer_id: row.try_get("customer_id")?,
+    };
+    seat_account(
+        &mut tx,
+        &license,
+        license_id,
+        account_id,
+        role,
+        (actor, None),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives an existing account of the license's customer a seat and audits it, in the caller's
+/// locked transaction; returns the person's name. `by` is who acted and from where.
+async fn seat_account(
+    tx: &mut Tx,
+    license: &Managed,
+    license_id: &str,
+    account_id: &str,
+    role: LicenseRole,
+    by: (Option<&str>, Option<&str>),
+) -> Result<String> {
+    let (name, email) = customer_account(tx, &license.customer_id, account_id).await?;
+    take_seat(tx, license_id, account_id, role).await?;
+    audit::record(
+        tx,
+        Event {
+            tenant_id: &license.tenant_id,
+            license_id: Some(license_id),
+            actor_id: by.0,
+            action: "user.assigned",
+            subject: &format!("{name} <{email}>"),
+            ip: by.1,
+        },
+    )
+    .await?;
+    Ok(name)
+}
+
+/// The seat rule, in one place: refused past `max_users` and for someone already seated. Runs in
+/// the caller's locked transaction.
+async fn take_seat(
+    tx: &mut Tx,
+    license_id: &str,
+    account_id: &str,
+    role: LicenseRole,
+) -> Result<()> {
+    let row = sqlx::query(
+        "SELECT l.max_users, \
+            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
+            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id AND u.account_id = $2) AS already \
+         FROM licenses l WHERE l.id = $1",
+    )
+    .bind(license_id)
+    .bind(account_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let max_users: i64 = row.try_get("max_users")?;
+    if row.try_get::<i64, _>("already")? > 0 {
+        return Err(AppError::Conflict {
+            message: "That person is already a user of this license.".into(),
+        });
+    }
+    if row.try_get::<i64, _>("seats_used")? >= max_users {
+        return Err(AppError::SeatLimitReached { allowed: max_users });
+    }
+    sqlx::query(
+        "INSERT INTO license_users (license_id, account_id, role, assigned_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(license_id)
+    .bind(account_id)
+    .bind(role.as_str())
+    .bind(now_millis())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Name and email of an account of this customer; any other id is `NotFound`, so ids of other
+/// customers and tenants reveal nothing.
+async fn customer_account(
+    tx: &mut Tx,
+    customer_id: &str,
+    account_id: &str,
+) -> Result<(String, String)> {
+    let row = sqlx::query(
+        "SELECT name, email FROM accounts WHERE id = $1 AND customer_id = $2 AND kind = 'customer'",
+    )
+    .bind(account_id)
+    .bind(customer_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("account"))?;
+    Ok((row.try_get("name")?, row.try_get("email")?))
+}
+
+struct Seat {
+    name: String,
+    email: String,
+    role: LicenseRole,
+}
+
+/// Someone's seat on this license, or `NotFound` when they hold none.
+async fn seat_of(tx: &mut Tx, license_id: &str, account_id: &str) -> Result<Seat> {
+    let row = sqlx::query(
+        "SELECT a.name, a.email, lu.role FROM license_users lu JOIN accounts a ON a.id = lu.account_id \
+         WHERE lu.license_id = $1 AND lu.account_id = $2",
+    )
+    .bind(license_id)
+    .bind(account_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("user"))?;
+    let role: String = row.try_get("role")?;
+    Ok(Seat {
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        role: LicenseRole::parse(&role).ok_or(AppError::Internal)?,
+    })
+}
+
+/// Refuses to take away the license's last manager: nobody could manage it any more.
+async fn keep_one_manager(tx: &mut Tx, license_id: &str) -> Result<()> {
+    let managers: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM license_users WHERE license_id = $1 AND role = 'manager'",
+    )
+    .bind(license_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    if managers <= 1 {
+        return Err(AppError::Conflict {
+            message:
+                "A license needs at least one license manager. Make someone else a manager first."
+                    .into(),
+        });
+    }
+    Ok(())
+}
+
+fn link_refused() -> AppError {
+    AppError::invalid(
+        "Link",
+        "it is unknown, already used or expired. Ask your license manager for a new one.",
+    )
+}
+
+/// Whom a set-password link is for, while it is still usable.
+pub async fn password_link(store: &Store, token: &str) -> Result<PasswordLink> {
+    let mut conn = store.pool().acquire().await?;
+    usable_link(&mut conn, token)
+        .await
+        .map(|usable| usable.link)
+}
+
+struct UsableLink {
+    link: PasswordLink,
+    account_id: String,
+    tenant_id: String,
+}
+
+async fn usable_link(conn: &mut AnyConnection, token: &str) -> Result<UsableLink> {
+    let row = sqlx::query(
+        "SELECT a.id, a.name, a.email, t.company_key, t.id AS tenant_id FROM password_links p \
+         JOIN accounts a ON a.id = p.account_id JOIN tenants t ON t.id = a.tenant_id \
+         WHERE p.token_hash = $1 AND p.used_at IS NULL AND p.expires_at > $2",
+    )
+    .bind(secret::hash(token.trim()))
+    .bind(now_millis())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(link_refused)?;
+    Ok(UsableLink {
+        link: PasswordLink {
+            name: row.try_get("name")?,
+            email: row.try_get("email")?,
+            company_id: row.try_get("company_key")?,
+        },
+        account_id: row.try_get("id")?,
+        tenant_id: row.try_get("tenant_id")?,
+    })
+}
+
+/// Redeems a set-password link: the account gets the password, the link is spent, and any
+/// session the account had is ended.
+pub async fn set_password_with_link(
+    store: &Store,
+    token: &str,
+    password: &str,
+    confirm: &str,
+    ip: &str,
+) -> Result<PasswordLink> {
+    check_password(password)?;
+    if password != confirm {
+        return Err(AppError::invalid(
+            "Confirm password",
+            "does not match the password.",
+        ));
+    }
+    let hash = hash_password(password).await?;
+    let mut tx = store.begin().await?;
+    // Lock the link before reading it (as `begin_locked` does for licenses): a write as the first
+    // statement takes SQLite's write lock, queueing behind a simultaneous redemption, and locks
+    // the row on Postgres. Reading first would leave SQLite unable to upgrade the read to a write
+    // once the other redemption commits, a `database is locked` error instead of "link used".
+    sqlx::query("UPDATE password_links SET used_at = used_at WHERE token_hash = $1")
+        .bind(secret::hash(token.trim()))
+        .execute(&mut *tx)
+        .await?;
+    let UsableLink {
+        link,
+        account_id,
+        tenant_id,
+    } = usable_link(&mut tx, token).await?;
+    // Spending the link first and checking that it was still unspent makes two simultaneous
+    // redemptions of one link succeed once.
+    let spent = sqlx::query(
+        "UPDATE password_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(now_millis())
+    .bind(secret::hash(token.trim()))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if spent != 1 {
+        return Err(link_refused());
+    }
+    sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(&account_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(&account_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &tenant_id,
+            license_id: None,
+            actor_id: Some(&account_id),
+            action: "user.password_set",
+            subject: &link.email,
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(link)
+}
