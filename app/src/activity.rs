@@ -8,7 +8,7 @@ use licensing::AppError;
 use crate::layout::{format_time, Loading};
 use crate::licenses::{show, LicenseContext};
 
-#[server]
+#[server(endpoint = "list_activity")]
 pub async fn list_activity(license_id: String, page: u32) -> Result<AuditPage, AppError> {
     use crate::session::{require_login, state};
     let who = require_login().await?;

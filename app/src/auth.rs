@@ -9,7 +9,7 @@ use crate::layout::ErrorNotice;
 
 /// Logs in with company ID, email and password, then goes to `next` (a path of this portal) or
 /// the dashboard.
-#[server]
+#[server(endpoint = "login")]
 pub async fn login(
     company: String,
     email: String,
@@ -44,7 +44,7 @@ pub async fn login(
 }
 
 /// Ends the session on the server and forgets the cookie.
-#[server]
+#[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::session::{clear_session_cookie, session_token, state};
 
@@ -77,6 +77,11 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let logged_out = move || query.read().get("logged_out").is_some();
+    let password_set = move || query.read().get("password_set").is_some();
+    // After a set-password link the page knows the company and email; the person types only
+    // the password they just chose.
+    let company = move || query.read().get("company").unwrap_or_default();
+    let email = move || query.read().get("email").unwrap_or_default();
     view! {
         <Title text="Log in" />
         <main class="login">
@@ -85,16 +90,19 @@ pub fn LoginPage() -> impl IntoView {
             <Show when=logged_out>
                 <p role="status" class="notice">"You have been logged out."</p>
             </Show>
+            <Show when=password_set>
+                <p role="status" class="notice">"Your password is set. Log in with it now."</p>
+            </Show>
             {move || login.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
             <ActionForm action=login attr:class="card form">
                 <input type="hidden" name="next" value=next />
                 <label>
                     "Company ID"
-                    <input name="company" autocomplete="organization" required autofocus />
+                    <input name="company" autocomplete="organization" required autofocus value=company />
                 </label>
                 <label>
                     "Email"
-                    <input name="email" type="email" autocomplete="username" required />
+                    <input name="email" type="email" autocomplete="username" required value=email />
                 </label>
                 <label>
                     "Password"

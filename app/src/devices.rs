@@ -8,7 +8,7 @@ use licensing::AppError;
 use crate::layout::{count, format_time, ErrorNotice, Loading};
 use crate::licenses::{show, LicenseContext};
 
-#[server]
+#[server(endpoint = "list_devices")]
 pub async fn list_devices(license_id: String) -> Result<Vec<Device>, AppError> {
     use crate::session::{require_login, state};
     let who = require_login().await?;
@@ -17,7 +17,7 @@ pub async fn list_devices(license_id: String) -> Result<Vec<Device>, AppError> {
 
 /// Resets one device, then returns to the Devices tab with a note of what happened (in the URL,
 /// so the note shows with and without JavaScript).
-#[server]
+#[server(endpoint = "reset_device")]
 pub async fn reset_device(device_id: String) -> Result<ResetOutcome, AppError> {
     use crate::layout::encode;
     use crate::session::{client_ip, require_login, state};

@@ -13,6 +13,7 @@ pub mod licenses;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod users;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -60,9 +61,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone() />
                 <Route path=path!("/dashboard") view=licenses::DashboardPage ssr=ssr.clone() />
                 <Route path=path!("/licenses") view=licenses::LicensesPage ssr=ssr.clone() />
+                <Route path=path!("/set-password") view=users::SetPasswordPage ssr=ssr.clone() />
+                <Route path=path!("/help/seats") view=users::SeatsHelpPage ssr=ssr.clone() />
                 <ParentRoute path=path!("/licenses/:id") view=licenses::LicenseLayout ssr=ssr.clone()>
                     <Route path=path!("") view=licenses::OverviewTab ssr=ssr.clone() />
                     <Route path=path!("devices") view=devices::DevicesTab ssr=ssr.clone() />
+                    <Route path=path!("users") view=users::UsersTab ssr=ssr.clone() />
                     <Route path=path!("activity") view=activity::ActivityTab ssr=ssr.clone() />
                 </ParentRoute>
             </Routes>

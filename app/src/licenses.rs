@@ -5,27 +5,28 @@ use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 use leptos_router::hooks::use_query_map;
-use licensing::licenses::{Dashboard, License, LicenseResetOutcome, LicenseRole};
+use licensing::licenses::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseType};
 use licensing::AppError;
 
 use crate::devices::ResetDevice;
 use crate::layout::{count, format_date, ErrorNotice, Loading, SignedIn};
+use crate::users::{AssignUser, CreateUser, SetUserRole, UnassignUser};
 
-#[server]
+#[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::session::{require_login, state};
     let who = require_login().await?;
     licensing::licenses::dashboard(&state()?.store, &who).await
 }
 
-#[server]
+#[server(endpoint = "list_licenses")]
 pub async fn list_licenses() -> Result<Vec<License>, AppError> {
     use crate::session::{require_login, state};
     let who = require_login().await?;
     licensing::licenses::list(&state()?.store, &who).await
 }
 
-#[server]
+#[server(endpoint = "get_license")]
 pub async fn get_license(id: String) -> Result<License, AppError> {
     use crate::session::{require_login, state};
     let who = require_login().await?;
@@ -33,7 +34,7 @@ pub async fn get_license(id: String) -> Result<License, AppError> {
 }
 
 /// *Reset license* (managers): every device and every license user, for one deactivation.
-#[server]
+#[server(endpoint = "reset_license")]
 pub async fn reset_license(license_id: String) -> Result<LicenseResetOutcome, AppError> {
     use crate::session::{client_ip, require_login, state};
     let who = require_login().await?;
@@ -50,14 +51,27 @@ pub async fn reset_license(license_id: String) -> Result<LicenseResetOutcome, Ap
     Ok(outcome)
 }
 
-/// Renders a loaded value, or its error (a login redirect when the session is gone).
+/// Renders a loaded value, or its error (a login redirect when the session is gone). On the
+/// server the page then answers with the error's status: a license user opening the Users tab
+/// gets 403, a foreign license 404.
 pub fn show<T: 'static, V: IntoView + 'static>(
     result: Result<T, AppError>,
     ok: impl FnOnce(T) -> V,
 ) -> AnyView {
     match result {
         Ok(value) => ok(value).into_any(),
-        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        Err(error) => {
+            #[cfg(feature = "ssr")]
+            if error != AppError::Unauthenticated {
+                if let (Some(response), Ok(status)) = (
+                    use_context::<leptos_axum::ResponseOptions>(),
+                    axum::http::StatusCode::from_u16(error.http_status()),
+                ) {
+                    response.set_status(status);
+                }
+            }
+            view! { <ErrorNotice error /> }.into_any()
+        }
     }
 }
 
@@ -90,7 +104,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 <p>
                                     {match d.role {
                                         Some(licensing::licenses::LicenseRole::Manager) => {
-                                            "As a license manager you can reset any device of your license."
+                                            "As a license manager you can reset any device of your license and choose who uses it on its Users tab."
                                         }
                                         Some(licensing::licenses::LicenseRole::User) => {
                                             "As a license user you can see your license and reset your own devices."
@@ -172,14 +186,48 @@ pub fn LicensesPage() -> impl IntoView {
 pub struct LicenseContext {
     pub id: Memo<String>,
     pub license: Resource<Result<License, AppError>>,
+    version: Memo<usize>,
     pub reset: ServerAction<ResetDevice>,
     pub reset_license: ServerAction<ResetLicense>,
+    pub create_user: ServerAction<CreateUser>,
+    pub assign_user: ServerAction<AssignUser>,
+    pub unassign_user: ServerAction<UnassignUser>,
+    pub set_user_role: ServerAction<SetUserRole>,
 }
 
 impl LicenseContext {
+    fn new(id: Memo<String>) -> Self {
+        let reset = ServerAction::<ResetDevice>::new();
+        let reset_license = ServerAction::<ResetLicense>::new();
+        let create_user = ServerAction::<CreateUser>::new();
+        let assign_user = ServerAction::<AssignUser>::new();
+        let unassign_user = ServerAction::<UnassignUser>::new();
+        let set_user_role = ServerAction::<SetUserRole>::new();
+        let version = Memo::new(move |_| {
+            reset.version().get()
+                + reset_license.version().get()
+                + create_user.version().get()
+                + assign_user.version().get()
+                + unassign_user.version().get()
+                + set_user_role.version().get()
+        });
+        let license = Resource::new(move || (id.get(), version.get()), |(id, _)| get_license(id));
+        Self {
+            id,
+            license,
+            version,
+            reset,
+            reset_license,
+            create_user,
+            assign_user,
+            unassign_user,
+            set_user_role,
+        }
+    }
+
     /// Changes whenever the license changed through this page, so the tabs reload their data.
     pub fn version(&self) -> usize {
-        self.reset.version().get() + self.reset_license.version().get()
+        self.version.get()
     }
 }
 
@@ -187,29 +235,17 @@ impl LicenseContext {
 pub fn LicenseLayout() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let reset = ServerAction::<ResetDevice>::new();
-    let reset_license = ServerAction::<ResetLicense>::new();
-    let license = Resource::new(
-        move || {
-            (
-                id.get(),
-                reset.version().get() + reset_license.version().get(),
-            )
-        },
-        |(id, _)| get_license(id),
-    );
-    provide_context(LicenseContext {
-        id,
-        license,
-        reset,
-        reset_license,
-    });
+    let ctx = LicenseContext::new(id);
+    let license = ctx.license;
+    provide_context(ctx);
     view! {
         <SignedIn>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     show(license.await, |l| {
                         let base = format!("/licenses/{}", l.id);
+                        let (users_href, activity_href) =
+                            (format!("{base}/users"), format!("{base}/activity"));
                         view! {
                             <Title text=l.product.clone() />
                             <p class="crumbs">
@@ -241,8 +277,14 @@ pub fn LicenseLayout() -> impl IntoView {
                             <nav class="tabs" aria-label="License">
                                 <A href=base.clone() exact=true>"Overview"</A>
                                 <A href=format!("{base}/devices")>"Devices"</A>
+                                <Show when=move || {
+                                    l.my_role == LicenseRole::Manager
+                                        && l.license_type != LicenseType::Personal
+                                }>
+                                    <A href=users_href.clone()>"Users"</A>
+                                </Show>
                                 <Show when=move || l.my_role == LicenseRole::Manager>
-                                    <A href=format!("{base}/activity")>"Activity"</A>
+                                    <A href=activity_href.clone()>"Activity"</A>
                                 </Show>
                             </nav>
                         }

@@ -12,4 +12,7 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// Mark the session cookie `Secure` (when served over HTTPS, directly or behind a TLS proxy).
     pub secure_cookies: bool,
+    /// The portal's address as its users reach it, without a trailing slash: the start of the
+    /// set-password links shown to license managers.
+    pub public_url: String,
 }

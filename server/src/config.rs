@@ -41,6 +41,11 @@ pub struct ServeArgs {
     #[arg(long, env = "KEYPORT_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
     pub secure_cookies: bool,
 
+    /// The portal's address as its users reach it (e.g. https://licenses.example.com), for the
+    /// links it hands out; by default http://ADDR.
+    #[arg(long, env = "KEYPORT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Minutes of inactivity after which a portal session ends.
     #[arg(long, env = "KEYPORT_SESSION_IDLE_MINUTES", default_value_t = 120)]
     pub session_idle_minutes: i64,
@@ -59,5 +64,8 @@ pub enum Command {
         /// The company ID customers type at login.
         #[arg(long)]
         company: String,
+        /// Subscriptions Acme Corp bought (5 seats and 10 devices each); one license either way.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i64).range(1..=1000))]
+        subscriptions: i64,
     },
 }

@@ -4,6 +4,7 @@
 
 mod api;
 mod config;
+mod portal;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ use leptos::config::get_configuration;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use licensing::auth::SessionPolicy;
 use licensing::demo::{self, DEMO_LOGINS, DEMO_PASSWORD};
-use licensing::Store;
+use licensing::{AppError, Store};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use tracing_subscriber::EnvFilter;
@@ -42,15 +43,12 @@ async fn main() -> ExitCode {
     };
     let result = match cli.command {
         None | Some(Command::Serve) => serve(store, cli.serve).await,
-        Some(Command::DemoTenant { company }) => {
-            demo::seed_vendor(&store, &company, &company, "Acme Corp", "acme", &company)
-                .await
-                .map(|tenant| {
-                    println!("created tenant {company} with the Acme Corp demo");
-                    println!("license key: {}", tenant.license_key);
-                })
-                .map_err(|e| e.to_string())
-        }
+        Some(Command::DemoTenant {
+            company,
+            subscriptions,
+        }) => demo_tenant(&store, &company, subscriptions)
+            .await
+            .map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,6 +84,12 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             absolute_ms: args.session_hours * 3_600_000,
         },
         secure_cookies: args.secure_cookies,
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.addr))
+            .trim_end_matches('/')
+            .to_owned(),
     };
     let routes = generate_route_list(App);
     let app = Router::new()
@@ -95,6 +99,9 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response(
+            portal::server_fn_error_status,
+        ))
         .layer(RequestBodyLimitLayer::new(64 * 1024))
         // Added after the portal's body limit: the API has its own, smaller one that answers in
         // JSON like every other API error.
@@ -113,6 +120,19 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| e.to_string())
+}
+
+/// `keyport demo-tenant`: the Acme Corp demo under a company ID of its own; more subscriptions
+/// are bought one purchase after the other, as a customer would.
+async fn demo_tenant(store: &Store, company: &str, subscriptions: i64) -> Result<(), AppError> {
+    let tenant = demo::seed_vendor(store, company, company, "Acme Corp", "acme", company).await?;
+    if subscriptions > 1 {
+        licensing::licenses::add_subscriptions(store, &tenant.license_id, subscriptions - 1, None)
+            .await?;
+    }
+    println!("created tenant {company} with the Acme Corp demo ({subscriptions} subscriptions)");
+    println!("license key: {}", tenant.license_key);
+    Ok(())
 }
 
 fn print_banner(addr: SocketAddr, demo: bool, seeded: &[demo::DemoTenant]) {

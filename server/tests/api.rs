@@ -6,11 +6,9 @@
 //! a random company ID (`keyport demo-tenant`), so tests never see each other's data.
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -23,88 +21,8 @@ use licensing::tenants::{self, NewAccount};
 use licensing::Store;
 use serde_json::{json, Value};
 
-const DATABASE_ENV: &str = "KEYPORT_TEST_DATABASE_URL";
-const BIN: &str = env!("CARGO_BIN_EXE_keyport");
-
-// ---------------------------------------------------------------------------------------------
-// Fixture: a database, a tenant in it, one or two server processes
-// ---------------------------------------------------------------------------------------------
-
-/// A scratch directory removed when the test ends (keeps the SQLite file alive until then).
-struct ScratchDir(PathBuf);
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn workspace_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-}
-
-fn random_hex(len: usize) -> String {
-    licensing::secret::random_token()[..len].to_owned()
-}
-
-/// One running `keyport` process; killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    async fn start(url: &str) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .expect("free port")
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(BIN)
-            .current_dir(workspace_root())
-            .env("DATABASE_URL", url)
-            .env("KEYPORT_ADDR", format!("127.0.0.1:{port}"))
-            .env("KEYPORT_DEMO", "false")
-            .env("RUST_LOG", "warn")
-            .env("LEPTOS_OUTPUT_NAME", "keyport")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start keyport");
-        let mut server = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(r) = client.get(format!("{}/health", server.base)).send().await {
-                if r.status() == 200 {
-                    return server;
-                }
-            }
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("keyport exited at start: {status}");
-            }
-            assert!(Instant::now() < deadline, "keyport did not become healthy");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+mod common;
+use common::{random_hex, test_database, workspace_root, ScratchDir, Server, BIN};
 
 /// A database with one fresh demo tenant (Acme Corp: 4 active devices of 10, 3 deactivations),
 /// created by `keyport demo-tenant`, and a running server on it.
@@ -120,15 +38,7 @@ struct World {
 }
 
 async fn world() -> World {
-    let (url, dir) = match std::env::var(DATABASE_ENV) {
-        Ok(url) if !url.trim().is_empty() => (url, None),
-        _ => {
-            let dir = std::env::temp_dir().join(format!("keyport-api-{}", random_hex(16)));
-            std::fs::create_dir_all(&dir).expect("scratch dir");
-            let url = format!("sqlite://{}", dir.join("keyport.db").display());
-            (url, Some(ScratchDir(dir)))
-        }
-    };
+    let (url, dir) = test_database("api");
     let company = format!("api-{}", random_hex(12));
     let out = Command::new(BIN)
         .current_dir(workspace_root())

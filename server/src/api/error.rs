@@ -68,7 +68,7 @@ impl IntoResponse for ApiError {
             }
             Self::App { error, license_id } => {
                 body.insert("message".into(), error.to_string().into());
-                match error {
+                let code = match error {
                     // The portal's "log in" wording does not fit an app holding a device token.
                     AppError::Unauthenticated => {
                         body.insert(
@@ -76,21 +76,19 @@ impl IntoResponse for ApiError {
                             "The device token is missing or unknown. Activate the device again."
                                 .into(),
                         );
-                        (StatusCode::UNAUTHORIZED, "invalid_token")
+                        "invalid_token"
                     }
-                    AppError::InvalidCredentials => {
-                        (StatusCode::UNAUTHORIZED, "invalid_credentials")
-                    }
-                    AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-                    AppError::NoLicense => (StatusCode::FORBIDDEN, "no_license"),
-                    AppError::LicenseInactive => (StatusCode::FORBIDDEN, "license_inactive"),
-                    AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+                    AppError::InvalidCredentials => "invalid_credentials",
+                    AppError::Forbidden => "forbidden",
+                    AppError::NoLicense => "no_license",
+                    AppError::LicenseInactive => "license_inactive",
+                    AppError::NotFound { .. } => "not_found",
                     AppError::Invalid { field, message } => {
                         body.insert("field".into(), field.clone().into());
                         body.insert("message".into(), format!("{field} {message}").into());
-                        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request")
+                        "invalid_request"
                     }
-                    AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+                    AppError::Conflict { .. } => "conflict",
                     AppError::TooManyDevices { allowed } => {
                         body.insert("allowed".into(), (*allowed).into());
                         if let Some(id) = license_id {
@@ -99,22 +97,23 @@ impl IntoResponse for ApiError {
                                 format!("/licenses/{id}/devices").into(),
                             );
                         }
-                        (StatusCode::CONFLICT, "too_many_devices")
+                        "too_many_devices"
                     }
                     AppError::DeactivationLimitReached { allowed } => {
                         body.insert("allowed".into(), (*allowed).into());
-                        (StatusCode::CONFLICT, "deactivation_limit_reached")
+                        "deactivation_limit_reached"
                     }
                     AppError::SeatLimitReached { allowed } => {
                         body.insert("allowed".into(), (*allowed).into());
-                        (StatusCode::CONFLICT, "seat_limit_reached")
+                        "seat_limit_reached"
                     }
-                    AppError::DeviceDeactivated => (StatusCode::GONE, "device_deactivated"),
-                    AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-                    AppError::Offline | AppError::Internal => {
-                        (StatusCode::INTERNAL_SERVER_ERROR, "internal")
-                    }
-                }
+                    AppError::DeviceDeactivated => "device_deactivated",
+                    AppError::Unavailable => "unavailable",
+                    AppError::Offline | AppError::Internal => "internal",
+                };
+                let status = StatusCode::from_u16(error.http_status())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                (status, code)
             }
         };
         body.insert("error".into(), code.into());

@@ -1,0 +1,605 @@
+//! The authorization matrix: every server function of the portal, called over HTTP on the real
+//! binary by every kind of caller (nobody, a license user, the license's manager, a manager of
+//! another customer, a manager of another tenant), with the status each must get. A refused call
+//! must change nothing; the ids used are those of objects the caller does not own.
+//!
+//! The list of server functions is read from the app's source, so a new one without a row here
+//! fails this test.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{test_database, workspace_root, Server};
+use licensing::auth::{self, AccountKind, Credentials, SessionPolicy};
+use licensing::demo::{seed_vendor, DEMO_PASSWORD};
+use licensing::licenses::{self, LicenseType, NewLicense};
+use licensing::tenants::{self, NewAccount};
+use licensing::users::{self, NewUser};
+use licensing::{now_millis, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    User,
+    Manager,
+    OtherCustomer,
+    OtherTenant,
+}
+
+const EVERYONE: [Who; 5] = [
+    Who::Anonymous,
+    Who::User,
+    Who::OtherCustomer,
+    Who::OtherTenant,
+    Who::Manager,
+];
+
+/// One vendor tenant with Acme Corp (manager, user, license, four devices), a second customer of
+/// the same vendor with a license of its own, an unassigned Acme account and a pending
+/// set-password link; and a second vendor tenant. Every row of the matrix gets a fresh one.
+struct World {
+    company: String,
+    license: String,
+    manager_device: String,
+    user_device: String,
+    manager_id: String,
+    user_id: String,
+    candidate_id: String,
+    /// An account of the other customer, assignable only on that customer's license.
+    foreign_account_id: String,
+    other_customer_device: String,
+    tenant_ids: Vec<String>,
+    link_token: String,
+    sessions: Vec<(Who, String)>,
+}
+
+impl World {
+    fn cookie(&self, who: Who) -> Option<&str> {
+        self.sessions
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map(|(_, token)| token.as_str())
+    }
+}
+
+async fn account(store: &Store, tenant: &str, customer: &str, email: &str) -> String {
+    tenants::create_account(
+        store,
+        &NewAccount {
+            tenant_id: tenant,
+            customer_id: Some(customer),
+            kind: AccountKind::Customer,
+            email,
+            name: "Extra Person",
+            password: DEMO_PASSWORD,
+        },
+    )
+    .await
+    .expect("create account")
+}
+
+async fn session(store: &Store, company: &str, email: &str) -> String {
+    auth::login(
+        store,
+        &Credentials {
+            company: company.into(),
+            email: email.into(),
+            password: DEMO_PASSWORD.into(),
+        },
+        None,
+        SessionPolicy::default(),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("login {email}: {e:?}"))
+    .token
+}
+
+async fn device_of(store: &Store, license: &str, email: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT d.id FROM devices d JOIN accounts a ON a.id = d.account_id \
+         WHERE d.license_id = $1 AND a.email = $2 AND d.deactivated_at IS NULL ORDER BY d.name",
+    )
+    .bind(license)
+    .bind(email)
+    .fetch_one(store.pool())
+    .await
+    .expect("a device of the account")
+}
+
+async fn world(store: &Store) -> World {
+    let company = format!("Authz-{}", common::random_hex(12));
+    let acme = seed_vendor(
+        store,
+        &company,
+        "CodeGlass",
+        "Acme Corp",
+        "acme",
+        "CodeGlass",
+    )
+    .await
+    .expect("seed tenant");
+    let other_company = format!("Other-{}", common::random_hex(12));
+    let other = seed_vendor(
+        store,
+        &other_company,
+        "OtherSoft",
+        "Globex Ltd",
+        "globex",
+        "OtherSoft",
+    )
+    .await
+    .expect("seed other tenant");
+
+    let initech = tenants::create_customer(store, &acme.tenant_id, "Initech")
+        .await
+        .unwrap();
+    let initech_manager =
+        account(store, &acme.tenant_id, &initech, "manager@initech.example").await;
+    let now = now_millis();
+    let initech_license = licenses::create(
+        store,
+        &NewLicense {
+            tenant_id: acme.tenant_id.clone(),
+            customer_id: initech.clone(),
+            product: "CodeGlass".into(),
+            license_type: LicenseType::Organisation,
+            subscriptions: 1,
+            seats_per_subscription: 5,
+            max_activations: 10,
+            max_deactivations: 3,
+            valid_from: now,
+            valid_until: now + 86_400_000,
+            owner_account_id: initech_manager.clone(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let other_customer_device = licensing::devices::activate(
+        store,
+        &licensing::devices::NewActivation {
+            license_id: &initech_license,
+            account_id: Some(&initech_manager),
+            device: licensing::devices::DeviceInfo {
+                hardware_id: "initech-1",
+                name: "Initech PC",
+                os: "Windows 11",
+            },
+        },
+        "127.0.0.1",
+    )
+    .await
+    .unwrap()
+    .device_id;
+    let foreign_account_id =
+        account(store, &acme.tenant_id, &initech, "extra@initech.example").await;
+    let acme_customer: String =
+        sqlx::query_scalar("SELECT customer_id FROM licenses WHERE id = $1")
+            .bind(&acme.license_id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let candidate_id = account(store, &acme.tenant_id, &acme_customer, "extra@acme.example").await;
+
+    let sessions = vec![
+        (
+            Who::User,
+            session(store, &company, "user@acme.example").await,
+        ),
+        (
+            Who::Manager,
+            session(store, &company, "manager@acme.example").await,
+        ),
+        (
+            Who::OtherCustomer,
+            session(store, &company, "manager@initech.example").await,
+        ),
+        (
+            Who::OtherTenant,
+            session(store, &other_company, "manager@globex.example").await,
+        ),
+    ];
+    let manager = auth::check_credentials(
+        store,
+        &Credentials {
+            company: company.clone(),
+            email: "manager@acme.example".into(),
+            password: DEMO_PASSWORD.into(),
+        },
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
+    let link_token = users::create(
+        store,
+        &manager,
+        &acme.license_id,
+        &NewUser {
+            name: "Link Person".into(),
+            email: "link@acme.example".into(),
+            password: None,
+            assign: false,
+        },
+        "127.0.0.1",
+    )
+    .await
+    .unwrap()
+    .set_password_token
+    .unwrap();
+    let user_id: String =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE tenant_id = $1 AND email = $2")
+            .bind(&acme.tenant_id)
+            .bind("user@acme.example")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    World {
+        manager_device: device_of(store, &acme.license_id, "manager@acme.example").await,
+        user_device: device_of(store, &acme.license_id, "user@acme.example").await,
+        license: acme.license_id,
+        manager_id: manager.account_id,
+        user_id,
+        candidate_id,
+        foreign_account_id,
+        other_customer_device,
+        tenant_ids: vec![acme.tenant_id, other.tenant_id],
+        link_token,
+        sessions,
+        company,
+    }
+}
+
+/// Everything a call could change in the world's two tenants.
+async fn fingerprint(store: &Store, w: &World) -> Vec<i64> {
+    let mut out = Vec::new();
+    for tenant in &w.tenant_ids {
+        for sql in [
+            "SELECT COUNT(*) FROM license_users lu JOIN licenses l ON l.id = lu.license_id WHERE l.tenant_id = $1",
+            "SELECT COUNT(*) FROM license_users lu JOIN licenses l ON l.id = lu.license_id WHERE l.tenant_id = $1 AND lu.role = 'manager'",
+            "SELECT COUNT(*) FROM devices d JOIN licenses l ON l.id = d.license_id WHERE l.tenant_id = $1 AND d.deactivated_at IS NULL",
+            "SELECT CAST(COALESCE(SUM(deactivations_used), 0) AS BIGINT) FROM licenses WHERE tenant_id = $1",
+            "SELECT COUNT(*) FROM accounts WHERE tenant_id = $1",
+            "SELECT COUNT(*) FROM audit_events WHERE tenant_id = $1",
+            "SELECT COUNT(*) FROM password_links p JOIN accounts a ON a.id = p.account_id WHERE a.tenant_id = $1 AND p.used_at IS NULL",
+        ] {
+            let n: i64 = sqlx::query_scalar(sql)
+                .bind(tenant)
+                .fetch_one(store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// One row of the matrix: a server function, the form each caller sends, the status each gets.
+struct Row {
+    endpoint: &'static str,
+    args: fn(&World, Who) -> Vec<(&'static str, String)>,
+    /// Anonymous, license user, manager of another customer, manager of another tenant, manager.
+    expect: [u16; 5],
+    /// Callers run refused-first, so allowed calls find the world unchanged; a one-time action
+    /// (spending a link) runs allowed-first, so the later callers find it spent.
+    allowed_first: bool,
+}
+
+fn license(w: &World, _: Who) -> Vec<(&'static str, String)> {
+    vec![("license_id", w.license.clone())]
+}
+
+fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            endpoint: "login",
+            // Everyone logs in as themself; wrong credentials are covered by the login tests.
+            args: |w, who| {
+                let email = match who {
+                    Who::Anonymous | Who::User => "user@acme.example",
+                    _ => "manager@acme.example",
+                };
+                vec![
+                    ("company", w.company.clone()),
+                    ("email", email.into()),
+                    ("password", DEMO_PASSWORD.into()),
+                ]
+            },
+            expect: [200, 200, 200, 200, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "logout",
+            args: |_, _| vec![],
+            expect: [200, 200, 200, 200, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "get_dashboard",
+            args: |_, _| vec![],
+            expect: [401, 200, 200, 200, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "list_licenses",
+            args: |_, _| vec![],
+            expect: [401, 200, 200, 200, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "get_license",
+            args: |w, _| vec![("id", w.license.clone())],
+            expect: [401, 200, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "list_devices",
+            args: license,
+            expect: [401, 200, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "list_activity",
+            args: |w, _| vec![("license_id", w.license.clone()), ("page", "1".into())],
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "reset_device",
+            // The manager's device: a license user may reset only their own.
+            args: |w, _| vec![("device_id", w.manager_device.clone())],
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "reset_device",
+            // The user's own device, which only the user and the manager may reset.
+            args: |w, who| {
+                let device = if who == Who::Manager {
+                    // The user already reset theirs; the manager resets another one.
+                    w.manager_device.clone()
+                } else {
+                    w.user_device.clone()
+                };
+                vec![("device_id", device)]
+            },
+            expect: [401, 200, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "reset_device",
+            // A device of another customer's license, by the Acme manager.
+            args: |w, _| vec![("device_id", w.other_customer_device.clone())],
+            expect: [401, 404, 200, 404, 404],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "reset_license",
+            args: license,
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "list_users",
+            args: license,
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "create_user",
+            args: |w, who| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("name", "New Person".into()),
+                    ("email", format!("new-{who:?}@acme.example").to_lowercase()),
+                    ("password", "a-long-password".into()),
+                    ("assign", "on".into()),
+                ]
+            },
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "assign_user",
+            args: |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("account_id", w.candidate_id.clone()),
+                ]
+            },
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "assign_user",
+            // An account of another customer: not the Acme manager's to assign.
+            args: |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("account_id", w.foreign_account_id.clone()),
+                ]
+            },
+            expect: [401, 403, 404, 404, 404],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "unassign_user",
+            args: |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("account_id", w.user_id.clone()),
+                ]
+            },
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "unassign_user",
+            // The last manager stays.
+            args: |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("account_id", w.manager_id.clone()),
+                ]
+            },
+            expect: [401, 403, 404, 404, 409],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "set_user_role",
+            args: |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("account_id", w.user_id.clone()),
+                    ("role", "manager".into()),
+                ]
+            },
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "get_password_link",
+            // The link is the credential: whoever holds it may read whom it is for.
+            args: |w, _| vec![("token", w.link_token.clone())],
+            expect: [200, 200, 200, 200, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "get_password_link",
+            args: |_, _| vec![("token", "0".repeat(64))],
+            expect: [422, 422, 422, 422, 422],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "set_password",
+            args: |_, _| {
+                vec![
+                    ("token", "0".repeat(64)),
+                    ("password", "a-new-password".into()),
+                    ("confirm", "a-new-password".into()),
+                ]
+            },
+            expect: [422, 422, 422, 422, 422],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "set_password",
+            // Spent by the first caller; every later one is refused.
+            args: |w, _| {
+                vec![
+                    ("token", w.link_token.clone()),
+                    ("password", "a-new-password".into()),
+                    ("confirm", "a-new-password".into()),
+                ]
+            },
+            expect: [200, 422, 422, 422, 422],
+            allowed_first: true,
+        },
+    ]
+}
+
+/// The server functions the app defines, read from its source.
+fn server_functions() -> BTreeSet<String> {
+    let dir = workspace_root().join("app/src");
+    let mut found = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).expect("app/src") {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for line in source.lines().map(str::trim) {
+            if !line.starts_with("#[server") {
+                continue;
+            }
+            let endpoint = line
+                .split("endpoint = \"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_else(|| {
+                    panic!("{}: `{line}` needs an explicit endpoint", path.display())
+                });
+            found.insert(endpoint.to_owned());
+        }
+    }
+    found
+}
+
+fn mutates(endpoint: &str) -> bool {
+    !matches!(
+        endpoint,
+        "get_dashboard"
+            | "list_licenses"
+            | "get_license"
+            | "list_devices"
+            | "list_activity"
+            | "list_users"
+            | "get_password_link"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_server_function_allows_exactly_whom_it_should() {
+    let defined = server_functions();
+    let rows = rows();
+    let covered: BTreeSet<String> = rows.iter().map(|r| r.endpoint.to_owned()).collect();
+    assert_eq!(
+        covered, defined,
+        "every server function needs a row in the matrix (and every row a server function)"
+    );
+
+    let (url, _dir) = test_database("authz");
+    let store = Store::connect(&url).await.expect("open the test database");
+    let server = Server::start(&url).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+
+    let mut failures = Vec::new();
+    for row in &rows {
+        let w = world(&store).await;
+        // Refusals first, so the allowed calls at the end find the world as it was.
+        let mut order: Vec<(usize, Who)> = EVERYONE.iter().copied().enumerate().collect();
+        order.sort_by_key(|(i, _)| (row.expect[*i] == 200) != row.allowed_first);
+        for (i, who) in order {
+            let expected = row.expect[i];
+            let before = fingerprint(&store, &w).await;
+            let mut request = client
+                .post(format!("{}/api/{}", server.base, row.endpoint))
+                .header("accept", "application/json")
+                .form(&(row.args)(&w, who));
+            if let Some(token) = w.cookie(who) {
+                request = request.header("cookie", format!("keyport_session={token}"));
+            }
+            let response = request.send().await.expect("request");
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap_or_default();
+            if status != expected {
+                failures.push(format!(
+                    "{} as {who:?}: expected {expected}, got {status}: {body}",
+                    row.endpoint
+                ));
+            }
+            if expected != 200 && fingerprint(&store, &w).await != before {
+                failures.push(format!(
+                    "{} as {who:?} was refused but changed the database",
+                    row.endpoint
+                ));
+            }
+            if expected == 200 && !mutates(row.endpoint) && fingerprint(&store, &w).await != before
+            {
+                failures.push(format!("{} as {who:?} read but wrote", row.endpoint));
+            }
+            // What a foreign caller is shown must not name the license.
+            if row.endpoint == "list_licenses"
+                && matches!(who, Who::OtherCustomer | Who::OtherTenant)
+                && body.contains(&w.license)
+            {
+                failures.push(format!("list_licenses as {who:?} shows the Acme license"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,105 @@
+//! What the server's integration tests share: a scratch database (SQLite, or the Postgres named
+//! by `KEYPORT_TEST_DATABASE_URL`) and the real `keyport` binary running on it.
+#![allow(dead_code)] // each test crate uses its own part of this
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const DATABASE_ENV: &str = "KEYPORT_TEST_DATABASE_URL";
+pub const BIN: &str = env!("CARGO_BIN_EXE_keyport");
+
+// ---------------------------------------------------------------------------------------------
+// Fixture: a database, a tenant in it, one or two server processes
+// ---------------------------------------------------------------------------------------------
+
+/// A scratch directory removed when the test ends (keeps the SQLite file alive until then).
+pub struct ScratchDir(PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+}
+
+pub fn random_hex(len: usize) -> String {
+    licensing::secret::random_token()[..len].to_owned()
+}
+
+/// One running `keyport` process; killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    pub async fn start(url: &str) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("free port")
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(BIN)
+            .current_dir(workspace_root())
+            .env("DATABASE_URL", url)
+            .env("KEYPORT_ADDR", format!("127.0.0.1:{port}"))
+            .env("KEYPORT_DEMO", "false")
+            .env("RUST_LOG", "warn")
+            .env("LEPTOS_OUTPUT_NAME", "keyport")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start keyport");
+        let mut server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(r) = client.get(format!("{}/health", server.base)).send().await {
+                if r.status() == 200 {
+                    return server;
+                }
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("keyport exited at start: {status}");
+            }
+            assert!(Instant::now() < deadline, "keyport did not become healthy");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The database under test: the Postgres of `KEYPORT_TEST_DATABASE_URL` (shared; tests keep to
+/// tenants of their own), else a fresh SQLite file removed with the returned directory.
+pub fn test_database(prefix: &str) -> (String, Option<ScratchDir>) {
+    match std::env::var(DATABASE_ENV) {
+        Ok(url) if !url.trim().is_empty() => (url, None),
+        _ => {
+            let dir = std::env::temp_dir().join(format!("keyport-{prefix}-{}", random_hex(16)));
+            std::fs::create_dir_all(&dir).expect("scratch dir");
+            let url = format!("sqlite://{}", dir.join("keyport.db").display());
+            (url, Some(ScratchDir(dir)))
+        }
+    }
+}
