@@ -10,26 +10,81 @@ use crate::store::{new_id, Store};
 
 /// Creates a vendor tenant. `company_id` is what customers type at login, matched case-insensitively.
 pub async fn create_tenant(store: &Store, company_id: &str, name: &str) -> Result<String> {
+    let mut conn = store.pool().acquire().await?;
+    insert_tenant(&mut conn, company_id, name).await
+}
+
+/// Bootstraps a vendor: the tenant and its first vendor admin, together or not at all.
+pub async fn create_tenant_with_admin(
+    store: &Store,
+    company_id: &str,
+    name: &str,
+    admin_email: &str,
+    admin_name: &str,
+    admin_password: &str,
+) -> Result<(String, String)> {
+    // Checked and hashed before anything is written; the tenant id is filled in below.
+    let mut admin = PreparedAccount::new(&NewAccount {
+        tenant_id: "",
+        customer_id: None,
+        kind: AccountKind::VendorAdmin,
+        email: admin_email,
+        name: admin_name,
+        password: admin_password,
+    })
+    .await?;
+    let mut tx = store.begin().await?;
+    let tenant_id = insert_tenant(&mut tx, company_id, name).await?;
+    admin.tenant_id = tenant_id.clone();
+    admin.insert(&mut tx).await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Event {
+            tenant_id: &tenant_id,
+            license_id: None,
+            actor_id: None,
+            action: "tenant.created",
+            subject: &format!("{} with vendor admin {}", name.trim(), admin.email),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((tenant_id, admin.id))
+}
+
+async fn insert_tenant(conn: &mut AnyConnection, company_id: &str, name: &str) -> Result<String> {
     let key = company_id.trim().to_lowercase();
     if key.is_empty()
+        || key.len() > 64
         || !key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Err(AppError::invalid(
             "Company ID",
-            "use letters, digits, '-' or '_' only.",
+            "use 1 to 64 letters, digits, '-' or '_'.",
         ));
     }
+    if name.trim().is_empty() {
+        return Err(AppError::invalid("Name", "is required."));
+    }
     let id = new_id();
-    sqlx::query("INSERT INTO tenants (id, company_key, name, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&id)
-        .bind(&key)
-        .bind(name.trim())
-        .bind(now_millis())
-        .execute(store.pool())
-        .await?;
-    Ok(id)
+    let result = sqlx::query(
+        "INSERT INTO tenants (id, company_key, name, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(&key)
+    .bind(name.trim())
+    .bind(now_millis())
+    .execute(conn)
+    .await;
+    match result.map_err(AppError::from) {
+        Err(AppError::Conflict { .. }) => Err(AppError::Conflict {
+            message: format!("The company ID {key} is taken."),
+        }),
+        other => other.map(|_| id),
+    }
 }
 
 pub async fn create_customer(store: &Store, tenant_id: &str, name: &str) -> Result<String> {

@@ -57,6 +57,15 @@ pub struct ServeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Vendor tenants (bootstrapping): create one with its first vendor admin.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Customers of a tenant, acting as one of its vendor admins.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
+    /// Licenses of a tenant, acting as one of its vendor admins.
+    #[command(subcommand)]
+    License(LicenseCommand),
     /// Serve the portal (the default).
     Serve,
     /// Create a vendor tenant with the demo customer, accounts, license and devices.
@@ -68,4 +77,111 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i64).range(1..=1000))]
         subscriptions: i64,
     },
+}
+
+/// Who runs an admin command: a vendor admin of the tenant, named by email. Their name goes into
+/// the audit log.
+#[derive(Debug, clap::Args)]
+pub struct Operator {
+    /// The tenant's company ID.
+    #[arg(long)]
+    pub company: String,
+    /// Email of the vendor admin the command acts as.
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub admin: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a vendor tenant and its first vendor admin. The admin's password is read from
+    /// KEYPORT_ADMIN_PASSWORD, or from the first line of standard input.
+    Create {
+        /// The company ID customers type at login (letters, digits, '-' and '_').
+        #[arg(long)]
+        company: String,
+        /// The vendor's name, shown in the portal.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Create a customer; prints its id.
+    Create {
+        #[command(flatten)]
+        operator: Operator,
+        /// The customer's (company) name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LicenseCommand {
+    /// Sell a customer subscriptions: creates their license for the product, or raises the one
+    /// they have. Prints the license id and, for a new license, its license key (shown once).
+    Create {
+        #[command(flatten)]
+        operator: Operator,
+        /// The customer's id (`keyport customer create` prints it).
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        product: String,
+        /// personal, organisation, offline_organisation or experimental.
+        #[arg(long = "type", value_parser = parse_license_type)]
+        license_type: licensing::licenses::LicenseType,
+        #[arg(long, default_value_t = 1)]
+        subscriptions: i64,
+        #[arg(long, default_value_t = 5)]
+        seats_per_subscription: i64,
+        /// Devices the license may be active on, per subscription.
+        #[arg(long, default_value_t = 10)]
+        devices_per_subscription: i64,
+        /// Device resets the customer may do before support must lift the limit.
+        #[arg(long, default_value_t = 3)]
+        deactivations: i64,
+        /// How long the license is valid, in days from now.
+        #[arg(long, default_value_t = 365)]
+        valid_days: i64,
+        /// The owner: manager of an Organisation-type license, its one user for Personal. An
+        /// unknown email is created with --owner-name and gets a set-password link.
+        #[arg(long)]
+        owner_email: String,
+        #[arg(long)]
+        owner_name: Option<String>,
+    },
+    /// List the tenant's licenses (a table, or JSON with --json).
+    List {
+        #[command(flatten)]
+        operator: Operator,
+        /// Only customers or products containing this text.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lift a customer's deactivation limit: every deactivation is available again.
+    ResetDeactivations {
+        #[command(flatten)]
+        operator: Operator,
+        /// The license id (`keyport license list` shows it).
+        #[arg(long)]
+        license: String,
+        /// Why, for the audit log.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+fn parse_license_type(s: &str) -> Result<licensing::licenses::LicenseType, String> {
+    licensing::licenses::LicenseType::parse(&s.trim().to_lowercase().replace([' ', '-'], "_"))
+        .ok_or_else(|| {
+            "expected personal, organisation, offline_organisation or experimental".to_owned()
+        })
 }

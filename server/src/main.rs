@@ -2,6 +2,7 @@
 //! (Leptos pages and server functions), the desktop app's device API and the health check; or
 //! runs an admin command.
 
+mod admin;
 mod api;
 mod config;
 mod portal;
@@ -43,6 +44,15 @@ async fn main() -> ExitCode {
     };
     let result = match cli.command {
         None | Some(Command::Serve) => serve(store, cli.serve).await,
+        Some(Command::Tenant(command)) => admin::tenant(&store, command)
+            .await
+            .map_err(|e| e.to_string()),
+        Some(Command::Customer(command)) => admin::customer(&store, command)
+            .await
+            .map_err(|e| e.to_string()),
+        Some(Command::License(command)) => admin::license(&store, command)
+            .await
+            .map_err(|e| e.to_string()),
         Some(Command::DemoTenant {
             company,
             subscriptions,

@@ -137,6 +137,22 @@ pub async fn check_credentials(store: &Store, creds: &Credentials, ip: &str) -> 
     }
 }
 
+/// The account with this email in the tenant with this company ID, without a password: for the
+/// admin commands, whose operator already holds the database URL (and with it every right).
+pub async fn principal_by_email(store: &Store, company: &str, email: &str) -> Result<Principal> {
+    let row = sqlx::query(
+        "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind \
+         FROM accounts a JOIN tenants t ON t.id = a.tenant_id \
+         WHERE t.company_key = $1 AND a.email = $2",
+    )
+    .bind(company.trim().to_lowercase())
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or_else(|| AppError::not_found("account"))?;
+    principal_from_row(&row)
+}
+
 /// Logs in: checks the credentials and opens a new session. A session the browser already had is
 /// ended, so the id always changes at login.
 pub async fn login(

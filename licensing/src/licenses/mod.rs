@@ -6,9 +6,13 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 
 #[cfg(feature = "server")]
+mod admin;
+#[cfg(feature = "server")]
 mod keys;
 #[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "server")]
+pub use admin::*;
 #[cfg(feature = "server")]
 pub use keys::*;
 #[cfg(feature = "server")]

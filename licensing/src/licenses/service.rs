@@ -43,13 +43,13 @@ pub async fn access(
         .ok_or_else(|| AppError::not_found("license"))
 }
 
-const LICENSE_COLUMNS: &str = "l.id, c.name AS customer_name, l.product, l.license_type, l.status, \
+pub(super) const LICENSE_COLUMNS: &str = "l.id, c.name AS customer_name, l.product, l.license_type, l.status, \
     l.subscriptions, l.valid_from, l.valid_until, l.max_users, l.max_activations, \
     l.max_deactivations, l.deactivations_used, \
     (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
     (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS devices_active";
 
-fn license_from_row(row: &AnyRow, my_role: LicenseRole, now: Millis) -> Result<License> {
+pub(super) fn license_from_row(row: &AnyRow, my_role: LicenseRole, now: Millis) -> Result<License> {
     let license_type: String = row.try_get("license_type")?;
     let status: String = row.try_get("status")?;
     let valid_from: Millis = row.try_get("valid_from")?;

@@ -147,17 +147,7 @@ pub async fn create(
         take_seat(&mut tx, license_id, &account.id, LicenseRole::User).await?;
     }
     if let Some(token) = &link_token {
-        let now = now_millis();
-        sqlx::query(
-            "INSERT INTO password_links (token_hash, account_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(secret::hash(token))
-        .bind(&account.id)
-        .bind(now)
-        .bind(now + PASSWORD_LINK_DAYS * 24 * 60 * 60 * 1000)
-        .execute(&mut *tx)
-        .await?;
+        store_password_link(&mut tx, &account.id, token).await?;
     }
     let subject = format!(
         "{} <{}>{}",
@@ -185,6 +175,77 @@ pub async fn create(
         assigned: new.assign,
         set_password_token: link_token,
     })
+}
+
+/// Vendor staff create an account of one of their customers (a license's future owner, say); the
+/// person sets their password with the one-time link returned.
+pub async fn create_for_customer(
+    store: &Store,
+    who: &Principal,
+    customer_id: &str,
+    name: &str,
+    email: &str,
+    ip: &str,
+) -> Result<CreatedUser> {
+    who.require_vendor_admin()?;
+    let known: Option<String> =
+        sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2")
+            .bind(customer_id)
+            .bind(&who.tenant_id)
+            .fetch_optional(store.pool())
+            .await?;
+    if known.is_none() {
+        return Err(AppError::not_found("customer"));
+    }
+    let token = secret::random_token();
+    let account = PreparedAccount::new(&NewAccount {
+        tenant_id: &who.tenant_id,
+        customer_id: Some(customer_id),
+        kind: AccountKind::Customer,
+        email,
+        name,
+        password: &secret::random_token(),
+    })
+    .await?;
+    let mut tx = store.begin().await?;
+    account.insert(&mut tx).await?;
+    store_password_link(&mut tx, &account.id, &token).await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &who.tenant_id,
+            license_id: None,
+            actor_id: Some(&who.account_id),
+            action: "user.created",
+            subject: &format!("{} <{}>", account.name, account.email),
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CreatedUser {
+        account_id: account.id,
+        name: account.name,
+        email: account.email,
+        assigned: false,
+        set_password_token: Some(token),
+    })
+}
+
+/// Keeps the hash of a set-password link for the account; the token itself goes to the caller.
+async fn store_password_link(tx: &mut Tx, account_id: &str, token: &str) -> Result<()> {
+    let now = now_millis();
+    sqlx::query(
+        "INSERT INTO password_links (token_hash, account_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(secret::hash(token))
+    .bind(account_id)
+    .bind(now)
+    .bind(now + PASSWORD_LINK_DAYS * 24 * 60 * 60 * 1000)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// "Assign license user": gives an existing account of the license's customer a seat.

@@ -1,0 +1,265 @@
+//! What vendor staff do to a license: lift the deactivation limit (the seed's "contact us to
+//! reset your limit"), change its limits and validity, suspend and resume it, list the tenant's
+//! licenses. Every action is the caller's own tenant only and is audited with their name.
+
+use sqlx::Row;
+
+use super::service::{license_from_row, LICENSE_COLUMNS};
+use super::{access, License, LicenseRole, LicenseType};
+use crate::audit::{self, Event};
+use crate::auth::Principal;
+use crate::error::{AppError, Result};
+use crate::store::{Store, Tx};
+use crate::{now_millis, Millis};
+
+/// A license as the vendor's console and `keyport license list` show it: what its customer sees,
+/// and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TenantLicense {
+    pub customer_id: String,
+    #[serde(flatten)]
+    pub license: License,
+}
+
+/// New limits for a license; none may fall below what is in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    pub max_users: i64,
+    pub max_activations: i64,
+    pub max_deactivations: i64,
+    pub valid_until: Millis,
+}
+
+/// Opens the locked transaction a vendor action runs in, after checking the caller is vendor
+/// staff of the license's tenant (another tenant's license is `NotFound`).
+async fn vendor_tx(store: &Store, who: &Principal, license_id: &str) -> Result<Tx> {
+    who.require_vendor_admin()?;
+    let mut tx = store.begin_locked(license_id).await?;
+    access(&mut tx, who, license_id).await?;
+    Ok(tx)
+}
+
+/// "Reset deactivation limit": every deactivation is available again. The reason is required,
+/// so the audit log says why support lifted it.
+pub async fn reset_deactivation_limit(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    reason: &str,
+    ip: &str,
+) -> Result<()> {
+    let reason = required_reason(reason)?;
+    let mut tx = vendor_tx(store, who, license_id).await?;
+    let used: i64 = sqlx::query_scalar("SELECT deactivations_used FROM licenses WHERE id = $1")
+        .bind(license_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE licenses SET deactivations_used = 0 WHERE id = $1")
+        .bind(license_id)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut tx,
+        who,
+        license_id,
+        "license.deactivation_limit_reset",
+        &format!("{used} used before; reason: {reason}"),
+        ip,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a license's limits and validity. Lowering a limit below what is in use is refused
+/// with what to do first; nothing changes then.
+pub async fn update_limits(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    limits: &Limits,
+    ip: &str,
+) -> Result<()> {
+    let mut tx = vendor_tx(store, who, license_id).await?;
+    let row = sqlx::query(
+        "SELECT l.license_type, l.valid_from, l.deactivations_used, \
+            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
+            (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS devices_active \
+         FROM licenses l WHERE l.id = $1",
+    )
+    .bind(license_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let seats_used: i64 = row.try_get("seats_used")?;
+    let devices_active: i64 = row.try_get("devices_active")?;
+    let deactivations_used: i64 = row.try_get("deactivations_used")?;
+    let valid_from: Millis = row.try_get("valid_from")?;
+    let license_type: String = row.try_get("license_type")?;
+    if limits.max_users < 1 {
+        return Err(AppError::invalid("Seats", "must be at least 1."));
+    }
+    if license_type == LicenseType::Personal.as_str() && limits.max_users != 1 {
+        return Err(AppError::invalid(
+            "Seats",
+            "a Personal license has exactly one user.",
+        ));
+    }
+    if limits.max_users < seats_used {
+        return Err(AppError::invalid(
+            "Seats",
+            &format!("{seats_used} are in use; unassign users before lowering it below that."),
+        ));
+    }
+    if limits.max_activations < devices_active {
+        return Err(AppError::invalid(
+            "Devices",
+            &format!("{devices_active} are active; reset devices before lowering it below that."),
+        ));
+    }
+    if limits.max_deactivations < deactivations_used {
+        return Err(AppError::invalid(
+            "Deactivations",
+            &format!(
+                "{deactivations_used} are used; reset the deactivation limit before lowering it below that."
+            ),
+        ));
+    }
+    if limits.valid_until <= valid_from {
+        return Err(AppError::invalid(
+            "Valid until",
+            "must be after the start date.",
+        ));
+    }
+    sqlx::query(
+        "UPDATE licenses SET max_users = $1, max_activations = $2, max_deactivations = $3, \
+            valid_until = $4 WHERE id = $5",
+    )
+    .bind(limits.max_users)
+    .bind(limits.max_activations)
+    .bind(limits.max_deactivations)
+    .bind(limits.valid_until)
+    .bind(license_id)
+    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        who,
+        license_id,
+        "license.limits_changed",
+        &format!(
+            "seats {}, devices {}, deactivations {}, valid until {}",
+            limits.max_users, limits.max_activations, limits.max_deactivations, limits.valid_until
+        ),
+        ip,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Suspends a license (its devices are refused until it is resumed) or resumes it.
+pub async fn set_suspended(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    suspended: bool,
+    ip: &str,
+) -> Result<()> {
+    let mut tx = vendor_tx(store, who, license_id).await?;
+    let status = if suspended { "suspended" } else { "active" };
+    let changed = sqlx::query("UPDATE licenses SET status = $1 WHERE id = $2 AND status <> $1")
+        .bind(status)
+        .bind(license_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(AppError::Conflict {
+            message: format!("The license is already {status}."),
+        });
+    }
+    let action = if suspended {
+        "license.suspended"
+    } else {
+        "license.resumed"
+    };
+    record(&mut tx, who, license_id, action, status, ip).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every license of the caller's tenant by customer name and product, optionally only those
+/// whose customer name or product contains `search` (case-insensitive).
+pub async fn list_for_tenant(
+    store: &Store,
+    who: &Principal,
+    search: Option<&str>,
+) -> Result<Vec<TenantLicense>> {
+    who.require_vendor_admin()?;
+    let pattern = format!(
+        "%{}%",
+        search
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase()
+            .replace(['%', '_'], "")
+    );
+    let rows = sqlx::query(&format!(
+        "SELECT {LICENSE_COLUMNS}, l.customer_id FROM licenses l JOIN customers c ON c.id = l.customer_id \
+         WHERE l.tenant_id = $1 AND (LOWER(c.name) LIKE $2 OR LOWER(l.product) LIKE $2) \
+         ORDER BY c.name, l.product"
+    ))
+    .bind(&who.tenant_id)
+    .bind(&pattern)
+    .fetch_all(store.pool())
+    .await?;
+    let now = now_millis();
+    rows.iter()
+        .map(|row| {
+            Ok(TenantLicense {
+                customer_id: row.try_get("customer_id")?,
+                // Vendor staff act as managers of every license of their tenant.
+                license: license_from_row(row, LicenseRole::Manager, now)?,
+            })
+        })
+        .collect()
+}
+
+fn required_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid(
+            "Reason",
+            "is required: say why the limit is lifted (it goes into the audit log).",
+        ));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid(
+            "Reason",
+            "must be at most 500 characters.",
+        ));
+    }
+    Ok(reason)
+}
+
+async fn record(
+    tx: &mut Tx,
+    who: &Principal,
+    license_id: &str,
+    action: &str,
+    subject: &str,
+    ip: &str,
+) -> Result<()> {
+    audit::record(
+        tx,
+        Event {
+            tenant_id: &who.tenant_id,
+            license_id: Some(license_id),
+            actor_id: Some(&who.account_id),
+            action,
+            subject,
+            ip: Some(ip),
+        },
+    )
+    .await
+}

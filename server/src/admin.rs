@@ -1,0 +1,194 @@
+//! The admin commands (`keyport tenant|customer|license …`): bootstrapping and scripting on the
+//! same `licensing` services as the web, acting as a named vendor admin so the audit log says who.
+
+use std::io::BufRead;
+
+use licensing::auth::{principal_by_email, Principal};
+use licensing::licenses::{self, NewLicense, TenantLicense};
+use licensing::{now_millis, users, AppError, Store};
+
+use crate::config::{CustomerCommand, LicenseCommand, Operator, TenantCommand};
+
+/// Where an admin command's changes come from, for the audit log.
+const CLI: &str = "admin command";
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The vendor admin a command acts as; anyone else is refused.
+async fn operator(store: &Store, op: &Operator) -> Result<Principal, AppError> {
+    let who = principal_by_email(store, &op.company, &op.admin)
+        .await
+        .map_err(|_| {
+            AppError::invalid(
+                "--as",
+                "no vendor admin with that email in that company ID.",
+            )
+        })?;
+    who.require_vendor_admin().map_err(|_| {
+        AppError::invalid("--as", "that account is not a vendor admin of the tenant.")
+    })?;
+    Ok(who)
+}
+
+pub async fn tenant(store: &Store, command: TenantCommand) -> Result<(), AppError> {
+    let TenantCommand::Create {
+        company,
+        name,
+        admin_email,
+        admin_name,
+    } = command;
+    let password = match std::env::var("KEYPORT_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|_| AppError::invalid("Password", "could not be read from stdin."))?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let (tenant_id, _) = licensing::tenants::create_tenant_with_admin(
+        store,
+        &company,
+        &name,
+        &admin_email,
+        &admin_name,
+        &password,
+    )
+    .await?;
+    println!("created tenant {company} ({tenant_id}) with vendor admin {admin_email}");
+    Ok(())
+}
+
+pub async fn customer(store: &Store, command: CustomerCommand) -> Result<(), AppError> {
+    let CustomerCommand::Create { operator: op, name } = command;
+    let who = operator(store, &op).await?;
+    let id = licensing::tenants::create_customer(store, &who.tenant_id, &name).await?;
+    println!("{id}");
+    Ok(())
+}
+
+pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppError> {
+    match command {
+        LicenseCommand::Create {
+            operator: op,
+            customer,
+            product,
+            license_type,
+            subscriptions,
+            seats_per_subscription,
+            devices_per_subscription,
+            deactivations,
+            valid_days,
+            owner_email,
+            owner_name,
+        } => {
+            let who = operator(store, &op).await?;
+            if valid_days < 1 {
+                return Err(AppError::invalid("--valid-days", "must be at least 1."));
+            }
+            let owner = match principal_by_email(store, &op.company, &owner_email).await {
+                Ok(owner) if owner.customer_id.as_deref() == Some(customer.as_str()) => {
+                    owner.account_id
+                }
+                Ok(_) => {
+                    return Err(AppError::invalid(
+                        "--owner-email",
+                        "that account belongs to another customer.",
+                    ))
+                }
+                Err(AppError::NotFound { .. }) => {
+                    let name = owner_name.as_deref().ok_or_else(|| {
+                        AppError::invalid(
+                            "--owner-name",
+                            "is required when the owner has no account yet.",
+                        )
+                    })?;
+                    let created =
+                        users::create_for_customer(store, &who, &customer, name, &owner_email, CLI)
+                            .await?;
+                    if let Some(token) = &created.set_password_token {
+                        println!(
+                            "owner account created; set-password link: /set-password?token={token}"
+                        );
+                    }
+                    created.account_id
+                }
+                Err(other) => return Err(other),
+            };
+            let now = now_millis();
+            let purchase = licenses::purchase(
+                store,
+                &NewLicense {
+                    tenant_id: who.tenant_id.clone(),
+                    customer_id: customer,
+                    product,
+                    license_type,
+                    subscriptions,
+                    seats_per_subscription,
+                    max_activations: devices_per_subscription.saturating_mul(subscriptions),
+                    max_deactivations: deactivations,
+                    valid_from: now,
+                    valid_until: now.saturating_add(valid_days.saturating_mul(DAY_MS)),
+                    owner_account_id: owner,
+                },
+                Some(&who.account_id),
+            )
+            .await?;
+            println!("license {}", purchase.license_id);
+            if purchase.created {
+                let key = licenses::issue_key(store, &purchase.license_id).await?;
+                println!("license key (shown once): {key}");
+            } else {
+                println!(
+                    "added {subscriptions} subscription(s) to the customer's existing license"
+                );
+            }
+            Ok(())
+        }
+        LicenseCommand::List {
+            operator: op,
+            search,
+            json,
+        } => {
+            let who = operator(store, &op).await?;
+            let list = licenses::list_for_tenant(store, &who, search.as_deref()).await?;
+            if json {
+                let text = serde_json::to_string_pretty(&list).map_err(|_| AppError::Internal)?;
+                println!("{text}");
+            } else {
+                print_table(&list);
+            }
+            Ok(())
+        }
+        LicenseCommand::ResetDeactivations {
+            operator: op,
+            license,
+            reason,
+        } => {
+            let who = operator(store, &op).await?;
+            licenses::reset_deactivation_limit(store, &who, &license, &reason, CLI).await?;
+            println!("the deactivation limit of license {license} is reset");
+            Ok(())
+        }
+    }
+}
+
+fn print_table(list: &[TenantLicense]) {
+    println!(
+        "{:<36}  {:<24}  {:<16}  {:<9}  {:>7}  {:>7}  {:>13}",
+        "license", "customer", "product", "status", "seats", "devices", "deactivations"
+    );
+    for l in list.iter().map(|t| &t.license) {
+        println!(
+            "{:<36}  {:<24}  {:<16}  {:<9}  {:>7}  {:>7}  {:>13}",
+            l.id,
+            l.customer_name,
+            l.product,
+            l.status.label(),
+            format!("{}/{}", l.seats_used, l.max_users),
+            format!("{}/{}", l.devices_active, l.max_activations),
+            format!("{}/{}", l.deactivations_used, l.max_deactivations),
+        );
+    }
+}
