@@ -39,7 +39,14 @@ pub async fn login(
         state.sessions.absolute_ms / 1000,
         state.secure_cookies,
     );
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    // Vendor staff have no license of their own: their home is the vendor console.
+    let home = match next.as_deref() {
+        None | Some("") if session.principal.kind == licensing::auth::AccountKind::VendorAdmin => {
+            "/admin".to_owned()
+        }
+        next => safe_next(next),
+    };
+    leptos_axum::redirect(&home);
     Ok(())
 }
 

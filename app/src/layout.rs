@@ -104,7 +104,7 @@ fn current_path(pathname: &str, search: &str) -> String {
 }
 
 /// Percent-encodes a value for a query string.
-pub(crate) fn encode(value: &str) -> String {
+pub fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

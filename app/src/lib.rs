@@ -5,10 +5,13 @@
 //! back its typed error.
 
 pub mod activity;
+pub mod admin;
 pub mod auth;
 pub mod devices;
 mod layout;
+pub use layout::encode;
 pub mod licenses;
+pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
@@ -50,6 +53,7 @@ pub fn App() -> impl IntoView {
     });
     // Async rendering sends each page once its data is loaded, so it works without JavaScript.
     let ssr = SsrMode::Async;
+    let admin_ssr = SsrMode::Async;
     view! {
         <Stylesheet id="leptos" href="/pkg/keyport.css" />
         <Title formatter=|page: String| {
@@ -63,6 +67,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/licenses") view=licenses::LicensesPage ssr=ssr.clone() />
                 <Route path=path!("/set-password") view=users::SetPasswordPage ssr=ssr.clone() />
                 <Route path=path!("/help/seats") view=users::SeatsHelpPage ssr=ssr.clone() />
+                <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=admin_ssr.clone()>
+                    <Route path=path!("") view=admin::CustomersPage ssr=admin_ssr.clone() />
+                    <Route path=path!("customers/:id") view=admin::CustomerPage ssr=admin_ssr.clone() />
+                    <Route path=path!("licenses/:id") view=admin::AdminLicensePage ssr=admin_ssr.clone() />
+                    <Route path=path!("audit") view=admin::AdminAuditPage ssr=admin_ssr.clone() />
+                </ParentRoute>
                 <ParentRoute path=path!("/licenses/:id") view=licenses::LicenseLayout ssr=ssr.clone()>
                     <Route path=path!("") view=licenses::OverviewTab ssr=ssr.clone() />
                     <Route path=path!("devices") view=devices::DevicesTab ssr=ssr.clone() />

@@ -113,7 +113,11 @@ pub fn DashboardPage() -> impl IntoView {
                                     }}
                                 </p>
                                 <p>
-                                    <a class="button" href="/licenses">"View your license"</a>
+                                    {if d.vendor_admin {
+                                        view! { <a class="button" href="/admin">"Open the vendor console"</a> }.into_any()
+                                    } else {
+                                        view! { <a class="button" href="/licenses">"View your license"</a> }.into_any()
+                                    }}
                                 </p>
                             </section>
                         }
@@ -360,6 +364,7 @@ pub fn OverviewTab() -> impl IntoView {
                             </p>
                         </section>
                         <Show when=move || l.my_role == LicenseRole::Manager>
+                            <crate::offline::OfflineActivation license=l.clone() />
                             <ResetLicenseSection license=l.clone() />
                         </Show>
                     }

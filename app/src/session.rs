@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use axum::extract::ConnectInfo;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use licensing::auth::{principal_for_session, Principal, SESSION_COOKIE};
@@ -24,9 +24,12 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// The session cookie's value, if the browser sent one.
 pub fn session_token() -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    parts
-        .headers
+    session_token_in(&use_context::<Parts>()?.headers)
+}
+
+/// The session cookie's value among a request's headers; for routes outside Leptos too.
+pub fn session_token_in(headers: &HeaderMap) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -77,5 +80,21 @@ fn append_cookie(cookie: &str) {
         HeaderValue::from_str(cookie),
     ) {
         res.append_header(SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::header::COOKIE;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    use super::session_token_in;
+
+    #[test]
+    fn finds_the_session_cookie_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(COOKIE, HeaderValue::from_static("a=1; keyport_session=abc"));
+        assert_eq!(session_token_in(&headers).as_deref(), Some("abc"));
+        assert_eq!(session_token_in(&HeaderMap::new()), None);
     }
 }

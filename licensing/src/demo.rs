@@ -13,7 +13,7 @@ use crate::users;
 pub const DEMO_PASSWORD: &str = "keyport-demo";
 
 /// The logins the demo creates, printed by the server at start.
-pub const DEMO_LOGINS: [(&str, &str, &str); 4] = [
+pub const DEMO_LOGINS: [(&str, &str, &str); 5] = [
     (
         "CodeGlass",
         "manager@acme.example",
@@ -23,6 +23,11 @@ pub const DEMO_LOGINS: [(&str, &str, &str); 4] = [
         "CodeGlass",
         "user@acme.example",
         "license user of Acme Corp",
+    ),
+    (
+        "CodeGlass",
+        "admin@codeglass.example",
+        "vendor admin of CodeGlass (the vendor console)",
     ),
     (
         "OtherSoft",
@@ -79,8 +84,18 @@ pub async fn seed_if_empty(store: &Store) -> Result<Vec<DemoTenant>> {
     Ok(vec![codeglass, othersoft])
 }
 
-/// One vendor tenant with a customer, its manager and user (password [`DEMO_PASSWORD`]), an
-/// Organisation license (5 seats, 10 devices, 3 deactivations, one year), four active devices
+/// The seeded vendor admin's email: `admin@codeglass.example` for the vendor "CodeGlass".
+pub fn admin_email(vendor_name: &str) -> String {
+    let host: String = vendor_name
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    format!("admin@{host}.example")
+}
+
+/// One vendor tenant with its vendor admin ([`admin_email`]), a customer, its manager and user
+/// (password [`DEMO_PASSWORD`] for all), an Organisation license (5 seats, 10 devices, 3 deactivations, one year), four active devices
 /// and a license key. Tests call it with a fresh company ID to get a world of their own.
 pub async fn seed_vendor(
     store: &Store,
@@ -109,6 +124,18 @@ pub async fn seed_vendor(
             .await
         }
     };
+    create_account(
+        store,
+        &NewAccount {
+            tenant_id: &tenant,
+            customer_id: None,
+            kind: AccountKind::VendorAdmin,
+            email: &admin_email(vendor_name),
+            name: "Vera Vendor",
+            password: DEMO_PASSWORD,
+        },
+    )
+    .await?;
     let manager = account(format!("manager@{domain}.example"), "Morgan Manager").await?;
     let user = account(format!("user@{domain}.example"), "Uma User").await?;
     let now = now_millis();

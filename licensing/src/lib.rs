@@ -6,9 +6,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod customers;
 pub mod devices;
 pub mod error;
 pub mod licenses;
+pub mod offline;
 pub mod users;
 
 #[cfg(feature = "server")]

@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod config;
+mod offline;
 mod portal;
 
 use std::net::SocketAddr;
@@ -113,6 +114,7 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             portal::server_fn_error_status,
         ))
         .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .route("/licenses/{id}/offline-activation", offline::route())
         // Added after the portal's body limit: the API has its own, smaller one that answers in
         // JSON like every other API error.
         .nest("/api/v1", api::router())

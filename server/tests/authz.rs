@@ -10,8 +10,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{test_database, workspace_root, Server};
-use licensing::auth::{self, AccountKind, Credentials, SessionPolicy};
+use common::{customer_account, session, test_database, workspace_root, Server};
+use licensing::auth::{self, AccountKind, Credentials};
 use licensing::demo::{seed_vendor, DEMO_PASSWORD};
 use licensing::licenses::{self, LicenseType, NewLicense};
 use licensing::tenants::{self, NewAccount};
@@ -25,7 +25,20 @@ enum Who {
     Manager,
     OtherCustomer,
     OtherTenant,
+    /// A vendor admin of the license's tenant.
+    Vendor,
+    /// A vendor admin of another tenant.
+    OtherVendor,
 }
+
+/// The columns of the vendor console's matrix.
+const CONSOLE: [Who; 5] = [
+    Who::Anonymous,
+    Who::User,
+    Who::Manager,
+    Who::OtherVendor,
+    Who::Vendor,
+];
 
 const EVERYONE: [Who; 5] = [
     Who::Anonymous,
@@ -40,6 +53,7 @@ const EVERYONE: [Who; 5] = [
 /// set-password link; and a second vendor tenant. Every row of the matrix gets a fresh one.
 struct World {
     company: String,
+    customer_id: String,
     license: String,
     manager_device: String,
     user_device: String,
@@ -61,39 +75,6 @@ impl World {
             .find(|(w, _)| *w == who)
             .map(|(_, token)| token.as_str())
     }
-}
-
-async fn account(store: &Store, tenant: &str, customer: &str, email: &str) -> String {
-    tenants::create_account(
-        store,
-        &NewAccount {
-            tenant_id: tenant,
-            customer_id: Some(customer),
-            kind: AccountKind::Customer,
-            email,
-            name: "Extra Person",
-            password: DEMO_PASSWORD,
-        },
-    )
-    .await
-    .expect("create account")
-}
-
-async fn session(store: &Store, company: &str, email: &str) -> String {
-    auth::login(
-        store,
-        &Credentials {
-            company: company.into(),
-            email: email.into(),
-            password: DEMO_PASSWORD.into(),
-        },
-        None,
-        SessionPolicy::default(),
-        "127.0.0.1",
-    )
-    .await
-    .unwrap_or_else(|e| panic!("login {email}: {e:?}"))
-    .token
 }
 
 async fn device_of(store: &Store, license: &str, email: &str) -> String {
@@ -136,7 +117,7 @@ async fn world(store: &Store) -> World {
         .await
         .unwrap();
     let initech_manager =
-        account(store, &acme.tenant_id, &initech, "manager@initech.example").await;
+        customer_account(store, &acme.tenant_id, &initech, "manager@initech.example").await;
     let now = now_millis();
     let initech_license = licenses::create(
         store,
@@ -174,14 +155,33 @@ async fn world(store: &Store) -> World {
     .unwrap()
     .device_id;
     let foreign_account_id =
-        account(store, &acme.tenant_id, &initech, "extra@initech.example").await;
+        customer_account(store, &acme.tenant_id, &initech, "extra@initech.example").await;
     let acme_customer: String =
         sqlx::query_scalar("SELECT customer_id FROM licenses WHERE id = $1")
             .bind(&acme.license_id)
             .fetch_one(store.pool())
             .await
             .unwrap();
-    let candidate_id = account(store, &acme.tenant_id, &acme_customer, "extra@acme.example").await;
+    let candidate_id =
+        customer_account(store, &acme.tenant_id, &acme_customer, "extra@acme.example").await;
+    for (tenant, email) in [
+        (&acme.tenant_id, "support@codeglass.example"),
+        (&other.tenant_id, "support@othersoft.example"),
+    ] {
+        tenants::create_account(
+            store,
+            &NewAccount {
+                tenant_id: tenant,
+                customer_id: None,
+                kind: AccountKind::VendorAdmin,
+                email,
+                name: "Vendor Support",
+                password: DEMO_PASSWORD,
+            },
+        )
+        .await
+        .expect("create vendor admin");
+    }
 
     let sessions = vec![
         (
@@ -199,6 +199,14 @@ async fn world(store: &Store) -> World {
         (
             Who::OtherTenant,
             session(store, &other_company, "manager@globex.example").await,
+        ),
+        (
+            Who::Vendor,
+            session(store, &company, "support@codeglass.example").await,
+        ),
+        (
+            Who::OtherVendor,
+            session(store, &other_company, "support@othersoft.example").await,
         ),
     ];
     let manager = auth::check_credentials(
@@ -248,6 +256,7 @@ async fn world(store: &Store) -> World {
         link_token,
         sessions,
         company,
+        customer_id: acme_customer,
     }
 }
 
@@ -279,7 +288,7 @@ async fn fingerprint(store: &Store, w: &World) -> Vec<i64> {
 struct Row {
     endpoint: &'static str,
     args: fn(&World, Who) -> Vec<(&'static str, String)>,
-    /// Anonymous, license user, manager of another customer, manager of another tenant, manager.
+    /// The status for each caller of the matrix's columns, in order.
     expect: [u16; 5],
     /// Callers run refused-first, so allowed calls find the world unchanged; a one-time action
     /// (spending a link) runs allowed-first, so the later callers find it spent.
@@ -499,6 +508,124 @@ fn rows() -> Vec<Row> {
     ]
 }
 
+/// The vendor console: vendor staff of the tenant only. Columns: anonymous, license user, license
+/// manager, vendor admin of another tenant, vendor admin of this tenant.
+fn console_rows() -> Vec<Row> {
+    fn row(
+        endpoint: &'static str,
+        args: fn(&World, Who) -> Vec<(&'static str, String)>,
+        expect: [u16; 5],
+    ) -> Row {
+        Row {
+            endpoint,
+            args,
+            expect,
+            allowed_first: false,
+        }
+    }
+    const OWN_TENANT: [u16; 5] = [401, 403, 403, 404, 200];
+    // Lists answer the other vendor with their own tenant's data (checked not to leak below).
+    const ANY_VENDOR: [u16; 5] = [401, 403, 403, 200, 200];
+    vec![
+        row(
+            "admin_list_customers",
+            |_, _| vec![("search", String::new())],
+            ANY_VENDOR,
+        ),
+        row(
+            "admin_create_customer",
+            |_, _| vec![("name", "Initech".into())],
+            ANY_VENDOR,
+        ),
+        row(
+            "admin_get_customer",
+            |w, _| vec![("id", w.customer_id.clone())],
+            OWN_TENANT,
+        ),
+        row(
+            "admin_rename_customer",
+            |w, _| vec![("id", w.customer_id.clone()), ("name", "Acme Inc".into())],
+            OWN_TENANT,
+        ),
+        row(
+            "admin_create_account",
+            |w, who| {
+                vec![
+                    ("customer_id", w.customer_id.clone()),
+                    ("name", "New Person".into()),
+                    ("email", format!("new-{who:?}@acme.example").to_lowercase()),
+                ]
+            },
+            OWN_TENANT,
+        ),
+        row(
+            "admin_sell",
+            |w, _| {
+                vec![
+                    ("customer_id", w.customer_id.clone()),
+                    ("product", "Another product".into()),
+                    ("license_type", "organisation".into()),
+                    ("terms[subscriptions]", "1".into()),
+                    ("terms[seats_per_subscription]", "5".into()),
+                    ("terms[devices_per_subscription]", "10".into()),
+                    ("terms[deactivations]", "3".into()),
+                    ("terms[valid_days]", "365".into()),
+                    ("owner_account_id", w.manager_id.clone()),
+                ]
+            },
+            OWN_TENANT,
+        ),
+        row(
+            "admin_get_license",
+            |w, _| vec![("id", w.license.clone())],
+            OWN_TENANT,
+        ),
+        row(
+            "admin_update_limits",
+            |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("max_users", "9".into()),
+                    ("max_activations", "20".into()),
+                    ("max_deactivations", "5".into()),
+                    ("valid_until", "2099-01-01".into()),
+                ]
+            },
+            OWN_TENANT,
+        ),
+        row(
+            "admin_add_subscriptions",
+            |w, _| vec![("license_id", w.license.clone()), ("count", "1".into())],
+            OWN_TENANT,
+        ),
+        row(
+            "admin_set_suspended",
+            |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("suspend", "true".into()),
+                ]
+            },
+            OWN_TENANT,
+        ),
+        row(
+            "admin_reset_deactivations",
+            |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("reason", "support".into()),
+                ]
+            },
+            OWN_TENANT,
+        ),
+        row(
+            "admin_audit",
+            |_, _| vec![("filter[kind]", "device".into()), ("page", "1".into())],
+            ANY_VENDOR,
+        ),
+    ]
+}
+
 /// The server functions the app defines, read from its source.
 fn server_functions() -> BTreeSet<String> {
     let dir = workspace_root().join("app/src");
@@ -542,8 +669,11 @@ fn mutates(endpoint: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_allows_exactly_whom_it_should() {
     let defined = server_functions();
-    let rows = rows();
-    let covered: BTreeSet<String> = rows.iter().map(|r| r.endpoint.to_owned()).collect();
+    let matrices = [(rows(), EVERYONE), (console_rows(), CONSOLE)];
+    let covered: BTreeSet<String> = matrices
+        .iter()
+        .flat_map(|(rows, _)| rows.iter().map(|r| r.endpoint.to_owned()))
+        .collect();
     assert_eq!(
         covered, defined,
         "every server function needs a row in the matrix (and every row a server function)"
@@ -558,10 +688,13 @@ async fn every_server_function_allows_exactly_whom_it_should() {
         .unwrap();
 
     let mut failures = Vec::new();
-    for row in &rows {
+    for (row, columns) in matrices
+        .iter()
+        .flat_map(|(rows, columns)| rows.iter().map(move |r| (r, columns)))
+    {
         let w = world(&store).await;
         // Refusals first, so the allowed calls at the end find the world as it was.
-        let mut order: Vec<(usize, Who)> = EVERYONE.iter().copied().enumerate().collect();
+        let mut order: Vec<(usize, Who)> = columns.iter().copied().enumerate().collect();
         order.sort_by_key(|(i, _)| (row.expect[*i] == 200) != row.allowed_first);
         for (i, who) in order {
             let expected = row.expect[i];
@@ -592,12 +725,15 @@ async fn every_server_function_allows_exactly_whom_it_should() {
             {
                 failures.push(format!("{} as {who:?} read but wrote", row.endpoint));
             }
-            // What a foreign caller is shown must not name the license.
-            if row.endpoint == "list_licenses"
-                && matches!(who, Who::OtherCustomer | Who::OtherTenant)
-                && body.contains(&w.license)
+            // What a foreign caller is shown must not name the license or its customer.
+            if matches!(
+                who,
+                Who::OtherCustomer | Who::OtherTenant | Who::OtherVendor
+            ) && (body.contains(&w.license)
+                || body.contains(&w.customer_id)
+                || body.contains("Acme"))
             {
-                failures.push(format!("list_licenses as {who:?} shows the Acme license"));
+                failures.push(format!("{} as {who:?} shows Acme's data", row.endpoint));
             }
         }
     }

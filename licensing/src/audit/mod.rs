@@ -20,6 +20,9 @@ pub struct AuditEntry {
     /// What it was done to: a device name, an account, a summary.
     pub subject: String,
     pub ip: Option<String>,
+    /// The license it concerns, as "customer · product", in the tenant-wide log.
+    #[serde(default)]
+    pub license: Option<String>,
 }
 
 impl AuditEntry {
@@ -28,6 +31,8 @@ impl AuditEntry {
         match self.action.as_str() {
             "device.activated" => "Device activated",
             "device.reactivated" => "Device activated again (new token)",
+            "device.activated_offline" => "Device activated offline (license file issued)",
+            "device.reactivated_offline" => "Offline license file issued again",
             "device.deactivated_by_app" => "Device deactivated by the app",
             "device.reset" => "Device reset",
             "device.limit_refused" => "Activation refused: too many devices",
@@ -36,6 +41,9 @@ impl AuditEntry {
             "license.key_issued" => "License key issued",
             "signing_key.created" => "Signing key created",
             "license.subscriptions_added" => "Subscriptions added",
+            "customer.created" => "Customer created",
+            "customer.renamed" => "Customer renamed",
+            "tenant.created" => "Vendor created",
             "license.deactivation_limit_reset" => "Deactivation limit reset by the vendor",
             "license.limits_changed" => "Limits changed by the vendor",
             "license.suspended" => "License suspended",
@@ -61,3 +69,27 @@ pub struct AuditPage {
 
 /// Events per page of the Activity tab.
 pub const PAGE_SIZE: u32 = 25;
+
+/// What the vendor's tenant-wide log is narrowed to; every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub customer_id: Option<String>,
+    pub license_id: Option<String>,
+    /// Part of the actor's name or email.
+    pub actor: Option<String>,
+    /// A kind of event: one of [`KINDS`].
+    pub kind: Option<String>,
+    /// From this time on (inclusive), UTC milliseconds.
+    pub from: Option<Millis>,
+    /// Before this time (exclusive), UTC milliseconds.
+    pub until: Option<Millis>,
+}
+
+/// The kinds of event the log can be narrowed to: the first part of an action.
+pub const KINDS: [(&str, &str); 5] = [
+    ("device", "Devices"),
+    ("license", "Licenses"),
+    ("user", "Users"),
+    ("customer", "Customers"),
+    ("signing_key", "Signing keys"),
+];

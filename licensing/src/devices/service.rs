@@ -139,7 +139,7 @@ pub async fn activate(store: &Store, new: &NewActivation<'_>, ip: &str) -> Resul
     if new.device.hardware_id.trim().is_empty() {
         return Err(AppError::invalid("hardware_id", "is required."));
     }
-    activate_locked(store, new, None, ip)
+    activate_locked(store, new, Channel::Direct, ip)
         .await
         .map(|(activation, _)| activation)
 }
@@ -314,6 +314,52 @@ pub async fn activate_device(
     device: &DeviceInfo<'_>,
     ip: &str,
 ) -> Result<DeviceActivation> {
+    check_device_info(device)?;
+    let token = secret::random_token();
+    let new = NewActivation {
+        license_id: &target.license_id,
+        account_id: target.account_id.as_deref(),
+        device: *device,
+    };
+    let token_hash = secret::hash(&token);
+    let (activation, status) = activate_locked(
+        store,
+        &new,
+        Channel::App {
+            token_hash: &token_hash,
+        },
+        ip,
+    )
+    .await?;
+    Ok(DeviceActivation {
+        created: activation.created,
+        token,
+        status,
+    })
+}
+
+/// Activates a machine that never reaches the server, for an offline license file: it takes a
+/// slot exactly like [`activate_device`] (idempotent for a hardware id already active,
+/// `TooManyDevices` when full, `LicenseInactive` when expired or suspended) but gets no device
+/// token, since it never checks in. Audited as `device.activated_offline`, or as
+/// `device.reactivated_offline` when a new file is made for a machine already active.
+pub async fn activate_offline(
+    store: &Store,
+    target: &ActivationTarget,
+    device: &DeviceInfo<'_>,
+    ip: &str,
+) -> Result<(Activation, DeviceStatus)> {
+    check_device_info(device)?;
+    let new = NewActivation {
+        license_id: &target.license_id,
+        account_id: target.account_id.as_deref(),
+        device: *device,
+    };
+    activate_locked(store, &new, Channel::OfflineFile, ip).await
+}
+
+/// The app's description of its machine: every part given, none longer than its limit.
+fn check_device_info(device: &DeviceInfo<'_>) -> Result<()> {
     for (field, value, max) in [
         ("hardware_id", device.hardware_id, MAX_HARDWARE_ID),
         ("device_name", device.name, MAX_DEVICE_NAME),
@@ -329,30 +375,52 @@ pub async fn activate_device(
             ));
         }
     }
-    let token = secret::random_token();
-    let new = NewActivation {
-        license_id: &target.license_id,
-        account_id: target.account_id.as_deref(),
-        device: *device,
-    };
-    let (activation, status) =
-        activate_locked(store, &new, Some(&secret::hash(&token)), ip).await?;
-    Ok(DeviceActivation {
-        created: activation.created,
-        token,
-        status,
-    })
+    Ok(())
 }
 
-/// The one activation transaction, under the license's write lock. With a token hash (the
-/// device API) the device's token is replaced and a re-activation is audited too; without (the
-/// seed and the portal's tests) a re-activation only touches `last_seen_at`.
+/// How an activation arrives, which decides the device's token and the audit events it writes.
+#[derive(Debug, Clone, Copy)]
+enum Channel<'a> {
+    /// The seed and the portal's tests: no token; a re-activation only touches `last_seen_at`.
+    Direct,
+    /// The device API: the device's token is replaced and a re-activation is audited too.
+    App { token_hash: &'a str },
+    /// An offline license file made in the portal: no token (the machine never checks in); a
+    /// new file for a machine already active is audited too.
+    OfflineFile,
+}
+
+impl<'a> Channel<'a> {
+    fn token_hash(self) -> Option<&'a str> {
+        match self {
+            Self::App { token_hash } => Some(token_hash),
+            Self::Direct | Self::OfflineFile => None,
+        }
+    }
+
+    /// The audit action of a new device, and of a re-activation (`None`: not audited).
+    fn actions(self) -> (&'static str, Option<&'static str>) {
+        match self {
+            Self::Direct => ("device.activated", None),
+            Self::App { .. } => ("device.activated", Some("device.reactivated")),
+            Self::OfflineFile => (
+                "device.activated_offline",
+                Some("device.reactivated_offline"),
+            ),
+        }
+    }
+}
+
+/// The one activation transaction, under the license's write lock; `channel` says whether the
+/// device gets a token and what is audited.
 async fn activate_locked(
     store: &Store,
     new: &NewActivation<'_>,
-    token_hash: Option<&str>,
+    channel: Channel<'_>,
     ip: &str,
 ) -> Result<(Activation, DeviceStatus)> {
+    let token_hash = channel.token_hash();
+    let (activated_action, reactivated_action) = channel.actions();
     // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
     let hardware_id = new.device.hardware_id.trim();
     let name = new.device.name.trim();
@@ -390,15 +458,15 @@ async fn activate_locked(
         .bind(&device_id)
         .execute(&mut *tx)
         .await?;
-        if token_hash.is_some() {
-            // A new token replaces the old one: a change worth a line in the log.
+        if let Some(action) = reactivated_action {
+            // A new token or license file for the machine: a change worth a line in the log.
             audit::record(
                 &mut tx,
                 Event {
                     tenant_id: &tenant_id,
                     license_id: Some(new.license_id),
                     actor_id: new.account_id,
-                    action: "device.reactivated",
+                    action,
                     subject: &device_name,
                     ip: Some(ip),
                 },
@@ -448,7 +516,7 @@ async fn activate_locked(
             tenant_id: &tenant_id,
             license_id: Some(new.license_id),
             actor_id: new.account_id,
-            action: "device.activated",
+            action: activated_action,
             subject: name,
             ip: Some(ip),
         },

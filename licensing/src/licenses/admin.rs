@@ -5,21 +5,16 @@
 use sqlx::Row;
 
 use super::service::{license_from_row, LICENSE_COLUMNS};
-use super::{access, License, LicenseRole, LicenseType};
+use super::{
+    access, add_subscriptions, issue_key, purchase, LicenseRole, LicenseType, NewLicense, Purchase,
+    TenantLicense,
+};
 use crate::audit::{self, Event};
 use crate::auth::Principal;
+use crate::customers::contains_pattern;
 use crate::error::{AppError, Result};
 use crate::store::{Store, Tx};
 use crate::{now_millis, Millis};
-
-/// A license as the vendor's console and `keyport license list` show it: what its customer sees,
-/// and whose it is.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TenantLicense {
-    pub customer_id: String,
-    #[serde(flatten)]
-    pub license: License,
-}
 
 /// New limits for a license; none may fall below what is in use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,29 +183,34 @@ pub async fn set_suspended(
     Ok(())
 }
 
-/// Every license of the caller's tenant by customer name and product, optionally only those
-/// whose customer name or product contains `search` (case-insensitive).
-pub async fn list_for_tenant(
+/// Which of the tenant's licenses a vendor query returns.
+enum Scope<'a> {
+    /// Those whose customer name or product contains the text.
+    Search(Option<&'a str>),
+    Customer(&'a str),
+    License(&'a str),
+}
+
+async fn tenant_licenses(
     store: &Store,
     who: &Principal,
-    search: Option<&str>,
+    scope: Scope<'_>,
 ) -> Result<Vec<TenantLicense>> {
     who.require_vendor_admin()?;
-    let pattern = format!(
-        "%{}%",
-        search
-            .unwrap_or_default()
-            .trim()
-            .to_lowercase()
-            .replace(['%', '_'], "")
-    );
+    let (filter, value) = match scope {
+        Scope::Search(text) => (
+            "(LOWER(c.name) LIKE $2 OR LOWER(l.product) LIKE $2)",
+            contains_pattern(text),
+        ),
+        Scope::Customer(id) => ("l.customer_id = $2", id.to_owned()),
+        Scope::License(id) => ("l.id = $2", id.to_owned()),
+    };
     let rows = sqlx::query(&format!(
         "SELECT {LICENSE_COLUMNS}, l.customer_id FROM licenses l JOIN customers c ON c.id = l.customer_id \
-         WHERE l.tenant_id = $1 AND (LOWER(c.name) LIKE $2 OR LOWER(l.product) LIKE $2) \
-         ORDER BY c.name, l.product"
+         WHERE l.tenant_id = $1 AND {filter} ORDER BY c.name, l.product"
     ))
     .bind(&who.tenant_id)
-    .bind(&pattern)
+    .bind(&value)
     .fetch_all(store.pool())
     .await?;
     let now = now_millis();
@@ -223,6 +223,120 @@ pub async fn list_for_tenant(
             })
         })
         .collect()
+}
+
+/// Every license of the caller's tenant by customer name and product, optionally only those
+/// whose customer name or product contains `search` (case-insensitive).
+pub async fn list_for_tenant(
+    store: &Store,
+    who: &Principal,
+    search: Option<&str>,
+) -> Result<Vec<TenantLicense>> {
+    tenant_licenses(store, who, Scope::Search(search)).await
+}
+
+/// The licenses of one customer of the caller's tenant.
+pub async fn list_for_customer(
+    store: &Store,
+    who: &Principal,
+    customer_id: &str,
+) -> Result<Vec<TenantLicense>> {
+    tenant_licenses(store, who, Scope::Customer(customer_id)).await
+}
+
+/// One license of the caller's tenant, with its customer; another tenant's is `NotFound`.
+pub async fn get_for_vendor(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+) -> Result<TenantLicense> {
+    tenant_licenses(store, who, Scope::License(license_id))
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("license"))
+}
+
+/// What the vendor sells a customer, from the console or `keyport license create`.
+#[derive(Debug, Clone)]
+pub struct Sale {
+    pub customer_id: String,
+    pub product: String,
+    pub license_type: LicenseType,
+    pub subscriptions: i64,
+    pub seats_per_subscription: i64,
+    pub devices_per_subscription: i64,
+    pub max_deactivations: i64,
+    pub valid_days: i64,
+    pub owner_account_id: String,
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Vendor staff sell subscriptions: the customer's license for the product is created (and its
+/// license key issued, returned once) or raised.
+pub async fn sell(
+    store: &Store,
+    who: &Principal,
+    sale: &Sale,
+) -> Result<(Purchase, Option<String>)> {
+    who.require_vendor_admin()?;
+    if sale.product.trim().is_empty() {
+        return Err(AppError::invalid("Product", "is required."));
+    }
+    if !(1..=3650).contains(&sale.valid_days) {
+        return Err(AppError::invalid("Valid for", "must be 1 to 3650 days."));
+    }
+    if sale.devices_per_subscription < 0 {
+        return Err(AppError::invalid("Devices", "must not be negative."));
+    }
+    let customer_known: Option<String> =
+        sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2")
+            .bind(&sale.customer_id)
+            .bind(&who.tenant_id)
+            .fetch_optional(store.pool())
+            .await?;
+    if customer_known.is_none() {
+        return Err(AppError::not_found("customer"));
+    }
+    let now = now_millis();
+    let purchase = purchase(
+        store,
+        &NewLicense {
+            tenant_id: who.tenant_id.clone(),
+            customer_id: sale.customer_id.clone(),
+            product: sale.product.trim().to_owned(),
+            license_type: sale.license_type,
+            subscriptions: sale.subscriptions,
+            seats_per_subscription: sale.seats_per_subscription,
+            max_activations: sale
+                .devices_per_subscription
+                .saturating_mul(sale.subscriptions),
+            max_deactivations: sale.max_deactivations,
+            valid_from: now,
+            valid_until: now.saturating_add(sale.valid_days.saturating_mul(DAY_MS)),
+            owner_account_id: sale.owner_account_id.clone(),
+        },
+        Some(&who.account_id),
+    )
+    .await?;
+    let key = if purchase.created {
+        Some(issue_key(store, &purchase.license_id).await?)
+    } else {
+        None
+    };
+    Ok((purchase, key))
+}
+
+/// Vendor staff add subscriptions (seats and devices) to a license of their tenant.
+pub async fn sell_subscriptions(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+    count: i64,
+) -> Result<()> {
+    who.require_vendor_admin()?;
+    get_for_vendor(store, who, license_id).await?;
+    add_subscriptions(store, license_id, count, Some(&who.account_id)).await
 }
 
 fn required_reason(reason: &str) -> Result<&str> {

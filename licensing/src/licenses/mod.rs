@@ -161,6 +161,9 @@ pub struct Dashboard {
     /// The strongest role the person holds on any license; `None` when no license is assigned.
     pub role: Option<LicenseRole>,
     pub license_count: i64,
+    /// Vendor staff, whose work is in the vendor console.
+    #[serde(default)]
+    pub vendor_admin: bool,
 }
 
 /// What *Reset license* did, for the message the portal shows.
@@ -170,4 +173,13 @@ pub struct LicenseResetOutcome {
     pub devices_reset: i64,
     pub users_removed: i64,
     pub deactivations_left: i64,
+}
+
+/// A license as the vendor's console and `keyport license list` show it: what its customer sees,
+/// and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantLicense {
+    pub customer_id: String,
+    #[serde(flatten)]
+    pub license: License,
 }

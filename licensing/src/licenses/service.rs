@@ -147,6 +147,7 @@ pub async fn dashboard(store: &Store, who: &Principal) -> Result<Dashboard> {
         customer_name,
         role,
         license_count: roles.len() as i64,
+        vendor_admin: who.kind == AccountKind::VendorAdmin,
     })
 }
 
@@ -189,8 +190,8 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     // Checked before the transaction (accounts never change customer), so the transaction starts
     // with its first write: on SQLite a read first could not be upgraded to a write once a
     // simultaneous purchase had committed (`database is locked`, not the `Conflict` below).
-    let owner_ok: Option<String> = sqlx::query_scalar(
-        "SELECT a.id FROM accounts a JOIN customers c ON c.id = a.customer_id \
+    let owner_email: Option<String> = sqlx::query_scalar(
+        "SELECT a.email FROM accounts a JOIN customers c ON c.id = a.customer_id \
          WHERE a.id = $1 AND a.customer_id = $2 AND c.tenant_id = $3",
     )
     .bind(&new.owner_account_id)
@@ -198,12 +199,12 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     .bind(&new.tenant_id)
     .fetch_optional(store.pool())
     .await?;
-    if owner_ok.is_none() {
+    let Some(owner_email) = owner_email else {
         return Err(AppError::invalid(
             "Owner",
             "must be an account of this customer.",
         ));
-    }
+    };
     let id = new_id();
     let now = now_millis();
     let mut tx = store.begin().await?;
@@ -250,7 +251,7 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
             license_id: Some(&id),
             actor_id: actor,
             action: "license.created",
-            subject: &format!("{} for {}", new.license_type.label(), new.owner_account_id),
+            subject: &format!("{} for {owner_email}", new.license_type.label()),
             ip: None,
         },
     )

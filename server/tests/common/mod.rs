@@ -103,3 +103,43 @@ pub fn test_database(prefix: &str) -> (String, Option<ScratchDir>) {
         }
     }
 }
+
+/// A customer account with the demo password.
+pub async fn customer_account(
+    store: &licensing::Store,
+    tenant: &str,
+    customer: &str,
+    email: &str,
+) -> String {
+    licensing::tenants::create_account(
+        store,
+        &licensing::tenants::NewAccount {
+            tenant_id: tenant,
+            customer_id: Some(customer),
+            kind: licensing::auth::AccountKind::Customer,
+            email,
+            name: "Extra Person",
+            password: licensing::demo::DEMO_PASSWORD,
+        },
+    )
+    .await
+    .expect("create account")
+}
+
+/// A portal session (the cookie's value) for an account with the demo password.
+pub async fn session(store: &licensing::Store, company: &str, email: &str) -> String {
+    licensing::auth::login(
+        store,
+        &licensing::auth::Credentials {
+            company: company.into(),
+            email: email.into(),
+            password: licensing::demo::DEMO_PASSWORD.into(),
+        },
+        None,
+        licensing::auth::SessionPolicy::default(),
+        "127.0.0.1",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("log in {email}: {e:?}"))
+    .token
+}

@@ -1,0 +1,803 @@
+//! The vendor console under `/admin` (vendor staff of the tenant only): customers, their licenses
+//! and accounts, selling and changing licenses, lifting deactivation limits, the tenant's log.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use licensing::audit::{AuditFilter, AuditPage, KINDS};
+use licensing::customers::{CustomerDetail, CustomerSummary};
+use licensing::licenses::{LicenseStatus, LicenseType, TenantLicense};
+use licensing::AppError;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Logout;
+use crate::layout::{count, format_date, format_time, ErrorNotice, Loading};
+use crate::licenses::show;
+
+#[server(endpoint = "admin_list_customers")]
+pub async fn admin_list_customers(
+    search: Option<String>,
+) -> Result<Vec<CustomerSummary>, AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::customers::list(&state()?.store, &who, search.as_deref()).await
+}
+
+#[server(endpoint = "admin_create_customer")]
+pub async fn admin_create_customer(name: String) -> Result<String, AppError> {
+    use crate::session::{client_ip, require_login, state};
+    let who = require_login().await?;
+    let id = licensing::customers::create(&state()?.store, &who, &name, &client_ip()).await?;
+    leptos_axum::redirect(&format!("/admin/customers/{id}?created=1"));
+    Ok(id)
+}
+
+#[server(endpoint = "admin_get_customer")]
+pub async fn admin_get_customer(id: String) -> Result<CustomerDetail, AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::customers::get(&state()?.store, &who, &id).await
+}
+
+#[server(endpoint = "admin_rename_customer")]
+pub async fn admin_rename_customer(id: String, name: String) -> Result<(), AppError> {
+    use crate::session::{client_ip, require_login, state};
+    let who = require_login().await?;
+    licensing::customers::rename(&state()?.store, &who, &id, &name, &client_ip()).await?;
+    leptos_axum::redirect(&format!("/admin/customers/{id}?renamed=1"));
+    Ok(())
+}
+
+/// An account for a customer; the person sets their password with the link shown once.
+#[server(endpoint = "admin_create_account")]
+pub async fn admin_create_account(
+    customer_id: String,
+    name: String,
+    email: String,
+) -> Result<(), AppError> {
+    use crate::layout::encode;
+    use crate::session::{client_ip, require_login, state};
+    let who = require_login().await?;
+    let created = licensing::users::create_for_customer(
+        &state()?.store,
+        &who,
+        &customer_id,
+        &name,
+        &email,
+        &client_ip(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!(
+        "/admin/customers/{customer_id}?account={}&token={}",
+        encode(&created.email),
+        created.set_password_token.unwrap_or_default()
+    ));
+    Ok(())
+}
+
+/// Sells subscriptions: a new license (its key shown once) or more of the customer's existing one.
+/// The numbers of a sale (form fields `terms[subscriptions]` and so on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaleTerms {
+    pub subscriptions: i64,
+    pub seats_per_subscription: i64,
+    pub devices_per_subscription: i64,
+    pub deactivations: i64,
+    pub valid_days: i64,
+}
+
+#[server(endpoint = "admin_sell")]
+pub async fn admin_sell(
+    customer_id: String,
+    product: String,
+    license_type: String,
+    owner_account_id: String,
+    terms: SaleTerms,
+) -> Result<(), AppError> {
+    use crate::session::{require_login, state};
+    use licensing::licenses::Sale;
+    let who = require_login().await?;
+    let license_type = LicenseType::parse(&license_type)
+        .ok_or_else(|| AppError::invalid("Type", "choose a license type."))?;
+    let (purchase, key) = licensing::licenses::sell(
+        &state()?.store,
+        &who,
+        &Sale {
+            customer_id,
+            product,
+            license_type,
+            subscriptions: terms.subscriptions,
+            seats_per_subscription: terms.seats_per_subscription,
+            devices_per_subscription: terms.devices_per_subscription,
+            max_deactivations: terms.deactivations,
+            valid_days: terms.valid_days,
+            owner_account_id,
+        },
+    )
+    .await?;
+    let note = match key {
+        Some(key) => format!("created=1&key={key}"),
+        None => format!("added={}", terms.subscriptions),
+    };
+    leptos_axum::redirect(&format!("/admin/licenses/{}?{note}", purchase.license_id));
+    Ok(())
+}
+
+#[server(endpoint = "admin_get_license")]
+pub async fn admin_get_license(id: String) -> Result<TenantLicense, AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::licenses::get_for_vendor(&state()?.store, &who, &id).await
+}
+
+/// New limits; `valid_until` is a date (YYYY-MM-DD), the license ending at its start, UTC.
+#[server(endpoint = "admin_update_limits")]
+pub async fn admin_update_limits(
+    license_id: String,
+    max_users: i64,
+    max_activations: i64,
+    max_deactivations: i64,
+    valid_until: String,
+) -> Result<(), AppError> {
+    use crate::session::{client_ip, require_login, state};
+    use licensing::licenses::Limits;
+    let who = require_login().await?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(valid_until.trim(), &format)
+        .map_err(|_| AppError::invalid("Valid until", "enter a date like 2027-12-31."))?;
+    let valid_until = (date.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    licensing::licenses::update_limits(
+        &state()?.store,
+        &who,
+        &license_id,
+        &Limits {
+            max_users,
+            max_activations,
+            max_deactivations,
+            valid_until,
+        },
+        &client_ip(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/admin/licenses/{license_id}?saved=1"));
+    Ok(())
+}
+
+#[server(endpoint = "admin_add_subscriptions")]
+pub async fn admin_add_subscriptions(license_id: String, count: i64) -> Result<(), AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::licenses::sell_subscriptions(&state()?.store, &who, &license_id, count).await?;
+    leptos_axum::redirect(&format!("/admin/licenses/{license_id}?added={count}"));
+    Ok(())
+}
+
+#[server(endpoint = "admin_set_suspended")]
+pub async fn admin_set_suspended(license_id: String, suspend: String) -> Result<(), AppError> {
+    use crate::session::{client_ip, require_login, state};
+    let who = require_login().await?;
+    let suspend = suspend == "true";
+    licensing::licenses::set_suspended(&state()?.store, &who, &license_id, suspend, &client_ip())
+        .await?;
+    let status = if suspend { "suspended" } else { "resumed" };
+    leptos_axum::redirect(&format!("/admin/licenses/{license_id}?status={status}"));
+    Ok(())
+}
+
+/// "Reset deactivation limit": the support action the portal's customers are told to ask for.
+#[server(endpoint = "admin_reset_deactivations")]
+pub async fn admin_reset_deactivations(license_id: String, reason: String) -> Result<(), AppError> {
+    use crate::session::{client_ip, require_login, state};
+    let who = require_login().await?;
+    licensing::licenses::reset_deactivation_limit(
+        &state()?.store,
+        &who,
+        &license_id,
+        &reason,
+        &client_ip(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/admin/licenses/{license_id}?limit_reset=1"));
+    Ok(())
+}
+
+#[server(endpoint = "admin_audit")]
+pub async fn admin_audit(filter: AuditFilter, page: u32) -> Result<AuditPage, AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::audit::list_for_tenant(&state()?.store, &who, &filter, page).await
+}
+
+/// The frame of every console page.
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <Title text="Vendor console" />
+        <header class="topbar">
+            <a class="brand" href="/admin">"Keyport · Vendor console"</a>
+            <nav aria-label="Main">
+                <A href="/admin" exact=true>"Customers"</A>
+                <A href="/admin/audit">"Audit log"</A>
+            </nav>
+            <ActionForm action=logout attr:class="logout">
+                <button type="submit" class="link">"Log out"</button>
+            </ActionForm>
+        </header>
+        <main class="page">
+            <Outlet />
+        </main>
+    }
+}
+
+fn note(text: String) -> impl IntoView {
+    view! { <p role="status" class="notice">{text}</p> }
+}
+
+/// `/admin`: search, list and create customers.
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let customers = Resource::new(move || search.get(), |q| admin_list_customers(Some(q)));
+    let create = ServerAction::<AdminCreateCustomer>::new();
+    view! {
+        <h1>"Customers"</h1>
+        <form method="get" action="/admin" class="form row" role="search">
+            <div class="field">
+                <label for="customer-search">"Search customers"</label>
+                <input id="customer-search" name="q" value=move || search.get() />
+            </div>
+            <button type="submit">"Search"</button>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                show(customers.await, |list: Vec<CustomerSummary>| {
+                    if list.is_empty() {
+                        return view! { <p class="empty">"No customer matches."</p> }.into_any();
+                    }
+                    view! {
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Customer"</th>
+                                    <th scope="col">"Licenses"</th>
+                                    <th scope="col">"Accounts"</th>
+                                    <th scope="col">"Since"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <tr data-testid="customer-row">
+                                                <td>
+                                                    <a href=format!("/admin/customers/{}", c.id)>{c.name.clone()}</a>
+                                                </td>
+                                                <td>{c.licenses}</td>
+                                                <td>{c.accounts}</td>
+                                                <td>{format_date(c.created_at)}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                        .into_any()
+                })
+            })}
+        </Suspense>
+        <section class="card">
+            <h2>"Create customer"</h2>
+            {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            <ActionForm action=create attr:class="form row">
+                <div class="field">
+                    <label for="customer-name">"Customer name"</label>
+                    <input id="customer-name" name="name" required maxlength="200" />
+                </div>
+                <button type="submit" disabled=move || create.pending().get()>"Create customer"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/admin/customers/:id`: the customer's licenses and accounts; sell a license, add an account.
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let rename = ServerAction::<AdminRenameCustomer>::new();
+    let account = ServerAction::<AdminCreateAccount>::new();
+    let sell = ServerAction::<AdminSell>::new();
+    let customer = Resource::new(
+        move || (id.get(), rename.version().get() + account.version().get()),
+        |(id, _)| admin_get_customer(id),
+    );
+    let done = move || {
+        let q = query.read();
+        if q.get("created").is_some() {
+            return Some("The customer was created.".to_owned());
+        }
+        if q.get("renamed").is_some() {
+            return Some("The customer was renamed.".to_owned());
+        }
+        q.get("account")
+            .map(|email| format!("The account {email} was created."))
+    };
+    let link = move || {
+        query
+            .read()
+            .get("token")
+            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(|t| format!("/set-password?token={t}"))
+    };
+    let failed = move || {
+        [
+            rename.value().get().and_then(Result::err),
+            account.value().get().and_then(Result::err),
+            sell.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    };
+    view! {
+        {move || failed().is_none().then(done).flatten().map(note)}
+        {move || failed().map(|error| view! { <ErrorNotice error /> })}
+        {move || {
+            link()
+                .map(|link| {
+                    view! {
+                        <section class="notice">
+                            <p>
+                                "Send this set-password link to the new account's owner (shown only now; it works once, for 7 days): "
+                                <code data-testid="password-link">{link}</code>
+                            </p>
+                        </section>
+                    }
+                })
+        }}
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                show(customer.await, move |c: CustomerDetail| {
+                    let owners = c.accounts.clone();
+                    view! {
+                        <Title text=c.name.clone() />
+                        <p class="crumbs"><a href="/admin">"Customers"</a></p>
+                        <h1>{c.name.clone()}</h1>
+                        <section class="card">
+                            <h2>"Licenses"</h2>
+                            <CustomerLicenses list=c.licenses.clone() />
+                        </section>
+                        <section class="card">
+                            <h2>"Accounts"</h2>
+                            <ul class="plain">
+                                {c
+                                    .accounts
+                                    .iter()
+                                    .map(|a| {
+                                        let seats = if a.seats.is_empty() {
+                                            "no seat".to_owned()
+                                        } else {
+                                            a.seats.join(", ")
+                                        };
+                                        view! {
+                                            <li data-testid="account-row">
+                                                {format!("{} <{}> — {seats}", a.name, a.email)}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                            <h3>"Add account"</h3>
+                            <ActionForm action=account attr:class="form row">
+                                <input type="hidden" name="customer_id" value=move || id.get() />
+                                <div class="field">
+                                    <label for="account-name">"Name"</label>
+                                    <input id="account-name" name="name" required maxlength="100" />
+                                </div>
+                                <div class="field">
+                                    <label for="account-email">"Email"</label>
+                                    <input id="account-email" name="email" type="email" required />
+                                </div>
+                                <button type="submit">"Add account"</button>
+                            </ActionForm>
+                        </section>
+                        <SellForm customer_id=c.id.clone() owners action=sell />
+                        <p>
+                            <a href=format!("/admin/audit?customer_id={}", c.id)>"This customer's audit log"</a>
+                        </p>
+                        <section class="card">
+                            <h2>"Rename"</h2>
+                            <ActionForm action=rename attr:class="form row">
+                                <input type="hidden" name="id" value=move || id.get() />
+                                <div class="field">
+                                    <label for="rename">"Customer name"</label>
+                                    <input id="rename" name="name" value=c.name.clone() required maxlength="200" />
+                                </div>
+                                <button type="submit" class="secondary">"Rename"</button>
+                            </ActionForm>
+                        </section>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CustomerLicenses(list: Vec<TenantLicense>) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="empty">"No license yet: sell one below."</p> }.into_any();
+    }
+    view! {
+        <table class="table">
+            <thead>
+                <tr>
+                    <th scope="col">"Product"</th>
+                    <th scope="col">"Type"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Seats"</th>
+                    <th scope="col">"Devices"</th>
+                    <th scope="col">"Deactivations"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|t| {
+                        let l = t.license;
+                        view! {
+                            <tr data-testid="admin-license-row">
+                                <td>
+                                    <a href=format!("/admin/licenses/{}", l.id)>{l.product.clone()}</a>
+                                </td>
+                                <td>{l.license_type.label()}</td>
+                                <td>{l.status.label()}</td>
+                                <td>{format!("{} / {}", l.seats_used, l.max_users)}</td>
+                                <td>{format!("{} / {}", l.devices_active, l.max_activations)}</td>
+                                <td>{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// "Sell license": subscriptions of a product; a second sale of the same product raises the
+/// customer's one license.
+#[component]
+fn SellForm(
+    customer_id: String,
+    owners: Vec<licensing::customers::CustomerAccount>,
+    action: ServerAction<AdminSell>,
+) -> impl IntoView {
+    if owners.is_empty() {
+        return view! {
+            <section class="card">
+                <h2>"Sell license"</h2>
+                <p class="hint">"Add the account of the person who bought it first; they become its owner."</p>
+            </section>
+        }
+        .into_any();
+    }
+    view! {
+        <section class="card">
+            <h2>"Sell license"</h2>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="customer_id" value=customer_id />
+                <label>"Product" <input name="product" required value="CodeGlass" /></label>
+                <label for="sell-type">"Type"</label>
+                <select id="sell-type" name="license_type">
+                        {LicenseType::ALL
+                            .into_iter()
+                            .map(|t| {
+                                view! {
+                                    <option value=t.as_str() selected=t == LicenseType::Organisation>
+                                        {t.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                </select>
+                <label for="sell-owner">"Owner"</label>
+                <select id="sell-owner" name="owner_account_id">
+                        {owners
+                            .into_iter()
+                            .map(|a| view! { <option value=a.id>{format!("{} <{}>", a.name, a.email)}</option> })
+                            .collect_view()}
+                </select>
+                <label>"Subscriptions bought" <input name="terms[subscriptions]" type="number" min="1" value="1" required /></label>
+                <label>"Seats per subscription" <input name="terms[seats_per_subscription]" type="number" min="1" value="5" required /></label>
+                <label>"Devices per subscription" <input name="terms[devices_per_subscription]" type="number" min="0" value="10" required /></label>
+                <label>"Deactivations allowed" <input name="terms[deactivations]" type="number" min="0" value="3" required /></label>
+                <label>"Valid for (days)" <input name="terms[valid_days]" type="number" min="1" max="3650" value="365" required /></label>
+                <button type="submit" disabled=move || action.pending().get()>"Sell license"</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// `/admin/licenses/:id`: the license's facts and the vendor's actions on it.
+#[component]
+pub fn AdminLicensePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let limits = ServerAction::<AdminUpdateLimits>::new();
+    let add = ServerAction::<AdminAddSubscriptions>::new();
+    let suspend = ServerAction::<AdminSetSuspended>::new();
+    let reset = ServerAction::<AdminResetDeactivations>::new();
+    let license = Resource::new(
+        move || {
+            (
+                id.get(),
+                limits.version().get()
+                    + add.version().get()
+                    + suspend.version().get()
+                    + reset.version().get(),
+            )
+        },
+        |(id, _)| admin_get_license(id),
+    );
+    let failed = move || {
+        [
+            limits.value().get().and_then(Result::err),
+            add.value().get().and_then(Result::err),
+            suspend.value().get().and_then(Result::err),
+            reset.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    };
+    let done = move || {
+        let q = query.read();
+        if q.get("created").is_some() {
+            return Some("The license was created.".to_owned());
+        }
+        if let Some(n) = q.get("added") {
+            let n = n.parse().unwrap_or_default();
+            return Some(format!("{} added.", count(n, "subscription")));
+        }
+        if q.get("saved").is_some() {
+            return Some("The limits were saved.".to_owned());
+        }
+        if q.get("limit_reset").is_some() {
+            return Some(
+                "The deactivation limit was reset: every deactivation is available again."
+                    .to_owned(),
+            );
+        }
+        q.get("status").map(|s| format!("The license was {s}."))
+    };
+    let key = move || {
+        query
+            .read()
+            .get("key")
+            .filter(|k| k.starts_with("KP-") && k.len() < 100)
+    };
+    view! {
+        {move || failed().is_none().then(done).flatten().map(note)}
+        {move || failed().map(|error| view! { <ErrorNotice error /> })}
+        {move || {
+            key()
+                .map(|key| {
+                    view! {
+                        <section class="notice">
+                            <p>
+                                "License key (shown only now; Keyport keeps only its hash): "
+                                <code data-testid="license-key">{key}</code>
+                            </p>
+                        </section>
+                    }
+                })
+        }}
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                show(license.await, move |t: TenantLicense| {
+                    let l = t.license.clone();
+                    let suspended = l.status == LicenseStatus::Suspended;
+                    let until = format_date(l.valid_until);
+                    view! {
+                        <Title text=format!("{} · {}", l.customer_name, l.product) />
+                        <p class="crumbs">
+                            <a href="/admin">"Customers"</a>
+                            " / "
+                            <a href=format!("/admin/customers/{}", t.customer_id)>{l.customer_name.clone()}</a>
+                        </p>
+                        <h1>{l.product.clone()}</h1>
+                        <ul class="stats" aria-label="Usage">
+                            <li><span class="stat-label">"Seats used"</span><span class="stat" data-testid="seats">{format!("{} / {}", l.seats_used, l.max_users)}</span></li>
+                            <li><span class="stat-label">"Devices active"</span><span class="stat" data-testid="devices">{format!("{} / {}", l.devices_active, l.max_activations)}</span></li>
+                            <li><span class="stat-label">"Deactivations used"</span><span class="stat" data-testid="deactivations">{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</span></li>
+                        </ul>
+                        <section class="card">
+                            <dl class="facts">
+                                <dt>"Type"</dt><dd>{l.license_type.label()}</dd>
+                                <dt>"Status"</dt><dd data-testid="status">{l.status.label()}</dd>
+                                <dt>"Subscriptions"</dt><dd>{l.subscriptions}</dd>
+                                <dt>"Valid until"</dt><dd>{until.clone()}</dd>
+                            </dl>
+                        </section>
+                        <section class="card">
+                            <h2>"Reset deactivation limit"</h2>
+                            <p class="hint">"When the customer has used every deactivation and asks for more. The reason goes into the audit log."</p>
+                            <ActionForm action=reset attr:class="form row">
+                                <input type="hidden" name="license_id" value=move || id.get() />
+                                <div class="field">
+                                    <label for="reset-reason">"Reason"</label>
+                                    <input id="reset-reason" name="reason" required maxlength="500" />
+                                </div>
+                                <button type="submit">"Reset deactivation limit"</button>
+                            </ActionForm>
+                        </section>
+                        <section class="card">
+                            <h2>"Limits"</h2>
+                            <ActionForm action=limits attr:class="form">
+                                <input type="hidden" name="license_id" value=move || id.get() />
+                                <label>"Seats" <input name="max_users" type="number" min="1" value=l.max_users.to_string() required /></label>
+                                <label>"Devices" <input name="max_activations" type="number" min="0" value=l.max_activations.to_string() required /></label>
+                                <label>"Deactivations allowed" <input name="max_deactivations" type="number" min="0" value=l.max_deactivations.to_string() required /></label>
+                                <label>"Valid until (UTC)" <input name="valid_until" type="date" value=until required /></label>
+                                <button type="submit">"Save limits"</button>
+                            </ActionForm>
+                        </section>
+                        <section class="card">
+                            <h2>"Add subscriptions"</h2>
+                            <ActionForm action=add attr:class="form row">
+                                <input type="hidden" name="license_id" value=move || id.get() />
+                                <div class="field">
+                                    <label for="add-count">"Subscriptions to add"</label>
+                                    <input id="add-count" name="count" type="number" min="1" value="1" required />
+                                </div>
+                                <button type="submit">"Add subscriptions"</button>
+                            </ActionForm>
+                        </section>
+                        <section class="card">
+                            <h2>{if suspended { "Resume license" } else { "Suspend license" }}</h2>
+                            <p class="hint">"A suspended license refuses the desktop app until it is resumed."</p>
+                            <ActionForm action=suspend>
+                                <input type="hidden" name="license_id" value=move || id.get() />
+                                <input type="hidden" name="suspend" value=(!suspended).to_string() />
+                                <button type="submit" class=if suspended { "" } else { "danger" }>
+                                    {if suspended { "Resume license" } else { "Suspend license" }}
+                                </button>
+                            </ActionForm>
+                        </section>
+                        <p><a href=format!("/admin/audit?license_id={}", l.id)>"This license's audit log"</a></p>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// `/admin/audit`: the tenant's log, narrowed by the query string (a GET form, so it works
+/// without JavaScript and can be bookmarked).
+#[component]
+pub fn AdminAuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        let date = |key: &str, days: i64| {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            q.get(key)
+                .and_then(|v| time::Date::parse(&v, &format).ok())
+                .map(|d| {
+                    (d.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000) as i64
+                        + days * 86_400_000
+                })
+        };
+        AuditFilter {
+            customer_id: q.get("customer_id"),
+            license_id: q.get("license_id"),
+            actor: q.get("actor"),
+            kind: q.get("kind"),
+            from: date("from", 0),
+            // The "to" day is included: the log runs until the start of the next day.
+            until: date("to", 1),
+        }
+    });
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    });
+    let log = Resource::new(
+        move || (filter.get(), page.get()),
+        |(f, p)| admin_audit(f, p),
+    );
+    let value = move |key: &'static str| move || query.read().get(key).unwrap_or_default();
+    view! {
+        <Title text="Audit log" />
+        <h1>"Audit log"</h1>
+        <form method="get" action="/admin/audit" class="form filters" role="search">
+            <input type="hidden" name="customer_id" value=value("customer_id") />
+            <input type="hidden" name="license_id" value=value("license_id") />
+            <label>"Who (name or email)" <input name="actor" value=value("actor") /></label>
+            <div class="field">
+                <label for="audit-kind">"Kind"</label>
+                <select id="audit-kind" name="kind">
+                    <option value="">"Any"</option>
+                    {KINDS
+                        .into_iter()
+                        .map(|(kind, label)| {
+                            view! {
+                                <option value=kind selected=move || query.read().get("kind").as_deref() == Some(kind)>
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <label>"From" <input name="from" type="date" value=value("from") /></label>
+            <label>"To" <input name="to" type="date" value=value("to") /></label>
+            <button type="submit">"Filter"</button>
+            " "
+            <a href="/admin/audit">"Clear"</a>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                show(log.await, move |log: AuditPage| {
+                    let here = |p: u32| {
+                        let mut q = query.get_untracked();
+                        q.replace("page", p.to_string());
+                        format!("/admin/audit{}", q.to_query_string())
+                    };
+                    let newer = (log.page > 1).then(|| here(log.page - 1));
+                    let older = log.has_more.then(|| here(log.page + 1));
+                    view! {
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Time"</th>
+                                    <th scope="col">"Who"</th>
+                                    <th scope="col">"What"</th>
+                                    <th scope="col">"License"</th>
+                                    <th scope="col">"Details"</th>
+                                    <th scope="col">"From"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {log
+                                    .entries
+                                    .iter()
+                                    .map(|e| {
+                                        view! {
+                                            <tr data-testid="audit-row">
+                                                <td>{format_time(e.at)}</td>
+                                                <td>{e.actor.clone().unwrap_or_else(|| "System".into())}</td>
+                                                <td>{e.describe().to_owned()}</td>
+                                                <td>{e.license.clone().unwrap_or_default()}</td>
+                                                <td>{e.subject.clone()}</td>
+                                                <td>{e.ip.clone().unwrap_or_default()}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                        <nav class="pager" aria-label="Pages">
+                            {newer.map(|href| view! { <a href=href>"Newer"</a> })}
+                            <span>{format!("Page {}", log.page)}</span>
+                            {older.map(|href| view! { <a href=href>"Older"</a> })}
+                        </nav>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}

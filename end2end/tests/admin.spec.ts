@@ -1,0 +1,110 @@
+// The vendor console: provisioning a customer and its license, and lifting a deactivation limit.
+import {
+  alertMessage,
+  expect,
+  expectCounts,
+  hydrated,
+  login,
+  loginAs,
+  newContext,
+  openDevicesTab,
+  openResetDialog,
+  resetDevice,
+  statusMessage,
+  test,
+} from '../fixtures/keyport';
+
+test('a vendor admin creates a customer, its manager and an Organisation license; the manager logs in and sees it', async ({
+  page,
+  browser,
+  tenant,
+}) => {
+  await loginAs(page, tenant, 'vendor');
+  await expect(page).toHaveURL((url) => url.pathname === '/admin');
+  await expect(page.getByRole('heading', { name: 'Customers', exact: true })).toBeVisible();
+  await expect(page.getByTestId('customer-row')).toHaveCount(1);
+
+  await page.getByLabel('Customer name', { exact: true }).fill('Initech');
+  await page.getByRole('button', { name: 'Create customer', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText('The customer was created.');
+  await expect(page.getByRole('heading', { name: 'Initech', exact: true })).toBeVisible();
+  await hydrated(page);
+
+  // The buyer's account; its set-password link is shown once.
+  await page.getByLabel('Name', { exact: true }).fill('Ivy Initech');
+  await page.getByLabel('Email', { exact: true }).fill('ivy@initech.example');
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText('The account ivy@initech.example was created.');
+  const link = (await page.getByTestId('password-link').textContent())!.trim();
+  expect(link).toMatch(/^\/set-password\?token=[0-9a-f]{64}$/);
+  await hydrated(page);
+
+  // Sell an Organisation license with Ivy as its owner: she becomes its manager.
+  await page.getByLabel('Type', { exact: true }).selectOption('organisation');
+  await page.getByLabel('Owner', { exact: true }).selectOption({ label: 'Ivy Initech <ivy@initech.example>' });
+  await page.getByLabel('Subscriptions bought', { exact: true }).fill('2');
+  await page.getByRole('button', { name: 'Sell license', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText('The license was created.');
+  await expect(page.getByTestId('license-key')).toHaveText(/^KP-/);
+  await expectCounts(page, { seats: '1 / 10', devices: '0 / 20', deactivations: '0 / 3' });
+
+  // Ivy sets her password with the link and sees the license as its manager.
+  const ivy = await newContext(browser);
+  const ivyPage = await ivy.newPage();
+  await ivyPage.goto(link);
+  await hydrated(ivyPage);
+  await ivyPage.getByLabel('New password', { exact: true }).fill('ivy-password-1');
+  await ivyPage.getByLabel('Confirm password', { exact: true }).fill('ivy-password-1');
+  await ivyPage.getByRole('button', { name: 'Set password', exact: true }).click();
+  await expect(ivyPage).toHaveURL((url) => url.pathname === '/login');
+  await login(ivyPage, tenant.company, 'ivy@initech.example', 'ivy-password-1');
+  await expect(ivyPage.getByTestId('role')).toHaveText('License manager');
+  await ivyPage.getByRole('link', { name: 'Licenses', exact: true }).click();
+  const rows = ivyPage.getByTestId('license-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText('1 / 10');
+  await ivy.close();
+});
+
+test('a customer at the deactivation limit is refused; the vendor admin lifts it and the reset works', async ({
+  page,
+  browser,
+  tenant,
+}) => {
+  await loginAs(page, tenant, 'manager');
+  const licensePath = await openDevicesTab(page);
+  await resetDevice(page, "Uma's laptop", 2);
+  await resetDevice(page, "Uma's desktop", 1);
+  await resetDevice(page, "Morgan's MacBook", 0);
+  const refused = await openResetDialog(page, "Morgan's workstation");
+  await refused.getByRole('button', { name: 'Reset device', exact: true }).click();
+  await expect(alertMessage(page)).toContainText('The deactivation limit is reached');
+
+  const vendor = await newContext(browser);
+  const admin = await vendor.newPage();
+  await loginAs(admin, tenant, 'vendor');
+  await admin.getByRole('link', { name: 'Acme Corp', exact: true }).click();
+  await expect(admin.getByRole('heading', { name: 'Acme Corp', exact: true })).toBeVisible();
+  await admin.getByTestId('admin-license-row').getByRole('link').click();
+  await expect(admin.getByTestId('deactivations')).toHaveText('3 / 3');
+  await hydrated(admin);
+  await admin.getByLabel('Reason', { exact: true }).fill('Replaced three laptops');
+  await admin.getByRole('button', { name: 'Reset deactivation limit', exact: true }).click();
+  await expect(statusMessage(admin)).toHaveText(
+    'The deactivation limit was reset: every deactivation is available again.',
+  );
+  await expect(admin.getByTestId('deactivations')).toHaveText('0 / 3');
+
+  // The tenant's audit log says who lifted it and why.
+  await admin.goto('/admin/audit?kind=license');
+  const row = admin.getByTestId('audit-row').filter({ hasText: 'Deactivation limit reset by the vendor' });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Vera Vendor');
+  await expect(row).toContainText('Replaced three laptops');
+  await vendor.close();
+
+  // Back at the customer: the reset that was refused now works.
+  await page.goto(`${licensePath}/devices`);
+  await hydrated(page);
+  await resetDevice(page, "Morgan's workstation", 2);
+});

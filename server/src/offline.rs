@@ -1,0 +1,143 @@
+//! The license page's offline activation: `POST /licenses/{id}/offline-activation` takes the
+//! desktop app's activation request (an uploaded file or pasted text) and answers with the signed
+//! license file as a download.
+//!
+//! A plain route rather than a server function, so the portal's ordinary multipart form works
+//! without JavaScript and the browser saves the answer as a file. Errors go back to the license
+//! page (`?offline_error=…`), which shows them; every rule lives in `licensing::offline`.
+
+use app::encode;
+use app::session::session_token_in as session_token;
+use app::state::AppState;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{post, MethodRouter};
+use licensing::auth::principal_for_session;
+use licensing::offline::{self, OfflineActivation, MAX_REQUEST_BYTES};
+use licensing::AppError;
+
+use crate::api::ClientIp;
+
+/// Largest form accepted: the request file, the textarea, and the multipart framing around them.
+const FORM_LIMIT: usize = 4 * MAX_REQUEST_BYTES;
+/// Field name of errors about the request as a whole (as `licensing::offline` names them).
+const REQUEST: &str = "Activation request";
+
+/// The route, with a body limit of its own that still lets an oversized file be answered with a
+/// message on the license page.
+pub fn route() -> MethodRouter<AppState> {
+    post(download).layer(DefaultBodyLimit::max(FORM_LIMIT))
+}
+
+/// The form's fields: `request`, the request file; or `request_text`, its pasted contents.
+async fn download(
+    State(state): State<AppState>,
+    Path(license_id): Path<String>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let page = format!("/licenses/{}", encode(&license_id).replace('/', "%2F"));
+    let who = match session_token(&headers) {
+        Some(token) => principal_for_session(&state.store, &token, state.sessions).await,
+        None => Err(AppError::Unauthenticated),
+    };
+    let who = match who {
+        Ok(who) => who,
+        Err(AppError::Unauthenticated) => {
+            return Redirect::to(&format!("/login?next={}", encode(&page))).into_response()
+        }
+        Err(error) => return back(&page, &error),
+    };
+    let request = match read_request(form).await {
+        Ok(request) => request,
+        Err(error) => return back(&page, &error),
+    };
+    match offline::activate(&state.store, &who, &license_id, &request, &ip).await {
+        Ok(issued) => license_file(&issued),
+        Err(error) => back(&page, &error),
+    }
+}
+
+/// The request's bytes: the uploaded file when one was chosen, else the pasted text.
+async fn read_request(form: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, AppError> {
+    let mut form = form.map_err(|_| {
+        AppError::invalid(
+            REQUEST,
+            "send the form with the request file or its pasted contents.",
+        )
+    })?;
+    let (mut file, mut text) = (Vec::new(), String::new());
+    while let Some(field) = form.next_field().await.map_err(unreadable)? {
+        match field.name() {
+            Some("request") => file = field.bytes().await.map_err(unreadable)?.to_vec(),
+            Some("request_text") => text = field.text().await.map_err(unreadable)?,
+            _ => {}
+        }
+    }
+    if !file.is_empty() {
+        Ok(file)
+    } else if !text.trim().is_empty() {
+        Ok(text.into_bytes())
+    } else {
+        Err(AppError::invalid(
+            REQUEST,
+            "choose the request file the desktop app wrote, or paste its contents.",
+        ))
+    }
+}
+
+fn unreadable(err: MultipartError) -> AppError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::invalid(
+            REQUEST,
+            &format!(
+                "the file is larger than {} KiB; choose the request file the desktop app wrote.",
+                MAX_REQUEST_BYTES / 1024
+            ),
+        )
+    } else {
+        AppError::invalid(REQUEST, "the form could not be read; please try again.")
+    }
+}
+
+/// The license file as a download; never cached, since it is made for one machine.
+fn license_file(issued: &OfflineActivation) -> Response {
+    let Ok(mut body) = serde_json::to_vec_pretty(&issued.file) else {
+        tracing::error!("cannot serialize an offline license file");
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal.to_string(),
+        )
+            .into_response();
+    };
+    body.push(b'\n');
+    let disposition = format!("attachment; filename=\"{}\"", issued.license.file_name());
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // The file name holds only letters, digits, '-', '_' and '.': always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// Back to the license page, which shows the error in `role=alert`.
+fn back(page: &str, error: &AppError) -> Response {
+    Redirect::to(&format!(
+        "{page}?offline_error={}",
+        encode(&error.to_string())
+    ))
+    .into_response()
+}
