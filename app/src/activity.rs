@@ -59,11 +59,11 @@ pub fn ActivityTab() -> impl IntoView {
                                         .map(|e| {
                                             view! {
                                                 <tr data-testid="activity-row">
-                                                    <td>{format_time(e.at)}</td>
-                                                    <td>{e.actor.clone().unwrap_or_else(|| "—".into())}</td>
-                                                    <td>{e.describe().to_owned()}</td>
-                                                    <td>{e.subject.clone()}</td>
-                                                    <td>{e.ip.clone().unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label="Time">{format_time(e.at)}</td>
+                                                    <td data-label="Who">{e.actor.clone().unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label="What">{e.describe().to_owned()}</td>
+                                                    <td data-label="Device or user">{e.subject.clone()}</td>
+                                                    <td data-label="IP address">{e.ip.clone().unwrap_or_else(|| "—".into())}</td>
                                                 </tr>
                                             }
                                         })

@@ -12,8 +12,8 @@ use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Logout;
-use crate::layout::{count, format_date, format_time, ErrorNotice, Loading};
-use crate::licenses::show;
+use crate::layout::{count, format_date, format_time, ErrorNotice, Loading, StatusNote};
+use crate::licenses::{show, UsageStats};
 
 #[server(endpoint = "admin_list_customers")]
 pub async fn admin_list_customers(
@@ -203,7 +203,11 @@ pub async fn admin_reset_deactivations(license_id: String, reason: String) -> Re
 }
 
 #[server(endpoint = "admin_audit")]
-pub async fn admin_audit(filter: AuditFilter, page: u32) -> Result<AuditPage, AppError> {
+pub async fn admin_audit(
+    // No filter at all sends no field; the default is the whole log.
+    #[server(default)] filter: AuditFilter,
+    page: u32,
+) -> Result<AuditPage, AppError> {
     use crate::session::{require_login, state};
     let who = require_login().await?;
     licensing::audit::list_for_tenant(&state()?.store, &who, &filter, page).await
@@ -225,14 +229,10 @@ pub fn AdminLayout() -> impl IntoView {
                 <button type="submit" class="link">"Log out"</button>
             </ActionForm>
         </header>
-        <main class="page">
+        <main id="main" tabindex="-1" class="page">
             <Outlet />
         </main>
     }
-}
-
-fn note(text: String) -> impl IntoView {
-    view! { <p role="status" class="notice">{text}</p> }
 }
 
 /// `/admin`: search, list and create customers.
@@ -273,12 +273,12 @@ pub fn CustomersPage() -> impl IntoView {
                                     .map(|c| {
                                         view! {
                                             <tr data-testid="customer-row">
-                                                <td>
+                                                <td data-label="Customer">
                                                     <a href=format!("/admin/customers/{}", c.id)>{c.name.clone()}</a>
                                                 </td>
-                                                <td>{c.licenses}</td>
-                                                <td>{c.accounts}</td>
-                                                <td>{format_date(c.created_at)}</td>
+                                                <td data-label="Licenses">{c.licenses}</td>
+                                                <td data-label="Accounts">{c.accounts}</td>
+                                                <td data-label="Since">{format_date(c.created_at)}</td>
                                             </tr>
                                         }
                                     })
@@ -346,7 +346,7 @@ pub fn CustomerPage() -> impl IntoView {
         .next()
     };
     view! {
-        {move || failed().is_none().then(done).flatten().map(note)}
+        <StatusNote text=Signal::derive(move || failed().is_none().then(done).flatten()) />
         {move || failed().map(|error| view! { <ErrorNotice error /> })}
         {move || {
             link()
@@ -453,14 +453,14 @@ fn CustomerLicenses(list: Vec<TenantLicense>) -> impl IntoView {
                         let l = t.license;
                         view! {
                             <tr data-testid="admin-license-row">
-                                <td>
+                                <td data-label="Product">
                                     <a href=format!("/admin/licenses/{}", l.id)>{l.product.clone()}</a>
                                 </td>
-                                <td>{l.license_type.label()}</td>
-                                <td>{l.status.label()}</td>
-                                <td>{format!("{} / {}", l.seats_used, l.max_users)}</td>
-                                <td>{format!("{} / {}", l.devices_active, l.max_activations)}</td>
-                                <td>{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</td>
+                                <td data-label="Type">{l.license_type.label()}</td>
+                                <td data-label="Status">{l.status.label()}</td>
+                                <td data-label="Seats">{format!("{} / {}", l.seats_used, l.max_users)}</td>
+                                <td data-label="Devices">{format!("{} / {}", l.devices_active, l.max_activations)}</td>
+                                <td data-label="Deactivations">{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</td>
                             </tr>
                         }
                     })
@@ -586,7 +586,7 @@ pub fn AdminLicensePage() -> impl IntoView {
             .filter(|k| k.starts_with("KP-") && k.len() < 100)
     };
     view! {
-        {move || failed().is_none().then(done).flatten().map(note)}
+        <StatusNote text=Signal::derive(move || failed().is_none().then(done).flatten()) />
         {move || failed().map(|error| view! { <ErrorNotice error /> })}
         {move || {
             key()
@@ -615,11 +615,7 @@ pub fn AdminLicensePage() -> impl IntoView {
                             <a href=format!("/admin/customers/{}", t.customer_id)>{l.customer_name.clone()}</a>
                         </p>
                         <h1>{l.product.clone()}</h1>
-                        <ul class="stats" aria-label="Usage">
-                            <li><span class="stat-label">"Seats used"</span><span class="stat" data-testid="seats">{format!("{} / {}", l.seats_used, l.max_users)}</span></li>
-                            <li><span class="stat-label">"Devices active"</span><span class="stat" data-testid="devices">{format!("{} / {}", l.devices_active, l.max_activations)}</span></li>
-                            <li><span class="stat-label">"Deactivations used"</span><span class="stat" data-testid="deactivations">{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</span></li>
-                        </ul>
+                        <UsageStats license=l.clone() />
                         <section class="card">
                             <dl class="facts">
                                 <dt>"Type"</dt><dd>{l.license_type.label()}</dd>
@@ -778,12 +774,12 @@ pub fn AdminAuditPage() -> impl IntoView {
                                     .map(|e| {
                                         view! {
                                             <tr data-testid="audit-row">
-                                                <td>{format_time(e.at)}</td>
-                                                <td>{e.actor.clone().unwrap_or_else(|| "System".into())}</td>
-                                                <td>{e.describe().to_owned()}</td>
-                                                <td>{e.license.clone().unwrap_or_default()}</td>
-                                                <td>{e.subject.clone()}</td>
-                                                <td>{e.ip.clone().unwrap_or_default()}</td>
+                                                <td data-label="Time">{format_time(e.at)}</td>
+                                                <td data-label="Who">{e.actor.clone().unwrap_or_else(|| "System".into())}</td>
+                                                <td data-label="What">{e.describe().to_owned()}</td>
+                                                <td data-label="License">{e.license.clone().unwrap_or_default()}</td>
+                                                <td data-label="Details">{e.subject.clone()}</td>
+                                                <td data-label="From">{e.ip.clone().unwrap_or_default()}</td>
                                             </tr>
                                         }
                                     })

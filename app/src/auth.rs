@@ -91,7 +91,7 @@ pub fn LoginPage() -> impl IntoView {
     let email = move || query.read().get("email").unwrap_or_default();
     view! {
         <Title text="Log in" />
-        <main class="login">
+        <main id="main" tabindex="-1" class="login">
             <h1>"Log in"</h1>
             <p class="lead">"Sign in to see your license, its devices and its users."</p>
             <Show when=logged_out>

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use licensing::devices::{Device, ResetOutcome};
 use licensing::AppError;
 
-use crate::layout::{count, format_time, ErrorNotice, Loading};
+use crate::layout::{count, focus_when_shown, format_time, ErrorNotice, Loading, StatusNote};
 use crate::licenses::{show, LicenseContext};
 
 #[server(endpoint = "list_devices")]
@@ -42,25 +42,19 @@ pub fn DevicesTab() -> impl IntoView {
         |(id, _)| list_devices(id),
     );
     let failed = move || ctx.reset.value().get().and_then(Result::err);
-    let done = move || {
+    let done = Signal::derive(move || {
         let q = query.read();
-        Some((q.get("was_reset")?, q.get("left")?))
-    };
+        let (name, left) = (q.get("was_reset")?, q.get("left")?);
+        let left = count(left.parse().unwrap_or_default(), "deactivation");
+        Some(format!("{name} was reset. {left} left."))
+    });
     view! {
         <section class="card">
             <h2>"Devices"</h2>
             <p class="hint">
                 "Every device the license is activated on. Reset a device to free its slot when the desktop app says the license is on too many devices."
             </p>
-            {move || {
-                done()
-                    .map(|(name, left)| {
-                        let left = count(left.parse().unwrap_or_default(), "deactivation");
-                        view! {
-                            <p role="status" class="notice">{format!("{name} was reset. {left} left.")}</p>
-                        }
-                    })
-            }}
+            <StatusNote text=done />
             {move || failed().map(|error| view! { <ErrorNotice error /> })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
@@ -114,12 +108,12 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
                     .map(|d| {
                         view! {
                             <tr data-testid="device-row">
-                                <td>{d.name.clone()}</td>
-                                <td>{d.os.clone()}</td>
-                                <td>{d.activated_by.clone().unwrap_or_else(|| "License key".into())}</td>
-                                <td>{format_time(d.first_activated_at)}</td>
-                                <td>{format_time(d.last_seen_at)}</td>
-                                <td>
+                                <td data-label="Device">{d.name.clone()}</td>
+                                <td data-label="OS">{d.os.clone()}</td>
+                                <td data-label="Activated by">{d.activated_by.clone().unwrap_or_else(|| "License key".into())}</td>
+                                <td data-label="First activated">{format_time(d.first_activated_at)}</td>
+                                <td data-label="Last seen">{format_time(d.last_seen_at)}</td>
+                                <td class="actions">
                                     <Show when=move || d.can_reset>
                                         <a
                                             class="button small"
@@ -144,12 +138,17 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
 #[component]
 fn ConfirmReset(device: Device, left: i64) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let dialog = NodeRef::new();
+    focus_when_shown(dialog);
     view! {
         <section
             class="confirm"
             role="alertdialog"
             aria-labelledby="confirm-title"
             aria-describedby="confirm-text"
+            tabindex="-1"
+            autofocus
+            node_ref=dialog
         >
             <h3 id="confirm-title">{format!("Reset {}?", device.name)}</h3>
             <p id="confirm-text">

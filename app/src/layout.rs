@@ -23,7 +23,7 @@ pub fn SignedIn(children: Children) -> impl IntoView {
                 <button type="submit" class="link">"Log out"</button>
             </ActionForm>
         </header>
-        <main class="page">{children()}</main>
+        <main id="main" tabindex="-1" class="page">{children()}</main>
     }
 }
 
@@ -46,6 +46,29 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
+/// A polite live region that stays in the page, with the note of the last change in it. A screen
+/// reader announces text put into a region it already knows; one inserted together with its text
+/// often goes unheard.
+#[component]
+pub fn StatusNote(text: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div role="status">
+            {move || text.get().map(|text| view! { <p class="notice">{text}</p> })}
+        </div>
+    }
+}
+
+/// Moves the focus into a confirmation dialog when it appears after a click, so keyboard and
+/// screen reader users land in it: Tab then reaches its first button. (Without JavaScript the
+/// dialog's `autofocus` does the same when the page loads.)
+pub fn focus_when_shown(dialog: NodeRef<leptos::html::Section>) {
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            let _ = dialog.focus();
+        }
+    });
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading" aria-busy="true">"Loading…"</p> }
@@ -55,7 +78,7 @@ pub fn Loading() -> impl IntoView {
 pub fn NotFound() -> impl IntoView {
     view! {
         <Title text="Not found" />
-        <main class="page">
+        <main id="main" tabindex="-1" class="page">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. " <a href="/dashboard">"Go to your dashboard"</a> "."</p>
         </main>

@@ -21,6 +21,7 @@ pub mod users;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app; rendered on the server only.
@@ -59,7 +60,11 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| {
             if page.is_empty() { "Keyport".to_string() } else { format!("{page} · Keyport") }
         } />
+        // The first thing a keyboard reaches on every page. `target="_self"` leaves it to the
+        // browser (the router would only scroll), which moves the focus into `<main id="main">`.
+        <a class="skip-link" href="#main" target="_self">"Skip to content"</a>
         <Router>
+            <FocusFromTheTop />
             <Routes fallback=layout::NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path="/dashboard" /> } ssr=ssr.clone() />
                 <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone() />
@@ -82,4 +87,24 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
+}
+
+/// After the router moves to another page in the browser, the keyboard starts at the top again,
+/// as after a full page load: the next Tab reaches the skip link. (Otherwise the focus stays where
+/// the link or button of the old page was.) Staying on the page (a dialog, a note in the address)
+/// leaves the focus alone.
+#[component]
+fn FocusFromTheTop() -> impl IntoView {
+    let pathname = use_location().pathname;
+    Effect::new(move |previous: Option<String>| {
+        let path = pathname.get();
+        if previous.is_some_and(|previous| previous != path) {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("tabindex", "-1");
+                let _ = body.focus();
+                let _ = body.remove_attribute("tabindex");
+            }
+        }
+        path
+    });
 }

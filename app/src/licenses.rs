@@ -9,7 +9,9 @@ use licensing::licenses::{Dashboard, License, LicenseResetOutcome, LicenseRole, 
 use licensing::AppError;
 
 use crate::devices::ResetDevice;
-use crate::layout::{count, format_date, ErrorNotice, Loading, SignedIn};
+use crate::layout::{
+    count, focus_when_shown, format_date, ErrorNotice, Loading, SignedIn, StatusNote,
+};
 use crate::users::{AssignUser, CreateUser, SetUserRole, UnassignUser};
 
 #[server(endpoint = "get_dashboard")]
@@ -162,14 +164,14 @@ pub fn LicensesPage() -> impl IntoView {
                                         .map(|l| {
                                             view! {
                                                 <tr data-testid="license-row">
-                                                    <td>
+                                                    <td data-label="Product">
                                                         <a href=format!("/licenses/{}", l.id)>{l.product.clone()}</a>
                                                     </td>
-                                                    <td>{l.license_type.label()}</td>
-                                                    <td>{l.status.label()}</td>
-                                                    <td>{format_date(l.valid_until)}</td>
-                                                    <td>{format!("{} / {}", l.seats_used, l.max_users)}</td>
-                                                    <td>{l.my_role.label()}</td>
+                                                    <td data-label="Type">{l.license_type.label()}</td>
+                                                    <td data-label="Status">{l.status.label()}</td>
+                                                    <td data-label="Valid until">{format_date(l.valid_until)}</td>
+                                                    <td data-label="Seats">{format!("{} / {}", l.seats_used, l.max_users)}</td>
+                                                    <td data-label="Your role">{l.my_role.label()}</td>
                                                 </tr>
                                             }
                                         })
@@ -258,26 +260,7 @@ pub fn LicenseLayout() -> impl IntoView {
                                 {l.customer_name.clone()}
                             </p>
                             <h1>{l.product.clone()}</h1>
-                            <ul class="stats" aria-label="Usage">
-                                <li>
-                                    <span class="stat-label">"Seats used"</span>
-                                    <span class="stat" data-testid="seats">
-                                        {format!("{} / {}", l.seats_used, l.max_users)}
-                                    </span>
-                                </li>
-                                <li>
-                                    <span class="stat-label">"Devices active"</span>
-                                    <span class="stat" data-testid="devices">
-                                        {format!("{} / {}", l.devices_active, l.max_activations)}
-                                    </span>
-                                </li>
-                                <li>
-                                    <span class="stat-label">"Deactivations used"</span>
-                                    <span class="stat" data-testid="deactivations">
-                                        {format!("{} / {}", l.deactivations_used, l.max_deactivations)}
-                                    </span>
-                                </li>
-                            </ul>
+                            <UsageStats license=l.clone() />
                             <nav class="tabs" aria-label="License">
                                 <A href=base.clone() exact=true>"Overview"</A>
                                 <A href=format!("{base}/devices")>"Devices"</A>
@@ -300,11 +283,68 @@ pub fn LicenseLayout() -> impl IntoView {
     }
 }
 
+/// Seats, devices and deactivations, used of allowed: the `data-testid` texts ("2 / 5") and a meter
+/// each, so how full the license is shows at a glance. Fewer used is better: a meter turns amber
+/// when a quarter or less is left and red at the limit. Also on the vendor console's license page.
+#[component]
+pub fn UsageStats(license: License) -> impl IntoView {
+    let items = [
+        ("Seats used", "seats", license.seats_used, license.max_users),
+        (
+            "Devices active",
+            "devices",
+            license.devices_active,
+            license.max_activations,
+        ),
+        (
+            "Deactivations used",
+            "deactivations",
+            license.deactivations_used,
+            license.max_deactivations,
+        ),
+    ];
+    view! {
+        <ul class="stats" aria-label="Usage">
+            {items
+                .into_iter()
+                .map(|(label, testid, used, allowed)| {
+                    let (low, high) = meter_bounds(allowed);
+                    view! {
+                        <li>
+                            <span class="stat-label">{label}</span>
+                            <span class="stat" data-testid=testid>{format!("{used} / {allowed}")}</span>
+                            <meter
+                                min="0"
+                                max=allowed.to_string()
+                                value=used.to_string()
+                                low=low
+                                high=high
+                                optimum="0"
+                                aria-label=format!("{label}: {used} of {allowed}")
+                            ></meter>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// The `low` and `high` of a usage meter out of `allowed`: up to `low` it is green, above it (a
+/// quarter of the allowance or less left, at least the last one) amber, above `high` (at the
+/// limit) red. Halves keep whole counts off the boundaries, where browsers differ.
+fn meter_bounds(allowed: i64) -> (String, String) {
+    let margin = (allowed / 4).max(1);
+    let low = ((allowed - margin) as f64 - 0.5).max(0.5);
+    let high = (allowed as f64 - 0.5).max(low);
+    (low.to_string(), high.to_string())
+}
+
 #[component]
 pub fn OverviewTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let query = use_query_map();
-    let done = move || {
+    let done = Signal::derive(move || {
         let q = query.read();
         q.get("license_reset")?;
         let number = |key: &str| {
@@ -318,10 +358,10 @@ pub fn OverviewTab() -> impl IntoView {
             count(number("users"), "license user"),
             count(number("left"), "deactivation"),
         ))
-    };
+    });
     let failed = move || ctx.reset_license.value().get().and_then(Result::err);
     view! {
-        {move || done().map(|text| view! { <p role="status" class="notice">{text}</p> })}
+        <StatusNote text=done />
         {move || failed().map(|error| view! { <ErrorNotice error /> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -407,12 +447,17 @@ fn ResetLicenseSection(license: License) -> impl IntoView {
                     let href = format!("{base}?confirm=reset-license");
                     return view! { <a class="button danger" href=href>"Reset license…"</a> }.into_any();
                 }
+                let dialog = NodeRef::new();
+                focus_when_shown(dialog);
                 view! {
                     <section
                         class="confirm"
                         role="alertdialog"
                         aria-labelledby="reset-license-title"
                         aria-describedby="reset-license-text"
+                        tabindex="-1"
+                        autofocus
+                        node_ref=dialog
                     >
                         <h3 id="reset-license-title">"Reset the whole license?"</h3>
                         <p id="reset-license-text">{text}</p>
@@ -432,5 +477,28 @@ fn ResetLicenseSection(license: License) -> impl IntoView {
                     .into_any()
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::meter_bounds;
+
+    fn bounds(allowed: i64) -> (String, String) {
+        meter_bounds(allowed)
+    }
+
+    #[test]
+    fn meters_warn_near_the_limit_and_alarm_at_it() {
+        // 5 seats: 0–3 green, 4 amber (one left), 5 red.
+        assert_eq!(bounds(5), ("3.5".into(), "4.5".into()));
+        // 10 devices: 8 and 9 amber.
+        assert_eq!(bounds(10), ("7.5".into(), "9.5".into()));
+        // 3 deactivations: 2 amber, 3 red.
+        assert_eq!(bounds(3), ("1.5".into(), "2.5".into()));
+        assert_eq!(bounds(2), ("0.5".into(), "1.5".into()));
+        // 1 allowed: none used is green, the one used red.
+        assert_eq!(bounds(1), ("0.5".into(), "0.5".into()));
+        assert_eq!(bounds(0), ("0.5".into(), "0.5".into()));
     }
 }

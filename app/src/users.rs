@@ -9,7 +9,7 @@ use licensing::users::{CreatedUser, LicenseUser, PasswordLink, UserChange, Users
 use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
-use crate::layout::{count, format_date, ErrorNotice, Loading};
+use crate::layout::{count, focus_when_shown, format_date, ErrorNotice, Loading, StatusNote};
 use crate::licenses::{show, LicenseContext};
 
 /// The Users tab's data and the portal address its set-password links start with.
@@ -239,13 +239,9 @@ pub fn UsersTab() -> impl IntoView {
                 "The people who may use this license, one seat each. License managers can do everything here; license users see the license and reset their own devices."
             </p>
             // A failed form leaves the address of the last success; its note would contradict the error.
-            {move || {
-                failed()
-                    .is_none()
-                    .then(|| query.with(done_message))
-                    .flatten()
-                    .map(|text| view! { <p role="status" class="notice">{text}</p> })
-            }}
+            <StatusNote text=Signal::derive(move || {
+                failed().is_none().then(|| query.with(done_message)).flatten()
+            }) />
             {move || failed().map(|error| view! { <FailedNotice error /> })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
@@ -342,11 +338,11 @@ fn UserTable(view: UsersView) -> impl IntoView {
                         let last_manager = u.role == LicenseRole::Manager && managers <= 1;
                         view! {
                             <tr data-testid="user-row">
-                                <td>{u.name.clone()}</td>
-                                <td>{u.email.clone()}</td>
-                                <td>{u.role.label()}</td>
-                                <td>{format_date(u.assigned_at)}</td>
-                                <td>{u.devices_active}</td>
+                                <td data-label="Name">{u.name.clone()}</td>
+                                <td data-label="Email">{u.email.clone()}</td>
+                                <td data-label="Role">{u.role.label()}</td>
+                                <td data-label="Assigned since">{format_date(u.assigned_at)}</td>
+                                <td data-label="Devices in use">{u.devices_active}</td>
                                 <td class="actions">
                                     <UserActions user=u.clone() last_manager />
                                 </td>
@@ -403,12 +399,17 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
         count(user.devices_active, "device"),
         if user.devices_active == 1 { "is" } else { "are" },
     );
+    let dialog = NodeRef::new();
+    focus_when_shown(dialog);
     view! {
         <section
             class="confirm"
             role="alertdialog"
             aria-labelledby="unassign-title"
             aria-describedby="unassign-text"
+            tabindex="-1"
+            autofocus
+            node_ref=dialog
         >
             <h3 id="unassign-title">{format!("Unassign {}?", user.name)}</h3>
             <p id="unassign-text">{text}</p>
@@ -512,7 +513,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     let set = ServerAction::<SetPassword>::new();
     view! {
         <Title text="Set your password" />
-        <main class="login">
+        <main id="main" tabindex="-1" class="login">
             <h1>"Set your password"</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
@@ -556,7 +557,7 @@ pub fn SetPasswordPage() -> impl IntoView {
 pub fn SeatsHelpPage() -> impl IntoView {
     view! {
         <Title text="Buying more seats" />
-        <main class="page">
+        <main id="main" tabindex="-1" class="page">
             <h1>"Max license users number reached"</h1>
             <section class="card">
                 <p>

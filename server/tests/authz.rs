@@ -637,7 +637,11 @@ fn server_functions() -> BTreeSet<String> {
         }
         let source = std::fs::read_to_string(&path).unwrap();
         for line in source.lines().map(str::trim) {
-            if !line.starts_with("#[server") {
+            // `#[server(default)] filter: AuditFilter` marks an argument, not a server function.
+            let argument = line
+                .split_once(")]")
+                .is_some_and(|(_, rest)| !rest.trim().is_empty());
+            if !line.starts_with("#[server") || argument {
                 continue;
             }
             let endpoint = line
