@@ -8,7 +8,7 @@ export LEPTOS_SITE_ROOT := target/site
 DATABASE_URL ?= sqlite://keyport.db
 KEYPORT_ADDR ?= 127.0.0.1:3000
 
-.PHONY: run build setup setup-test test fmt-check lint test-rust test-postgres e2e release clean
+.PHONY: run build setup setup-test test fmt-check lint test-rust test-postgres e2e release csr clean
 
 run: setup release
 	DATABASE_URL=$(DATABASE_URL) KEYPORT_ADDR=$(KEYPORT_ADDR) target/release/keyport
@@ -23,7 +23,14 @@ setup-test:
 release:
 	cargo leptos build --release
 
-test: setup-test fmt-check lint test-rust test-postgres release e2e
+# The client-side-rendered portal (Trunk.toml) in dist/, for tests/csr.spec.ts and static hosting. Its
+# WASM builds into target/wasm32-unknown-unknown/wasm-release, apart from cargo-leptos' target/front,
+# so neither build undoes the other and a second run only re-runs wasm-bindgen and wasm-opt.
+csr:
+	@command -v trunk >/dev/null || { echo "trunk is missing: scripts/setup.sh test installs it" >&2; exit 1; }
+	trunk build --release
+
+test: setup-test fmt-check lint test-rust test-postgres release fuzz-api fuzz-parsers csr e2e
 	@echo "make test: all passed"
 
 fmt-check:
@@ -32,6 +39,7 @@ fmt-check:
 lint:
 	cargo clippy -p licensing -p app -p server -p bench --all-targets --features app/ssr,licensing/server -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --no-default-features --features csr -- -D warnings
 
 test-rust:
 	cargo test --workspace --exclude frontend --features app/ssr,licensing/server
@@ -40,10 +48,26 @@ test-rust:
 # one a developer's ad-hoc test run may have migrated to another schema version).
 test-postgres:
 	KEYPORT_TEST_DATABASE_URL=$$(scripts/postgres.sh keyport_make_test) \
-	  cargo test -p licensing -p server --features licensing/server --test conformance --test api --test authz --test admin_cli --test offline
+	  cargo test -p licensing -p server --features licensing/server --test conformance --test api --test authz --test admin_cli --test offline --test security --test faults --test hostile
 
 e2e:
 	cd end2end && npx playwright test
+
+# The device API fuzzed from its OpenAPI document by schemathesis against the release binary: no 5xx,
+# every answer as documented (about 15 s; FUZZ_API_EXAMPLES cases per operation, default 100).
+.PHONY: fuzz-api
+fuzz-api:
+	scripts/fuzz-api.sh target/release/keyport
+
+# The request parsers under libFuzzer (fuzz/: device API JSON bodies, offline activation request
+# files, Accept-Language). `make test` runs each briefly (10 s); `make fuzz` for longer
+# (FUZZ_SECONDS each, default 60). The first build instruments every dependency (about 20 minutes
+# on 2 cores) into ~/.cache/keyport/fuzz-target; later builds only Keyport's own crates.
+.PHONY: fuzz fuzz-parsers
+fuzz-parsers:
+	scripts/fuzz-parsers.sh 10
+fuzz:
+	scripts/fuzz-parsers.sh $(or $(FUZZ_SECONDS),60)
 
 clean:
 	cargo clean

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { BASE_URL, DATABASE_URL, KEYPORT_BIN, REPO_ROOT, listenAddr } from './fixtures/env';
+import { BASE_URL, CSR_URL, DATABASE_URL, KEYPORT_BIN, REPO_ROOT, listenAddr } from './fixtures/env';
 
 // The machine's network is closed: without these flags Chromium keeps trying to reach Google services.
 const chromiumArgs = [
@@ -42,22 +42,48 @@ export default defineConfig({
     { name: 'hydrated', use: { browserName: 'chromium', javaScriptEnabled: true } },
     { name: 'no-js', use: { browserName: 'chromium', javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: `sh -c '${serverCommand}'`,
-    cwd: REPO_ROOT,
-    env: {
-      DATABASE_URL,
-      KEYPORT_ADDR: listenAddr(),
-      LEPTOS_SITE_ADDR: listenAddr(),
-      LEPTOS_SITE_ROOT: 'target/site',
-      KEYPORT_DEMO: 'false',
-      RUST_BACKTRACE: '0',
+  webServer: [
+    {
+      command: `sh -c '${serverCommand}'`,
+      cwd: REPO_ROOT,
+      env: {
+        DATABASE_URL,
+        KEYPORT_ADDR: listenAddr(),
+        LEPTOS_SITE_ADDR: listenAddr(),
+        LEPTOS_SITE_ROOT: 'target/site',
+        KEYPORT_DEMO: 'false',
+        // Every test logs in from 127.0.0.1 and some fail on purpose; the per-address limit is for
+        // attackers (server/tests/security.rs tests it), not for one suite's worth of wrong passwords.
+        KEYPORT_THROTTLE_ADDRESS_FAILURES: '100000',
+        RUST_BACKTRACE: '0',
+        // The Trunk build (tests/csr.spec.ts) calls through csr-server.mjs with its own Origin. Chromium
+        // also marks those calls same-origin, which the server accepts; allowing the origin keeps the
+        // test independent of that.
+        KEYPORT_ALLOWED_ORIGINS: new URL(CSR_URL).origin,
+      },
+      url: `${BASE_URL}/health`,
+      // Always our own server on its own port and fresh database: a dev server on :3000 is never reused.
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
     },
-    url: `${BASE_URL}/health`,
-    // Always our own server on its own port and fresh database: a dev server on :3000 is never reused.
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+    // dist/ from `make csr` (Trunk), with /api and /health proxied to the server above. Started after
+    // it, so its /health answers once both are up; it never builds, so a missing dist/ fails csr.spec.ts
+    // only.
+    {
+      command: 'node end2end/fixtures/csr-server.mjs',
+      cwd: REPO_ROOT,
+      env: {
+        KEYPORT_CSR_ADDR: listenAddr(CSR_URL),
+        KEYPORT_BACKEND_URL: BASE_URL,
+        KEYPORT_DIST: 'dist',
+      },
+      url: `${CSR_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

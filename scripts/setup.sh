@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 want=${1:-build}
 CARGO_LEPTOS_VERSION=0.3.10
+TRUNK_VERSION=0.21.14
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
 WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
@@ -44,9 +45,24 @@ apt_install() {
 if [ "$want" = test ]; then
   command -v chromium >/dev/null || { say "installing Chromium"; apt_install chromium; }
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { say "installing PostgreSQL"; apt_install postgresql; }
+  # Trunk builds the client-side-rendered portal (make csr); it finds wasm-bindgen and wasm-opt above.
+  if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+    say "installing trunk $TRUNK_VERSION (about 6 minutes on 2 cores)"
+    # 0.22 needs a newer Rust than this workspace's.
+    cargo install trunk@"$TRUNK_VERSION" --locked
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "installing Playwright (without its browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+  # schemathesis for scripts/fuzz-api.sh, in a venv of its own: Debian's python3 refuses pip
+  # installs outside one.
+  SCHEMATHESIS_VERSION=$(sed -n 's/^schemathesis==//p' tools/requirements-fuzz.txt)
+  if ! tools/venv/bin/st --version 2>/dev/null | grep -q " $SCHEMATHESIS_VERSION\$"; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION into tools/venv"
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    python3 -m venv tools/venv
+    tools/venv/bin/pip install -q -r tools/requirements-fuzz.txt
   fi
 fi
 say "tools ready"

@@ -5,8 +5,10 @@ use leptos_router::hooks::use_query_map;
 use licensing::audit::AuditPage;
 use licensing::AppError;
 
+use crate::i18n::{self, t, t_args};
 use crate::layout::{format_time, Loading};
 use crate::licenses::{show, LicenseContext};
+use crate::network::use_network;
 
 #[server(endpoint = "list_activity")]
 pub async fn list_activity(license_id: String, page: u32) -> Result<AuditPage, AppError> {
@@ -27,14 +29,15 @@ pub fn ActivityTab() -> impl IntoView {
             .unwrap_or(1)
             .max(1)
     });
+    let net = use_network();
     let activity = Resource::new(
         move || (ctx.id.get(), page.get(), ctx.version()),
-        |(id, page, _)| list_activity(id, page),
+        move |(id, page, _)| net.track(list_activity(id, page)),
     );
     view! {
         <section class="card">
-            <h2>"Activity"</h2>
-            <p class="hint">"Every change to this license: who did it, when, and from which address."</p>
+            <h2>{t("activity.heading")}</h2>
+            <p class="hint">{t("activity.hint")}</p>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     show(activity.await, move |log: AuditPage| {
@@ -45,11 +48,11 @@ pub fn ActivityTab() -> impl IntoView {
                             <table class="table">
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Time"</th>
-                                        <th scope="col">"Who"</th>
-                                        <th scope="col">"What"</th>
-                                        <th scope="col">"Device or user"</th>
-                                        <th scope="col">"IP address"</th>
+                                        <th scope="col">{t("label.time")}</th>
+                                        <th scope="col">{t("label.who")}</th>
+                                        <th scope="col">{t("label.what")}</th>
+                                        <th scope="col">{t("activity.subject")}</th>
+                                        <th scope="col">{t("activity.ip")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -59,21 +62,21 @@ pub fn ActivityTab() -> impl IntoView {
                                         .map(|e| {
                                             view! {
                                                 <tr data-testid="activity-row">
-                                                    <td data-label="Time">{format_time(e.at)}</td>
-                                                    <td data-label="Who">{e.actor.clone().unwrap_or_else(|| "—".into())}</td>
-                                                    <td data-label="What">{e.describe().to_owned()}</td>
-                                                    <td data-label="Device or user">{e.subject.clone()}</td>
-                                                    <td data-label="IP address">{e.ip.clone().unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label=t("label.time")>{format_time(e.at)}</td>
+                                                    <td data-label=t("label.who")>{e.actor.clone().unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label=t("label.what")>{i18n::audit_action(e)}</td>
+                                                    <td data-label=t("activity.subject")>{e.subject.clone()}</td>
+                                                    <td data-label=t("activity.ip")>{e.ip.clone().unwrap_or_else(|| "—".into())}</td>
                                                 </tr>
                                             }
                                         })
                                         .collect_view()}
                                 </tbody>
                             </table>
-                            <nav class="pager" aria-label="Pages">
-                                {newer.map(|href| view! { <a href=href>"Newer"</a> })}
-                                <span>{format!("Page {}", log.page)}</span>
-                                {older.map(|href| view! { <a href=href>"Older"</a> })}
+                            <nav class="pager" aria-label=t("pager.label")>
+                                {newer.map(|href| view! { <a href=href>{t("pager.newer")}</a> })}
+                                <span>{t_args("pager.page", &[("n", &log.page.to_string())])}</span>
+                                {older.map(|href| view! { <a href=href>{t("pager.older")}</a> })}
                             </nav>
                         }
                     })

@@ -12,8 +12,10 @@ use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Logout;
+use crate::i18n::{self, t, t_args, t_around_link, LanguageSwitcher};
 use crate::layout::{count, format_date, format_time, ErrorNotice, Loading, StatusNote};
 use crate::licenses::{show, UsageStats};
+use crate::network::use_network;
 
 #[server(endpoint = "admin_list_customers")]
 pub async fn admin_list_customers(
@@ -218,15 +220,16 @@ pub async fn admin_audit(
 pub fn AdminLayout() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
-        <Title text="Vendor console" />
+        <Title text=t("admin.title") />
         <header class="topbar">
-            <a class="brand" href="/admin">"Keyport · Vendor console"</a>
-            <nav aria-label="Main">
-                <A href="/admin" exact=true>"Customers"</A>
-                <A href="/admin/audit">"Audit log"</A>
+            <a class="brand" href="/admin">{t("admin.brand")}</a>
+            <nav aria-label=t("nav.main")>
+                <A href="/admin" exact=true>{t("admin.customers")}</A>
+                <A href="/admin/audit">{t("admin.audit")}</A>
             </nav>
+            <LanguageSwitcher />
             <ActionForm action=logout attr:class="logout">
-                <button type="submit" class="link">"Log out"</button>
+                <button type="submit" class="link">{t("nav.logout")}</button>
             </ActionForm>
         </header>
         <main id="main" tabindex="-1" class="page">
@@ -240,31 +243,35 @@ pub fn AdminLayout() -> impl IntoView {
 pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let customers = Resource::new(move || search.get(), |q| admin_list_customers(Some(q)));
+    let net = use_network();
+    let customers = Resource::new(
+        move || (search.get(), net.epoch()),
+        move |(q, _)| net.track(admin_list_customers(Some(q))),
+    );
     let create = ServerAction::<AdminCreateCustomer>::new();
     view! {
-        <h1>"Customers"</h1>
+        <h1>{t("admin.customers")}</h1>
         <form method="get" action="/admin" class="form row" role="search">
             <div class="field">
-                <label for="customer-search">"Search customers"</label>
+                <label for="customer-search">{t("admin.search_label")}</label>
                 <input id="customer-search" name="q" value=move || search.get() />
             </div>
-            <button type="submit">"Search"</button>
+            <button type="submit">{t("admin.search")}</button>
         </form>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 show(customers.await, |list: Vec<CustomerSummary>| {
                     if list.is_empty() {
-                        return view! { <p class="empty">"No customer matches."</p> }.into_any();
+                        return view! { <p class="empty">{t("admin.no_customers")}</p> }.into_any();
                     }
                     view! {
                         <table class="table">
                             <thead>
                                 <tr>
-                                    <th scope="col">"Customer"</th>
-                                    <th scope="col">"Licenses"</th>
-                                    <th scope="col">"Accounts"</th>
-                                    <th scope="col">"Since"</th>
+                                    <th scope="col">{t("label.customer")}</th>
+                                    <th scope="col">{t("label.licenses")}</th>
+                                    <th scope="col">{t("label.accounts")}</th>
+                                    <th scope="col">{t("admin.since")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -273,12 +280,12 @@ pub fn CustomersPage() -> impl IntoView {
                                     .map(|c| {
                                         view! {
                                             <tr data-testid="customer-row">
-                                                <td data-label="Customer">
+                                                <td data-label=t("label.customer")>
                                                     <a href=format!("/admin/customers/{}", c.id)>{c.name.clone()}</a>
                                                 </td>
-                                                <td data-label="Licenses">{c.licenses}</td>
-                                                <td data-label="Accounts">{c.accounts}</td>
-                                                <td data-label="Since">{format_date(c.created_at)}</td>
+                                                <td data-label=t("label.licenses")>{c.licenses}</td>
+                                                <td data-label=t("label.accounts")>{c.accounts}</td>
+                                                <td data-label=t("admin.since")>{format_date(c.created_at)}</td>
                                             </tr>
                                         }
                                     })
@@ -291,14 +298,14 @@ pub fn CustomersPage() -> impl IntoView {
             })}
         </Suspense>
         <section class="card">
-            <h2>"Create customer"</h2>
+            <h2>{t("admin.create_customer")}</h2>
             {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
             <ActionForm action=create attr:class="form row">
                 <div class="field">
-                    <label for="customer-name">"Customer name"</label>
+                    <label for="customer-name">{t("admin.customer_name")}</label>
                     <input id="customer-name" name="name" required maxlength="200" />
                 </div>
-                <button type="submit" disabled=move || create.pending().get()>"Create customer"</button>
+                <button type="submit" disabled=move || create.pending().get()>{t("admin.create_customer")}</button>
             </ActionForm>
         </section>
     }
@@ -313,20 +320,26 @@ pub fn CustomerPage() -> impl IntoView {
     let rename = ServerAction::<AdminRenameCustomer>::new();
     let account = ServerAction::<AdminCreateAccount>::new();
     let sell = ServerAction::<AdminSell>::new();
+    let net = use_network();
     let customer = Resource::new(
-        move || (id.get(), rename.version().get() + account.version().get()),
-        |(id, _)| admin_get_customer(id),
+        move || {
+            (
+                id.get(),
+                rename.version().get() + account.version().get() + net.epoch() as usize,
+            )
+        },
+        move |(id, _)| net.track(admin_get_customer(id)),
     );
     let done = move || {
         let q = query.read();
         if q.get("created").is_some() {
-            return Some("The customer was created.".to_owned());
+            return Some(t("admin.customer_created"));
         }
         if q.get("renamed").is_some() {
-            return Some("The customer was renamed.".to_owned());
+            return Some(t("admin.customer_renamed"));
         }
         q.get("account")
-            .map(|email| format!("The account {email} was created."))
+            .map(|email| t_args("users.created", &[("email", &email)]))
     };
     let link = move || {
         query
@@ -351,11 +364,13 @@ pub fn CustomerPage() -> impl IntoView {
         {move || {
             link()
                 .map(|link| {
+                    let (before, after) = t_around_link("admin.password_link");
                     view! {
                         <section class="notice">
                             <p>
-                                "Send this set-password link to the new account's owner (shown only now; it works once, for 7 days): "
+                                {before}
                                 <code data-testid="password-link">{link}</code>
+                                {after}
                             </p>
                         </section>
                     }
@@ -367,23 +382,27 @@ pub fn CustomerPage() -> impl IntoView {
                     let owners = c.accounts.clone();
                     view! {
                         <Title text=c.name.clone() />
-                        <p class="crumbs"><a href="/admin">"Customers"</a></p>
+                        <p class="crumbs"><a href="/admin">{t("admin.customers")}</a></p>
                         <h1>{c.name.clone()}</h1>
                         <section class="card">
-                            <h2>"Licenses"</h2>
+                            <h2>{t("label.licenses")}</h2>
                             <CustomerLicenses list=c.licenses.clone() />
                         </section>
                         <section class="card">
-                            <h2>"Accounts"</h2>
+                            <h2>{t("label.accounts")}</h2>
                             <ul class="plain">
                                 {c
                                     .accounts
                                     .iter()
                                     .map(|a| {
                                         let seats = if a.seats.is_empty() {
-                                            "no seat".to_owned()
+                                            t("admin.no_seat")
                                         } else {
-                                            a.seats.join(", ")
+                                            a.seats
+                                                .iter()
+                                                .map(|seat| i18n::translate_text(seat))
+                                                .collect::<Vec<_>>()
+                                                .join(", ")
                                         };
                                         view! {
                                             <li data-testid="account-row">
@@ -393,33 +412,33 @@ pub fn CustomerPage() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
-                            <h3>"Add account"</h3>
+                            <h3>{t("admin.add_account")}</h3>
                             <ActionForm action=account attr:class="form row">
                                 <input type="hidden" name="customer_id" value=move || id.get() />
                                 <div class="field">
-                                    <label for="account-name">"Name"</label>
+                                    <label for="account-name">{t("label.name")}</label>
                                     <input id="account-name" name="name" required maxlength="100" />
                                 </div>
                                 <div class="field">
-                                    <label for="account-email">"Email"</label>
+                                    <label for="account-email">{t("label.email")}</label>
                                     <input id="account-email" name="email" type="email" required />
                                 </div>
-                                <button type="submit">"Add account"</button>
+                                <button type="submit">{t("admin.add_account")}</button>
                             </ActionForm>
                         </section>
                         <SellForm customer_id=c.id.clone() owners action=sell />
                         <p>
-                            <a href=format!("/admin/audit?customer_id={}", c.id)>"This customer's audit log"</a>
+                            <a href=format!("/admin/audit?customer_id={}", c.id)>{t("admin.customer_log")}</a>
                         </p>
                         <section class="card">
-                            <h2>"Rename"</h2>
+                            <h2>{t("admin.rename")}</h2>
                             <ActionForm action=rename attr:class="form row">
                                 <input type="hidden" name="id" value=move || id.get() />
                                 <div class="field">
-                                    <label for="rename">"Customer name"</label>
+                                    <label for="rename">{t("admin.customer_name")}</label>
                                     <input id="rename" name="name" value=c.name.clone() required maxlength="200" />
                                 </div>
-                                <button type="submit" class="secondary">"Rename"</button>
+                                <button type="submit" class="secondary">{t("admin.rename")}</button>
                             </ActionForm>
                         </section>
                     }
@@ -432,35 +451,35 @@ pub fn CustomerPage() -> impl IntoView {
 #[component]
 fn CustomerLicenses(list: Vec<TenantLicense>) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p class="empty">"No license yet: sell one below."</p> }.into_any();
+        return view! { <p class="empty">{t("admin.no_licenses")}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"Product"</th>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Seats"</th>
-                    <th scope="col">"Devices"</th>
-                    <th scope="col">"Deactivations"</th>
+                    <th scope="col">{t("label.product")}</th>
+                    <th scope="col">{t("label.type")}</th>
+                    <th scope="col">{t("label.status")}</th>
+                    <th scope="col">{t("label.seats")}</th>
+                    <th scope="col">{t("label.devices")}</th>
+                    <th scope="col">{t("label.deactivations")}</th>
                 </tr>
             </thead>
             <tbody>
                 {list
                     .into_iter()
-                    .map(|t| {
-                        let l = t.license;
+                    .map(|sold| {
+                        let l = sold.license;
                         view! {
                             <tr data-testid="admin-license-row">
-                                <td data-label="Product">
+                                <td data-label=t("label.product")>
                                     <a href=format!("/admin/licenses/{}", l.id)>{l.product.clone()}</a>
                                 </td>
-                                <td data-label="Type">{l.license_type.label()}</td>
-                                <td data-label="Status">{l.status.label()}</td>
-                                <td data-label="Seats">{format!("{} / {}", l.seats_used, l.max_users)}</td>
-                                <td data-label="Devices">{format!("{} / {}", l.devices_active, l.max_activations)}</td>
-                                <td data-label="Deactivations">{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</td>
+                                <td data-label=t("label.type")>{i18n::license_type(l.license_type)}</td>
+                                <td data-label=t("label.status")>{i18n::license_status(l.status)}</td>
+                                <td data-label=t("label.seats")>{format!("{} / {}", l.seats_used, l.max_users)}</td>
+                                <td data-label=t("label.devices")>{format!("{} / {}", l.devices_active, l.max_activations)}</td>
+                                <td data-label=t("label.deactivations")>{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</td>
                             </tr>
                         }
                     })
@@ -482,44 +501,44 @@ fn SellForm(
     if owners.is_empty() {
         return view! {
             <section class="card">
-                <h2>"Sell license"</h2>
-                <p class="hint">"Add the account of the person who bought it first; they become its owner."</p>
+                <h2>{t("admin.sell")}</h2>
+                <p class="hint">{t("admin.sell_first_account")}</p>
             </section>
         }
         .into_any();
     }
     view! {
         <section class="card">
-            <h2>"Sell license"</h2>
+            <h2>{t("admin.sell")}</h2>
             <ActionForm action attr:class="form">
                 <input type="hidden" name="customer_id" value=customer_id />
-                <label>"Product" <input name="product" required value="CodeGlass" /></label>
-                <label for="sell-type">"Type"</label>
+                <label>{t("label.product")} <input name="product" required value="CodeGlass" /></label>
+                <label for="sell-type">{t("label.type")}</label>
                 <select id="sell-type" name="license_type">
                         {LicenseType::ALL
                             .into_iter()
-                            .map(|t| {
+                            .map(|kind| {
                                 view! {
-                                    <option value=t.as_str() selected=t == LicenseType::Organisation>
-                                        {t.label()}
+                                    <option value=kind.as_str() selected=kind == LicenseType::Organisation>
+                                        {i18n::license_type(kind)}
                                     </option>
                                 }
                             })
                             .collect_view()}
                 </select>
-                <label for="sell-owner">"Owner"</label>
+                <label for="sell-owner">{t("admin.owner")}</label>
                 <select id="sell-owner" name="owner_account_id">
                         {owners
                             .into_iter()
                             .map(|a| view! { <option value=a.id>{format!("{} <{}>", a.name, a.email)}</option> })
                             .collect_view()}
                 </select>
-                <label>"Subscriptions bought" <input name="terms[subscriptions]" type="number" min="1" value="1" required /></label>
-                <label>"Seats per subscription" <input name="terms[seats_per_subscription]" type="number" min="1" value="5" required /></label>
-                <label>"Devices per subscription" <input name="terms[devices_per_subscription]" type="number" min="0" value="10" required /></label>
-                <label>"Deactivations allowed" <input name="terms[deactivations]" type="number" min="0" value="3" required /></label>
-                <label>"Valid for (days)" <input name="terms[valid_days]" type="number" min="1" max="3650" value="365" required /></label>
-                <button type="submit" disabled=move || action.pending().get()>"Sell license"</button>
+                <label>{t("admin.subscriptions_bought")} <input name="terms[subscriptions]" type="number" min="1" value="1" required /></label>
+                <label>{t("admin.seats_per_subscription")} <input name="terms[seats_per_subscription]" type="number" min="1" value="5" required /></label>
+                <label>{t("admin.devices_per_subscription")} <input name="terms[devices_per_subscription]" type="number" min="0" value="10" required /></label>
+                <label>{t("admin.deactivations_allowed")} <input name="terms[deactivations]" type="number" min="0" value="3" required /></label>
+                <label>{t("admin.valid_days")} <input name="terms[valid_days]" type="number" min="1" max="3650" value="365" required /></label>
+                <button type="submit" disabled=move || action.pending().get()>{t("admin.sell")}</button>
             </ActionForm>
         </section>
     }
@@ -536,6 +555,7 @@ pub fn AdminLicensePage() -> impl IntoView {
     let add = ServerAction::<AdminAddSubscriptions>::new();
     let suspend = ServerAction::<AdminSetSuspended>::new();
     let reset = ServerAction::<AdminResetDeactivations>::new();
+    let net = use_network();
     let license = Resource::new(
         move || {
             (
@@ -543,10 +563,11 @@ pub fn AdminLicensePage() -> impl IntoView {
                 limits.version().get()
                     + add.version().get()
                     + suspend.version().get()
-                    + reset.version().get(),
+                    + reset.version().get()
+                    + net.epoch() as usize,
             )
         },
-        |(id, _)| admin_get_license(id),
+        move |(id, _)| net.track(admin_get_license(id)),
     );
     let failed = move || {
         [
@@ -562,22 +583,26 @@ pub fn AdminLicensePage() -> impl IntoView {
     let done = move || {
         let q = query.read();
         if q.get("created").is_some() {
-            return Some("The license was created.".to_owned());
+            return Some(t("admin.license_created"));
         }
         if let Some(n) = q.get("added") {
             let n = n.parse().unwrap_or_default();
-            return Some(format!("{} added.", count(n, "subscription")));
+            return Some(t_args(
+                "admin.subscriptions_added",
+                &[("subscriptions", &count(n, "subscription"))],
+            ));
         }
         if q.get("saved").is_some() {
-            return Some("The limits were saved.".to_owned());
+            return Some(t("admin.limits_saved"));
         }
         if q.get("limit_reset").is_some() {
-            return Some(
-                "The deactivation limit was reset: every deactivation is available again."
-                    .to_owned(),
-            );
+            return Some(t("admin.limit_reset"));
         }
-        q.get("status").map(|s| format!("The license was {s}."))
+        match q.get("status").as_deref() {
+            Some("suspended") => Some(t("admin.license_suspended")),
+            Some("resumed") => Some(t("admin.license_resumed")),
+            _ => None,
+        }
     };
     let key = move || {
         query
@@ -591,11 +616,13 @@ pub fn AdminLicensePage() -> impl IntoView {
         {move || {
             key()
                 .map(|key| {
+                    let (before, after) = t_around_link("admin.license_key");
                     view! {
                         <section class="notice">
                             <p>
-                                "License key (shown only now; Keyport keeps only its hash): "
+                                {before}
                                 <code data-testid="license-key">{key}</code>
+                                {after}
                             </p>
                         </section>
                     }
@@ -603,73 +630,73 @@ pub fn AdminLicensePage() -> impl IntoView {
         }}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                show(license.await, move |t: TenantLicense| {
-                    let l = t.license.clone();
+                show(license.await, move |sold: TenantLicense| {
+                    let l = sold.license.clone();
                     let suspended = l.status == LicenseStatus::Suspended;
                     let until = format_date(l.valid_until);
                     view! {
                         <Title text=format!("{} · {}", l.customer_name, l.product) />
                         <p class="crumbs">
-                            <a href="/admin">"Customers"</a>
+                            <a href="/admin">{t("admin.customers")}</a>
                             " / "
-                            <a href=format!("/admin/customers/{}", t.customer_id)>{l.customer_name.clone()}</a>
+                            <a href=format!("/admin/customers/{}", sold.customer_id)>{l.customer_name.clone()}</a>
                         </p>
                         <h1>{l.product.clone()}</h1>
                         <UsageStats license=l.clone() />
                         <section class="card">
                             <dl class="facts">
-                                <dt>"Type"</dt><dd>{l.license_type.label()}</dd>
-                                <dt>"Status"</dt><dd data-testid="status">{l.status.label()}</dd>
-                                <dt>"Subscriptions"</dt><dd>{l.subscriptions}</dd>
-                                <dt>"Valid until"</dt><dd>{until.clone()}</dd>
+                                <dt>{t("label.type")}</dt><dd>{i18n::license_type(l.license_type)}</dd>
+                                <dt>{t("label.status")}</dt><dd data-testid="status">{i18n::license_status(l.status)}</dd>
+                                <dt>{t("label.subscriptions")}</dt><dd>{l.subscriptions}</dd>
+                                <dt>{t("label.valid_until")}</dt><dd>{until.clone()}</dd>
                             </dl>
                         </section>
                         <section class="card">
-                            <h2>"Reset deactivation limit"</h2>
-                            <p class="hint">"When the customer has used every deactivation and asks for more. The reason goes into the audit log."</p>
+                            <h2>{t("admin.reset_limit")}</h2>
+                            <p class="hint">{t("admin.reset_limit_hint")}</p>
                             <ActionForm action=reset attr:class="form row">
                                 <input type="hidden" name="license_id" value=move || id.get() />
                                 <div class="field">
-                                    <label for="reset-reason">"Reason"</label>
+                                    <label for="reset-reason">{t("admin.reason")}</label>
                                     <input id="reset-reason" name="reason" required maxlength="500" />
                                 </div>
-                                <button type="submit">"Reset deactivation limit"</button>
+                                <button type="submit">{t("admin.reset_limit")}</button>
                             </ActionForm>
                         </section>
                         <section class="card">
-                            <h2>"Limits"</h2>
+                            <h2>{t("admin.limits")}</h2>
                             <ActionForm action=limits attr:class="form">
                                 <input type="hidden" name="license_id" value=move || id.get() />
-                                <label>"Seats" <input name="max_users" type="number" min="1" value=l.max_users.to_string() required /></label>
-                                <label>"Devices" <input name="max_activations" type="number" min="0" value=l.max_activations.to_string() required /></label>
-                                <label>"Deactivations allowed" <input name="max_deactivations" type="number" min="0" value=l.max_deactivations.to_string() required /></label>
-                                <label>"Valid until (UTC)" <input name="valid_until" type="date" value=until required /></label>
-                                <button type="submit">"Save limits"</button>
+                                <label>{t("label.seats")} <input name="max_users" type="number" min="1" value=l.max_users.to_string() required /></label>
+                                <label>{t("label.devices")} <input name="max_activations" type="number" min="0" value=l.max_activations.to_string() required /></label>
+                                <label>{t("admin.deactivations_allowed")} <input name="max_deactivations" type="number" min="0" value=l.max_deactivations.to_string() required /></label>
+                                <label>{t("admin.valid_until_utc")} <input name="valid_until" type="date" value=until required /></label>
+                                <button type="submit">{t("admin.save_limits")}</button>
                             </ActionForm>
                         </section>
                         <section class="card">
-                            <h2>"Add subscriptions"</h2>
+                            <h2>{t("admin.add_subscriptions")}</h2>
                             <ActionForm action=add attr:class="form row">
                                 <input type="hidden" name="license_id" value=move || id.get() />
                                 <div class="field">
-                                    <label for="add-count">"Subscriptions to add"</label>
+                                    <label for="add-count">{t("admin.subscriptions_to_add")}</label>
                                     <input id="add-count" name="count" type="number" min="1" value="1" required />
                                 </div>
-                                <button type="submit">"Add subscriptions"</button>
+                                <button type="submit">{t("admin.add_subscriptions")}</button>
                             </ActionForm>
                         </section>
                         <section class="card">
-                            <h2>{if suspended { "Resume license" } else { "Suspend license" }}</h2>
-                            <p class="hint">"A suspended license refuses the desktop app until it is resumed."</p>
+                            <h2>{if suspended { t("admin.resume") } else { t("admin.suspend") }}</h2>
+                            <p class="hint">{t("admin.suspend_hint")}</p>
                             <ActionForm action=suspend>
                                 <input type="hidden" name="license_id" value=move || id.get() />
                                 <input type="hidden" name="suspend" value=(!suspended).to_string() />
                                 <button type="submit" class=if suspended { "" } else { "danger" }>
-                                    {if suspended { "Resume license" } else { "Suspend license" }}
+                                    {if suspended { t("admin.resume") } else { t("admin.suspend") }}
                                 </button>
                             </ActionForm>
                         </section>
-                        <p><a href=format!("/admin/audit?license_id={}", l.id)>"This license's audit log"</a></p>
+                        <p><a href=format!("/admin/audit?license_id={}", l.id)>{t("admin.license_log")}</a></p>
                     }
                 })
             })}
@@ -711,39 +738,40 @@ pub fn AdminAuditPage() -> impl IntoView {
             .unwrap_or(1)
             .max(1)
     });
+    let net = use_network();
     let log = Resource::new(
-        move || (filter.get(), page.get()),
-        |(f, p)| admin_audit(f, p),
+        move || (filter.get(), page.get(), net.epoch()),
+        move |(f, p, _)| net.track(admin_audit(f, p)),
     );
     let value = move |key: &'static str| move || query.read().get(key).unwrap_or_default();
     view! {
-        <Title text="Audit log" />
-        <h1>"Audit log"</h1>
+        <Title text=t("admin.audit") />
+        <h1>{t("admin.audit")}</h1>
         <form method="get" action="/admin/audit" class="form filters" role="search">
             <input type="hidden" name="customer_id" value=value("customer_id") />
             <input type="hidden" name="license_id" value=value("license_id") />
-            <label>"Who (name or email)" <input name="actor" value=value("actor") /></label>
+            <label>{t("admin.who_filter")} <input name="actor" value=value("actor") /></label>
             <div class="field">
-                <label for="audit-kind">"Kind"</label>
+                <label for="audit-kind">{t("admin.kind")}</label>
                 <select id="audit-kind" name="kind">
-                    <option value="">"Any"</option>
+                    <option value="">{t("admin.any")}</option>
                     {KINDS
                         .into_iter()
-                        .map(|(kind, label)| {
+                        .map(|(kind, _)| {
                             view! {
                                 <option value=kind selected=move || query.read().get("kind").as_deref() == Some(kind)>
-                                    {label}
+                                    {i18n::audit_kind(kind)}
                                 </option>
                             }
                         })
                         .collect_view()}
                 </select>
             </div>
-            <label>"From" <input name="from" type="date" value=value("from") /></label>
-            <label>"To" <input name="to" type="date" value=value("to") /></label>
-            <button type="submit">"Filter"</button>
+            <label>{t("admin.from")} <input name="from" type="date" value=value("from") /></label>
+            <label>{t("admin.to")} <input name="to" type="date" value=value("to") /></label>
+            <button type="submit">{t("admin.filter")}</button>
             " "
-            <a href="/admin/audit">"Clear"</a>
+            <a href="/admin/audit">{t("admin.clear")}</a>
         </form>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -759,12 +787,12 @@ pub fn AdminAuditPage() -> impl IntoView {
                         <table class="table">
                             <thead>
                                 <tr>
-                                    <th scope="col">"Time"</th>
-                                    <th scope="col">"Who"</th>
-                                    <th scope="col">"What"</th>
-                                    <th scope="col">"License"</th>
-                                    <th scope="col">"Details"</th>
-                                    <th scope="col">"From"</th>
+                                    <th scope="col">{t("label.time")}</th>
+                                    <th scope="col">{t("label.who")}</th>
+                                    <th scope="col">{t("label.what")}</th>
+                                    <th scope="col">{t("admin.license")}</th>
+                                    <th scope="col">{t("admin.details")}</th>
+                                    <th scope="col">{t("admin.from")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -774,22 +802,22 @@ pub fn AdminAuditPage() -> impl IntoView {
                                     .map(|e| {
                                         view! {
                                             <tr data-testid="audit-row">
-                                                <td data-label="Time">{format_time(e.at)}</td>
-                                                <td data-label="Who">{e.actor.clone().unwrap_or_else(|| "System".into())}</td>
-                                                <td data-label="What">{e.describe().to_owned()}</td>
-                                                <td data-label="License">{e.license.clone().unwrap_or_default()}</td>
-                                                <td data-label="Details">{e.subject.clone()}</td>
-                                                <td data-label="From">{e.ip.clone().unwrap_or_default()}</td>
+                                                <td data-label=t("label.time")>{format_time(e.at)}</td>
+                                                <td data-label=t("label.who")>{e.actor.clone().unwrap_or_else(|| t("admin.system"))}</td>
+                                                <td data-label=t("label.what")>{i18n::audit_action(e)}</td>
+                                                <td data-label=t("admin.license")>{e.license.clone().unwrap_or_default()}</td>
+                                                <td data-label=t("admin.details")>{e.subject.clone()}</td>
+                                                <td data-label=t("admin.from")>{e.ip.clone().unwrap_or_default()}</td>
                                             </tr>
                                         }
                                     })
                                     .collect_view()}
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label="Pages">
-                            {newer.map(|href| view! { <a href=href>"Newer"</a> })}
-                            <span>{format!("Page {}", log.page)}</span>
-                            {older.map(|href| view! { <a href=href>"Older"</a> })}
+                        <nav class="pager" aria-label=t("pager.label")>
+                            {newer.map(|href| view! { <a href=href>{t("pager.newer")}</a> })}
+                            <span>{t_args("pager.page", &[("n", &log.page.to_string())])}</span>
+                            {older.map(|href| view! { <a href=href>{t("pager.older")}</a> })}
                         </nav>
                     }
                 })

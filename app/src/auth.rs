@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use licensing::AppError;
 
+use crate::i18n::{t, LanguageSwitcher};
 use crate::layout::ErrorNotice;
 
 /// Logs in with company ID, email and password, then goes to `next` (a path of this portal) or
@@ -31,6 +32,7 @@ pub async fn login(
         &creds,
         previous.as_deref(),
         state.sessions,
+        &state.throttle,
         &client_ip(),
     )
     .await?;
@@ -90,36 +92,39 @@ pub fn LoginPage() -> impl IntoView {
     let company = move || query.read().get("company").unwrap_or_default();
     let email = move || query.read().get("email").unwrap_or_default();
     view! {
-        <Title text="Log in" />
+        <Title text=t("login.title") />
         <main id="main" tabindex="-1" class="login">
-            <h1>"Log in"</h1>
-            <p class="lead">"Sign in to see your license, its devices and its users."</p>
+            <h1>{t("login.title")}</h1>
+            <p class="lead">{t("login.lead")}</p>
             <Show when=logged_out>
-                <p role="status" class="notice">"You have been logged out."</p>
+                <p role="status" class="notice">{t("login.logged_out")}</p>
             </Show>
             <Show when=password_set>
-                <p role="status" class="notice">"Your password is set. Log in with it now."</p>
+                <p role="status" class="notice">{t("login.password_set")}</p>
             </Show>
             {move || login.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
             <ActionForm action=login attr:class="card form">
                 <input type="hidden" name="next" value=next />
                 <label>
-                    "Company ID"
+                    {t("login.company")}
                     <input name="company" autocomplete="organization" required autofocus value=company />
                 </label>
                 <label>
-                    "Email"
+                    {t("login.email")}
                     <input name="email" type="email" autocomplete="username" required value=email />
                 </label>
                 <label>
-                    "Password"
+                    {t("login.password")}
                     <input name="password" type="password" autocomplete="current-password" required />
                 </label>
-                <button type="submit" disabled=move || login.pending().get()>"Log in"</button>
+                <button type="submit" disabled=move || login.pending().get()>{t("login.submit")}</button>
             </ActionForm>
             <p class="hint">
-                "Use the same email and password as in the desktop app. Your company ID is the name of your software vendor."
+                {t("login.hint")}
             </p>
+            // After the form: the company field, focused on arrival, stays the first field after
+            // the skip link.
+            <LanguageSwitcher />
         </main>
     }
 }

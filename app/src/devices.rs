@@ -5,8 +5,10 @@ use leptos_router::hooks::use_query_map;
 use licensing::devices::{Device, ResetOutcome};
 use licensing::AppError;
 
+use crate::i18n::{t, t_args};
 use crate::layout::{count, focus_when_shown, format_time, ErrorNotice, Loading, StatusNote};
 use crate::licenses::{show, LicenseContext};
+use crate::network::use_network;
 
 #[server(endpoint = "list_devices")]
 pub async fn list_devices(license_id: String) -> Result<Vec<Device>, AppError> {
@@ -37,23 +39,22 @@ pub async fn reset_device(device_id: String) -> Result<ResetOutcome, AppError> {
 pub fn DevicesTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let query = use_query_map();
+    let net = use_network();
     let devices = Resource::new(
         move || (ctx.id.get(), ctx.version()),
-        |(id, _)| list_devices(id),
+        move |(id, _)| net.track(list_devices(id)),
     );
     let failed = move || ctx.reset.value().get().and_then(Result::err);
     let done = Signal::derive(move || {
         let q = query.read();
         let (name, left) = (q.get("was_reset")?, q.get("left")?);
         let left = count(left.parse().unwrap_or_default(), "deactivation");
-        Some(format!("{name} was reset. {left} left."))
+        Some(t_args("devices.done", &[("name", &name), ("left", &left)]))
     });
     view! {
         <section class="card">
-            <h2>"Devices"</h2>
-            <p class="hint">
-                "Every device the license is activated on. Reset a device to free its slot when the desktop app says the license is on too many devices."
-            </p>
+            <h2>{t("devices.heading")}</h2>
+            <p class="hint">{t("devices.hint")}</p>
             <StatusNote text=done />
             {move || failed().map(|error| view! { <ErrorNotice error /> })}
             <Suspense fallback=Loading>
@@ -86,19 +87,19 @@ pub fn DevicesTab() -> impl IntoView {
 #[component]
 fn DeviceTable(list: Vec<Device>) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p class="empty">"No device is active on this license."</p> }.into_any();
+        return view! { <p class="empty">{t("devices.empty")}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"Device"</th>
-                    <th scope="col">"OS"</th>
-                    <th scope="col">"Activated by"</th>
-                    <th scope="col">"First activated"</th>
-                    <th scope="col">"Last seen"</th>
+                    <th scope="col">{t("devices.device")}</th>
+                    <th scope="col">{t("devices.os")}</th>
+                    <th scope="col">{t("devices.activated_by")}</th>
+                    <th scope="col">{t("devices.first_activated")}</th>
+                    <th scope="col">{t("devices.last_seen")}</th>
                     <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
+                        <span class="visually-hidden">{t("label.actions")}</span>
                     </th>
                 </tr>
             </thead>
@@ -108,19 +109,21 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
                     .map(|d| {
                         view! {
                             <tr data-testid="device-row">
-                                <td data-label="Device">{d.name.clone()}</td>
-                                <td data-label="OS">{d.os.clone()}</td>
-                                <td data-label="Activated by">{d.activated_by.clone().unwrap_or_else(|| "License key".into())}</td>
-                                <td data-label="First activated">{format_time(d.first_activated_at)}</td>
-                                <td data-label="Last seen">{format_time(d.last_seen_at)}</td>
+                                <td data-label=t("devices.device")>{d.name.clone()}</td>
+                                <td data-label=t("devices.os")>{d.os.clone()}</td>
+                                <td data-label=t("devices.activated_by")>
+                                    {d.activated_by.clone().unwrap_or_else(|| t("devices.by_license_key"))}
+                                </td>
+                                <td data-label=t("devices.first_activated")>{format_time(d.first_activated_at)}</td>
+                                <td data-label=t("devices.last_seen")>{format_time(d.last_seen_at)}</td>
                                 <td class="actions">
                                     <Show when=move || d.can_reset>
                                         <a
                                             class="button small"
                                             href=format!("?reset={}", d.id)
-                                            aria-label=format!("Reset {}", d.name)
+                                            aria-label=t_args("devices.reset_label", &[("name", &d.name)])
                                         >
-                                            "Reset"
+                                            {t("devices.reset")}
                                         </a>
                                     </Show>
                                 </td>
@@ -150,20 +153,17 @@ fn ConfirmReset(device: Device, left: i64) -> impl IntoView {
             autofocus
             node_ref=dialog
         >
-            <h3 id="confirm-title">{format!("Reset {}?", device.name)}</h3>
+            <h3 id="confirm-title">{t_args("devices.confirm_title", &[("name", &device.name)])}</h3>
             <p id="confirm-text">
-                {format!(
-                    "This deactivates the device: the desktop app on it must be activated again. It uses 1 of the {} left on this license.",
-                    count(left, "deactivation"),
-                )}
+                {t_args("devices.confirm_text", &[("left", &count(left, "deactivation"))])}
             </p>
             <ActionForm action=ctx.reset>
                 <input type="hidden" name="device_id" value=device.id.clone() />
                 <button type="submit" class="danger" disabled=move || ctx.reset.pending().get()>
-                    "Reset device"
+                    {t("devices.submit")}
                 </button>
                 " "
-                <a href=move || format!("/licenses/{}/devices", ctx.id.get())>"Cancel"</a>
+                <a href=move || format!("/licenses/{}/devices", ctx.id.get())>{t("action.cancel")}</a>
             </ActionForm>
         </section>
     }

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_location;
 use licensing::{AppError, Millis};
 
 use crate::auth::Logout;
+use crate::i18n::{t, t_around_link, LanguageSwitcher};
 
 /// Navigation and logout around every signed-in page.
 #[component]
@@ -14,13 +15,14 @@ pub fn SignedIn(children: Children) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="topbar">
-            <a class="brand" href="/dashboard">"Keyport"</a>
-            <nav aria-label="Main">
-                <A href="/dashboard">"Dashboard"</A>
-                <A href="/licenses">"Licenses"</A>
+            <a class="brand" href="/dashboard">{t("nav.brand")}</a>
+            <nav aria-label=t("nav.main")>
+                <A href="/dashboard">{t("nav.dashboard")}</A>
+                <A href="/licenses">{t("nav.licenses")}</A>
             </nav>
+            <LanguageSwitcher />
             <ActionForm action=logout attr:class="logout">
-                <button type="submit" class="link">"Log out"</button>
+                <button type="submit" class="link">{t("nav.logout")}</button>
             </ActionForm>
         </header>
         <main id="main" tabindex="-1" class="page">{children()}</main>
@@ -30,6 +32,10 @@ pub fn SignedIn(children: Children) -> impl IntoView {
 /// Shows an error: a login redirect when the session is gone, a message otherwise.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    // Whatever request failed for want of an answer, the banner and the probe take over from here.
+    if error == AppError::Offline {
+        crate::network::use_network().went_offline();
+    }
     match error {
         AppError::Unauthenticated => {
             let location = use_location();
@@ -42,7 +48,9 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             );
             view! { <Redirect path /> }.into_any()
         }
-        other => view! { <p role="alert" class="error">{other.to_string()}</p> }.into_any(),
+        other => {
+            view! { <p role="alert" class="error">{crate::i18n::error_text(&other)}</p> }.into_any()
+        }
     }
 }
 
@@ -71,16 +79,17 @@ pub fn focus_when_shown(dialog: NodeRef<leptos::html::Section>) {
 
 #[component]
 pub fn Loading() -> impl IntoView {
-    view! { <p class="loading" aria-busy="true">"Loading…"</p> }
+    view! { <p class="loading" aria-busy="true">{t("loading")}</p> }
 }
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let (before, after) = t_around_link("notfound.text");
     view! {
-        <Title text="Not found" />
+        <Title text=t("notfound.title") />
         <main id="main" tabindex="-1" class="page">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <a href="/dashboard">"Go to your dashboard"</a> "."</p>
+            <h1>{t("notfound.heading")}</h1>
+            <p>{before}<a href="/dashboard">{t("notfound.link")}</a>{after}</p>
         </main>
     }
 }
@@ -103,17 +112,14 @@ pub fn format_date(ms: Millis) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// `1 deactivation`, `2 deactivations`.
+/// `1 deactivation`, `2 deactivations`, in the page's language: `noun` names the catalog entries
+/// `count.{noun}.one` and `count.{noun}.other`.
 pub fn count(n: i64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    crate::i18n::t_count(&format!("count.{noun}"), n)
 }
 
 /// The page's path and query without the one-off `__err`/`__path` parameters of a failed form post.
-fn current_path(pathname: &str, search: &str) -> String {
+pub(crate) fn current_path(pathname: &str, search: &str) -> String {
     let params: Vec<&str> = search
         .trim_start_matches('?')
         .split('&')

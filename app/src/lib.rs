@@ -8,9 +8,11 @@ pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod devices;
+pub mod i18n;
 mod layout;
 pub use layout::encode;
 pub mod licenses;
+pub mod network;
 pub mod offline;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -28,10 +30,11 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=i18n::detect().code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -46,6 +49,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // One language per page load: the switcher reloads the page (see `i18n`).
+    let locale = i18n::detect();
+    provide_context(locale);
+    network::Network::provide();
     // Effects run only in the browser: the attribute tells tests (and CSS) that hydration is done.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
@@ -57,14 +64,21 @@ pub fn App() -> impl IntoView {
     let admin_ssr = SsrMode::Async;
     view! {
         <Stylesheet id="leptos" href="/pkg/keyport.css" />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Keyport".to_string() } else { format!("{page} · Keyport") }
+        // The formatter may run outside the app's context: it keeps the locale it was made with.
+        <Title formatter=move |page: String| {
+            if page.is_empty() {
+                i18n::lookup(locale, "app.title").to_owned()
+            } else {
+                i18n::fill(i18n::lookup(locale, "app.title_page"), &[("page", &page)])
+            }
         } />
         // The first thing a keyboard reaches on every page. `target="_self"` leaves it to the
         // browser (the router would only scroll), which moves the focus into `<main id="main">`.
-        <a class="skip-link" href="#main" target="_self">"Skip to content"</a>
+        <a class="skip-link" href="#main" target="_self">{i18n::t("app.skip")}</a>
+        <network::OfflineBanner />
         <Router>
             <FocusFromTheTop />
+            <network::OfflineGuard>
             <Routes fallback=layout::NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path="/dashboard" /> } ssr=ssr.clone() />
                 <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone() />
@@ -85,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("activity") view=activity::ActivityTab ssr=ssr.clone() />
                 </ParentRoute>
             </Routes>
+            </network::OfflineGuard>
         </Router>
     }
 }

@@ -9,9 +9,11 @@ use licensing::licenses::{Dashboard, License, LicenseResetOutcome, LicenseRole, 
 use licensing::AppError;
 
 use crate::devices::ResetDevice;
+use crate::i18n::{self, t, t_args, t_around_link};
 use crate::layout::{
     count, focus_when_shown, format_date, ErrorNotice, Loading, SignedIn, StatusNote,
 };
+use crate::network::use_network;
 use crate::users::{AssignUser, CreateUser, SetUserRole, UnassignUser};
 
 #[server(endpoint = "get_dashboard")]
@@ -79,46 +81,46 @@ pub fn show<T: 'static, V: IntoView + 'static>(
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_dashboard());
+    let net = use_network();
+    let data = Resource::new(move || net.epoch(), move |_| net.track(get_dashboard()));
     view! {
-        <Title text="Dashboard" />
+        <Title text=t("dashboard.title") />
         <SignedIn>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     show(data.await, |d| {
                         let role = d
                             .role
-                            .map(|r| r.label())
-                            .unwrap_or("No license assigned");
+                            .map_or_else(|| t("dashboard.no_role"), i18n::role);
                         view! {
-                            <h1>"Welcome, " {d.name.clone()}</h1>
+                            <h1>{t_args("dashboard.welcome", &[("name", &d.name)])}</h1>
                             <section class="card">
                                 <dl class="facts">
-                                    <dt>"Your role"</dt>
+                                    <dt>{t("label.your_role")}</dt>
                                     <dd data-testid="role" class="role">{role}</dd>
-                                    <dt>"Company"</dt>
+                                    <dt>{t("dashboard.company")}</dt>
                                     <dd>{d.customer_name.clone().unwrap_or_default()}</dd>
-                                    <dt>"Vendor"</dt>
+                                    <dt>{t("dashboard.vendor")}</dt>
                                     <dd>{d.company.clone()}</dd>
-                                    <dt>"Email"</dt>
+                                    <dt>{t("label.email")}</dt>
                                     <dd>{d.email.clone()}</dd>
                                 </dl>
                                 <p>
                                     {match d.role {
                                         Some(licensing::licenses::LicenseRole::Manager) => {
-                                            "As a license manager you can reset any device of your license and choose who uses it on its Users tab."
+                                            t("dashboard.as_manager")
                                         }
                                         Some(licensing::licenses::LicenseRole::User) => {
-                                            "As a license user you can see your license and reset your own devices."
+                                            t("dashboard.as_user")
                                         }
-                                        None => "Ask your license manager to assign you to a license.",
+                                        None => t("dashboard.no_license"),
                                     }}
                                 </p>
                                 <p>
                                     {if d.vendor_admin {
-                                        view! { <a class="button" href="/admin">"Open the vendor console"</a> }.into_any()
+                                        view! { <a class="button" href="/admin">{t("dashboard.open_console")}</a> }.into_any()
                                     } else {
-                                        view! { <a class="button" href="/licenses">"View your license"</a> }.into_any()
+                                        view! { <a class="button" href="/licenses">{t("dashboard.view_license")}</a> }.into_any()
                                     }}
                                 </p>
                             </section>
@@ -132,17 +134,18 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 pub fn LicensesPage() -> impl IntoView {
-    let licenses = Resource::new(|| (), |_| list_licenses());
+    let net = use_network();
+    let licenses = Resource::new(move || net.epoch(), move |_| net.track(list_licenses()));
     view! {
-        <Title text="Licenses" />
+        <Title text=t("licenses.title") />
         <SignedIn>
-            <h1>"Licenses"</h1>
+            <h1>{t("licenses.title")}</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     show(licenses.await, |list| {
                         if list.is_empty() {
                             return view! {
-                                <p class="empty">"No license is assigned to you yet. Ask your license manager."</p>
+                                <p class="empty">{t("licenses.empty")}</p>
                             }
                                 .into_any();
                         }
@@ -150,12 +153,12 @@ pub fn LicensesPage() -> impl IntoView {
                             <table class="table">
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Product"</th>
-                                        <th scope="col">"Type"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Valid until"</th>
-                                        <th scope="col">"Seats"</th>
-                                        <th scope="col">"Your role"</th>
+                                        <th scope="col">{t("label.product")}</th>
+                                        <th scope="col">{t("label.type")}</th>
+                                        <th scope="col">{t("label.status")}</th>
+                                        <th scope="col">{t("label.valid_until")}</th>
+                                        <th scope="col">{t("label.seats")}</th>
+                                        <th scope="col">{t("label.your_role")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -164,14 +167,14 @@ pub fn LicensesPage() -> impl IntoView {
                                         .map(|l| {
                                             view! {
                                                 <tr data-testid="license-row">
-                                                    <td data-label="Product">
+                                                    <td data-label=t("label.product")>
                                                         <a href=format!("/licenses/{}", l.id)>{l.product.clone()}</a>
                                                     </td>
-                                                    <td data-label="Type">{l.license_type.label()}</td>
-                                                    <td data-label="Status">{l.status.label()}</td>
-                                                    <td data-label="Valid until">{format_date(l.valid_until)}</td>
-                                                    <td data-label="Seats">{format!("{} / {}", l.seats_used, l.max_users)}</td>
-                                                    <td data-label="Your role">{l.my_role.label()}</td>
+                                                    <td data-label=t("label.type")>{i18n::license_type(l.license_type)}</td>
+                                                    <td data-label=t("label.status")>{i18n::license_status(l.status)}</td>
+                                                    <td data-label=t("label.valid_until")>{format_date(l.valid_until)}</td>
+                                                    <td data-label=t("label.seats")>{format!("{} / {}", l.seats_used, l.max_users)}</td>
+                                                    <td data-label=t("label.your_role")>{i18n::role(l.my_role)}</td>
                                                 </tr>
                                             }
                                         })
@@ -209,15 +212,21 @@ impl LicenseContext {
         let assign_user = ServerAction::<AssignUser>::new();
         let unassign_user = ServerAction::<UnassignUser>::new();
         let set_user_role = ServerAction::<SetUserRole>::new();
+        let net = use_network();
+        // The tabs reload after a change made here and when the connection comes back.
         let version = Memo::new(move |_| {
-            reset.version().get()
+            net.epoch() as usize
+                + reset.version().get()
                 + reset_license.version().get()
                 + create_user.version().get()
                 + assign_user.version().get()
                 + unassign_user.version().get()
                 + set_user_role.version().get()
         });
-        let license = Resource::new(move || (id.get(), version.get()), |(id, _)| get_license(id));
+        let license = Resource::new(
+            move || (id.get(), version.get()),
+            move |(id, _)| net.track(get_license(id)),
+        );
         Self {
             id,
             license,
@@ -255,23 +264,23 @@ pub fn LicenseLayout() -> impl IntoView {
                         view! {
                             <Title text=l.product.clone() />
                             <p class="crumbs">
-                                <a href="/licenses">"Licenses"</a>
+                                <a href="/licenses">{t("nav.licenses")}</a>
                                 " / "
                                 {l.customer_name.clone()}
                             </p>
                             <h1>{l.product.clone()}</h1>
                             <UsageStats license=l.clone() />
-                            <nav class="tabs" aria-label="License">
-                                <A href=base.clone() exact=true>"Overview"</A>
-                                <A href=format!("{base}/devices")>"Devices"</A>
+                            <nav class="tabs" aria-label=t("tabs.label")>
+                                <A href=base.clone() exact=true>{t("tabs.overview")}</A>
+                                <A href=format!("{base}/devices")>{t("tabs.devices")}</A>
                                 <Show when=move || {
                                     l.my_role == LicenseRole::Manager
                                         && l.license_type != LicenseType::Personal
                                 }>
-                                    <A href=users_href.clone()>"Users"</A>
+                                    <A href=users_href.clone()>{t("tabs.users")}</A>
                                 </Show>
                                 <Show when=move || l.my_role == LicenseRole::Manager>
-                                    <A href=activity_href.clone()>"Activity"</A>
+                                    <A href=activity_href.clone()>{t("tabs.activity")}</A>
                                 </Show>
                             </nav>
                         }
@@ -289,26 +298,36 @@ pub fn LicenseLayout() -> impl IntoView {
 #[component]
 pub fn UsageStats(license: License) -> impl IntoView {
     let items = [
-        ("Seats used", "seats", license.seats_used, license.max_users),
         (
-            "Devices active",
+            t("usage.seats"),
+            "seats",
+            license.seats_used,
+            license.max_users,
+        ),
+        (
+            t("usage.devices"),
             "devices",
             license.devices_active,
             license.max_activations,
         ),
         (
-            "Deactivations used",
+            t("usage.deactivations"),
             "deactivations",
             license.deactivations_used,
             license.max_deactivations,
         ),
     ];
     view! {
-        <ul class="stats" aria-label="Usage">
+        <ul class="stats" aria-label=t("usage.label")>
             {items
                 .into_iter()
                 .map(|(label, testid, used, allowed)| {
                     let (low, high) = meter_bounds(allowed);
+                    let (used_text, allowed_text) = (used.to_string(), allowed.to_string());
+                    let meter_label = t_args(
+                        "usage.meter",
+                        &[("label", &label), ("used", &used_text), ("allowed", &allowed_text)],
+                    );
                     view! {
                         <li>
                             <span class="stat-label">{label}</span>
@@ -320,7 +339,7 @@ pub fn UsageStats(license: License) -> impl IntoView {
                                 low=low
                                 high=high
                                 optimum="0"
-                                aria-label=format!("{label}: {used} of {allowed}")
+                                aria-label=meter_label
                             ></meter>
                         </li>
                     }
@@ -352,11 +371,13 @@ pub fn OverviewTab() -> impl IntoView {
                 .and_then(|v| v.parse::<i64>().ok())
                 .unwrap_or_default()
         };
-        Some(format!(
-            "The license was reset: {} deactivated and {} unassigned. {} left.",
-            count(number("devices"), "device"),
-            count(number("users"), "license user"),
-            count(number("left"), "deactivation"),
+        Some(t_args(
+            "overview.reset_done",
+            &[
+                ("devices", &count(number("devices"), "device")),
+                ("users", &count(number("users"), "license_user")),
+                ("left", &count(number("left"), "deactivation")),
+            ],
         ))
     });
     let failed = move || ctx.reset_license.value().get().and_then(Result::err);
@@ -367,40 +388,43 @@ pub fn OverviewTab() -> impl IntoView {
             {move || Suspend::new(async move {
                 // Errors are shown once, by the layout around this tab.
                 ctx.license.await.ok().map(|l| {
+                    let (hint_before, hint_after) = t_around_link("overview.hint");
                     view! {
                         <section class="card">
-                            <h2>"License"</h2>
+                            <h2>{t("overview.heading")}</h2>
                             <dl class="facts">
-                                <dt>"Type"</dt>
-                                <dd>{l.license_type.label()}</dd>
-                                <dt>"Status"</dt>
-                                <dd>{l.status.label()}</dd>
-                                <dt>"Valid from"</dt>
+                                <dt>{t("label.type")}</dt>
+                                <dd>{i18n::license_type(l.license_type)}</dd>
+                                <dt>{t("label.status")}</dt>
+                                <dd>{i18n::license_status(l.status)}</dd>
+                                <dt>{t("label.valid_from")}</dt>
                                 <dd>{format_date(l.valid_from)}</dd>
-                                <dt>"Valid until"</dt>
+                                <dt>{t("label.valid_until")}</dt>
                                 <dd>{format_date(l.valid_until)}</dd>
-                                <dt>"Subscriptions"</dt>
+                                <dt>{t("label.subscriptions")}</dt>
                                 <dd>{l.subscriptions}</dd>
-                                <dt>"Seats"</dt>
-                                <dd>{format!("{} of {} used", l.seats_used, l.max_users)}</dd>
-                                <dt>"Devices"</dt>
-                                <dd>{format!("{} of {} active", l.devices_active, l.max_activations)}</dd>
-                                <dt>"Deactivations"</dt>
+                                <dt>{t("label.seats")}</dt>
+                                <dd>{used_of("overview.seats", l.seats_used, l.max_users, None)}</dd>
+                                <dt>{t("label.devices")}</dt>
                                 <dd>
-                                    {format!(
-                                        "{} of {} used ({} left)",
+                                    {used_of("overview.devices", l.devices_active, l.max_activations, None)}
+                                </dd>
+                                <dt>{t("label.deactivations")}</dt>
+                                <dd>
+                                    {used_of(
+                                        "overview.deactivations",
                                         l.deactivations_used,
                                         l.max_deactivations,
-                                        l.deactivations_left(),
+                                        Some(l.deactivations_left()),
                                     )}
                                 </dd>
-                                <dt>"Your role"</dt>
-                                <dd>{l.my_role.label()}</dd>
+                                <dt>{t("label.your_role")}</dt>
+                                <dd>{i18n::role(l.my_role)}</dd>
                             </dl>
                             <p class="hint">
-                                "The license is activated on too many devices? Reset one on the "
-                                <a href=format!("/licenses/{}/devices", l.id)>"Devices"</a>
-                                " tab. Each reset uses one deactivation; when none are left, contact your vendor to reset the limit."
+                                {hint_before}
+                                <a href=format!("/licenses/{}/devices", l.id)>{t("tabs.devices")}</a>
+                                {hint_after}
                             </p>
                         </section>
                         <Show when=move || l.my_role == LicenseRole::Manager>
@@ -412,6 +436,16 @@ pub fn OverviewTab() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// "3 of 5 used": a count of an allowance, and what is left when `left` is given.
+fn used_of(key: &str, used: i64, allowed: i64, left: Option<i64>) -> String {
+    let (used, allowed) = (used.to_string(), allowed.to_string());
+    let left = left.map(|n| n.to_string()).unwrap_or_default();
+    t_args(
+        key,
+        &[("used", &used), ("allowed", &allowed), ("left", &left)],
+    )
 }
 
 /// The manager's *Reset license*, behind a confirmation that says what it does.
@@ -429,23 +463,22 @@ fn ResetLicenseSection(license: License) -> impl IntoView {
     let id = license.id.clone();
     let base = format!("/licenses/{id}");
     let left = license.deactivations_left();
-    let text = format!(
-        "This deactivates all {} on this license and unassigns every license user; license managers \
-         keep their seats. Everyone must activate the desktop app again. It uses 1 of the {} left.",
-        count(license.devices_active, "active device"),
-        count(left, "deactivation"),
+    let text = t_args(
+        "reset_license.confirm_text",
+        &[
+            ("devices", &count(license.devices_active, "active_device")),
+            ("left", &count(left, "deactivation")),
+        ],
     );
     view! {
         <section class="card">
-            <h2>"Reset license"</h2>
-            <p class="hint">
-                "Start over when the license is on devices or with people it should no longer be: every device and every user assignment is removed at once."
-            </p>
+            <h2>{t("reset_license.heading")}</h2>
+            <p class="hint">{t("reset_license.hint")}</p>
             {move || {
                 let (id, base, text) = (id.clone(), base.clone(), text.clone());
                 if !confirming() {
                     let href = format!("{base}?confirm=reset-license");
-                    return view! { <a class="button danger" href=href>"Reset license…"</a> }.into_any();
+                    return view! { <a class="button danger" href=href>{t("reset_license.open")}</a> }.into_any();
                 }
                 let dialog = NodeRef::new();
                 focus_when_shown(dialog);
@@ -459,7 +492,7 @@ fn ResetLicenseSection(license: License) -> impl IntoView {
                         autofocus
                         node_ref=dialog
                     >
-                        <h3 id="reset-license-title">"Reset the whole license?"</h3>
+                        <h3 id="reset-license-title">{t("reset_license.confirm_title")}</h3>
                         <p id="reset-license-text">{text}</p>
                         <ActionForm action=ctx.reset_license>
                             <input type="hidden" name="license_id" value=id />
@@ -468,9 +501,9 @@ fn ResetLicenseSection(license: License) -> impl IntoView {
                                 class="danger"
                                 disabled=move || ctx.reset_license.pending().get()
                             >
-                                "Reset license"
+                                {t("reset_license.submit")}
                             </button>
-                            <a href=base>"Cancel"</a>
+                            <a href=base>{t("action.cancel")}</a>
                         </ActionForm>
                     </section>
                 }

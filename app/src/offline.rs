@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use licensing::licenses::{License, LicenseRole, LicenseType};
 
+use crate::i18n::{t, translate_error_message};
+
 /// Shown on the Overview tab to the managers of an Offline Organisation license; nothing for
 /// anyone else.
 #[component]
@@ -19,6 +21,7 @@ pub fn OfflineActivation(license: License) -> impl IntoView {
             .read()
             .get("offline_error")
             .filter(|e| !e.trim().is_empty())
+            .map(|e| translate_error_message(&e))
     };
     let shown = license.license_type == LicenseType::OfflineOrganisation
         && license.my_role == LicenseRole::Manager;
@@ -26,10 +29,8 @@ pub fn OfflineActivation(license: License) -> impl IntoView {
     shown.then(move || {
         view! {
             <section class="card" aria-labelledby="offline-title">
-                <h2 id="offline-title">"Offline activation"</h2>
-                <p class="hint">
-                    "For a computer without an internet connection: in the desktop app choose offline activation and save the activation request file, bring it here, and download a license file for that computer. Copy the license file to the computer and open it in the app. It takes one device slot, like an online activation, and is valid until the license ends; resetting the device on the Devices tab frees the slot."
-                </p>
+                <h2 id="offline-title">{t("offline.heading")}</h2>
+                <p class="hint">{t("offline.hint")}</p>
                 {move || error().map(|text| view! { <p role="alert" class="error">{text}</p> })}
                 <form
                     class="form"
@@ -38,20 +39,20 @@ pub fn OfflineActivation(license: License) -> impl IntoView {
                     action=action.clone()
                 >
                     <label>
-                        "Activation request file"
+                        {t("offline.file")}
                         <input name="request" type="file" accept=".json,application/json,text/plain" />
                     </label>
                     <label>
-                        "Or paste the request"
+                        {t("offline.paste")}
                         <textarea
                             name="request_text"
                             rows="5"
                             spellcheck="false"
                             autocomplete="off"
-                            placeholder="{\"format\": \"keyport-offline-request/1\", …}"
+                            placeholder=t("offline.placeholder")
                         ></textarea>
                     </label>
-                    <button type="submit">"Download license file"</button>
+                    <button type="submit">{t("offline.submit")}</button>
                 </form>
             </section>
         }

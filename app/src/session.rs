@@ -1,11 +1,12 @@
 //! Who is asking: the session cookie of the current request, the `require_*` guards every
 //! protected server function calls first, and the client address for the audit log.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
+use axum::http::Extensions;
 use axum::http::{HeaderMap, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -24,18 +25,32 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// The session cookie's value, if the browser sent one.
 pub fn session_token() -> Option<String> {
-    session_token_in(&use_context::<Parts>()?.headers)
+    let secure = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
+    session_token_in(&use_context::<Parts>()?.headers, secure)
 }
 
-/// The session cookie's value among a request's headers; for routes outside Leptos too.
-pub fn session_token_in(headers: &HeaderMap) -> Option<String> {
+/// The session cookie's name. Over HTTPS it carries the `__Host-` prefix: browsers then only
+/// accept it Secure, for Path=/ and from this very host, so a sibling subdomain cannot plant a
+/// session of its choosing. Plain HTTP (a developer's localhost) cannot use the prefix.
+pub fn session_cookie_name(secure: bool) -> String {
+    if secure {
+        format!("__Host-{SESSION_COOKIE}")
+    } else {
+        SESSION_COOKIE.to_owned()
+    }
+}
+
+/// The session cookie's value among a request's headers; for routes outside Leptos too. Over
+/// HTTPS only the `__Host-` cookie counts.
+pub fn session_token_in(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let wanted = session_cookie_name(secure);
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -46,32 +61,46 @@ pub async fn require_login() -> Result<Principal, AppError> {
     principal_for_session(&state.store, &token, state.sessions).await
 }
 
-/// The address the request came from, for the audit log and failed-login logs.
+/// The client's address as the server worked it out (the peer, or `X-Forwarded-For` from a
+/// trusted proxy); the server's middleware puts it on every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
+/// The address the request came from, for throttling, the audit log and failed-login logs.
 pub fn client_ip() -> String {
     use_context::<Parts>()
-        .and_then(|parts| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ci| ci.0.ip().to_string())
-        })
+        .and_then(|parts| client_ip_in(&parts.extensions))
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Sends the session cookie: HttpOnly (no script reads it), SameSite=Lax (no cross-site posts
-/// carry it), and Secure when the portal is served over HTTPS.
-pub fn set_session_cookie(token: &str, max_age_secs: i64, secure: bool) {
+/// [`client_ip`] for routes outside Leptos.
+pub fn client_ip_in(extensions: &Extensions) -> Option<String> {
+    extensions
+        .get::<ClientAddr>()
+        .map(|addr| addr.0)
+        .or_else(|| {
+            extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ci| ci.0.ip())
+        })
+        .map(|ip| ip.to_string())
+}
+
+/// The `Set-Cookie` value of a session: HttpOnly (no script reads it), SameSite=Lax (no
+/// cross-site posts carry it), and over HTTPS Secure with the `__Host-` name.
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    );
-    append_cookie(&cookie);
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+pub fn set_session_cookie(token: &str, max_age_secs: i64, secure: bool) {
+    append_cookie(&session_cookie(token, max_age_secs, secure));
 }
 
 pub fn clear_session_cookie() {
-    append_cookie(&format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
-    ));
+    let secure = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
+    append_cookie(&session_cookie("", 0, secure));
 }
 
 fn append_cookie(cookie: &str) {
@@ -88,13 +117,32 @@ mod tests {
     use axum::http::header::COOKIE;
     use axum::http::{HeaderMap, HeaderValue};
 
-    use super::session_token_in;
+    use super::{session_cookie, session_token_in};
 
     #[test]
     fn finds_the_session_cookie_among_others() {
         let mut headers = HeaderMap::new();
         headers.append(COOKIE, HeaderValue::from_static("a=1; keyport_session=abc"));
-        assert_eq!(session_token_in(&headers).as_deref(), Some("abc"));
-        assert_eq!(session_token_in(&HeaderMap::new()), None);
+        assert_eq!(session_token_in(&headers, false).as_deref(), Some("abc"));
+        assert_eq!(session_token_in(&HeaderMap::new(), false), None);
+        // Over HTTPS a cookie without the prefix may have been planted by a sibling subdomain.
+        assert_eq!(session_token_in(&headers, true), None);
+        headers.append(
+            COOKIE,
+            HeaderValue::from_static("__Host-keyport_session=def"),
+        );
+        assert_eq!(session_token_in(&headers, true).as_deref(), Some("def"));
+    }
+
+    #[test]
+    fn the_cookie_is_host_prefixed_and_secure_over_https() {
+        assert_eq!(
+            session_cookie("t", 60, true),
+            "__Host-keyport_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
+        );
+        assert_eq!(
+            session_cookie("t", 60, false),
+            "keyport_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
+        );
     }
 }

@@ -9,8 +9,10 @@ use licensing::users::{CreatedUser, LicenseUser, PasswordLink, UserChange, Users
 use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{self, t, t_args, t_around_link, t_count_args};
 use crate::layout::{count, focus_when_shown, format_date, ErrorNotice, Loading, StatusNote};
 use crate::licenses::{show, LicenseContext};
+use crate::network::use_network;
 
 /// The Users tab's data and the portal address its set-password links start with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,29 +182,32 @@ pub async fn set_password(
 /// What the last change on this tab did, read from the address it redirected to.
 fn done_message(query: &leptos_router::params::ParamsMap) -> Option<String> {
     if let Some(email) = query.get("created") {
-        let seat = if query.get("assigned").as_deref() == Some("1") {
-            " and assigned a seat"
+        let key = if query.get("assigned").as_deref() == Some("1") {
+            "users.created_assigned"
         } else {
-            ""
+            "users.created"
         };
-        return Some(format!("The account {email} was created{seat}."));
+        return Some(t_args(key, &[("email", &email)]));
     }
     if let Some(name) = query.get("assigned") {
-        return Some(format!("{name} is now a license user."));
+        return Some(t_args("users.assigned", &[("name", &name)]));
     }
     if let Some(name) = query.get("unassigned") {
         let devices = query
             .get("devices")
             .and_then(|d| d.parse().ok())
             .unwrap_or_default();
-        return Some(format!(
-            "{name} was unassigned; {} deactivated (no deactivation used).",
-            count(devices, "device")
+        return Some(t_args(
+            "users.unassigned",
+            &[("name", &name), ("devices", &count(devices, "device"))],
         ));
     }
     let name = query.get("role_changed")?;
-    let role = LicenseRole::parse(&query.get("role").unwrap_or_default())?;
-    Some(format!("{name} is now a {}.", role.label().to_lowercase()))
+    let key = match LicenseRole::parse(&query.get("role").unwrap_or_default())? {
+        LicenseRole::Manager => "users.now_manager",
+        LicenseRole::User => "users.now_user",
+    };
+    Some(t_args(key, &[("name", &name)]))
 }
 
 /// A set-password token as the service issues it: 64 hex digits. Anything else in the address is
@@ -217,9 +222,10 @@ fn token_param(query: &leptos_router::params::ParamsMap) -> Option<String> {
 pub fn UsersTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let query = use_query_map();
+    let net = use_network();
     let users = Resource::new(
         move || (ctx.id.get(), ctx.version()),
-        |(id, _)| list_users(id),
+        move |(id, _)| net.track(list_users(id)),
     );
     let failed = move || {
         [
@@ -234,10 +240,8 @@ pub fn UsersTab() -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>"Users"</h2>
-            <p class="hint">
-                "The people who may use this license, one seat each. License managers can do everything here; license users see the license and reset their own devices."
-            </p>
+            <h2>{t("users.heading")}</h2>
+            <p class="hint">{t("users.hint")}</p>
             // A failed form leaves the address of the last success; its note would contradict the error.
             <StatusNote text=Signal::derive(move || {
                 failed().is_none().then(|| query.with(done_message)).flatten()
@@ -252,14 +256,19 @@ pub fn UsersTab() -> impl IntoView {
                         view! {
                             {link.map(|link| view! { <NewUserLink link /> })}
                             <p data-testid="seats-left">
-                                {format!(
-                                    "{} of {} seats used; {}.",
-                                    page.view.seats_used,
-                                    page.view.max_users,
-                                    match page.view.seats_left() {
-                                        0 => "none left".to_owned(),
-                                        n => format!("{n} left"),
-                                    },
+                                {t_args(
+                                    "users.seats_used",
+                                    &[
+                                        ("used", &page.view.seats_used.to_string()),
+                                        ("allowed", &page.view.max_users.to_string()),
+                                        (
+                                            "left",
+                                            &match page.view.seats_left() {
+                                                0 => t("users.none_left"),
+                                                n => t_args("users.some_left", &[("n", &n.to_string())]),
+                                            },
+                                        ),
+                                    ],
                                 )}
                             </p>
                             <UserTable view=page.view.clone() />
@@ -277,12 +286,14 @@ pub fn UsersTab() -> impl IntoView {
 #[component]
 fn FailedNotice(error: AppError) -> impl IntoView {
     let seats = matches!(error, AppError::SeatLimitReached { .. });
+    let (before, after) = t_around_link("users.more_seats");
     view! {
         <ErrorNotice error />
         <Show when=move || seats>
             <p class="hint">
-                <a href="/help/seats">"How to buy additional subscriptions"</a>
-                " — or unassign someone who no longer needs a seat."
+                {before.clone()}
+                <a href="/help/seats">{t("users.more_seats_link")}</a>
+                {after.clone()}
             </p>
         </Show>
     }
@@ -293,12 +304,10 @@ fn FailedNotice(error: AppError) -> impl IntoView {
 fn NewUserLink(link: String) -> impl IntoView {
     view! {
         <section class="notice" aria-labelledby="link-title">
-            <h3 id="link-title">"Set-password link"</h3>
-            <p>
-                "Send this link to the new user: it lets them choose their password once and works for 7 days. It is shown only now."
-            </p>
+            <h3 id="link-title">{t("users.link_heading")}</h3>
+            <p>{t("users.link_text")}</p>
             <label>
-                "Link"
+                {t("users.link_label")}
                 <input class="link-box" readonly value=link.clone() data-testid="password-link" />
             </label>
         </section>
@@ -320,13 +329,13 @@ fn UserTable(view: UsersView) -> impl IntoView {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Assigned since"</th>
-                    <th scope="col">"Devices in use"</th>
+                    <th scope="col">{t("label.name")}</th>
+                    <th scope="col">{t("label.email")}</th>
+                    <th scope="col">{t("users.role")}</th>
+                    <th scope="col">{t("users.assigned_since")}</th>
+                    <th scope="col">{t("users.devices_in_use")}</th>
                     <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
+                        <span class="visually-hidden">{t("label.actions")}</span>
                     </th>
                 </tr>
             </thead>
@@ -338,11 +347,11 @@ fn UserTable(view: UsersView) -> impl IntoView {
                         let last_manager = u.role == LicenseRole::Manager && managers <= 1;
                         view! {
                             <tr data-testid="user-row">
-                                <td data-label="Name">{u.name.clone()}</td>
-                                <td data-label="Email">{u.email.clone()}</td>
-                                <td data-label="Role">{u.role.label()}</td>
-                                <td data-label="Assigned since">{format_date(u.assigned_at)}</td>
-                                <td data-label="Devices in use">{u.devices_active}</td>
+                                <td data-label=t("label.name")>{u.name.clone()}</td>
+                                <td data-label=t("label.email")>{u.email.clone()}</td>
+                                <td data-label=t("users.role")>{i18n::role(u.role)}</td>
+                                <td data-label=t("users.assigned_since")>{format_date(u.assigned_at)}</td>
+                                <td data-label=t("users.devices_in_use")>{u.devices_active}</td>
                                 <td class="actions">
                                     <UserActions user=u.clone() last_manager />
                                 </td>
@@ -361,13 +370,16 @@ fn UserTable(view: UsersView) -> impl IntoView {
 fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     if last_manager {
-        return view! { <span class="hint">"Last manager"</span> }.into_any();
+        return view! { <span class="hint">{t("users.last_manager")}</span> }.into_any();
     }
     let (new_role, label) = match user.role {
-        LicenseRole::Manager => (LicenseRole::User, "Make license user"),
-        LicenseRole::User => (LicenseRole::Manager, "Make manager"),
+        LicenseRole::Manager => (LicenseRole::User, t("users.make_user")),
+        LicenseRole::User => (LicenseRole::Manager, t("users.make_manager")),
     };
-    let role_label = format!("{label}: {}", user.name);
+    let role_label = t_args(
+        "users.role_label",
+        &[("action", &label), ("name", &user.name)],
+    );
     let account_id = user.account_id.clone();
     view! {
         <ActionForm action=ctx.set_user_role attr:class="inline">
@@ -381,9 +393,9 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
         <a
             class="button small danger"
             href=format!("?unassign={}", user.account_id)
-            aria-label=format!("Unassign {}", user.name)
+            aria-label=t_args("users.unassign_label", &[("name", &user.name)])
         >
-            "Unassign"
+            {t("users.unassign")}
         </a>
     }
     .into_any()
@@ -393,11 +405,10 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
 #[component]
 fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
-    let text = format!(
-        "{} loses access to this license at their next request, and the {} they activated {} deactivated. This does not use a deactivation.",
-        user.name,
-        count(user.devices_active, "device"),
-        if user.devices_active == 1 { "is" } else { "are" },
+    let text = t_count_args(
+        "users.unassign_text",
+        user.devices_active,
+        &[("name", &user.name)],
     );
     let dialog = NodeRef::new();
     focus_when_shown(dialog);
@@ -411,15 +422,15 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
             autofocus
             node_ref=dialog
         >
-            <h3 id="unassign-title">{format!("Unassign {}?", user.name)}</h3>
+            <h3 id="unassign-title">{t_args("users.unassign_title", &[("name", &user.name)])}</h3>
             <p id="unassign-text">{text}</p>
             <ActionForm action=ctx.unassign_user>
                 <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
                 <input type="hidden" name="account_id" value=user.account_id.clone() />
                 <button type="submit" class="danger" disabled=move || ctx.unassign_user.pending().get()>
-                    "Unassign user"
+                    {t("users.unassign_submit")}
                 </button>
-                <a href=move || format!("/licenses/{}/users", ctx.id.get())>"Cancel"</a>
+                <a href=move || format!("/licenses/{}/users", ctx.id.get())>{t("action.cancel")}</a>
             </ActionForm>
         </section>
     }
@@ -431,17 +442,17 @@ fn AssignForm(view: UsersView) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     if view.candidates.is_empty() {
         return view! {
-            <h3>"Assign license user"</h3>
-            <p class="hint">"Every account of your company already has a seat. Create a user below to add someone."</p>
+            <h3>{t("users.assign_heading")}</h3>
+            <p class="hint">{t("users.assign_none")}</p>
         }
         .into_any();
     }
     view! {
-        <h3>"Assign license user"</h3>
+        <h3>{t("users.assign_heading")}</h3>
         <ActionForm action=ctx.assign_user attr:class="form row">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <div class="field">
-                <label for="assign-account">"Account"</label>
+                <label for="assign-account">{t("users.account")}</label>
                 <select id="assign-account" name="account_id" required>
                     {view
                         .candidates
@@ -457,7 +468,7 @@ fn AssignForm(view: UsersView) -> impl IntoView {
                 </select>
             </div>
             <button type="submit" disabled=move || ctx.assign_user.pending().get()>
-                "Assign license user"
+                {t("users.assign_submit")}
             </button>
         </ActionForm>
     }
@@ -469,19 +480,19 @@ fn AssignForm(view: UsersView) -> impl IntoView {
 fn CreateForm() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     view! {
-        <h3>"Create user"</h3>
+        <h3>{t("users.create_heading")}</h3>
         <ActionForm action=ctx.create_user attr:class="form">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <label>
-                "Name"
+                {t("label.name")}
                 <input name="name" autocomplete="off" required maxlength="100" />
             </label>
             <label>
-                "Email"
+                {t("label.email")}
                 <input name="email" type="email" autocomplete="off" required />
             </label>
             <label>
-                "Initial password"
+                {t("users.initial_password")}
                 <input
                     name="password"
                     type="password"
@@ -490,15 +501,13 @@ fn CreateForm() -> impl IntoView {
                     aria-describedby="password-hint"
                 />
             </label>
-            <p id="password-hint" class="hint">
-                "At least 8 characters. Leave it empty to get a one-time link the person sets their own password with."
-            </p>
+            <p id="password-hint" class="hint">{t("users.password_hint")}</p>
             <label class="check">
                 <input type="checkbox" name="assign" value="on" checked />
-                "Assign a seat on this license now"
+                {t("users.assign_seat")}
             </label>
             <button type="submit" disabled=move || ctx.create_user.pending().get()>
-                "Create user"
+                {t("users.create_submit")}
             </button>
         </ActionForm>
     }
@@ -512,9 +521,9 @@ pub fn SetPasswordPage() -> impl IntoView {
     let link = Resource::new(move || token.get(), get_password_link);
     let set = ServerAction::<SetPassword>::new();
     view! {
-        <Title text="Set your password" />
+        <Title text=t("set_password.title") />
         <main id="main" tabindex="-1" class="login">
-            <h1>"Set your password"</h1>
+            <h1>{t("set_password.title")}</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match link.await {
@@ -522,25 +531,27 @@ pub fn SetPasswordPage() -> impl IntoView {
                         Ok(link) => {
                             view! {
                                 <p class="lead">
-                                    {format!(
-                                        "For {} ({}). You will log in with company ID \u{201c}{}\u{201d}.",
-                                        link.name,
-                                        link.email,
-                                        link.company_id,
+                                    {t_args(
+                                        "set_password.lead",
+                                        &[
+                                            ("name", &link.name),
+                                            ("email", &link.email),
+                                            ("company", &link.company_id),
+                                        ],
                                     )}
                                 </p>
                                 {move || set.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
                                 <ActionForm action=set attr:class="card form">
                                     <input type="hidden" name="token" value=token.get_untracked() />
                                     <label>
-                                        "New password"
+                                        {t("set_password.new")}
                                         <input name="password" type="password" autocomplete="new-password" minlength="8" required />
                                     </label>
                                     <label>
-                                        "Confirm password"
+                                        {t("set_password.confirm")}
                                         <input name="confirm" type="password" autocomplete="new-password" minlength="8" required />
                                     </label>
-                                    <button type="submit" disabled=move || set.pending().get()>"Set password"</button>
+                                    <button type="submit" disabled=move || set.pending().get()>{t("set_password.submit")}</button>
                                 </ActionForm>
                             }
                                 .into_any()
@@ -556,22 +567,20 @@ pub fn SetPasswordPage() -> impl IntoView {
 #[component]
 pub fn SeatsHelpPage() -> impl IntoView {
     view! {
-        <Title text="Buying more seats" />
+        <Title text=t("seats_help.title") />
         <main id="main" tabindex="-1" class="page">
-            <h1>"Max license users number reached"</h1>
+            <h1>{t("seats_help.heading")}</h1>
             <section class="card">
-                <p>
-                    "Each subscription of your license brings a number of seats, one per license user. When every seat is taken, nobody else can be assigned until you have more."
-                </p>
-                <h2>"How to get more seats"</h2>
+                <p>{t("seats_help.intro")}</p>
+                <h2>{t("seats_help.how")}</h2>
                 <ol>
-                    <li>"Buy additional subscriptions of the same product from your software vendor (upgrade or update your plan on their website, or contact their sales team)."</li>
-                    <li>"The vendor adds them to your existing license: you keep one license, and its number of seats grows. There is nothing to activate again."</li>
-                    <li>"Back on the license's Users tab, assign the new license users."</li>
+                    <li>{t("seats_help.step1")}</li>
+                    <li>{t("seats_help.step2")}</li>
+                    <li>{t("seats_help.step3")}</li>
                 </ol>
-                <p>"Or free a seat: unassign someone who no longer uses the software. Their devices are deactivated without using a deactivation."</p>
+                <p>{t("seats_help.free")}</p>
                 <p>
-                    <a href="/licenses">"Back to your licenses"</a>
+                    <a href="/licenses">{t("seats_help.back")}</a>
                 </p>
             </section>
         </main>

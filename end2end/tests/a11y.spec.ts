@@ -139,6 +139,23 @@ async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
   await expect(target).toBeFocused();
 }
 
+// Offline exists only for the hydrated app (it notices) and its service worker (the offline page).
+test('offline: the banner with disabled buttons, and the offline page, pass axe', async ({ page, context, tenant }) => {
+  test.skip(!jsEnabled(), 'offline tolerance is the hydrated app');
+  await loginAs(page, tenant, 'manager');
+  await openDevicesTab(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await context.setOffline(true);
+  await expect(page.locator('#offline-banner')).toBeVisible();
+  await expectAccessible(page, 'the Devices tab offline');
+  await page.goto('/licenses');
+  await expect(page.getByRole('heading', { name: 'You are offline', exact: true })).toBeVisible();
+  await expectAccessible(page, 'the offline page');
+  await context.setOffline(false);
+});
+
 test('keyboard only: skip link, log in, reach the Devices tab and reset a device', async ({ page, tenant }) => {
   await page.goto('/login');
   await hydrated(page);

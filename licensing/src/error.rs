@@ -51,6 +51,10 @@ pub enum AppError {
     /// The device token belongs to a device that was reset or deactivated.
     #[error("This device was deactivated. Activate it again to use the software on it.")]
     DeviceDeactivated,
+    /// Too many failed logins or activations for this account or from this address; refused
+    /// before the password is checked.
+    #[error("Too many failed attempts. Try again in {minutes} {}.", minutes_word(*.minutes))]
+    TooManyAttempts { minutes: i64 },
     #[error("Keyport is temporarily unavailable. Please try again in a moment.")]
     Unavailable,
     #[error("Could not reach the server. Check your connection and try again.")]
@@ -87,9 +91,18 @@ impl AppError {
             | Self::DeactivationLimitReached { .. }
             | Self::SeatLimitReached { .. } => 409,
             Self::DeviceDeactivated => 410,
+            Self::TooManyAttempts { .. } => 429,
             Self::Unavailable => 503,
             Self::Offline | Self::Internal => 500,
         }
+    }
+}
+
+fn minutes_word(minutes: i64) -> &'static str {
+    if minutes == 1 {
+        "minute"
+    } else {
+        "minutes"
     }
 }
 
@@ -101,6 +114,14 @@ impl FromServerFnError for AppError {
             // Raised in the browser when the request never got an answer.
             ServerFnErrorErr::Request(_) => Self::Offline,
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::Invalid {
+                field: "form".into(),
+                message: msg,
+            },
+            // On the server this is a request body it cannot read (e.g. a form that is not
+            // UTF-8): the caller's mistake, a 4xx, not an internal error. In the browser it is an
+            // answer it cannot read, which stays `Internal`.
+            #[cfg(feature = "server")]
+            ServerFnErrorErr::Deserialization(msg) => Self::Invalid {
                 field: "form".into(),
                 message: msg,
             },
@@ -131,3 +152,16 @@ impl From<sqlx::Error> for AppError {
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+
+    #[test]
+    fn too_many_attempts_counts_minutes() {
+        let e = |minutes| AppError::TooManyAttempts { minutes }.to_string();
+        assert_eq!(e(1), "Too many failed attempts. Try again in 1 minute.");
+        assert_eq!(e(15), "Too many failed attempts. Try again in 15 minutes.");
+        assert_eq!(AppError::TooManyAttempts { minutes: 3 }.http_status(), 429);
+    }
+}

@@ -195,7 +195,9 @@ impl PreparedAccount {
     }
 }
 
-/// The one password rule, for new accounts and set-password links alike.
+/// The one password rule, for new accounts and set-password links alike: 8 to 256 characters
+/// (counted as characters, not bytes), taken exactly as typed (no trimming), and not one of the
+/// common passwords attackers try first. No composition rules: length beats complexity.
 pub fn check_password(password: &str) -> Result<()> {
     let chars = password.chars().count();
     if chars < 8 {
@@ -208,6 +210,12 @@ pub fn check_password(password: &str) -> Result<()> {
         return Err(AppError::invalid(
             "Password",
             "must be at most 256 characters.",
+        ));
+    }
+    if crate::auth::is_common_password(password) {
+        return Err(AppError::invalid(
+            "Password",
+            "is one of the most common passwords, which attackers try first. Choose another.",
         ));
     }
     Ok(())

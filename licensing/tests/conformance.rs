@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use licensing::audit::{self, AuditFilter};
-use licensing::auth::{self, AccountKind, Credentials, Principal, SessionPolicy};
+use licensing::auth::{self, AccountKind, Credentials, Principal, SessionPolicy, ThrottlePolicy};
 use licensing::customers;
 use licensing::demo::{seed_vendor, DEMO_PASSWORD};
 use licensing::devices::{self, Activation, Device, DeviceInfo, NewActivation, ResetOutcome};
@@ -27,6 +27,12 @@ use licensing::{AppError, Store};
 
 const DATABASE_ENV: &str = "KEYPORT_TEST_DATABASE_URL";
 const IP: &str = "127.0.0.1";
+/// The default limits: the few failures a test makes stay far below the per-address limit.
+const THROTTLE: ThrottlePolicy = ThrottlePolicy {
+    account_failures: 5,
+    address_failures: 50,
+    window_ms: 15 * 60 * 1000,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Fixture
@@ -437,14 +443,315 @@ async fn login_checks_company_email_and_password() {
     // `login` refuses the same way and opens no session.
     let before = session_count(store, &a.manager.account_id).await;
     assert_eq!(before, 0);
-    let refused = auth::login(store, &wrong[0], None, SessionPolicy::default(), IP).await;
+    let refused = auth::login(
+        store,
+        &wrong[0],
+        None,
+        SessionPolicy::default(),
+        &THROTTLE,
+        IP,
+    )
+    .await;
     assert_eq!(refused.err(), Some(AppError::InvalidCredentials));
     assert_eq!(session_count(store, &a.manager.account_id).await, 0);
+}
+
+/// An address no other test uses (the throttle counts addresses across tenants).
+fn fresh_ip() -> String {
+    format!("test-{}", uuid::Uuid::new_v4().simple())
+}
+
+async fn throttle_rows(store: &Store, key: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM auth_failures WHERE throttle_key = $1")
+        .bind(key)
+        .fetch_one(store.pool())
+        .await
+        .expect("count failures")
+}
+
+/// Moves every failure of these keys back in time, as if that much time had passed.
+async fn age_failures(store: &Store, keys: &[&str], ms: i64) {
+    for key in keys {
+        sqlx::query("UPDATE auth_failures SET at = at - $1 WHERE throttle_key = $2")
+            .bind(ms)
+            .bind(*key)
+            .execute(store.pool())
+            .await
+            .expect("age failures");
+    }
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_account_in_the_database() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let policy = ThrottlePolicy {
+        account_failures: 3,
+        address_failures: 100,
+        window_ms: 10 * 60 * 1000,
+    };
+    let (ip, other_ip) = (fresh_ip(), fresh_ip());
+    let manager = a.manager_email();
+    let login = |company: &str, email: &str, password: &str, ip: &str| {
+        let c = creds(company, email, password);
+        let ip = ip.to_owned();
+        async move {
+            auth::login(store, &c, None, SessionPolicy::default(), &policy, &ip)
+                .await
+                .map(|s| s.principal.email)
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            login(&a.company, &manager, "wrong-password", &ip).await,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    let key = auth::throttle::account_key(&a.company, &manager);
+    assert_eq!(throttle_rows(store, &key).await, 3);
+
+    // The fourth attempt is refused before the password is checked: the right password too,
+    // from another address too, however the account is typed, and through the device API.
+    let refused = Err(AppError::TooManyAttempts { minutes: 10 });
+    for (company, email, password, ip) in [
+        (a.company.clone(), manager.clone(), "wrong-password", &ip),
+        (a.company.clone(), manager.clone(), DEMO_PASSWORD, &ip),
+        (a.company.clone(), manager.clone(), DEMO_PASSWORD, &other_ip),
+        (
+            a.company.to_uppercase(),
+            format!(" {} ", manager.to_uppercase()),
+            DEMO_PASSWORD,
+            &ip,
+        ),
+    ] {
+        assert_eq!(login(&company, &email, password, ip).await, refused);
+    }
+    let by_login = devices::ActivationAuth::Credentials(creds(&a.company, &manager, DEMO_PASSWORD));
+    assert_eq!(
+        devices::activation_target(store, &by_login, &other_ip, &policy).await,
+        Err(AppError::TooManyAttempts { minutes: 10 })
+    );
+    // Refused attempts change nothing: no session, no extra failure, no longer lockout.
+    assert_eq!(session_count(store, &a.manager.account_id).await, 0);
+    assert_eq!(throttle_rows(store, &key).await, 3);
+
+    // A second server process on the same database sees the same count.
+    let second = Store::connect(&w.url).await.expect("second pool");
+    assert_eq!(
+        auth::login(
+            &second,
+            &creds(&a.company, &manager, DEMO_PASSWORD),
+            None,
+            SessionPolicy::default(),
+            &policy,
+            &other_ip
+        )
+        .await
+        .err(),
+        Some(AppError::TooManyAttempts { minutes: 10 })
+    );
+
+    // Other accounts are not affected.
+    assert_eq!(
+        login(&a.company, &a.user_email(), DEMO_PASSWORD, &ip).await,
+        Ok(a.user_email())
+    );
+
+    // The wait shrinks as the failures age; 1 minute is singular.
+    age_failures(store, &[&key], 9 * 60 * 1000 + 30_000).await;
+    let almost = login(&a.company, &manager, DEMO_PASSWORD, &ip).await;
+    assert_eq!(almost, Err(AppError::TooManyAttempts { minutes: 1 }));
+    assert_eq!(
+        almost.unwrap_err().to_string(),
+        "Too many failed attempts. Try again in 1 minute."
+    );
+
+    // Once the window has passed, the right password logs in and clears the count.
+    age_failures(store, &[&key], 60_000).await;
+    login(&a.company, &manager, "wrong-password", &ip)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        login(&a.company, &manager, DEMO_PASSWORD, &ip).await,
+        Ok(manager.clone())
+    );
+    assert_eq!(throttle_rows(store, &key).await, 0);
+}
+
+#[tokio::test]
+async fn failed_attempts_are_throttled_per_address_license_keys_included() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let policy = ThrottlePolicy {
+        account_failures: 100,
+        address_failures: 4,
+        window_ms: 15 * 60 * 1000,
+    };
+    let ip = fresh_ip();
+    let by_key = |key: &str| devices::ActivationAuth::LicenseKey(key.into());
+    // Unknown accounts count like wrong passwords (no enumeration through the throttle), and so
+    // do unknown license keys.
+    for email in ["nobody@acme.example", "ghost@acme.example"] {
+        assert_eq!(
+            auth::login(
+                store,
+                &creds(&a.company, email, "wrong-password"),
+                None,
+                SessionPolicy::default(),
+                &policy,
+                &ip
+            )
+            .await
+            .err(),
+            Some(AppError::InvalidCredentials)
+        );
+    }
+    for _ in 0..2 {
+        assert_eq!(
+            devices::activation_target(store, &by_key("KP-not-a-key"), &ip, &policy).await,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    // Bad input is no attempt: it is not counted.
+    assert!(matches!(
+        auth::login(
+            store,
+            &creds(&a.company, "", "x"),
+            None,
+            SessionPolicy::default(),
+            &policy,
+            &ip
+        )
+        .await,
+        Err(AppError::Invalid { .. })
+    ));
+    let address = format!("address:{ip}");
+    assert_eq!(throttle_rows(store, &address).await, 4);
+    // Every account from that address is refused now; other addresses are not.
+    let refused = Some(AppError::TooManyAttempts { minutes: 15 });
+    assert_eq!(
+        auth::login(
+            store,
+            &creds(&a.company, &a.user_email(), DEMO_PASSWORD),
+            None,
+            SessionPolicy::default(),
+            &policy,
+            &ip
+        )
+        .await
+        .err(),
+        refused
+    );
+    assert_eq!(
+        devices::activation_target(store, &by_key("KP-not-a-key"), &ip, &policy)
+            .await
+            .err(),
+        refused
+    );
+    assert_eq!(throttle_rows(store, &address).await, 4);
+    assert!(auth::login(
+        store,
+        &creds(&a.company, &a.user_email(), DEMO_PASSWORD),
+        None,
+        SessionPolicy::default(),
+        &policy,
+        &fresh_ip()
+    )
+    .await
+    .is_ok());
+}
+
+/// A burst of simultaneous guesses cannot slip past the limit while the password hashes run.
+#[tokio::test]
+async fn concurrent_guesses_stay_within_the_limit() {
+    let w = world().await;
+    let store = w.store.clone();
+    let policy = ThrottlePolicy {
+        account_failures: 3,
+        address_failures: 100,
+        window_ms: 15 * 60 * 1000,
+    };
+    let ip = fresh_ip();
+    let guesses = (0..8).map(|i| {
+        let (store, ip) = (store.clone(), ip.clone());
+        let c = creds(
+            &w.a.company,
+            &w.a.manager_email(),
+            &format!("guess-{i}-password"),
+        );
+        tokio::spawn(async move {
+            auth::login(&store, &c, None, SessionPolicy::default(), &policy, &ip)
+                .await
+                .err()
+        })
+    });
+    let mut checked = 0;
+    for guess in guesses.collect::<Vec<_>>() {
+        match guess.await.unwrap() {
+            Some(AppError::InvalidCredentials) => checked += 1,
+            Some(AppError::TooManyAttempts { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(checked <= 3, "{checked} passwords checked");
 }
 
 // ---------------------------------------------------------------------------------------------
 // 2. Sessions
 // ---------------------------------------------------------------------------------------------
+
+/// Losing the seat ends every session of that account: unassigning the person, or resetting the
+/// license (which unassigns every license user).
+#[tokio::test]
+async fn unassigning_ends_every_session_of_the_account() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let policy = SessionPolicy::default();
+    let open = |email: String| async move {
+        auth::login(
+            store,
+            &creds(&a.company, &email, DEMO_PASSWORD),
+            None,
+            policy,
+            &THROTTLE,
+            &fresh_ip(),
+        )
+        .await
+        .expect("login")
+        .token
+    };
+    let user_sessions = [open(a.user_email()).await, open(a.user_email()).await];
+    let manager_session = open(a.manager_email()).await;
+    users::unassign(store, &a.manager, &a.license_id, &a.user.account_id, IP)
+        .await
+        .expect("unassign");
+    for token in &user_sessions {
+        assert_eq!(
+            auth::principal_for_session(store, token, policy).await,
+            Err(AppError::Unauthenticated)
+        );
+    }
+    assert_eq!(session_count(store, &a.user.account_id).await, 0);
+    assert!(auth::principal_for_session(store, &manager_session, policy)
+        .await
+        .is_ok());
+
+    // Reset license: the license users lose their seats and sessions, the managers keep theirs.
+    users::assign(store, &a.manager, &a.license_id, &a.user.account_id, IP)
+        .await
+        .expect("assign again");
+    let user_session = open(a.user_email()).await;
+    licenses::reset_license(store, &a.manager, &a.license_id, IP)
+        .await
+        .expect("reset license");
+    assert_eq!(
+        auth::principal_for_session(store, &user_session, policy).await,
+        Err(AppError::Unauthenticated)
+    );
+    assert!(auth::principal_for_session(store, &manager_session, policy)
+        .await
+        .is_ok());
+}
 
 #[tokio::test]
 async fn sessions_open_end_and_rotate() {
@@ -453,7 +760,7 @@ async fn sessions_open_end_and_rotate() {
     let policy = SessionPolicy::default();
     let c = creds(&a.company, &a.manager_email(), DEMO_PASSWORD);
 
-    let s1 = auth::login(store, &c, None, policy, IP)
+    let s1 = auth::login(store, &c, None, policy, &THROTTLE, IP)
         .await
         .expect("login");
     assert_eq!(s1.principal, a.manager);
@@ -483,10 +790,10 @@ async fn sessions_open_end_and_rotate() {
     assert_eq!(session_count(store, &a.manager.account_id).await, 0);
 
     // Logging in again with the previous token ends the previous session: the id always changes.
-    let s2 = auth::login(store, &c, None, policy, IP)
+    let s2 = auth::login(store, &c, None, policy, &THROTTLE, IP)
         .await
         .expect("login");
-    let s3 = auth::login(store, &c, Some(&s2.token), policy, IP)
+    let s3 = auth::login(store, &c, Some(&s2.token), policy, &THROTTLE, IP)
         .await
         .expect("login again");
     assert_ne!(s2.token, s3.token);
@@ -506,6 +813,7 @@ async fn sessions_open_end_and_rotate() {
         &creds(&a.company, &a.user_email(), DEMO_PASSWORD),
         None,
         policy,
+        &THROTTLE,
         IP,
     )
     .await
@@ -514,7 +822,18 @@ async fn sessions_open_end_and_rotate() {
         auth::principal_for_session(store, &u.token, policy).await,
         Ok(a.user.clone())
     );
+    // Logging out ends every session of the account (a browser left open elsewhere too), and
+    // nobody else's.
+    let elsewhere = auth::login(store, &c, None, policy, &THROTTLE, IP)
+        .await
+        .expect("login elsewhere");
     auth::logout(store, &s3.token).await.expect("logout");
+    for token in [&s3.token, &elsewhere.token] {
+        assert_eq!(
+            auth::principal_for_session(store, token, policy).await,
+            Err(AppError::Unauthenticated)
+        );
+    }
     assert_eq!(
         auth::principal_for_session(store, &u.token, policy).await,
         Ok(a.user.clone())
@@ -533,7 +852,7 @@ async fn sessions_open_end_and_rotate() {
         absolute_ms: 0,
         ..policy
     };
-    let s4 = auth::login(store, &c, None, short, IP)
+    let s4 = auth::login(store, &c, None, short, &THROTTLE, IP)
         .await
         .expect("login");
     assert_eq!(
@@ -2009,6 +2328,12 @@ async fn create_user_with_a_password_and_a_seat() {
             &"p".repeat(257),
             AppError::invalid("Password", "must be at most 256 characters."),
         ),
+        (
+            "Common Password",
+            "common@acme.example",
+            "Password1",
+            AppError::invalid("Password", COMMON_PASSWORD),
+        ),
     ];
     for (name, email, password, refused) in &cases {
         for assign in [true, false] {
@@ -2144,6 +2469,74 @@ async fn create_user_on_a_full_license() {
     assert!(view.candidates.is_empty());
 }
 
+const COMMON_PASSWORD: &str =
+    "is one of the most common passwords, which attackers try first. Choose another.";
+
+/// The password rule wherever a password is set: 8 to 256 characters counted as characters (not
+/// bytes), kept exactly as typed, not on the common-password list (whatever the case), and no
+/// composition rules.
+#[tokio::test]
+async fn passwords_are_taken_as_typed_and_common_ones_refused() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let account = |email: &'static str, password: &'static str| NewAccount {
+        tenant_id: &a.manager.tenant_id,
+        customer_id: a.manager.customer_id.as_deref(),
+        kind: AccountKind::Customer,
+        email,
+        name: "Pat Password",
+        password,
+    };
+    let long_emoji: &'static str = Box::leak("🔑".repeat(256).into_boxed_str());
+    for (email, password) in [
+        // 8 characters of 2 bytes each, and 256 of 4 bytes: characters count, not bytes.
+        ("umlaut@acme.example", "äöüßäöüß"),
+        ("emoji@acme.example", long_emoji),
+        // Spaces are part of the password; a passphrase needs no digits or capitals.
+        ("spaces@acme.example", "  correct horse battery staple  "),
+        ("lower@acme.example", "keyport-demo"),
+    ] {
+        tenants::create_account(store, &account(email, password))
+            .await
+            .unwrap_or_else(|e| panic!("{email}: {e:?}"));
+        principal_with(store, &a.company, email, password).await;
+        if password.trim() != password {
+            login_fails(store, &a.company, email, password.trim()).await;
+        }
+    }
+    for (email, password, refused) in [
+        ("c1@acme.example", "password1", COMMON_PASSWORD),
+        ("c2@acme.example", "PASSWORD1", COMMON_PASSWORD),
+        ("c3@acme.example", "QwertyUiop", COMMON_PASSWORD),
+        (
+            "c4@acme.example",
+            "äöüßäöü",
+            "must be at least 8 characters.",
+        ),
+    ] {
+        assert_eq!(
+            tenants::create_account(store, &account(email, password)).await,
+            Err(AppError::invalid("Password", refused)),
+            "{password}"
+        );
+        login_fails(store, &a.company, email, password).await;
+    }
+    // The admin command's first vendor admin follows the same rule.
+    assert_eq!(
+        tenants::create_tenant_with_admin(
+            store,
+            &fresh_company(),
+            "Weak Vendor",
+            "admin@weak.example",
+            "Admin",
+            "iloveyou1",
+        )
+        .await
+        .err(),
+        Some(AppError::invalid("Password", COMMON_PASSWORD))
+    );
+}
+
 async fn principal_with(store: &Store, company: &str, email: &str, password: &str) -> Principal {
     auth::check_credentials(store, &creds(company, email, password), IP)
         .await
@@ -2213,6 +2606,10 @@ async fn set_password_link_sets_the_password_once() {
             "Password",
             "must be at least 8 characters."
         ))
+    );
+    assert_eq!(
+        users::set_password_with_link(store, &token, "Sunshine", "Sunshine", IP).await,
+        Err(AppError::invalid("Password", COMMON_PASSWORD))
     );
     assert_eq!(users::password_link(store, &token).await, Ok(link.clone()));
     login_fails(store, &a.company, "lena@acme.example", "lena-password").await;
@@ -2520,7 +2917,7 @@ async fn unassigned_users_devices_stop_checking_in() {
         "dora@acme.example",
         "dora-password",
     ));
-    let target = devices::activation_target(store, &auth, IP)
+    let target = devices::activation_target(store, &auth, IP, &THROTTLE)
         .await
         .expect("the new user activates");
     assert_eq!(target.license_id, *lic);
@@ -2567,7 +2964,7 @@ async fn unassigned_users_devices_stop_checking_in() {
         Err(AppError::DeviceDeactivated)
     );
     assert_eq!(
-        devices::activation_target(store, &auth, IP).await,
+        devices::activation_target(store, &auth, IP, &THROTTLE).await,
         Err(AppError::NoLicense)
     );
     let l = licenses::get(store, &a.manager, lic).await.unwrap();
@@ -3397,7 +3794,7 @@ async fn a_suspended_license_refuses_the_desktop_app_until_resumed() {
         LicenseStatus::Suspended
     );
     assert_eq!(
-        devices::activation_target(store, &login, IP).await,
+        devices::activation_target(store, &login, IP, &THROTTLE).await,
         Err(AppError::LicenseInactive)
     );
     assert!(matches!(
@@ -3411,7 +3808,9 @@ async fn a_suspended_license_refuses_the_desktop_app_until_resumed() {
         licenses::get(store, &a.user, lic).await.unwrap().status,
         LicenseStatus::Active
     );
-    assert!(devices::activation_target(store, &login, IP).await.is_ok());
+    assert!(devices::activation_target(store, &login, IP, &THROTTLE)
+        .await
+        .is_ok());
     assert_eq!(audit_count(store, lic, "license.suspended").await, 1);
     assert_eq!(audit_count(store, lic, "license.resumed").await, 1);
 }

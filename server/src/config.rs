@@ -53,6 +53,45 @@ pub struct ServeArgs {
     /// Hours after login at which a portal session ends, used or not.
     #[arg(long, env = "KEYPORT_SESSION_HOURS", default_value_t = 24)]
     pub session_hours: i64,
+
+    /// Another origin (scheme://host:port) whose pages may send the portal state-changing
+    /// requests, e.g. a development server that proxies to Keyport. Repeat the flag, or give a
+    /// comma-separated list in the variable. The portal's own origin is always allowed.
+    #[arg(
+        long = "allowed-origin",
+        env = "KEYPORT_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub allowed_origins: Vec<String>,
+
+    /// A reverse proxy (IP address or CIDR block) whose X-Forwarded-For header names the real
+    /// client. Without one, the header is ignored and the TCP peer is the client. Repeat the
+    /// flag, or give a comma-separated list in the variable.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KEYPORT_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP_OR_CIDR"
+    )]
+    pub trusted_proxies: Vec<crate::security::IpBlock>,
+
+    /// Failed logins of one account (company ID and email) within the throttle window after
+    /// which further attempts are refused until the window has passed.
+    #[arg(long, env = "KEYPORT_THROTTLE_ACCOUNT_FAILURES", default_value_t = 5,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    pub throttle_account_failures: i64,
+
+    /// Failed logins and license-key activations from one client address within the throttle
+    /// window after which further attempts from it are refused.
+    #[arg(long, env = "KEYPORT_THROTTLE_ADDRESS_FAILURES", default_value_t = 50,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    pub throttle_address_failures: i64,
+
+    /// The throttle's sliding window, in minutes.
+    #[arg(long, env = "KEYPORT_THROTTLE_WINDOW_MINUTES", default_value_t = 15,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    pub throttle_window_minutes: i64,
 }
 
 #[derive(Debug, Subcommand)]

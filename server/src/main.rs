@@ -7,9 +7,12 @@ mod api;
 mod config;
 mod offline;
 mod portal;
+mod security;
+mod service_worker;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use app::state::AppState;
 use app::{shell, App};
@@ -21,7 +24,7 @@ use clap::Parser;
 use config::{Cli, Command, ServeArgs};
 use leptos::config::get_configuration;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use licensing::auth::SessionPolicy;
+use licensing::auth::{SessionPolicy, ThrottlePolicy};
 use licensing::demo::{self, DEMO_LOGINS, DEMO_PASSWORD};
 use licensing::{AppError, Store};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -34,6 +37,8 @@ async fn main() -> ExitCode {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
+        // Colour codes only for a person at a terminal: log files are read by tools (fail2ban).
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let cli = Cli::parse();
     let store = match Store::connect(&cli.database_url).await {
@@ -87,6 +92,13 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
         .leptos_options;
     leptos_options.site_addr = args.addr;
+    // HTTPS, directly or behind a TLS proxy: said by the flag, or by an https public URL.
+    let https = args.secure_cookies
+        || args
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"));
+    let closing = store.clone();
     let state = AppState {
         leptos_options,
         store,
@@ -94,7 +106,12 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             idle_ms: args.session_idle_minutes * 60_000,
             absolute_ms: args.session_hours * 3_600_000,
         },
-        secure_cookies: args.secure_cookies,
+        throttle: ThrottlePolicy {
+            account_failures: args.throttle_account_failures,
+            address_failures: args.throttle_address_failures,
+            window_ms: args.throttle_window_minutes * 60_000,
+        },
+        secure_cookies: https,
         public_url: args
             .public_url
             .clone()
@@ -102,22 +119,52 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             .trim_end_matches('/')
             .to_owned(),
     };
+    let origins = Arc::new(security::OriginPolicy {
+        own: args.public_url.as_deref().map(security::origin_of),
+        https,
+        allowed: args
+            .allowed_origins
+            .iter()
+            .map(|o| security::origin_of(o))
+            .filter(|o| !o.is_empty())
+            .collect(),
+    });
+    let trusted_proxies = Arc::new(args.trusted_proxies.clone());
     let routes = generate_route_list(App);
     let app = Router::new()
         .route("/health", get(health))
-        .leptos_routes(&state, routes, {
+        .merge(service_worker::routes(&state.leptos_options.site_root))
+        .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security::provide_csp_nonce, shell))
         .layer(axum::middleware::map_response(
             portal::server_fn_error_status,
         ))
         .layer(RequestBodyLimitLayer::new(64 * 1024))
         .route("/licenses/{id}/offline-activation", offline::route())
+        // Every portal route, server functions and the offline form included; not the device
+        // API below, which apps call with their own credentials rather than a cookie.
+        .layer(axum::middleware::from_fn_with_state(
+            origins,
+            security::same_origin_only,
+        ))
+        .layer(axum::middleware::from_fn(security::portal_headers))
         // Added after the portal's body limit: the API has its own, smaller one that answers in
         // JSON like every other API error.
         .nest("/api/v1", api::router())
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            security::common_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            security::client_address,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
 
@@ -125,13 +172,16 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     print_banner(args.addr, args.demo, &seeded);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| e.to_string())
+    .await;
+    // Once the last request is answered, not before: Postgres sees clean disconnects and SQLite
+    // leaves a database file without a WAL to replay.
+    closing.close().await;
+    served.map_err(|e| e.to_string())
 }
 
 /// `keyport demo-tenant`: the Acme Corp demo under a company ID of its own; more subscriptions

@@ -40,7 +40,7 @@ async fn download(
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let page = format!("/licenses/{}", encode(&license_id).replace('/', "%2F"));
-    let who = match session_token(&headers) {
+    let who = match session_token(&headers, state.secure_cookies) {
         Some(token) => principal_for_session(&state.store, &token, state.sessions).await,
         None => Err(AppError::Unauthenticated),
     };

@@ -22,7 +22,9 @@ use licensing::Store;
 use serde_json::{json, Value};
 
 mod common;
-use common::{random_hex, test_database, workspace_root, ScratchDir, Server, BIN};
+use common::{
+    demo_tenant, random_hex, test_database, workspace_root, DemoTenant, ScratchDir, Server, BIN,
+};
 
 /// A database with one fresh demo tenant (Acme Corp: 4 active devices of 10, 3 deactivations),
 /// created by `keyport demo-tenant`, and a running server on it.
@@ -39,35 +41,12 @@ struct World {
 
 async fn world() -> World {
     let (url, dir) = test_database("api");
-    let company = format!("api-{}", random_hex(12));
-    let out = Command::new(BIN)
-        .current_dir(workspace_root())
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn")
-        .args(["demo-tenant", "--company", &company])
-        .output()
-        .expect("run keyport demo-tenant");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "demo-tenant failed: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let license_key = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("license key: "))
-        .expect("demo-tenant prints a license key")
-        .trim()
-        .to_owned();
-    assert!(license_key.starts_with("KP-"), "{license_key}");
     let store = Store::connect(&url).await.expect("open the test database");
-    let license_id: String = sqlx::query_scalar(
-        "SELECT l.id FROM licenses l JOIN tenants t ON t.id = l.tenant_id WHERE t.company_key = $1",
-    )
-    .bind(&company)
-    .fetch_one(store.pool())
-    .await
-    .expect("the demo license");
+    let DemoTenant {
+        company,
+        license_id,
+        license_key,
+    } = demo_tenant(&url, &store, "api").await;
     let server = Server::start(&url).await;
     World {
         url,

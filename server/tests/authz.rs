@@ -325,6 +325,13 @@ fn rows() -> Vec<Row> {
             allowed_first: false,
         },
         Row {
+            // Anyone may choose a language; it is a cookie, not a stored change.
+            endpoint: "set_language",
+            args: |_, _| vec![("lang", "de".into()), ("next", "/dashboard".into())],
+            expect: [200, 200, 200, 200, 200],
+            allowed_first: false,
+        },
+        Row {
             endpoint: "get_dashboard",
             args: |_, _| vec![],
             expect: [401, 200, 200, 200, 200],
@@ -667,6 +674,7 @@ fn mutates(endpoint: &str) -> bool {
             | "list_activity"
             | "list_users"
             | "get_password_link"
+            | "set_language"
     )
 }
 

@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 mod service;
 #[cfg(feature = "server")]
 pub use service::*;
+#[cfg(feature = "server")]
+mod passwords;
+#[cfg(feature = "server")]
+pub use passwords::is_common_password;
+#[cfg(feature = "server")]
+pub mod throttle;
+#[cfg(feature = "server")]
+pub use throttle::ThrottlePolicy;
 
 /// Name of the portal's session cookie.
 pub const SESSION_COOKIE: &str = "keyport_session";

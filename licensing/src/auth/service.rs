@@ -7,6 +7,7 @@ use argon2::Argon2;
 use rand::RngCore;
 use sqlx::Row;
 
+use super::throttle::{self, ThrottlePolicy};
 use super::{AccountKind, Principal};
 use crate::error::{AppError, Result};
 use crate::secret;
@@ -130,9 +131,50 @@ pub async fn check_credentials(store: &Store, creds: &Credentials, ip: &str) -> 
     match principal {
         Some(p) if ok => Ok(p),
         _ => {
-            // Logged for fail2ban-style tools; the password never is.
-            tracing::warn!(ip, email = %creds.email, company = %creds.company, "failed login");
+            // For fail2ban-style tools, one line: `failed login address=IP company="…"
+            // email="…"` (README, "Failed logins"). Debug formatting quotes and escapes what the
+            // client typed, so it cannot forge log lines; the password is never logged.
+            tracing::warn!(
+                address = %ip,
+                company = ?creds.company.trim(),
+                email = ?creds.email.trim(),
+                "failed login"
+            );
             Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+/// [`check_credentials`] behind the throttle: refused with `TooManyAttempts` (before the password
+/// is looked at) after too many failures for the account or from the address; a failure
+/// counts, a success clears the account's count. Every login and every device activation by
+/// login goes through here.
+pub async fn authenticate(
+    store: &Store,
+    creds: &Credentials,
+    ip: &str,
+    throttle: &ThrottlePolicy,
+) -> Result<Principal> {
+    required("Company ID", &creds.company)?;
+    required("Email", &creds.email)?;
+    required("Password", &creds.password)?;
+    let attempt = throttle::admit(
+        store,
+        throttle,
+        Some(throttle::account_key(&creds.company, &creds.email)),
+        ip,
+    )
+    .await?;
+    match check_credentials(store, creds, ip).await {
+        Ok(principal) => {
+            attempt.succeeded(store).await?;
+            Ok(principal)
+        }
+        // The failure stays counted.
+        Err(AppError::InvalidCredentials) => Err(AppError::InvalidCredentials),
+        Err(other) => {
+            attempt.withdraw(store).await?;
+            Err(other)
         }
     }
 }
@@ -153,18 +195,19 @@ pub async fn principal_by_email(store: &Store, company: &str, email: &str) -> Re
     principal_from_row(&row)
 }
 
-/// Logs in: checks the credentials and opens a new session. A session the browser already had is
-/// ended, so the id always changes at login.
+/// Logs in: checks the credentials (throttled, see [`authenticate`]) and opens a new session. A
+/// session the browser already had is ended, so the id always changes at login.
 pub async fn login(
     store: &Store,
     creds: &Credentials,
     previous_token: Option<&str>,
     policy: SessionPolicy,
+    throttle: &ThrottlePolicy,
     ip: &str,
 ) -> Result<NewSession> {
-    let principal = check_credentials(store, creds, ip).await?;
+    let principal = authenticate(store, creds, ip, throttle).await?;
     if let Some(old) = previous_token {
-        logout(store, old).await?;
+        end_session(store, old).await?;
     }
     let token = secret::random_token();
     let now = now_millis();
@@ -226,8 +269,21 @@ pub async fn principal_for_session(
     principal_from_row(&row)
 }
 
-/// Ends one session. Unknown tokens are fine: logging out twice is not an error.
+/// Logs out: ends every session of the session's account, so "log out" also logs out a browser
+/// left open elsewhere. Unknown tokens are fine: logging out twice is not an error.
 pub async fn logout(store: &Store, token: &str) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM sessions WHERE account_id IN \
+         (SELECT account_id FROM sessions WHERE token_hash = $1)",
+    )
+    .bind(secret::hash(token))
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Ends this one session (the one a browser had before it logged in again).
+async fn end_session(store: &Store, token: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(secret::hash(token))
         .execute(store.pool())

@@ -6,7 +6,8 @@ use sqlx::Row;
 
 use super::{Device, ResetOutcome};
 use crate::audit::{self, Event};
-use crate::auth::{check_credentials, Credentials, Principal};
+use crate::auth::throttle::{self, ThrottlePolicy};
+use crate::auth::{authenticate, Credentials, Principal};
 use crate::error::{AppError, Result};
 use crate::licenses::{self, access, LicenseRole, LicenseStatus, LicenseType};
 use crate::store::{new_id, Store, Tx};
@@ -252,10 +253,14 @@ pub const MAX_OS: usize = 200;
 /// active one; `NoLicense` when none is assigned, `LicenseInactive` when none is active. Any
 /// wrong part of the login is the same `InvalidCredentials`.
 /// By license key: the license holding that key; an unknown key is `InvalidCredentials` too.
+///
+/// Both ways are throttled per client address (and a login per account too, see
+/// `auth::authenticate`): past the limit the answer is `TooManyAttempts`, before any check.
 pub async fn activation_target(
     store: &Store,
     auth: &ActivationAuth,
     ip: &str,
+    throttle: &ThrottlePolicy,
 ) -> Result<ActivationTarget> {
     match auth {
         ActivationAuth::Credentials(creds) => {
@@ -268,7 +273,7 @@ pub async fn activation_target(
                     return Err(AppError::invalid(field, "is required."));
                 }
             }
-            let who = check_credentials(store, creds, ip).await?;
+            let who = authenticate(store, creds, ip, throttle).await?;
             let assigned = licenses::list(store, &who).await?;
             if assigned.is_empty() {
                 return Err(AppError::NoLicense);
@@ -287,13 +292,20 @@ pub async fn activation_target(
             if key.trim().is_empty() {
                 return Err(AppError::invalid("license_key", "is required."));
             }
-            let (license_id, tenant_id) =
-                licenses::license_for_key(store, key)
-                    .await?
-                    .ok_or_else(|| {
-                        tracing::warn!(ip, "activation with an unknown license key");
-                        AppError::InvalidCredentials
-                    })?;
+            let attempt = throttle::admit(store, throttle, None, ip).await?;
+            let found = match licenses::license_for_key(store, key).await {
+                Ok(found) => found,
+                Err(err) => {
+                    attempt.withdraw(store).await?;
+                    return Err(err);
+                }
+            };
+            let Some((license_id, tenant_id)) = found else {
+                // The failure stays counted against the address.
+                tracing::warn!(address = %ip, "activation with an unknown license key");
+                return Err(AppError::InvalidCredentials);
+            };
+            attempt.succeeded(store).await?;
             Ok(ActivationTarget {
                 tenant_id,
                 license_id,

@@ -406,6 +406,14 @@ pub async fn reset_license(
     .bind(license_id)
     .execute(&mut *tx)
     .await?;
+    // The unassigned license users' sessions end with their seats.
+    sqlx::query(
+        "DELETE FROM sessions WHERE account_id IN \
+         (SELECT account_id FROM license_users WHERE license_id = $1 AND role <> 'manager')",
+    )
+    .bind(license_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM license_users WHERE license_id = $1 AND role <> 'manager'")
         .bind(license_id)
         .execute(&mut *tx)

@@ -308,6 +308,11 @@ pub async fn unassign(
         .bind(account_id)
         .execute(&mut *tx)
         .await?;
+    // Whatever the person had open must not outlive the seat: they log in afresh.
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         Event {

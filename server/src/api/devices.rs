@@ -4,7 +4,7 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use licensing::auth::Credentials;
+use licensing::auth::{Credentials, ThrottlePolicy};
 use licensing::devices::{self, ActivationAuth, DeviceInfo, DeviceStatus, LicenseSummary};
 use licensing::licenses::{LicenseStatus, LicenseType};
 use licensing::{now_millis, signing, Millis, Store};
@@ -17,17 +17,23 @@ use super::{signed, ApiError, ApiJson, ClientIp, DeviceToken};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActivationRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     company: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     email: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     password: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present")]
     license_key: Option<String>,
     hardware_id: String,
     device_name: String,
     os: String,
+}
+
+/// An optional field that, when sent, is a string: `null` is refused like any other non-string,
+/// as the OpenAPI document says, instead of passing for an absent field.
+fn present<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(de).map(Some)
 }
 
 impl ActivationRequest {
@@ -118,11 +124,12 @@ impl DeviceBody {
 
 pub async fn activate(
     State(store): State<Store>,
+    State(throttle): State<ThrottlePolicy>,
     ClientIp(ip): ClientIp,
     ApiJson(mut body): ApiJson<ActivationRequest>,
 ) -> Result<Response, ApiError> {
     let auth = body.auth()?;
-    let target = devices::activation_target(&store, &auth, &ip).await?;
+    let target = devices::activation_target(&store, &auth, &ip, &throttle).await?;
     let device = DeviceInfo {
         hardware_id: &body.hardware_id,
         name: &body.device_name,

@@ -108,6 +108,10 @@ impl IntoResponse for ApiError {
                         "seat_limit_reached"
                     }
                     AppError::DeviceDeactivated => "device_deactivated",
+                    AppError::TooManyAttempts { minutes } => {
+                        body.insert("retry_after_minutes".into(), (*minutes).into());
+                        "too_many_attempts"
+                    }
                     AppError::Unavailable => "unavailable",
                     AppError::Offline | AppError::Internal => "internal",
                 };
@@ -120,6 +124,13 @@ impl IntoResponse for ApiError {
         let mut response = (status, axum::Json(Value::Object(body))).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Self::App {
+            error: AppError::TooManyAttempts { minutes },
+            ..
+        } = &self
+        {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(minutes * 60));
+        }
         if status == StatusCode::UNAUTHORIZED && code == "invalid_token" {
             headers.insert(
                 header::WWW_AUTHENTICATE,

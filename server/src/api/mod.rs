@@ -6,13 +6,10 @@
 
 mod devices;
 mod error;
-
-use std::net::SocketAddr;
+mod json;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Request,
-};
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -40,6 +37,7 @@ pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     Store: FromRef<S>,
+    licensing::auth::ThrottlePolicy: FromRef<S>,
 {
     Router::new()
         .route("/activations", post(devices::activate))
@@ -86,7 +84,8 @@ async fn signed<T: Serialize>(
     Ok(response)
 }
 
-/// The address the request came from, for the audit log.
+/// The address the request came from (see `security::client_address`), for throttling and the
+/// audit log.
 pub struct ClientIp(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
@@ -94,11 +93,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ci| ci.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
+            app::session::client_ip_in(&parts.extensions).unwrap_or_else(|| "unknown".into()),
         ))
     }
 }
@@ -143,42 +138,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    // Every request body is an object; serde would also read a struct from an array.
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(ApiError::invalid("body", "must be a JSON object."));
-    }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return ApiError::invalid("body", "is not valid JSON.");
-        }
-        let message = inner.to_string();
-        // Missing and unknown fields are reported on their parent; serde names them in backticks.
-        let field = if path == "." {
-            message
-                .split('`')
-                .nth(1)
-                .map(str::to_owned)
-                .unwrap_or_else(|| "body".into())
-        } else {
-            path
-        };
-        let message = if message.starts_with("missing field") {
-            "is required.".to_owned()
-        } else if message.starts_with("unknown field") {
-            "is not a known field.".to_owned()
-        } else {
-            // serde's own words, without the position suffix.
-            let text = message.split(" at line ").next().unwrap_or(&message);
-            format!("is invalid: {text}.")
-        };
-        ApiError::invalid(&field, &message)
-    })?;
-    de.end()
-        .map_err(|_| ApiError::invalid("body", "is not valid JSON."))?;
-    Ok(value)
+    json::parse_object(bytes).map_err(ApiError::from)
 }
 
 #[cfg(test)]
@@ -207,6 +167,8 @@ mod tests {
     fn names_the_offending_field() {
         assert_eq!(field_of(r#"{"count": 1}"#), "name");
         assert_eq!(field_of(r#"{"name": "a", "extra": 1}"#), "extra");
+        // Found by fuzz/device_api_json: an empty key was answered with an empty `field`.
+        assert_eq!(field_of(r#"{"name": "a", "": 1}"#), r#""""#);
         assert_eq!(field_of(r#"{"name": 5}"#), "name");
         assert_eq!(field_of(r#"{"name": "a", "count": "x"}"#), "count");
         assert_eq!(field_of(r#"{"name": "a""#), "body");

@@ -41,6 +41,11 @@ pub struct Server {
 
 impl Server {
     pub async fn start(url: &str) -> Self {
+        Self::start_with(url, &[]).await
+    }
+
+    /// [`Server::start`] with extra environment variables (flags of `keyport serve`).
+    pub async fn start_with(url: &str, env: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .expect("free port")
             .local_addr()
@@ -53,6 +58,7 @@ impl Server {
             .env("KEYPORT_DEMO", "false")
             .env("RUST_LOG", "warn")
             .env("LEPTOS_OUTPUT_NAME", "keyport")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -105,6 +111,50 @@ pub fn test_database(prefix: &str) -> (String, Option<ScratchDir>) {
 }
 
 /// A customer account with the demo password.
+/// A tenant of its own, made by `keyport demo-tenant` under a random company ID: Acme Corp's
+/// demo license (4 active devices of 10, 3 deactivations), so tests never see each other's data.
+pub struct DemoTenant {
+    pub company: String,
+    pub license_id: String,
+    pub license_key: String,
+}
+
+pub async fn demo_tenant(url: &str, store: &licensing::Store, prefix: &str) -> DemoTenant {
+    let company = format!("{prefix}-{}", random_hex(12));
+    let out = Command::new(BIN)
+        .current_dir(workspace_root())
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .args(["demo-tenant", "--company", &company])
+        .output()
+        .expect("run keyport demo-tenant");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "demo-tenant failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let license_key = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("license key: "))
+        .expect("demo-tenant prints a license key")
+        .trim()
+        .to_owned();
+    assert!(license_key.starts_with("KP-"), "{license_key}");
+    let license_id: String = sqlx::query_scalar(
+        "SELECT l.id FROM licenses l JOIN tenants t ON t.id = l.tenant_id WHERE t.company_key = $1",
+    )
+    .bind(&company)
+    .fetch_one(store.pool())
+    .await
+    .expect("the demo license");
+    DemoTenant {
+        company,
+        license_id,
+        license_key,
+    }
+}
+
 pub async fn customer_account(
     store: &licensing::Store,
     tenant: &str,
@@ -137,6 +187,7 @@ pub async fn session(store: &licensing::Store, company: &str, email: &str) -> St
         },
         None,
         licensing::auth::SessionPolicy::default(),
+        &licensing::auth::ThrottlePolicy::default(),
         "127.0.0.1",
     )
     .await

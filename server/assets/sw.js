@@ -1,0 +1,60 @@
+// Keyport's service worker: keeps the app's static assets and the offline page, and nothing else.
+//
+// Pages are never stored (a signed-in page holds someone's data) and server functions are not
+// touched (they are POSTs). The server writes a hash of the assets into VERSION, so a new release
+// is a new worker with a cache of its own, and the old cache is dropped when it takes over.
+const VERSION = '__KEYPORT_ASSETS_VERSION__';
+const CACHE = `keyport-${VERSION}`;
+const ASSETS = ['/pkg/keyport.js', '/pkg/keyport.wasm', '/pkg/keyport.css', '/favicon.svg'];
+const OFFLINE_PAGE = '/offline';
+const OFFLINE_SCRIPT = '/offline.js';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      // `reload`: straight from the server, not a copy the HTTP cache may hold from the last release.
+      .then((cache) => cache.addAll([...ASSETS, OFFLINE_PAGE, OFFLINE_SCRIPT].map((url) => new Request(url, { cache: 'reload' }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith('keyport-') && key !== CACHE).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (request.mode === 'navigate') {
+    // Online: the server's page, never stored. Offline: the offline page instead of the browser's error.
+    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_PAGE)));
+    return;
+  }
+  if (url.pathname === OFFLINE_SCRIPT) {
+    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_SCRIPT)));
+    return;
+  }
+  if (ASSETS.includes(url.pathname)) {
+    // Network first: the assets always match the HTML the server just sent; the copy is for offline.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            event.waitUntil(caches.open(CACHE).then((cache) => cache.put(url.pathname, copy)));
+          }
+          return response;
+        })
+        .catch(() => caches.match(url.pathname).then((hit) => hit || Response.error())),
+    );
+  }
+});

@@ -1,0 +1,427 @@
+//! Hostile input against the real `keyport` binary: oversized and deeply nested bodies, invalid
+//! UTF-8, and SQL and HTML in every text field are refused with a 4xx or stored verbatim and
+//! shown escaped, and never cost a 5xx or the process.
+//!
+//! Without `KEYPORT_TEST_DATABASE_URL` every test gets its own SQLite file; with it (Postgres)
+//! each test keeps to a tenant of its own (`keyport demo-tenant` under a random company ID).
+
+use licensing::Store;
+use serde_json::{json, Value};
+
+mod common;
+use common::{demo_tenant, random_hex, session, test_database, DemoTenant, ScratchDir, Server};
+
+const SCRIPT: &str = "<script>alert(1)</script>";
+const SCRIPT_ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt;";
+const SQL: &str = "'; DROP TABLE devices; --";
+const MANAGER: &str = "manager@acme.example";
+
+struct World {
+    store: Store,
+    company: String,
+    license_id: String,
+    license_key: String,
+    server: Server,
+    client: reqwest::Client,
+    _dir: Option<ScratchDir>,
+}
+
+async fn world() -> World {
+    let (url, dir) = test_database("hostile");
+    let store = Store::connect(&url).await.expect("open the test database");
+    let DemoTenant {
+        company,
+        license_id,
+        license_key,
+    } = demo_tenant(&url, &store, "hostile").await;
+    let server = Server::start(&url).await;
+    World {
+        store,
+        company,
+        license_id,
+        license_key,
+        server,
+        client: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+impl World {
+    async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, String) {
+        let r = self
+            .client
+            .post(self.server.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap_or_default())
+    }
+
+    /// The server still answers, so a refusal was not a crash.
+    async fn assert_alive(&self) {
+        let r = self
+            .client
+            .get(format!("{}/health", self.server.base))
+            .send()
+            .await
+            .expect("the server still answers");
+        assert_eq!(r.status(), 200);
+    }
+
+    /// A portal page as the license manager sees it, without JavaScript.
+    async fn page(&self, path: &str) -> String {
+        let cookie = session(&self.store, &self.company, MANAGER).await;
+        let r = self
+            .client
+            .get(format!("{}{path}", self.server.base))
+            .header("cookie", format!("keyport_session={cookie}"))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(r.status(), 200, "{path}");
+        r.text().await.expect("page body")
+    }
+}
+
+fn activation(device_name: &str, key: &str) -> Value {
+    json!({
+        "license_key": key,
+        "hardware_id": format!("hw-{}", random_hex(8)),
+        "device_name": device_name,
+        "os": "Linux",
+    })
+}
+
+/// The status of a POST that announces `length` bytes of body and sends only `sent` of them, so
+/// the answer cannot have waited for the whole body. Raw TCP, because an HTTP client would race
+/// the early answer with writing the body and may see the connection closed instead.
+fn status_of_partial_body(base: &str, path: &str, length: usize, sent: usize) -> u16 {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {length}\r\n\r\n"
+    )
+    .expect("send the headers");
+    stream
+        .write_all(&vec![b' '; sent])
+        .expect("send the body's start");
+    let mut answer = [0u8; 64];
+    let n = stream.read(&mut answer).expect("an answer before the body");
+    let line = String::from_utf8_lossy(&answer[..n]);
+    line.split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {line}"))
+}
+
+/// The `error` code of a device API refusal, which must be JSON even for hostile bodies.
+fn error_code(body: &str) -> String {
+    let value: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {body}"));
+    value["error"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let w = world().await;
+    // Valid JSON just past the API's 16 KiB, so only the size can be the reason.
+    let body = serde_json::to_vec(&activation(&"x".repeat(17 * 1024), &w.license_key)).unwrap();
+    let (status, text) = w.post_raw("/activations", "application/json", body).await;
+    assert_eq!(status, 413, "{text}");
+    assert_eq!(error_code(&text), "payload_too_large");
+
+    // A megabyte announced: the API refuses once it has read past its limit, without waiting
+    // for the rest. The portal's forms (64 KiB) are refused from the Content-Length alone.
+    assert_eq!(
+        status_of_partial_body(
+            &w.server.base,
+            "/api/v1/activations",
+            1024 * 1024,
+            20 * 1024
+        ),
+        413
+    );
+    assert_eq!(
+        status_of_partial_body(&w.server.base, "/api/create_user", 100 * 1024, 0),
+        413
+    );
+    w.assert_alive().await;
+}
+
+#[tokio::test]
+async fn deeply_nested_json_is_refused_without_a_crash() {
+    let w = world().await;
+    // As deep as fits the body limit, in every position a parser recurses: arrays, objects, and
+    // nested values in a known string field.
+    let depth = 3000;
+    let bodies = [
+        format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+        format!(
+            "{{\"device_name\":{}1{}}}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
+        format!("{}1{}", "{\"a\":".repeat(depth / 2), "}".repeat(depth / 2)),
+        format!(
+            "{{\"hardware_id\":{}null{}}}",
+            "{\"a\":".repeat(depth / 2),
+            "}".repeat(depth / 2)
+        ),
+        // Unterminated: the parser must give up, not wait or recurse further.
+        "[{".repeat(depth),
+    ];
+    for body in bodies {
+        let (status, text) = w
+            .post_raw("/activations", "application/json", body.into_bytes())
+            .await;
+        assert_eq!(status, 422, "{text}");
+        assert_eq!(error_code(&text), "invalid_request");
+    }
+    w.assert_alive().await;
+
+    // The offline activation request file is JSON too (read by the portal, as a manager).
+    let cookie = session(&w.store, &w.company, MANAGER).await;
+    let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let boundary = format!("----keyport{}", random_hex(16));
+    let form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"request_text\"\r\n\r\n{nested}\r\n--{boundary}--\r\n"
+    );
+    let r = w
+        .client
+        .post(format!(
+            "{}/licenses/{}/offline-activation",
+            w.server.base, w.license_id
+        ))
+        .header("cookie", format!("keyport_session={cookie}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(form)
+        .send()
+        .await
+        .expect("request");
+    assert!(r.status().as_u16() < 500, "{}", r.status());
+    w.assert_alive().await;
+}
+
+#[tokio::test]
+async fn invalid_utf8_is_refused() {
+    let w = world().await;
+    let mut body = br#"{"license_key":"KP-1","hardware_id":"hw-"#.to_vec();
+    body.extend_from_slice(&[0xff, 0xfe, 0xc3, 0x28]);
+    body.extend_from_slice(br#"","device_name":"d","os":"o"}"#);
+    let (status, text) = w.post_raw("/activations", "application/json", body).await;
+    assert_eq!(status, 422, "{text}");
+    assert_eq!(error_code(&text), "invalid_request");
+
+    // A lone UTF-16 surrogate escape is valid JSON syntax but no Rust string.
+    let body = br#"{"license_key":"KP-1","hardware_id":"\ud800","device_name":"d","os":"o"}"#;
+    let (status, text) = w
+        .post_raw("/activations", "application/json", body.to_vec())
+        .await;
+    assert_eq!(status, 422, "{text}");
+
+    // In the query string and the token header.
+    let r = w
+        .client
+        .get(format!("{}?company=%FF%FE", w.server.url("/public-key")))
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    assert!((400..500).contains(&status), "{status}");
+    let r = w
+        .client
+        .get(w.server.url("/device"))
+        .header(
+            "authorization",
+            reqwest::header::HeaderValue::from_bytes(b"Bearer \xff\xfe").unwrap(),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 401);
+
+    // In a portal form: the server function refuses it, and nothing is created.
+    let cookie = session(&w.store, &w.company, MANAGER).await;
+    let mut form = format!("license_id={}&name=", w.license_id).into_bytes();
+    form.extend_from_slice(b"\xff\xfe&email=utf8%40acme.example&password=a-long-password");
+    let r = w
+        .client
+        .post(format!("{}/api/create_user", w.server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("cookie", format!("keyport_session={cookie}"))
+        .body(form)
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap_or_default();
+    assert!((400..500).contains(&status), "{status}: {text}");
+    let created: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE email = 'utf8@acme.example'")
+            .fetch_one(w.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(created, 0);
+    w.assert_alive().await;
+}
+
+#[tokio::test]
+async fn sql_and_html_in_device_fields_are_stored_verbatim_and_shown_escaped() {
+    let w = world().await;
+    let hardware_id = format!("{SQL} {SCRIPT} {}", random_hex(8));
+    let body = json!({
+        "license_key": w.license_key,
+        "hardware_id": hardware_id,
+        "device_name": SCRIPT,
+        "os": SQL,
+    });
+    let r = w
+        .client
+        .post(w.server.url("/activations"))
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 201);
+    let answer: Value = r.json().await.expect("JSON");
+    assert_eq!(answer["device_name"], SCRIPT);
+    assert_eq!(answer["hardware_id"], hardware_id);
+
+    let (name, os): (String, String) =
+        sqlx::query_as("SELECT name, os FROM devices WHERE hardware_id = $1")
+            .bind(&hardware_id)
+            .fetch_one(w.store.pool())
+            .await
+            .expect("the device, stored under its exact hardware id");
+    assert_eq!((name.as_str(), os.as_str()), (SCRIPT, SQL));
+
+    // The same text as a login is just a wrong login, not SQL.
+    let r = w
+        .client
+        .post(w.server.url("/activations"))
+        .json(&json!({
+            "company": SQL, "email": SCRIPT, "password": SQL,
+            "hardware_id": SQL, "device_name": SCRIPT, "os": SQL,
+        }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 401);
+    let r = w
+        .client
+        .get(w.server.url("/public-key"))
+        .query(&[("company", SQL)])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 404);
+
+    let page = w.page(&format!("/licenses/{}/devices", w.license_id)).await;
+    assert!(!page.contains(SCRIPT), "the raw tag reached the page");
+    assert!(page.contains(SCRIPT_ESCAPED), "the name is not shown");
+    assert!(
+        page.contains("&#x27;; DROP TABLE devices; --")
+            || page.contains("&#39;; DROP TABLE devices; --")
+            || page.contains(SQL),
+        "the OS is not shown"
+    );
+    let activity = w
+        .page(&format!("/licenses/{}/activity", w.license_id))
+        .await;
+    assert!(!activity.contains(SCRIPT), "the raw tag reached the log");
+
+    // The tables the text names are all still there.
+    let devices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices")
+        .fetch_one(w.store.pool())
+        .await
+        .expect("devices table");
+    assert!(devices >= 5);
+    w.assert_alive().await;
+}
+
+#[tokio::test]
+async fn sql_and_html_in_portal_forms_are_stored_verbatim_and_shown_escaped() {
+    let w = world().await;
+    let cookie = session(&w.store, &w.company, MANAGER).await;
+    let email = format!("hostile-{}@acme.example", random_hex(6));
+    let name = format!("{SCRIPT}{SQL}");
+    let r = w
+        .client
+        .post(format!("{}/api/create_user", w.server.base))
+        .header("accept", "application/json")
+        .header("cookie", format!("keyport_session={cookie}"))
+        .form(&[
+            ("license_id", w.license_id.as_str()),
+            ("name", name.as_str()),
+            ("email", email.as_str()),
+            ("password", "a-long-hostile-password"),
+            ("assign", "on"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    assert_eq!(status, 200, "{}", r.text().await.unwrap_or_default());
+
+    let stored: String = sqlx::query_scalar("SELECT name FROM accounts WHERE email = $1")
+        .bind(&email)
+        .fetch_one(w.store.pool())
+        .await
+        .expect("the new account");
+    assert_eq!(stored, name);
+
+    let page = w.page(&format!("/licenses/{}/users", w.license_id)).await;
+    assert!(!page.contains(SCRIPT), "the raw tag reached the page");
+    assert!(page.contains(SCRIPT_ESCAPED), "the name is not shown");
+
+    // An email with markup is refused as an email, never echoed raw.
+    let r = w
+        .client
+        .post(format!("{}/api/create_user", w.server.base))
+        .header("accept", "application/json")
+        .header("cookie", format!("keyport_session={cookie}"))
+        .form(&[
+            ("license_id", w.license_id.as_str()),
+            ("name", "Someone"),
+            ("email", SCRIPT),
+        ])
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    assert!((400..500).contains(&status), "{status}");
+    w.assert_alive().await;
+}
+
+#[tokio::test]
+async fn null_in_an_optional_field_is_refused_as_the_document_says() {
+    let w = world().await;
+    // openapi.json types `license_key` and the login fields as strings, not nullable: a `null`
+    // must not pass for an absent field (schemathesis' negative checks hold the server to it).
+    let body = json!({
+        "license_key": null, "company": w.company, "email": MANAGER, "password": "x",
+        "hardware_id": "h", "device_name": "d", "os": "o",
+    });
+    let (status, text) = w
+        .post_raw(
+            "/activations",
+            "application/json",
+            serde_json::to_vec(&body).unwrap(),
+        )
+        .await;
+    assert_eq!(status, 422, "{text}");
+    let value: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["field"], "license_key");
+}
