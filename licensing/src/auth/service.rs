@@ -170,8 +170,10 @@ pub async fn authenticate(
             attempt.succeeded(store).await?;
             Ok(principal)
         }
-        // The failure stays counted.
-        Err(AppError::InvalidCredentials) => Err(AppError::InvalidCredentials),
+        Err(AppError::InvalidCredentials) => {
+            attempt.failed(store).await?;
+            Err(AppError::InvalidCredentials)
+        }
         Err(other) => {
             attempt.withdraw(store).await?;
             Err(other)

@@ -2,11 +2,15 @@
 //! counted in the database per account and per client address over a sliding window, so every
 //! server process sharing the database sees the same counts.
 //!
-//! An attempt first records a provisional failure under each of its keys and then counts the
-//! others: concurrent attempts all see each other, so a burst cannot slip past the limit while
-//! Argon2 is busy. An attempt over a limit takes its rows back and is refused before the password
-//! is looked at, so it changes nothing (it neither extends the lockout nor reveals anything).
-//! A correct password removes the attempt's rows and clears the account's count.
+//! An attempt on an account first records a provisional failure for it and then counts the
+//! others: concurrent guesses at one account all see each other, so a burst cannot slip past the
+//! limit while Argon2 is busy. An address counts only settled failures: many machines behind one
+//! NAT address activating at once are many attempts in flight, not failures (a burst of guesses
+//! from one address can pass its limit by the guesses in flight, each of which still meets its
+//! account's limit; license keys carry 256 bits, nothing to guess). An attempt over a limit takes
+//! its row back and is refused before the password is looked at, so it changes nothing (it neither
+//! extends the lockout nor reveals anything). A correct password removes the attempt's row and
+//! clears the account's count; a wrong one keeps it and adds one for the address.
 
 use sqlx::Row;
 
@@ -52,12 +56,13 @@ fn address_key(ip: &str) -> String {
     format!("address:{ip}")
 }
 
-/// An admitted attempt: its provisional failure rows, kept as real failures unless
-/// [`Attempt::succeeded`] or [`Attempt::withdraw`] is called.
+/// An admitted attempt, settled by [`Attempt::failed`], [`Attempt::succeeded`] or
+/// [`Attempt::withdraw`]. Dropped unsettled, its account's provisional failure stays.
 #[must_use]
 pub struct Attempt {
     rows: Vec<String>,
     account: Option<String>,
+    address: String,
 }
 
 /// Admits a credential check or refuses it with `TooManyAttempts`. `account` is the account key
@@ -74,26 +79,24 @@ pub async fn admit(
         .bind(since)
         .execute(store.pool())
         .await?;
-    let mut keys = vec![(address_key(ip), policy.address_failures)];
-    if let Some(key) = &account {
-        keys.push((key.clone(), policy.account_failures));
-    }
     let mut attempt = Attempt {
-        rows: Vec::with_capacity(keys.len()),
-        account,
+        rows: Vec::with_capacity(1),
+        account: account.clone(),
+        address: address_key(ip),
     };
-    for (key, _) in &keys {
-        let id = secret::random_token();
-        sqlx::query("INSERT INTO auth_failures (id, throttle_key, at) VALUES ($1, $2, $3)")
-            .bind(&id)
-            .bind(key)
-            .bind(now)
-            .execute(store.pool())
-            .await?;
-        attempt.rows.push(id);
+    // The account's row is booked before counting (see the module's note); `none` for the address.
+    let mut keys = vec![(
+        attempt.address.clone(),
+        policy.address_failures,
+        String::new(),
+    )];
+    if let Some(key) = account {
+        let id = insert_failure(store, &key, now).await?;
+        attempt.rows.push(id.clone());
+        keys.push((key, policy.account_failures, id));
     }
     let mut wait_ms: Millis = 0;
-    for ((key, limit), own) in keys.iter().zip(&attempt.rows) {
+    for (key, limit, own) in &keys {
         let earlier: Vec<Millis> = sqlx::query(
             "SELECT at FROM auth_failures WHERE throttle_key = $1 AND at > $2 AND id <> $3 \
              ORDER BY at",
@@ -122,7 +125,24 @@ pub async fn admit(
     Ok(attempt)
 }
 
+async fn insert_failure(store: &Store, key: &str, at: Millis) -> Result<String> {
+    let id = secret::random_token();
+    sqlx::query("INSERT INTO auth_failures (id, throttle_key, at) VALUES ($1, $2, $3)")
+        .bind(&id)
+        .bind(key)
+        .bind(at)
+        .execute(store.pool())
+        .await?;
+    Ok(id)
+}
+
 impl Attempt {
+    /// The credentials were wrong: the account's failure stays, and the address gets one.
+    pub async fn failed(self, store: &Store) -> Result<()> {
+        insert_failure(store, &self.address, now_millis()).await?;
+        Ok(())
+    }
+
     /// The credentials were right: the attempt is no failure, and the account starts afresh.
     pub async fn succeeded(self, store: &Store) -> Result<()> {
         if let Some(key) = &self.account {

@@ -301,7 +301,7 @@ pub async fn activation_target(
                 }
             };
             let Some((license_id, tenant_id)) = found else {
-                // The failure stays counted against the address.
+                attempt.failed(store).await?;
                 tracing::warn!(address = %ip, "activation with an unknown license key");
                 return Err(AppError::InvalidCredentials);
             };
