@@ -65,17 +65,19 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Only a path on this portal: never another site (an open redirect would make phishing easy).
+/// A path on this portal and nothing else: never another site (an open redirect would make
+/// phishing easy), whatever a browser makes of `//`, `\` or control characters.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+}
+
+/// Where to go after login: the page asked for, if it is on this portal and not the login page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && !path.starts_with("/login") =>
-        {
-            path.to_owned()
-        }
+        Some(path) if is_local_path(path) && !path.starts_with("/login") => path.to_owned(),
         _ => "/dashboard".to_owned(),
     }
 }

@@ -465,17 +465,10 @@ pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppE
     Ok(())
 }
 
-/// Only a path on this portal (an open redirect would make phishing easy); else the start page.
+/// The page to return to after switching, if it is on this portal; else the start page.
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && !path.chars().any(char::is_control) =>
-        {
-            path.to_owned()
-        }
+        Some(path) if crate::auth::is_local_path(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
 }

@@ -10,31 +10,8 @@ use licensing::licenses::{LicenseStatus, LicenseType};
 use licensing::{now_millis, signing, Millis, Store};
 use serde::{Deserialize, Serialize};
 
+use super::activation::ActivationRequest;
 use super::{signed, ApiError, ApiJson, ClientIp, DeviceToken};
-
-/// `POST /activations`: a login (`company`, `email`, `password`) or a `license_key`, and the
-/// machine.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActivationRequest {
-    #[serde(default, deserialize_with = "present")]
-    company: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    email: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    password: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    license_key: Option<String>,
-    hardware_id: String,
-    device_name: String,
-    os: String,
-}
-
-/// An optional field that, when sent, is a string: `null` is refused like any other non-string,
-/// as the OpenAPI document says, instead of passing for an absent field.
-fn present<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    String::deserialize(de).map(Some)
-}
 
 impl ActivationRequest {
     /// Which of the two ways to authenticate the body uses: exactly one of them.

@@ -4,6 +4,7 @@
 //! Handlers only translate: request -> `licensing` service -> signed JSON answer. Every rule lives
 //! in `licensing`; every error becomes HTTP in `error.rs`.
 
+mod activation;
 mod devices;
 mod error;
 mod json;
