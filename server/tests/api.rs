@@ -22,9 +22,8 @@ use licensing::Store;
 use serde_json::{json, Value};
 
 mod common;
-use common::{
-    demo_tenant, random_hex, test_database, workspace_root, DemoTenant, ScratchDir, Server, BIN,
-};
+use common::{demo_tenant, random_hex, test_database, workspace_root, ScratchDir, Server, BIN};
+use licensing::demo::DemoTenant;
 
 /// A database with one fresh demo tenant (Acme Corp: 4 active devices of 10, 3 deactivations),
 /// created by `keyport demo-tenant`, and a running server on it.
@@ -43,10 +42,11 @@ async fn world() -> World {
     let (url, dir) = test_database("api");
     let store = Store::connect(&url).await.expect("open the test database");
     let DemoTenant {
-        company,
+        company_id: company,
         license_id,
         license_key,
-    } = demo_tenant(&url, &store, "api").await;
+        ..
+    } = demo_tenant(&store, "api").await;
     let server = Server::start(&url).await;
     World {
         url,

@@ -488,7 +488,7 @@ async fn kill_9_mid_stream_keeps_every_acknowledged_change_and_every_limit() {
     let started = Instant::now();
     let (url, _dir) = test_database("faults-kill");
     let store = Store::connect(&url).await.expect("open the test database");
-    let tenant = demo_tenant(&url, &store, "faults").await;
+    let tenant = demo_tenant(&store, "faults").await;
     sqlx::query("UPDATE licenses SET max_activations = $1 WHERE id = $2")
         .bind(MAX_ACTIVATIONS)
         .bind(&tenant.license_id)
@@ -622,7 +622,7 @@ async fn read_head(conn: &mut TcpStream) -> String {
 async fn sigterm_drains_in_flight_requests_then_closes_the_database() {
     let (url, _dir) = test_database("faults-term");
     let store = Store::connect(&url).await.expect("open the test database");
-    let tenant = demo_tenant(&url, &store, "faults").await;
+    let tenant = demo_tenant(&store, "faults").await;
     // Only the server may hold the SQLite file open while it exits (see the WAL check below).
     store.pool().close().await;
     let mut server = Proc::start(&url).await;
@@ -795,13 +795,13 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
     };
     let started = Instant::now();
     let store = Store::connect(&real).await.expect("open the test database");
-    let tenant = demo_tenant(&real, &store, "faults").await;
+    let tenant = demo_tenant(&store, "faults").await;
     // From an address of its own: other suites' failed logins from 127.0.0.1 share this
     // database's throttle.
     let session = licensing::auth::login(
         &store,
         &licensing::auth::Credentials {
-            company: tenant.company.clone(),
+            company: tenant.company_id.clone(),
             email: "manager@acme.example".into(),
             password: licensing::demo::DEMO_PASSWORD.into(),
         },

@@ -9,7 +9,8 @@ use licensing::Store;
 use serde_json::{json, Value};
 
 mod common;
-use common::{demo_tenant, random_hex, session, test_database, DemoTenant, ScratchDir, Server};
+use common::{demo_tenant, random_hex, session, test_database, ScratchDir, Server};
+use licensing::demo::DemoTenant;
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const SCRIPT_ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt;";
@@ -30,10 +31,11 @@ async fn world() -> World {
     let (url, dir) = test_database("hostile");
     let store = Store::connect(&url).await.expect("open the test database");
     let DemoTenant {
-        company,
+        company_id: company,
         license_id,
         license_key,
-    } = demo_tenant(&url, &store, "hostile").await;
+        ..
+    } = demo_tenant(&store, "hostile").await;
     let server = Server::start(&url).await;
     World {
         store,

@@ -111,48 +111,14 @@ pub fn test_database(prefix: &str) -> (String, Option<ScratchDir>) {
 }
 
 /// A customer account with the demo password.
-/// A tenant of its own, made by `keyport demo-tenant` under a random company ID: Acme Corp's
-/// demo license (4 active devices of 10, 3 deactivations), so tests never see each other's data.
-pub struct DemoTenant {
-    pub company: String,
-    pub license_id: String,
-    pub license_key: String,
-}
-
-pub async fn demo_tenant(url: &str, store: &licensing::Store, prefix: &str) -> DemoTenant {
+/// A tenant of its own under a random company ID, seeded as `keyport demo-tenant` seeds it: Acme
+/// Corp's demo license (4 active devices of 10, 3 deactivations), so tests never see each other's
+/// data.
+pub async fn demo_tenant(store: &licensing::Store, prefix: &str) -> licensing::demo::DemoTenant {
     let company = format!("{prefix}-{}", random_hex(12));
-    let out = Command::new(BIN)
-        .current_dir(workspace_root())
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .args(["demo-tenant", "--company", &company])
-        .output()
-        .expect("run keyport demo-tenant");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "demo-tenant failed: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let license_key = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("license key: "))
-        .expect("demo-tenant prints a license key")
-        .trim()
-        .to_owned();
-    assert!(license_key.starts_with("KP-"), "{license_key}");
-    let license_id: String = sqlx::query_scalar(
-        "SELECT l.id FROM licenses l JOIN tenants t ON t.id = l.tenant_id WHERE t.company_key = $1",
-    )
-    .bind(&company)
-    .fetch_one(store.pool())
-    .await
-    .expect("the demo license");
-    DemoTenant {
-        company,
-        license_id,
-        license_key,
-    }
+    licensing::demo::seed_vendor(store, &company, &company, "Acme Corp", "acme", &company)
+        .await
+        .expect("seed the demo tenant")
 }
 
 pub async fn customer_account(
