@@ -7,13 +7,15 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use licensing::audit::{AuditFilter, AuditPage, KINDS};
 use licensing::customers::{CustomerDetail, CustomerSummary};
+use licensing::flash::Flash;
 use licensing::licenses::{LicenseStatus, LicenseType, TenantLicense};
 use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Logout;
+use crate::flash::{use_flash, FlashNote};
 use crate::i18n::{self, t, t_args, t_around_link, LanguageSwitcher};
-use crate::layout::{count, format_date, format_time, ErrorNotice, Loading, StatusNote};
+use crate::layout::{format_date, format_time, ErrorNotice, Loading};
 use crate::licenses::{show, UsageStats};
 use crate::network::use_network;
 
@@ -31,7 +33,11 @@ pub async fn admin_create_customer(name: String) -> Result<String, AppError> {
     use crate::session::{client_ip, require_login, state};
     let who = require_login().await?;
     let id = licensing::customers::create(&state()?.store, &who, &name, &client_ip()).await?;
-    leptos_axum::redirect(&format!("/admin/customers/{id}?created=1"));
+    crate::flash::redirect_with(
+        &format!("/admin/customers/{id}"),
+        licensing::flash::Flash::CustomerCreated,
+    )
+    .await;
     Ok(id)
 }
 
@@ -47,18 +53,22 @@ pub async fn admin_rename_customer(id: String, name: String) -> Result<(), AppEr
     use crate::session::{client_ip, require_login, state};
     let who = require_login().await?;
     licensing::customers::rename(&state()?.store, &who, &id, &name, &client_ip()).await?;
-    leptos_axum::redirect(&format!("/admin/customers/{id}?renamed=1"));
+    crate::flash::redirect_with(
+        &format!("/admin/customers/{id}"),
+        licensing::flash::Flash::CustomerRenamed,
+    )
+    .await;
     Ok(())
 }
 
-/// An account for a customer; the person sets their password with the link shown once.
+/// An account for a customer; the person sets their password with the link shown once (in the
+/// customer page's one-time note, never in an address).
 #[server(endpoint = "admin_create_account")]
 pub async fn admin_create_account(
     customer_id: String,
     name: String,
     email: String,
 ) -> Result<(), AppError> {
-    use crate::layout::encode;
     use crate::session::{client_ip, require_login, state};
     let who = require_login().await?;
     let created = licensing::users::create_for_customer(
@@ -70,11 +80,14 @@ pub async fn admin_create_account(
         &client_ip(),
     )
     .await?;
-    leptos_axum::redirect(&format!(
-        "/admin/customers/{customer_id}?account={}&token={}",
-        encode(&created.email),
-        created.set_password_token.unwrap_or_default()
-    ));
+    crate::flash::redirect_with(
+        &format!("/admin/customers/{customer_id}"),
+        licensing::flash::Flash::AccountAdded {
+            email: created.email,
+            set_password_token: created.set_password_token,
+        },
+    )
+    .await;
     Ok(())
 }
 
@@ -118,11 +131,14 @@ pub async fn admin_sell(
         },
     )
     .await?;
+    // A new license's key is shown this once (only its hash is kept), in the page's note.
     let note = match key {
-        Some(key) => format!("created=1&key={key}"),
-        None => format!("added={}", terms.subscriptions),
+        Some(key) => licensing::flash::Flash::LicenseSold { key },
+        None => licensing::flash::Flash::SubscriptionsAdded {
+            subscriptions: terms.subscriptions,
+        },
     };
-    leptos_axum::redirect(&format!("/admin/licenses/{}?{note}", purchase.license_id));
+    crate::flash::redirect_with(&format!("/admin/licenses/{}", purchase.license_id), note).await;
     Ok(())
 }
 
@@ -162,7 +178,11 @@ pub async fn admin_update_limits(
         &client_ip(),
     )
     .await?;
-    leptos_axum::redirect(&format!("/admin/licenses/{license_id}?saved=1"));
+    crate::flash::redirect_with(
+        &format!("/admin/licenses/{license_id}"),
+        licensing::flash::Flash::LimitsSaved,
+    )
+    .await;
     Ok(())
 }
 
@@ -171,7 +191,13 @@ pub async fn admin_add_subscriptions(license_id: String, count: i64) -> Result<(
     use crate::session::{require_login, state};
     let who = require_login().await?;
     licensing::licenses::sell_subscriptions(&state()?.store, &who, &license_id, count).await?;
-    leptos_axum::redirect(&format!("/admin/licenses/{license_id}?added={count}"));
+    crate::flash::redirect_with(
+        &format!("/admin/licenses/{license_id}"),
+        licensing::flash::Flash::SubscriptionsAdded {
+            subscriptions: count,
+        },
+    )
+    .await;
     Ok(())
 }
 
@@ -182,8 +208,12 @@ pub async fn admin_set_suspended(license_id: String, suspend: String) -> Result<
     let suspend = suspend == "true";
     licensing::licenses::set_suspended(&state()?.store, &who, &license_id, suspend, &client_ip())
         .await?;
-    let status = if suspend { "suspended" } else { "resumed" };
-    leptos_axum::redirect(&format!("/admin/licenses/{license_id}?status={status}"));
+    let note = if suspend {
+        licensing::flash::Flash::LicenseSuspended
+    } else {
+        licensing::flash::Flash::LicenseResumed
+    };
+    crate::flash::redirect_with(&format!("/admin/licenses/{license_id}"), note).await;
     Ok(())
 }
 
@@ -200,7 +230,11 @@ pub async fn admin_reset_deactivations(license_id: String, reason: String) -> Re
         &client_ip(),
     )
     .await?;
-    leptos_axum::redirect(&format!("/admin/licenses/{license_id}?limit_reset=1"));
+    crate::flash::redirect_with(
+        &format!("/admin/licenses/{license_id}"),
+        licensing::flash::Flash::DeactivationLimitReset,
+    )
+    .await;
     Ok(())
 }
 
@@ -315,7 +349,6 @@ pub fn CustomersPage() -> impl IntoView {
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let rename = ServerAction::<AdminRenameCustomer>::new();
     let account = ServerAction::<AdminCreateAccount>::new();
@@ -330,24 +363,8 @@ pub fn CustomerPage() -> impl IntoView {
         },
         move |(id, _)| net.track(admin_get_customer(id)),
     );
-    let done = move || {
-        let q = query.read();
-        if q.get("created").is_some() {
-            return Some(t("admin.customer_created"));
-        }
-        if q.get("renamed").is_some() {
-            return Some(t("admin.customer_renamed"));
-        }
-        q.get("account")
-            .map(|email| t_args("users.created", &[("email", &email)]))
-    };
-    let link = move || {
-        query
-            .read()
-            .get("token")
-            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-            .map(|t| format!("/set-password?token={t}"))
-    };
+    let flash =
+        use_flash(move || rename.version().get() + account.version().get() + sell.version().get());
     let failed = move || {
         [
             rename.value().get().and_then(Result::err),
@@ -359,11 +376,18 @@ pub fn CustomerPage() -> impl IntoView {
         .next()
     };
     view! {
-        <StatusNote text=Signal::derive(move || failed().is_none().then(done).flatten()) />
+        <FlashNote flash />
         {move || failed().map(|error| view! { <ErrorNotice error /> })}
-        {move || {
-            link()
-                .map(|link| {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let link = match flash.await {
+                    Some(Flash::AccountAdded {
+                        set_password_token: Some(token),
+                        ..
+                    }) => Some(format!("/set-password?token={token}")),
+                    _ => None,
+                };
+                let link = link.map(|link| {
                     let (before, after) = t_around_link("admin.password_link");
                     view! {
                         <section class="notice">
@@ -374,11 +398,8 @@ pub fn CustomerPage() -> impl IntoView {
                             </p>
                         </section>
                     }
-                })
-        }}
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                show(customer.await, move |c: CustomerDetail| {
+                });
+                let page = show(customer.await, move |c: CustomerDetail| {
                     let owners = c.accounts.clone();
                     view! {
                         <Title text=c.name.clone() />
@@ -442,7 +463,8 @@ pub fn CustomerPage() -> impl IntoView {
                             </ActionForm>
                         </section>
                     }
-                })
+                });
+                view! { {link} {page} }
             })}
         </Suspense>
     }
@@ -549,7 +571,6 @@ fn SellForm(
 #[component]
 pub fn AdminLicensePage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let limits = ServerAction::<AdminUpdateLimits>::new();
     let add = ServerAction::<AdminAddSubscriptions>::new();
@@ -580,42 +601,22 @@ pub fn AdminLicensePage() -> impl IntoView {
         .flatten()
         .next()
     };
-    let done = move || {
-        let q = query.read();
-        if q.get("created").is_some() {
-            return Some(t("admin.license_created"));
-        }
-        if let Some(n) = q.get("added") {
-            let n = n.parse().unwrap_or_default();
-            return Some(t_args(
-                "admin.subscriptions_added",
-                &[("subscriptions", &count(n, "subscription"))],
-            ));
-        }
-        if q.get("saved").is_some() {
-            return Some(t("admin.limits_saved"));
-        }
-        if q.get("limit_reset").is_some() {
-            return Some(t("admin.limit_reset"));
-        }
-        match q.get("status").as_deref() {
-            Some("suspended") => Some(t("admin.license_suspended")),
-            Some("resumed") => Some(t("admin.license_resumed")),
-            _ => None,
-        }
-    };
-    let key = move || {
-        query
-            .read()
-            .get("key")
-            .filter(|k| k.starts_with("KP-") && k.len() < 100)
-    };
+    let flash = use_flash(move || {
+        limits.version().get()
+            + add.version().get()
+            + suspend.version().get()
+            + reset.version().get()
+    });
     view! {
-        <StatusNote text=Signal::derive(move || failed().is_none().then(done).flatten()) />
+        <FlashNote flash />
         {move || failed().map(|error| view! { <ErrorNotice error /> })}
-        {move || {
-            key()
-                .map(|key| {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let key = match flash.await {
+                    Some(Flash::LicenseSold { key }) => Some(key),
+                    _ => None,
+                };
+                let key = key.map(|key| {
                     let (before, after) = t_around_link("admin.license_key");
                     view! {
                         <section class="notice">
@@ -626,11 +627,8 @@ pub fn AdminLicensePage() -> impl IntoView {
                             </p>
                         </section>
                     }
-                })
-        }}
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                show(license.await, move |sold: TenantLicense| {
+                });
+                let page = show(license.await, move |sold: TenantLicense| {
                     let l = sold.license.clone();
                     let suspended = l.status == LicenseStatus::Suspended;
                     let until = format_date(l.valid_until);
@@ -698,7 +696,8 @@ pub fn AdminLicensePage() -> impl IntoView {
                         </section>
                         <p><a href=format!("/admin/audit?license_id={}", l.id)>{t("admin.license_log")}</a></p>
                     }
-                })
+                });
+                view! { {key} {page} }
             })}
         </Suspense>
     }

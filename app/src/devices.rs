@@ -5,8 +5,9 @@ use leptos_router::hooks::use_query_map;
 use licensing::devices::{Device, ResetOutcome};
 use licensing::AppError;
 
+use crate::flash::{use_flash, FlashNote};
 use crate::i18n::{t, t_args};
-use crate::layout::{count, focus_when_shown, format_time, ErrorNotice, Loading, StatusNote};
+use crate::layout::{count, focus_when_shown, format_time, ErrorNotice, Loading};
 use crate::licenses::{show, LicenseContext};
 use crate::network::use_network;
 
@@ -17,21 +18,24 @@ pub async fn list_devices(license_id: String) -> Result<Vec<Device>, AppError> {
     licensing::devices::list(&state()?.store, &who, &license_id).await
 }
 
-/// Resets one device, then returns to the Devices tab with a note of what happened (in the URL,
-/// so the note shows with and without JavaScript).
+/// Resets one device, then returns to the Devices tab with a note of what happened (kept for the
+/// session, see `crate::flash`, so it shows with and without JavaScript).
 #[server(endpoint = "reset_device")]
 pub async fn reset_device(device_id: String) -> Result<ResetOutcome, AppError> {
-    use crate::layout::encode;
+    use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
+    use licensing::flash::Flash;
     let who = require_login().await?;
     let outcome =
         licensing::devices::reset(&state()?.store, &who, &device_id, &client_ip()).await?;
-    leptos_axum::redirect(&format!(
-        "/licenses/{}/devices?was_reset={}&left={}",
-        outcome.license_id,
-        encode(&outcome.device_name),
-        outcome.deactivations_left
-    ));
+    redirect_with(
+        &format!("/licenses/{}/devices", outcome.license_id),
+        Flash::DeviceReset {
+            device: outcome.device_name.clone(),
+            deactivations_left: outcome.deactivations_left,
+        },
+    )
+    .await;
     Ok(outcome)
 }
 
@@ -45,17 +49,12 @@ pub fn DevicesTab() -> impl IntoView {
         move |(id, _)| net.track(list_devices(id)),
     );
     let failed = move || ctx.reset.value().get().and_then(Result::err);
-    let done = Signal::derive(move || {
-        let q = query.read();
-        let (name, left) = (q.get("was_reset")?, q.get("left")?);
-        let left = count(left.parse().unwrap_or_default(), "deactivation");
-        Some(t_args("devices.done", &[("name", &name), ("left", &left)]))
-    });
+    let flash = use_flash(move || ctx.changes());
     view! {
         <section class="card">
             <h2>{t("devices.heading")}</h2>
             <p class="hint">{t("devices.hint")}</p>
-            <StatusNote text=done />
+            <FlashNote flash />
             {move || failed().map(|error| view! { <ErrorNotice error /> })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
@@ -117,15 +116,13 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
                                 <td data-label=t("devices.first_activated")>{format_time(d.first_activated_at)}</td>
                                 <td data-label=t("devices.last_seen")>{format_time(d.last_seen_at)}</td>
                                 <td class="actions">
-                                    <Show when=move || d.can_reset>
-                                        <a
-                                            class="button small"
-                                            href=format!("?reset={}", d.id)
-                                            aria-label=t_args("devices.reset_label", &[("name", &d.name)])
-                                        >
-                                            {t("devices.reset")}
-                                        </a>
-                                    </Show>
+                                    <a
+                                        class="button small"
+                                        href=format!("?reset={}", d.id)
+                                        aria-label=t_args("devices.reset_label", &[("name", &d.name)])
+                                    >
+                                        {t("devices.reset")}
+                                    </a>
                                 </td>
                             </tr>
                         }

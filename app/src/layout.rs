@@ -54,18 +54,6 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
-/// A polite live region that stays in the page, with the note of the last change in it. A screen
-/// reader announces text put into a region it already knows; one inserted together with its text
-/// often goes unheard.
-#[component]
-pub fn StatusNote(text: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <div role="status">
-            {move || text.get().map(|text| view! { <p class="notice">{text}</p> })}
-        </div>
-    }
-}
-
 /// Moves the focus into a confirmation dialog when it appears after a click, so keyboard and
 /// screen reader users land in it: Tab then reaches its first button. (Without JavaScript the
 /// dialog's `autofocus` does the same when the page loads.)

@@ -5,14 +5,14 @@ use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
 use leptos_router::hooks::use_query_map;
+use licensing::flash::Flash;
 use licensing::licenses::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseType};
 use licensing::AppError;
 
 use crate::devices::ResetDevice;
+use crate::flash::{use_flash, FlashNote};
 use crate::i18n::{self, t, t_args, t_around_link};
-use crate::layout::{
-    count, focus_when_shown, format_date, ErrorNotice, Loading, SignedIn, StatusNote,
-};
+use crate::layout::{count, focus_when_shown, format_date, ErrorNotice, Loading, SignedIn};
 use crate::network::use_network;
 use crate::users::{AssignUser, CreateUser, SetUserRole, UnassignUser};
 
@@ -40,18 +40,22 @@ pub async fn get_license(id: String) -> Result<License, AppError> {
 /// *Reset license* (managers): every device and every license user, for one deactivation.
 #[server(endpoint = "reset_license")]
 pub async fn reset_license(license_id: String) -> Result<LicenseResetOutcome, AppError> {
+    use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
+    use licensing::flash::Flash;
     let who = require_login().await?;
     let outcome =
         licensing::licenses::reset_license(&state()?.store, &who, &license_id, &client_ip())
             .await?;
-    leptos_axum::redirect(&format!(
-        "/licenses/{}?license_reset=1&devices={}&users={}&left={}",
-        outcome.license_id,
-        outcome.devices_reset,
-        outcome.users_removed,
-        outcome.deactivations_left
-    ));
+    redirect_with(
+        &format!("/licenses/{}", outcome.license_id),
+        Flash::LicenseReset {
+            devices: outcome.devices_reset,
+            users: outcome.users_removed,
+            deactivations_left: outcome.deactivations_left,
+        },
+    )
+    .await;
     Ok(outcome)
 }
 
@@ -196,6 +200,7 @@ pub struct LicenseContext {
     pub id: Memo<String>,
     pub license: Resource<Result<License, AppError>>,
     version: Memo<usize>,
+    changes: Memo<usize>,
     pub reset: ServerAction<ResetDevice>,
     pub reset_license: ServerAction<ResetLicense>,
     pub create_user: ServerAction<CreateUser>,
@@ -213,16 +218,16 @@ impl LicenseContext {
         let unassign_user = ServerAction::<UnassignUser>::new();
         let set_user_role = ServerAction::<SetUserRole>::new();
         let net = use_network();
-        // The tabs reload after a change made here and when the connection comes back.
-        let version = Memo::new(move |_| {
-            net.epoch() as usize
-                + reset.version().get()
+        let changes = Memo::new(move |_| {
+            reset.version().get()
                 + reset_license.version().get()
                 + create_user.version().get()
                 + assign_user.version().get()
                 + unassign_user.version().get()
                 + set_user_role.version().get()
         });
+        // The tabs reload after a change made here and when the connection comes back.
+        let version = Memo::new(move |_| net.epoch() as usize + changes.get());
         let license = Resource::new(
             move || (id.get(), version.get()),
             move |(id, _)| net.track(get_license(id)),
@@ -231,6 +236,7 @@ impl LicenseContext {
             id,
             license,
             version,
+            changes,
             reset,
             reset_license,
             create_user,
@@ -243,6 +249,13 @@ impl LicenseContext {
     /// Changes whenever the license changed through this page, so the tabs reload their data.
     pub fn version(&self) -> usize {
         self.version.get()
+    }
+
+    /// Changes whenever a form of this page finished: when the tabs take their note
+    /// ([`crate::flash::use_flash`]). Not when the connection comes back, which would only find
+    /// the note gone and blank the one shown.
+    pub fn changes(&self) -> usize {
+        self.changes.get()
     }
 }
 
@@ -362,31 +375,19 @@ fn meter_bounds(allowed: i64) -> (String, String) {
 #[component]
 pub fn OverviewTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
-    let query = use_query_map();
-    let done = Signal::derive(move || {
-        let q = query.read();
-        q.get("license_reset")?;
-        let number = |key: &str| {
-            q.get(key)
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or_default()
-        };
-        Some(t_args(
-            "overview.reset_done",
-            &[
-                ("devices", &count(number("devices"), "device")),
-                ("users", &count(number("users"), "license_user")),
-                ("left", &count(number("left"), "deactivation")),
-            ],
-        ))
-    });
+    // One note per page: a *Reset license* note or the offline activation form's error.
+    let flash = use_flash(move || ctx.changes());
     let failed = move || ctx.reset_license.value().get().and_then(Result::err);
     view! {
-        <StatusNote text=done />
+        <FlashNote flash />
         {move || failed().map(|error| view! { <ErrorNotice error /> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 // Errors are shown once, by the layout around this tab.
+                let offline_error = match flash.await {
+                    Some(Flash::OfflineActivationFailed { error }) => Some(error),
+                    _ => None,
+                };
                 ctx.license.await.ok().map(|l| {
                     let (hint_before, hint_after) = t_around_link("overview.hint");
                     view! {
@@ -428,7 +429,7 @@ pub fn OverviewTab() -> impl IntoView {
                             </p>
                         </section>
                         <Show when=move || l.my_role == LicenseRole::Manager>
-                            <crate::offline::OfflineActivation license=l.clone() />
+                            <crate::offline::OfflineActivation license=l.clone() error=offline_error.clone() />
                             <ResetLicenseSection license=l.clone() />
                         </Show>
                     }

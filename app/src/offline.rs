@@ -2,27 +2,21 @@
 //! uploads the desktop app's activation request with, to download a signed license file.
 //!
 //! A plain multipart form posting to the server's `/licenses/{id}/offline-activation` route (not a
-//! server function): the browser saves the answer as a file, with or without JavaScript, and an
-//! error comes back as `?offline_error=…` on this page.
+//! server function): the browser saves the answer as a file, with or without JavaScript. A refusal
+//! redirects back to this page with the error kept as the page's one-time note
+//! (`licensing::flash`), never in the address.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use licensing::licenses::{License, LicenseRole, LicenseType};
+use licensing::AppError;
 
-use crate::i18n::{t, translate_error_message};
+use crate::i18n::{error_text, t};
 
 /// Shown on the Overview tab to the managers of an Offline Organisation license; nothing for
-/// anyone else.
+/// anyone else. `error` is why the last upload was refused (the Overview tab's note).
 #[component]
-pub fn OfflineActivation(license: License) -> impl IntoView {
-    let query = use_query_map();
-    let error = move || {
-        query
-            .read()
-            .get("offline_error")
-            .filter(|e| !e.trim().is_empty())
-            .map(|e| translate_error_message(&e))
-    };
+pub fn OfflineActivation(license: License, error: Option<AppError>) -> impl IntoView {
+    let error = error.as_ref().map(error_text);
     let shown = license.license_type == LicenseType::OfflineOrganisation
         && license.my_role == LicenseRole::Manager;
     let action = format!("/licenses/{}/offline-activation", license.id);
@@ -31,7 +25,7 @@ pub fn OfflineActivation(license: License) -> impl IntoView {
             <section class="card" aria-labelledby="offline-title">
                 <h2 id="offline-title">{t("offline.heading")}</h2>
                 <p class="hint">{t("offline.hint")}</p>
-                {move || error().map(|text| view! { <p role="alert" class="error">{text}</p> })}
+                {error.map(|text| view! { <p role="alert" class="error">{text}</p> })}
                 <form
                     class="form"
                     method="post"

@@ -4,13 +4,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use licensing::flash::Flash;
 use licensing::licenses::LicenseRole;
 use licensing::users::{CreatedUser, LicenseUser, PasswordLink, UserChange, UsersView};
 use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
+use crate::flash::{use_flash, FlashNote};
 use crate::i18n::{self, t, t_args, t_around_link, t_count_args};
-use crate::layout::{count, focus_when_shown, format_date, ErrorNotice, Loading, StatusNote};
+use crate::layout::{focus_when_shown, format_date, ErrorNotice, Loading};
 use crate::licenses::{show, LicenseContext};
 use crate::network::use_network;
 
@@ -33,8 +35,8 @@ pub async fn list_users(license_id: String) -> Result<UsersPage, AppError> {
     })
 }
 
-/// "Create user". An empty password asks for a one-time set-password link instead; it travels
-/// back to the manager once, in the address of the page that shows it.
+/// "Create user". An empty password asks for a one-time set-password link instead; it reaches the
+/// manager once, in the note the Users tab takes after the redirect (never in an address).
 #[server(endpoint = "create_user")]
 pub async fn create_user(
     license_id: String,
@@ -43,8 +45,9 @@ pub async fn create_user(
     password: Option<String>,
     assign: Option<String>,
 ) -> Result<CreatedUser, AppError> {
-    use crate::layout::encode;
+    use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
+    use licensing::flash::Flash;
     use licensing::users::NewUser;
     let who = require_login().await?;
     let new = NewUser {
@@ -53,25 +56,26 @@ pub async fn create_user(
         password: password.filter(|p| !p.is_empty()),
         assign: assign.is_some(),
     };
-    let created =
+    let mut created =
         licensing::users::create(&state()?.store, &who, &license_id, &new, &client_ip()).await?;
-    let token = created
-        .set_password_token
-        .as_deref()
-        .map(|t| format!("&token={t}"))
-        .unwrap_or_default();
-    leptos_axum::redirect(&format!(
-        "/licenses/{license_id}/users?created={}&assigned={}{token}",
-        encode(&created.email),
-        u8::from(created.assigned),
-    ));
+    redirect_with(
+        &format!("/licenses/{license_id}/users"),
+        Flash::UserCreated {
+            email: created.email.clone(),
+            assigned: created.assigned,
+            // Taken out of the answer too: the note is its one way to the manager.
+            set_password_token: created.set_password_token.take(),
+        },
+    )
+    .await;
     Ok(created)
 }
 
 #[server(endpoint = "assign_user")]
 pub async fn assign_user(license_id: String, account_id: String) -> Result<UserChange, AppError> {
-    use crate::layout::encode;
+    use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
+    use licensing::flash::Flash;
     let who = require_login().await?;
     let change = licensing::users::assign(
         &state()?.store,
@@ -81,18 +85,22 @@ pub async fn assign_user(license_id: String, account_id: String) -> Result<UserC
         &client_ip(),
     )
     .await?;
-    leptos_axum::redirect(&format!(
-        "/licenses/{license_id}/users?assigned={}",
-        encode(&change.name)
-    ));
+    redirect_with(
+        &format!("/licenses/{license_id}/users"),
+        Flash::UserAssigned {
+            name: change.name.clone(),
+        },
+    )
+    .await;
     Ok(change)
 }
 
 /// "Unassign". A manager who unassigns themself no longer sees the license, so goes home.
 #[server(endpoint = "unassign_user")]
 pub async fn unassign_user(license_id: String, account_id: String) -> Result<UserChange, AppError> {
-    use crate::layout::encode;
+    use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
+    use licensing::flash::Flash;
     let who = require_login().await?;
     let change = licensing::users::unassign(
         &state()?.store,
@@ -105,11 +113,14 @@ pub async fn unassign_user(license_id: String, account_id: String) -> Result<Use
     if account_id == who.account_id {
         leptos_axum::redirect("/dashboard");
     } else {
-        leptos_axum::redirect(&format!(
-            "/licenses/{license_id}/users?unassigned={}&devices={}",
-            encode(&change.name),
-            change.devices_deactivated
-        ));
+        redirect_with(
+            &format!("/licenses/{license_id}/users"),
+            Flash::UserUnassigned {
+                name: change.name.clone(),
+                devices: change.devices_deactivated,
+            },
+        )
+        .await;
     }
     Ok(change)
 }
@@ -122,8 +133,9 @@ pub async fn set_user_role(
     account_id: String,
     role: String,
 ) -> Result<UserChange, AppError> {
-    use crate::layout::encode;
+    use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
+    use licensing::flash::Flash;
     let who = require_login().await?;
     let role = LicenseRole::parse(&role)
         .ok_or_else(|| AppError::invalid("Role", "must be manager or user."))?;
@@ -139,11 +151,14 @@ pub async fn set_user_role(
     if account_id == who.account_id && role == LicenseRole::User {
         leptos_axum::redirect(&format!("/licenses/{license_id}"));
     } else {
-        leptos_axum::redirect(&format!(
-            "/licenses/{license_id}/users?role_changed={}&role={}",
-            encode(&change.name),
-            role.as_str()
-        ));
+        redirect_with(
+            &format!("/licenses/{license_id}/users"),
+            Flash::RoleChanged {
+                name: change.name.clone(),
+                role,
+            },
+        )
+        .await;
     }
     Ok(change)
 }
@@ -179,54 +194,15 @@ pub async fn set_password(
     Ok(())
 }
 
-/// What the last change on this tab did, read from the address it redirected to.
-fn done_message(query: &leptos_router::params::ParamsMap) -> Option<String> {
-    if let Some(email) = query.get("created") {
-        let key = if query.get("assigned").as_deref() == Some("1") {
-            "users.created_assigned"
-        } else {
-            "users.created"
-        };
-        return Some(t_args(key, &[("email", &email)]));
-    }
-    if let Some(name) = query.get("assigned") {
-        return Some(t_args("users.assigned", &[("name", &name)]));
-    }
-    if let Some(name) = query.get("unassigned") {
-        let devices = query
-            .get("devices")
-            .and_then(|d| d.parse().ok())
-            .unwrap_or_default();
-        return Some(t_args(
-            "users.unassigned",
-            &[("name", &name), ("devices", &count(devices, "device"))],
-        ));
-    }
-    let name = query.get("role_changed")?;
-    let key = match LicenseRole::parse(&query.get("role").unwrap_or_default())? {
-        LicenseRole::Manager => "users.now_manager",
-        LicenseRole::User => "users.now_user",
-    };
-    Some(t_args(key, &[("name", &name)]))
-}
-
-/// A set-password token as the service issues it: 64 hex digits. Anything else in the address is
-/// not shown, so a crafted link cannot make the page display text of its own.
-fn token_param(query: &leptos_router::params::ParamsMap) -> Option<String> {
-    query
-        .get("token")
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 #[component]
 pub fn UsersTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
-    let query = use_query_map();
     let net = use_network();
     let users = Resource::new(
         move || (ctx.id.get(), ctx.version()),
         move |(id, _)| net.track(list_users(id)),
     );
+    let flash = use_flash(move || ctx.changes());
     let failed = move || {
         [
             ctx.create_user.value().get().and_then(Result::err),
@@ -242,17 +218,19 @@ pub fn UsersTab() -> impl IntoView {
         <section class="card">
             <h2>{t("users.heading")}</h2>
             <p class="hint">{t("users.hint")}</p>
-            // A failed form leaves the address of the last success; its note would contradict the error.
-            <StatusNote text=Signal::derive(move || {
-                failed().is_none().then(|| query.with(done_message)).flatten()
-            }) />
+            <FlashNote flash />
             {move || failed().map(|error| view! { <FailedNotice error /> })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
+                    let note = flash.await;
                     show(users.await, move |page: UsersPage| {
-                        let link = query
-                            .with(token_param)
-                            .map(|token| format!("{}/set-password?token={token}", page.portal_url));
+                        let link = match note {
+                            Some(Flash::UserCreated {
+                                set_password_token: Some(token),
+                                ..
+                            }) => Some(format!("{}/set-password?token={token}", page.portal_url)),
+                            _ => None,
+                        };
                         view! {
                             {link.map(|link| view! { <NewUserLink link /> })}
                             <p data-testid="seats-left">
@@ -584,45 +562,5 @@ pub fn SeatsHelpPage() -> impl IntoView {
                 </p>
             </section>
         </main>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{done_message, token_param};
-    use leptos_router::params::ParamsMap;
-
-    fn query(pairs: &[(&str, &str)]) -> ParamsMap {
-        let mut map = ParamsMap::new();
-        for (k, v) in pairs {
-            map.insert(k.to_string(), (*v).to_owned());
-        }
-        map
-    }
-
-    #[test]
-    fn only_a_well_formed_token_is_shown() {
-        let good = "ab".repeat(32);
-        assert_eq!(token_param(&query(&[("token", &good)])), Some(good));
-        for bad in ["", "abc", "https://evil.example/x", &"zz".repeat(32)] {
-            assert_eq!(token_param(&query(&[("token", bad)])), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn messages_say_what_changed() {
-        assert_eq!(
-            done_message(&query(&[("created", "a@b.example"), ("assigned", "1")])).unwrap(),
-            "The account a@b.example was created and assigned a seat."
-        );
-        assert_eq!(
-            done_message(&query(&[("unassigned", "Uma"), ("devices", "1")])).unwrap(),
-            "Uma was unassigned; 1 device deactivated (no deactivation used)."
-        );
-        assert_eq!(
-            done_message(&query(&[("role_changed", "Uma"), ("role", "manager")])).unwrap(),
-            "Uma is now a license manager."
-        );
-        assert_eq!(done_message(&query(&[("role_changed", "Uma")])), None);
     }
 }

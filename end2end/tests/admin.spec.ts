@@ -37,7 +37,10 @@ test('a vendor admin creates a customer, its manager and an Organisation license
   await expect(statusMessage(page)).toHaveText('The account ivy@initech.example was created.');
   const link = (await page.getByTestId('password-link').textContent())!.trim();
   expect(link).toMatch(/^\/set-password\?token=[0-9a-f]{64}$/);
+  // Shown through a one-time note kept for this session: never in the address.
+  await expect(page).toHaveURL((url) => url.pathname.startsWith('/admin/customers/') && url.search === '');
   await hydrated(page);
+  await expect(page.getByTestId('password-link')).toHaveText(link);
 
   // Sell an Organisation license with Ivy as its owner: she becomes its manager.
   await page.getByLabel('Type', { exact: true }).selectOption('organisation');
@@ -46,7 +49,15 @@ test('a vendor admin creates a customer, its manager and an Organisation license
   await page.getByRole('button', { name: 'Sell license', exact: true }).click();
   await expect(statusMessage(page)).toHaveText('The license was created.');
   await expect(page.getByTestId('license-key')).toHaveText(/^KP-/);
+  const key = (await page.getByTestId('license-key').textContent())!.trim();
+  await expect(page).toHaveURL((url) => url.pathname.startsWith('/admin/licenses/') && url.search === '');
+  expect(page.url()).not.toContain(key);
   await expectCounts(page, { seats: '1 / 10', devices: '0 / 20', deactivations: '0 / 3' });
+  // The key is shown once: Keyport keeps only its hash.
+  await hydrated(page);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'CodeGlass', exact: true })).toBeVisible();
+  await expect(page.getByTestId('license-key')).toHaveCount(0);
 
   // Ivy sets her password with the link and sees the license as its manager.
   const ivy = await newContext(browser);

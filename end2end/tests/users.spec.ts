@@ -144,6 +144,15 @@ test('a set-password link lets the new user choose a password and log in', async
   const linkBox = page.getByTestId('password-link');
   await expect(linkBox).toHaveValue(/\/set-password\?token=[0-9a-f]{64}$/);
   const link = await linkBox.inputValue();
+  // The link reached the page through a one-time note kept for this session, not the address
+  // (which lands in history, logs and Referer): the address is bare, and a reload shows it no more.
+  await expect(page).toHaveURL((url) => url.pathname.endsWith('/users') && url.search === '');
+  await hydrated(page);
+  await expect(linkBox).toHaveValue(link);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Users', exact: true })).toBeVisible();
+  await expect(page.getByTestId('password-link')).toHaveCount(0);
+  await expect(statusMessage(page)).toHaveCount(0);
 
   // Opened by the new user: a browser of their own, without the manager's session.
   const context = await newContext(browser);

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod customers;
 pub mod devices;
 pub mod error;
+pub mod flash;
 pub mod licenses;
 pub mod offline;
 pub mod users;

@@ -4,7 +4,8 @@
 //!
 //! A plain route rather than a server function, so the portal's ordinary multipart form works
 //! without JavaScript and the browser saves the answer as a file. Errors go back to the license
-//! page (`?offline_error=…`), which shows them; every rule lives in `licensing::offline`.
+//! page as its one-time note (`licensing::flash`, never in the address), which shows them; every
+//! rule lives in `licensing::offline`.
 
 use app::encode;
 use app::session::session_token_in as session_token;
@@ -15,6 +16,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{post, MethodRouter};
 use licensing::auth::principal_for_session;
+use licensing::flash::{self, Flash};
 use licensing::offline::{self, OfflineActivation, MAX_REQUEST_BYTES};
 use licensing::AppError;
 
@@ -40,24 +42,27 @@ async fn download(
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let page = format!("/licenses/{}", encode(&license_id).replace('/', "%2F"));
-    let who = match session_token(&headers, state.secure_cookies) {
-        Some(token) => principal_for_session(&state.store, &token, state.sessions).await,
+    let token = session_token(&headers, state.secure_cookies);
+    let who = match &token {
+        Some(token) => principal_for_session(&state.store, token, state.sessions).await,
         None => Err(AppError::Unauthenticated),
     };
-    let who = match who {
-        Ok(who) => who,
-        Err(AppError::Unauthenticated) => {
+    let (who, token) = match (who, token) {
+        (Ok(who), Some(token)) => (who, token),
+        (Err(AppError::Unauthenticated), _) | (_, None) => {
             return Redirect::to(&format!("/login?next={}", encode(&page))).into_response()
         }
-        Err(error) => return back(&page, &error),
+        // The session could not be checked (the database is busy): a note for it may not keep
+        // either, but the page says what it can.
+        (Err(error), Some(token)) => return back(&state, &token, &page, error).await,
     };
     let request = match read_request(form).await {
         Ok(request) => request,
-        Err(error) => return back(&page, &error),
+        Err(error) => return back(&state, &token, &page, error).await,
     };
     match offline::activate(&state.store, &who, &license_id, &request, &ip).await {
         Ok(issued) => license_file(&issued),
-        Err(error) => back(&page, &error),
+        Err(error) => back(&state, &token, &page, error).await,
     }
 }
 
@@ -133,11 +138,15 @@ fn license_file(issued: &OfflineActivation) -> Response {
     response
 }
 
-/// Back to the license page, which shows the error in `role=alert`.
-fn back(page: &str, error: &AppError) -> Response {
-    Redirect::to(&format!(
-        "{page}?offline_error={}",
-        encode(&error.to_string())
-    ))
-    .into_response()
+/// Back to the license page, which shows the error in `role=alert`: kept as the page's note for
+/// this session, so the address stays clean and no crafted link can put words in the alert.
+async fn back(state: &AppState, token: &str, page: &str, error: AppError) -> Response {
+    let note = Flash::OfflineActivationFailed { error };
+    if let Err(error) = flash::put(&state.store, token, page, &note).await {
+        tracing::error!(
+            ?error,
+            "cannot keep the offline activation error for the license page"
+        );
+    }
+    Redirect::to(page).into_response()
 }

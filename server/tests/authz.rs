@@ -475,6 +475,13 @@ fn rows() -> Vec<Row> {
             allowed_first: false,
         },
         Row {
+            endpoint: "take_flash",
+            // A page's one-time note is the caller's own session's; without one there is none.
+            args: |w, _| vec![("path", format!("/licenses/{}/users", w.license))],
+            expect: [200, 200, 200, 200, 200],
+            allowed_first: false,
+        },
+        Row {
             endpoint: "get_password_link",
             // The link is the credential: whoever holds it may read whom it is for.
             args: |w, _| vec![("token", w.link_token.clone())],

@@ -6,9 +6,12 @@ mod common;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use common::{customer_account, random_hex, session, test_database, ScratchDir, Server};
+use common::{
+    customer_account, random_hex, session, take_flash, test_database, ScratchDir, Server,
+};
 use ed25519_dalek::{Signature, VerifyingKey};
 use licensing::demo::seed_vendor;
+use licensing::flash::Flash;
 use licensing::licenses::{self, LicenseType, NewLicense};
 use licensing::tenants;
 use licensing::{now_millis, Store};
@@ -193,30 +196,21 @@ impl World {
     }
 }
 
-/// The error redirect's message, decoded.
-fn offline_error(response: &reqwest::Response, license_id: &str) -> String {
+/// The error a refused upload left for the license page: the redirect goes to the bare page, and
+/// the page's one-time note (what it takes when it renders) holds the error.
+async fn offline_error(
+    w: &World,
+    response: &reqwest::Response,
+    license_id: &str,
+    session: &str,
+) -> String {
     assert_eq!(response.status(), 303);
-    let location = response.headers()["location"].to_str().unwrap();
-    let prefix = format!("/licenses/{license_id}?offline_error=");
-    let encoded = location
-        .strip_prefix(&prefix)
-        .unwrap_or_else(|| panic!("redirect to {location}"));
-    let bytes: Vec<u8> = {
-        let raw = encoded.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < raw.len() {
-            if raw[i] == b'%' {
-                out.push(u8::from_str_radix(&encoded[i + 1..i + 3], 16).unwrap());
-                i += 3;
-            } else {
-                out.push(raw[i]);
-                i += 1;
-            }
-        }
-        out
-    };
-    String::from_utf8(bytes).unwrap()
+    let page = format!("/licenses/{license_id}");
+    assert_eq!(response.headers()["location"], page.as_str());
+    match take_flash(&w.client, &w.server.base, session, &page).await {
+        Some(Flash::OfflineActivationFailed { error }) => error.to_string(),
+        other => panic!("no offline activation error for {page}: {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -342,7 +336,7 @@ async fn the_license_page_form_downloads_a_license_file_that_verifies_offline() 
     for (session, file, text, message) in &cases {
         let file = (!file.is_empty()).then_some(file.as_slice());
         let r = w.post(&lic, *session, file, text).await;
-        let got = offline_error(&r, &lic);
+        let got = offline_error(&w, &r, &lic, session.unwrap()).await;
         assert!(
             got.starts_with(message),
             "{got:?} should start with {message:?}"
@@ -368,7 +362,9 @@ async fn the_license_page_form_downloads_a_license_file_that_verifies_offline() 
             "",
         )
         .await;
-    assert!(offline_error(&r, &lic).starts_with("This license is activated on too many devices"));
+    assert!(offline_error(&w, &r, &lic, &w.manager_session)
+        .await
+        .starts_with("This license is activated on too many devices"));
     assert_eq!(w.devices_active().await, 2);
 
     // An unknown license is not found.
@@ -380,5 +376,7 @@ async fn the_license_page_form_downloads_a_license_file_that_verifies_offline() 
             "",
         )
         .await;
-    assert!(offline_error(&r, "no-such-license").starts_with("That license was not found"));
+    assert!(offline_error(&w, &r, "no-such-license", &w.manager_session)
+        .await
+        .starts_with("That license was not found"));
 }

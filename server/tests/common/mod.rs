@@ -160,3 +160,24 @@ pub async fn session(store: &licensing::Store, company: &str, email: &str) -> St
     .unwrap_or_else(|e| panic!("log in {email}: {e:?}"))
     .token
 }
+
+/// The one-time note (`licensing::flash`) kept for a session and page, taken as a hydrated page
+/// takes it: through the `take_flash` server function. Taking it deletes it.
+pub async fn take_flash(
+    client: &reqwest::Client,
+    base: &str,
+    session: &str,
+    path: &str,
+) -> Option<licensing::flash::Flash> {
+    let r = client
+        .post(format!("{base}/api/take_flash"))
+        .header("accept", "application/json")
+        .header("origin", base)
+        .header("cookie", format!("keyport_session={session}"))
+        .form(&[("path", path)])
+        .send()
+        .await
+        .expect("POST take_flash");
+    assert_eq!(r.status(), 200, "take_flash {path}");
+    r.json().await.expect("a flash or null")
+}

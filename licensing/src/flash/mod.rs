@@ -1,0 +1,74 @@
+//! One-time notes a page shows after a change (what a form did, a set-password link, a new
+//! license key, why an offline activation was refused): kept on the server for the session that
+//! made the change and the page it was redirected to, and taken once by that page.
+//!
+//! They never travel in an address: a URL ends up in browser history, proxy logs and `Referer`
+//! headers, and a page that renders text from its query string shows whatever a crafted link says.
+//! A note is data, not English: the portal translates it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::licenses::LicenseRole;
+use crate::AppError;
+
+#[cfg(feature = "server")]
+mod service;
+#[cfg(feature = "server")]
+pub use service::*;
+
+/// What the last change did, for the page it redirected to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Flash {
+    /// Devices tab: a device was reset.
+    DeviceReset {
+        device: String,
+        deactivations_left: i64,
+    },
+    /// License overview: *Reset license*.
+    LicenseReset {
+        devices: i64,
+        users: i64,
+        deactivations_left: i64,
+    },
+    /// Users tab: *Create user*; without a password, the one-time set-password token.
+    UserCreated {
+        email: String,
+        assigned: bool,
+        set_password_token: Option<String>,
+    },
+    UserAssigned {
+        name: String,
+    },
+    UserUnassigned {
+        name: String,
+        devices: i64,
+    },
+    RoleChanged {
+        name: String,
+        role: LicenseRole,
+    },
+    /// Vendor console, customer page.
+    CustomerCreated,
+    CustomerRenamed,
+    /// *Add account*: the account and its one-time set-password token.
+    AccountAdded {
+        email: String,
+        set_password_token: Option<String>,
+    },
+    /// Vendor console, license page: a new license and its key, shown this once.
+    LicenseSold {
+        key: String,
+    },
+    SubscriptionsAdded {
+        subscriptions: i64,
+    },
+    LimitsSaved,
+    DeactivationLimitReset,
+    LicenseSuspended,
+    LicenseResumed,
+    /// License overview: the offline activation form was refused.
+    OfflineActivationFailed {
+        error: AppError,
+    },
+}
