@@ -10,6 +10,7 @@ pub mod customers;
 pub mod devices;
 pub mod error;
 pub mod flash;
+pub mod input;
 pub mod licenses;
 pub mod offline;
 pub mod users;

@@ -157,6 +157,8 @@ mod service {
                 &format!("this is not a Keyport activation request (not JSON: {err})."),
             )
         })?;
+        // Its texts name the machine's device, stored like an online activation's.
+        crate::input::refuse_nul_in_json(&value)?;
         match value.get("format").and_then(|f| f.as_str()) {
             Some(REQUEST_FORMAT) => {}
             Some(other) => {

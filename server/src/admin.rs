@@ -4,6 +4,7 @@
 use std::io::BufRead;
 
 use licensing::auth::{principal_by_email, Principal};
+use licensing::input::DAY_MS;
 use licensing::licenses::{self, NewLicense, TenantLicense};
 use licensing::{now_millis, users, AppError, Store};
 
@@ -11,7 +12,6 @@ use crate::config::{CustomerCommand, LicenseCommand, Operator, TenantCommand};
 
 /// Where an admin command's changes come from, for the audit log.
 const CLI: &str = "admin command";
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The vendor admin a command acts as; anyone else is refused.
 async fn operator(store: &Store, op: &Operator) -> Result<Principal, AppError> {
@@ -84,9 +84,6 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
             owner_name,
         } => {
             let who = operator(store, &op).await?;
-            if valid_days < 1 {
-                return Err(AppError::invalid("--valid-days", "must be at least 1."));
-            }
             let owner = match principal_by_email(store, &op.company, &owner_email).await {
                 Ok(owner) if owner.customer_id.as_deref() == Some(customer.as_str()) => {
                     owner.account_id
@@ -126,10 +123,11 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
                     license_type,
                     subscriptions,
                     seats_per_subscription,
-                    max_activations: devices_per_subscription.saturating_mul(subscriptions),
+                    // The flags are bounded (config.rs), so neither product can overflow.
+                    max_activations: devices_per_subscription * subscriptions,
                     max_deactivations: deactivations,
                     valid_from: now,
-                    valid_until: now.saturating_add(valid_days.saturating_mul(DAY_MS)),
+                    valid_until: now + valid_days * DAY_MS,
                     owner_account_id: owner,
                 },
                 Some(&who.account_id),

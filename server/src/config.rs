@@ -3,6 +3,11 @@
 use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
+use licensing::input;
+
+/// Longest duration a flag takes in minutes (sessions, the throttle window): a year. Turned into
+/// milliseconds, a larger one could overflow; a longer session or window is no real setting.
+pub const MAX_MINUTES: i64 = 366 * 24 * 60;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,11 +52,13 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
 
     /// Minutes of inactivity after which a portal session ends.
-    #[arg(long, env = "KEYPORT_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    #[arg(long, env = "KEYPORT_SESSION_IDLE_MINUTES", default_value_t = 120,
+          value_parser = clap::value_parser!(i64).range(1..=MAX_MINUTES))]
     pub session_idle_minutes: i64,
 
     /// Hours after login at which a portal session ends, used or not.
-    #[arg(long, env = "KEYPORT_SESSION_HOURS", default_value_t = 24)]
+    #[arg(long, env = "KEYPORT_SESSION_HOURS", default_value_t = 24,
+          value_parser = clap::value_parser!(i64).range(1..=MAX_MINUTES / 60))]
     pub session_hours: i64,
 
     /// Another origin (scheme://host:port) whose pages may send the portal state-changing
@@ -90,7 +97,7 @@ pub struct ServeArgs {
 
     /// The throttle's sliding window, in minutes.
     #[arg(long, env = "KEYPORT_THROTTLE_WINDOW_MINUTES", default_value_t = 15,
-          value_parser = clap::value_parser!(i64).range(1..))]
+          value_parser = clap::value_parser!(i64).range(1..=MAX_MINUTES))]
     pub throttle_window_minutes: i64,
 }
 
@@ -175,18 +182,24 @@ pub enum LicenseCommand {
         /// personal, organisation, offline_organisation or experimental.
         #[arg(long = "type", value_parser = parse_license_type)]
         license_type: licensing::licenses::LicenseType,
-        #[arg(long, default_value_t = 1)]
+        // The bounds are licensing's (`licensing::input`), refused here before anything is read.
+        #[arg(long, default_value_t = 1,
+              value_parser = clap::value_parser!(i64).range(1..=input::MAX_SUBSCRIPTIONS))]
         subscriptions: i64,
-        #[arg(long, default_value_t = 5)]
+        #[arg(long, default_value_t = 5,
+              value_parser = clap::value_parser!(i64).range(1..=input::MAX_SEATS))]
         seats_per_subscription: i64,
         /// Devices the license may be active on, per subscription.
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10,
+              value_parser = clap::value_parser!(i64).range(0..=input::MAX_DEVICES))]
         devices_per_subscription: i64,
         /// Device resets the customer may do before support must lift the limit.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3,
+              value_parser = clap::value_parser!(i64).range(0..=input::MAX_DEACTIVATIONS))]
         deactivations: i64,
         /// How long the license is valid, in days from now.
-        #[arg(long, default_value_t = 365)]
+        #[arg(long, default_value_t = 365,
+              value_parser = clap::value_parser!(i64).range(1..=input::MAX_VALID_DAYS))]
         valid_days: i64,
         /// The owner: manager of an Organisation-type license, its one user for Personal. An
         /// unknown email is created with --owner-name and gets a set-password link.

@@ -28,7 +28,8 @@ const FORM_LIMIT: usize = 4 * MAX_REQUEST_BYTES;
 const REQUEST: &str = "Activation request";
 
 /// The route, with a body limit of its own that still lets an oversized file be answered with a
-/// message on the license page.
+/// message on the license page; a body past the portal's limit is refused with 413 before
+/// (`portal_input`).
 pub fn route() -> MethodRouter<AppState> {
     post(download).layer(DefaultBodyLimit::max(FORM_LIMIT))
 }

@@ -326,12 +326,6 @@ async fn the_license_page_form_downloads_a_license_file_that_verifies_offline() 
             String::new(),
             "Activation request: the file is larger than 16 KiB",
         ),
-        (
-            Some(&w.manager_session),
-            vec![b' '; 100 * 1024],
-            String::new(),
-            "Activation request: the file is larger than 16 KiB",
-        ),
     ];
     for (session, file, text, message) in &cases {
         let file = (!file.is_empty()).then_some(file.as_slice());

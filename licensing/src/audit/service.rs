@@ -59,7 +59,8 @@ pub async fn list_for_license(
     )
     .bind(license_id)
     .bind(i64::from(PAGE_SIZE) + 1)
-    .bind(i64::from((page - 1) * PAGE_SIZE))
+    // In i64: a page number near u32::MAX times the page size overflows a u32.
+    .bind((i64::from(page) - 1) * i64::from(PAGE_SIZE))
     .fetch_all(&mut *conn)
     .await?;
     let has_more = rows.len() > PAGE_SIZE as usize;
@@ -148,7 +149,8 @@ pub async fn list_for_tenant(
     }
     let rows = query
         .bind(i64::from(PAGE_SIZE) + 1)
-        .bind(i64::from((page - 1) * PAGE_SIZE))
+        // In i64: a page number near u32::MAX times the page size overflows a u32.
+        .bind((i64::from(page) - 1) * i64::from(PAGE_SIZE))
         .fetch_all(store.pool())
         .await?;
     let has_more = rows.len() > PAGE_SIZE as usize;

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::service::{license_from_row, LICENSE_COLUMNS};
+use super::service::{check_valid_until, license_from_row, LICENSE_COLUMNS};
 use super::{
     access, add_subscriptions, issue_key, purchase, LicenseRole, LicenseType, NewLicense, Purchase,
     TenantLicense,
@@ -13,6 +13,9 @@ use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::customers::contains_pattern;
 use crate::error::{AppError, Result};
+use crate::input::{
+    bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
+};
 use crate::store::{Store, Tx};
 use crate::{now_millis, Millis};
 
@@ -90,9 +93,15 @@ pub async fn update_limits(
     let deactivations_used: i64 = row.try_get("deactivations_used")?;
     let valid_from: Millis = row.try_get("valid_from")?;
     let license_type: String = row.try_get("license_type")?;
-    if limits.max_users < 1 {
-        return Err(AppError::invalid("Seats", "must be at least 1."));
-    }
+    bounded("Seats", limits.max_users, 1, MAX_SEATS)?;
+    bounded("Devices", limits.max_activations, 0, MAX_DEVICES)?;
+    bounded(
+        "Deactivations",
+        limits.max_deactivations,
+        0,
+        MAX_DEACTIVATIONS,
+    )?;
+    check_valid_until(limits.valid_until)?;
     if license_type == LicenseType::Personal.as_str() && limits.max_users != 1 {
         return Err(AppError::invalid(
             "Seats",
@@ -270,8 +279,6 @@ pub struct Sale {
     pub owner_account_id: String,
 }
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-
 /// Vendor staff sell subscriptions: the customer's license for the product is created (and its
 /// license key issued, returned once) or raised.
 pub async fn sell(
@@ -283,12 +290,12 @@ pub async fn sell(
     if sale.product.trim().is_empty() {
         return Err(AppError::invalid("Product", "is required."));
     }
-    if !(1..=3650).contains(&sale.valid_days) {
-        return Err(AppError::invalid("Valid for", "must be 1 to 3650 days."));
-    }
-    if sale.devices_per_subscription < 0 {
-        return Err(AppError::invalid("Devices", "must not be negative."));
-    }
+    bounded("Subscriptions", sale.subscriptions, 1, MAX_SUBSCRIPTIONS)?;
+    bounded("Seats", sale.seats_per_subscription, 1, MAX_SEATS)?;
+    bounded("Devices", sale.devices_per_subscription, 0, MAX_DEVICES)?;
+    bounded("Valid for", sale.valid_days, 1, MAX_VALID_DAYS)?;
+    // Bounded factors: the product fits in an i64, and `purchase` checks it against its bound.
+    let max_activations = sale.devices_per_subscription * sale.subscriptions;
     let customer_known: Option<String> =
         sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2")
             .bind(&sale.customer_id)
@@ -308,12 +315,10 @@ pub async fn sell(
             license_type: sale.license_type,
             subscriptions: sale.subscriptions,
             seats_per_subscription: sale.seats_per_subscription,
-            max_activations: sale
-                .devices_per_subscription
-                .saturating_mul(sale.subscriptions),
+            max_activations,
             max_deactivations: sale.max_deactivations,
             valid_from: now,
-            valid_until: now.saturating_add(sale.valid_days.saturating_mul(DAY_MS)),
+            valid_until: now + sale.valid_days * DAY_MS,
             owner_account_id: sale.owner_account_id.clone(),
         },
         Some(&who.account_id),

@@ -7,6 +7,9 @@ use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus,
 use crate::audit::{self, Event};
 use crate::auth::{AccountKind, Principal};
 use crate::error::{AppError, Result};
+use crate::input::{
+    bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
+};
 use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, Millis};
 
@@ -168,25 +171,47 @@ pub struct NewLicense {
     pub owner_account_id: String,
 }
 
-/// Creates a license and assigns its owner, in one transaction with its audit event.
-pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<String> {
-    if new.subscriptions < 1 {
-        return Err(AppError::invalid("Subscriptions", "must be at least 1."));
-    }
-    if new.seats_per_subscription < 1 || new.max_activations < 0 || new.max_deactivations < 0 {
-        return Err(AppError::invalid("Limits", "must not be negative."));
-    }
+/// The seat count of a new license: `Invalid` on the field past its bound in `crate::input`, so
+/// that no product or sum of its limits can overflow here or in the database.
+fn checked_new(new: &NewLicense) -> Result<i64> {
+    bounded("Subscriptions", new.subscriptions, 1, MAX_SUBSCRIPTIONS)?;
+    bounded("Seats", new.seats_per_subscription, 1, MAX_SEATS)?;
+    bounded("Devices", new.max_activations, 0, MAX_DEVICES)?;
+    bounded("Deactivations", new.max_deactivations, 0, MAX_DEACTIVATIONS)?;
     if new.valid_until <= new.valid_from {
         return Err(AppError::invalid(
             "Valid until",
             "must be after the start date.",
         ));
     }
-    let max_users = if new.license_type == LicenseType::Personal {
-        1
-    } else {
-        new.subscriptions * new.seats_per_subscription
-    };
+    check_valid_until(new.valid_until)?;
+    if new.license_type == LicenseType::Personal {
+        return Ok(1);
+    }
+    // Both factors are bounded, so the product fits; the total has its own bound.
+    bounded(
+        "Seats",
+        new.subscriptions * new.seats_per_subscription,
+        1,
+        MAX_SEATS,
+    )
+}
+
+/// Refuses an end of validity further than [`MAX_VALID_DAYS`] from now.
+pub(super) fn check_valid_until(valid_until: Millis) -> Result<()> {
+    let latest = now_millis().saturating_add(MAX_VALID_DAYS * DAY_MS);
+    if valid_until > latest {
+        return Err(AppError::invalid(
+            "Valid until",
+            &format!("must be no later than {MAX_VALID_DAYS} days from today."),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a license and assigns its owner, in one transaction with its audit event.
+pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<String> {
+    let max_users = checked_new(new)?;
     // Checked before the transaction (accounts never change customer), so the transaction starts
     // with its first write: on SQLite a read first could not be upgraded to a write once a
     // simultaneous purchase had committed (`database is locked`, not the `Conflict` below).
@@ -270,6 +295,8 @@ pub struct Purchase {
 /// A customer buys subscriptions: the first purchase of a product creates the license, every
 /// later one raises that same license, so the customer never sees more than one entry for it.
 pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<Purchase> {
+    // Also when it raises a license: the order itself must be one a new license could hold.
+    checked_new(new)?;
     let row = match existing_license(store, new).await? {
         Some(row) => row,
         None => match create(store, new, actor).await {
@@ -325,22 +352,54 @@ pub async fn add_subscriptions(
     count: i64,
     actor: Option<&str>,
 ) -> Result<()> {
-    if count < 1 {
-        return Err(AppError::invalid("Subscriptions", "must be at least 1."));
-    }
+    bounded("Subscriptions", count, 1, MAX_SUBSCRIPTIONS)?;
     let mut tx = store.begin_locked(license_id).await?;
-    let tenant_id: String = sqlx::query_scalar("SELECT tenant_id FROM licenses WHERE id = $1")
-        .bind(license_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query(
-        "UPDATE licenses SET subscriptions = subscriptions + $1, \
-            max_users = CASE WHEN license_type = 'personal' THEN max_users \
-                ELSE max_users + $1 * seats_per_subscription END, \
-            max_activations = max_activations + $1 * activations_per_subscription \
-         WHERE id = $2",
+    let row = sqlx::query(
+        "SELECT tenant_id, license_type, subscriptions, max_users, max_activations, \
+            seats_per_subscription, activations_per_subscription FROM licenses WHERE id = $1",
     )
-    .bind(count)
+    .bind(license_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let tenant_id: String = row.try_get("tenant_id")?;
+    let license_type: String = row.try_get("license_type")?;
+    // The new totals are computed here, checked, rather than in SQL, where an overflow is a
+    // database error (Postgres) or a silent switch to floating point (SQLite).
+    let raised = |column: &str, per_subscription: &str| -> Result<Option<i64>> {
+        let now: i64 = row.try_get(column)?;
+        let per: i64 = row.try_get(per_subscription)?;
+        Ok(count
+            .checked_mul(per)
+            .and_then(|more| now.checked_add(more)))
+    };
+    let too_many = |field: &str, max: i64| {
+        AppError::invalid(
+            field,
+            &format!("the license would exceed {max}; add fewer subscriptions."),
+        )
+    };
+    let subscriptions = row
+        .try_get::<i64, _>("subscriptions")?
+        .checked_add(count)
+        .filter(|total| *total <= MAX_SUBSCRIPTIONS)
+        .ok_or_else(|| too_many("Subscriptions", MAX_SUBSCRIPTIONS))?;
+    let max_users = if license_type == LicenseType::Personal.as_str() {
+        row.try_get("max_users")?
+    } else {
+        raised("max_users", "seats_per_subscription")?
+            .filter(|total| *total <= MAX_SEATS)
+            .ok_or_else(|| too_many("Seats", MAX_SEATS))?
+    };
+    let max_activations = raised("max_activations", "activations_per_subscription")?
+        .filter(|total| *total <= MAX_DEVICES)
+        .ok_or_else(|| too_many("Devices", MAX_DEVICES))?;
+    sqlx::query(
+        "UPDATE licenses SET subscriptions = $1, max_users = $2, max_activations = $3 \
+         WHERE id = $4",
+    )
+    .bind(subscriptions)
+    .bind(max_users)
+    .bind(max_activations)
     .bind(license_id)
     .execute(&mut *tx)
     .await?;

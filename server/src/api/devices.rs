@@ -1,7 +1,7 @@
 //! Device API handlers: the request and answer shapes of `/api/v1`, mapped onto
 //! `licensing::devices` and `licensing::signing`.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use licensing::auth::{Credentials, ThrottlePolicy};
@@ -11,7 +11,7 @@ use licensing::{now_millis, signing, Millis, Store};
 use serde::{Deserialize, Serialize};
 
 use super::activation::ActivationRequest;
-use super::{signed, ApiError, ApiJson, ClientIp, DeviceToken};
+use super::{signed, ApiError, ApiJson, ApiQuery, ClientIp, DeviceToken};
 
 impl ActivationRequest {
     /// Which of the two ways to authenticate the body uses: exactly one of them.
@@ -182,7 +182,7 @@ struct PublicKeyBody {
 /// `GET /public-key?company=ID`: the tenant's Ed25519 public key.
 pub async fn public_key(
     State(store): State<Store>,
-    Query(query): Query<PublicKeyQuery>,
+    ApiQuery(query): ApiQuery<PublicKeyQuery>,
 ) -> Result<Response, ApiError> {
     let company = query
         .company

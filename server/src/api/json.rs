@@ -1,26 +1,28 @@
 //! Reads the device API's JSON request bodies into their types, naming the offending field when
-//! it cannot. Self-contained (serde, `licensing::AppError`) so that `fuzz/` compiles this very file
+//! it cannot. Self-contained (serde, `licensing`) so that `fuzz/` compiles this very file
 //! into its `device_api_json` target: the server is a binary crate and cannot be a dependency.
 
 use licensing::AppError;
 use serde::de::DeserializeOwned;
 
 /// A JSON object into `T`: `invalid_request` on `body` when it is not one object of valid JSON,
-/// else on the missing, unknown or mistyped field. serde_json refuses nesting deeper than 128
-/// levels, so no body can exhaust the stack.
+/// else on the first string with a NUL character, else on the missing, unknown or mistyped field.
+/// serde_json refuses nesting deeper than 128 levels, so no body can exhaust the stack.
+///
+/// Every device API body passes here, so no text of it reaches a database with a NUL, which
+/// Postgres cannot store (`licensing::input::refuse_nul`).
 pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // Every request body is an object; serde would also read a struct from an array.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(AppError::invalid("body", "must be a JSON object."));
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+    // Read whole first, so a NUL is found in any string, fields the type ignores included.
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|_| AppError::invalid("body", "is not valid JSON."))?;
+    licensing::input::refuse_nul_in_json(&value)?;
+    let value = serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return AppError::invalid("body", "is not valid JSON.");
-        }
-        let message = inner.to_string();
+        let message = err.into_inner().to_string();
         // Missing and unknown fields are reported on their parent; serde names them in backticks.
         let field = if path == "." {
             message
@@ -48,7 +50,5 @@ pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         };
         AppError::invalid(&field, &message)
     })?;
-    de.end()
-        .map_err(|_| AppError::invalid("body", "is not valid JSON."))?;
     Ok(value)
 }

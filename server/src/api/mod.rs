@@ -10,7 +10,7 @@ mod error;
 mod json;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -135,6 +135,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             }
         })?;
         parse_json(&bytes).map(Self)
+    }
+}
+
+/// A query string into `T`, refused with `invalid_request` naming the parameter that holds a NUL
+/// character (see `json::parse_object` for why) or that `T` cannot read. Handlers take their query
+/// through this rather than axum's `Query`, whose refusal is not the API's JSON.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        crate::portal_input::refuse_nul_in_form(query.as_bytes())?;
+        Query::try_from_uri(&parts.uri)
+            .map(|Query(value)| Self(value))
+            .map_err(|_| ApiError::invalid("query", "could not be read."))
     }
 }
 

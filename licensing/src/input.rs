@@ -1,0 +1,145 @@
+//! The bounds of every number a form, API or admin command takes, and the one check of text that
+//! no database can store: each stated once here, so the console, the CLI and the services agree.
+//!
+//! Numbers past these bounds would overflow when limits are multiplied or added (`i64` in Rust,
+//! `BIGINT` in Postgres) and answer 500 or wrap to nonsense; they are refused as
+//! [`AppError::Invalid`] naming the field instead. Wasm-safe, so the pages may show the bounds.
+
+use crate::error::AppError;
+
+/// Most subscriptions one license holds, bought at once or in all: far beyond any real sale,
+/// small enough that a count times a per-subscription limit cannot overflow.
+pub const MAX_SUBSCRIPTIONS: i64 = 100_000;
+/// Most seats (license users) one license has in all, and so per subscription.
+pub const MAX_SEATS: i64 = 1_000_000;
+/// Most devices one license may be active on in all, and so per subscription.
+pub const MAX_DEVICES: i64 = 1_000_000;
+/// Largest deactivation budget of a license.
+pub const MAX_DEACTIVATIONS: i64 = 1_000_000;
+/// Longest validity, in days from today: ten years, the vendor console's *Valid for* maximum. A
+/// longer license is renewed (its end date moved) rather than sold.
+pub const MAX_VALID_DAYS: i64 = 3_650;
+/// One day in milliseconds (`Millis`).
+pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// `value` when it lies in `min..=max`, else `Invalid` on `field` saying which bound it passed.
+pub fn bounded(field: &str, value: i64, min: i64, max: i64) -> Result<i64, AppError> {
+    let message = if value < min && min == 0 {
+        "must not be negative.".to_owned()
+    } else if value < min {
+        format!("must be at least {min}.")
+    } else if value > max {
+        format!("must be at most {max}.")
+    } else {
+        return Ok(value);
+    };
+    Err(AppError::Invalid {
+        field: field.into(),
+        message,
+    })
+}
+
+/// The refusal of a text with a NUL character (U+0000). Postgres cannot store one in `TEXT`
+/// (SQLite can) and fails the whole statement, which would be a 500 on one database and not the
+/// other; no real name, email, id or key contains one.
+pub fn refuse_nul(field: &str, value: &str) -> Result<(), AppError> {
+    if value.contains('\0') {
+        Err(AppError::invalid(
+            field,
+            "must not contain a NUL character.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// [`refuse_nul`] for every string of a JSON document, keys included. The field named is the
+/// path to the string (`device_name`, `machine.hostname`, `tags[2]`), `body` for the top level.
+#[cfg(feature = "server")]
+pub fn refuse_nul_in_json(value: &serde_json::Value) -> Result<(), AppError> {
+    use serde_json::Value;
+    // Iterative: a document nested as deep as its parser allows must not exhaust the stack here.
+    let mut pending = vec![(String::new(), value)];
+    while let Some((path, value)) = pending.pop() {
+        let field = if path.is_empty() { "body" } else { &path };
+        match value {
+            Value::String(text) => refuse_nul(field, text)?,
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    pending.push((format!("{path}[{i}]"), item));
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    refuse_nul(field, key)?;
+                    let path = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    pending.push((path, item));
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(result: Result<(), AppError>) -> String {
+        match result {
+            Err(AppError::Invalid { field, .. }) => field,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bounds_name_the_field_and_the_range() {
+        assert_eq!(bounded("Seats", 5, 1, MAX_SEATS), Ok(5));
+        assert_eq!(
+            bounded("Seats", 0, 1, 10).unwrap_err().to_string(),
+            "Seats: must be at least 1."
+        );
+        assert_eq!(
+            bounded("Seats", 11, 1, 10).unwrap_err().to_string(),
+            "Seats: must be at most 10."
+        );
+        assert_eq!(
+            bounded("Devices", -1, 0, 10).unwrap_err().to_string(),
+            "Devices: must not be negative."
+        );
+        assert!(bounded("Subscriptions", i64::MAX, 1, MAX_SUBSCRIPTIONS).is_err());
+        // The bounds multiply without overflow, whatever a form sends within them.
+        assert!(MAX_SUBSCRIPTIONS
+            .checked_mul(MAX_SEATS.max(MAX_DEVICES))
+            .is_some());
+        assert!(MAX_VALID_DAYS.checked_mul(DAY_MS).is_some());
+    }
+
+    #[test]
+    fn nul_is_refused_on_its_field() {
+        assert!(refuse_nul("email", "user@acme.example").is_ok());
+        assert_eq!(
+            field_of(refuse_nul("email", "user\0@acme.example")),
+            "email"
+        );
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn nul_is_found_anywhere_in_json() {
+        let check = |json: &str| refuse_nul_in_json(&serde_json::from_str(json).unwrap());
+        assert!(check(r#"{"a": ["x", {"b": "y"}], "n": 1}"#).is_ok());
+        assert_eq!(
+            field_of(check(r#"{"device_name": "a\u0000b"}"#)),
+            "device_name"
+        );
+        assert_eq!(field_of(check(r#"{"a": [1, {"b": "\u0000"}]}"#)), "a[1].b");
+        assert_eq!(field_of(check(r#"{"a\u0000": 1}"#)), "body");
+        assert_eq!(field_of(check(r#""\u0000""#)), "body");
+    }
+}
