@@ -382,6 +382,7 @@ pub fn error_text(error: &AppError) -> String {
             )
         }
         AppError::Unavailable => t("error.unavailable"),
+        AppError::Busy { .. } => t("error.busy"),
         AppError::Offline => t("error.offline"),
         AppError::Internal => t("error.internal"),
     }
@@ -843,6 +844,9 @@ mod tests {
             AppError::TooManyAttempts { minutes: 1 },
             AppError::TooManyAttempts { minutes: 15 },
             AppError::Unavailable,
+            AppError::Busy {
+                retry_after_secs: 1,
+            },
             AppError::Offline,
             AppError::Internal,
         ];

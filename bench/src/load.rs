@@ -182,6 +182,23 @@ async fn worker(
 /// Opens one keep-alive HTTP/1.1 connection (Nagle off, as any HTTP client sets it).
 pub async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, String> {
     let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    handshake(stream).await
+}
+
+/// [`connect`] from a loopback address of its own (Linux routes all of 127.0.0.0/8 to `lo`), so
+/// the server counts it as another client.
+pub async fn connect_from(
+    addr: SocketAddr,
+    local: std::net::IpAddr,
+) -> Result<SendRequest<Full<Bytes>>, String> {
+    let socket = tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?;
+    socket
+        .bind(SocketAddr::new(local, 0))
+        .map_err(|e| e.to_string())?;
+    handshake(socket.connect(addr).await.map_err(|e| e.to_string())?).await
+}
+
+async fn handshake(stream: TcpStream) -> Result<SendRequest<Full<Bytes>>, String> {
     stream.set_nodelay(true).map_err(|e| e.to_string())?;
     let (sender, connection) = http1::handshake(TokioIo::new(stream))
         .await

@@ -6,6 +6,7 @@
 //! All traffic goes to 127.0.0.1; every loop stops by itself when its time is up.
 
 mod baseline;
+mod burst;
 mod cpu;
 mod keyport;
 mod load;
@@ -57,9 +58,20 @@ struct Args {
     #[arg(long, default_value_t = 10)]
     password_duration: u64,
 
+    /// Simultaneous logins with unknown emails sent at a fresh server after the scenarios, its
+    /// memory measured before, at the peak and 30 s after (0: skip).
+    #[arg(long, default_value_t = 1000)]
+    burst: usize,
+
     /// Where the servers' logs go.
     #[arg(long, default_value = "target/bench")]
     log_dir: PathBuf,
+}
+
+/// The login burst of one database.
+struct BurstRow {
+    backend: String,
+    report: burst::Report,
 }
 
 /// One line of the final table.
@@ -87,12 +99,30 @@ async fn main() -> ExitCode {
     // Other work on the machine skews every figure; the table says how busy it was.
     let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let mut rows = Vec::new();
+    let mut bursts = Vec::new();
+    let mut peaks = Vec::new();
     let mut failed = false;
     for url in &args.databases {
         let backend = backend_name(url);
         eprintln!("== {backend}: {}", redact(url));
         match run_backend(&args, url, backend, &mut rows).await {
-            Ok(()) => {}
+            Ok((peak_kib, login_company)) => {
+                peaks.push((backend, peak_kib));
+                if args.burst > 0 {
+                    eprintln!("   login burst: {} simultaneous bogus logins", args.burst);
+                    let log = args.log_dir.join(format!("keyport-{backend}-burst.log"));
+                    match burst::run(&args.keyport, url, log, &login_company, args.burst).await {
+                        Ok(report) => bursts.push(BurstRow {
+                            backend: backend.to_owned(),
+                            report,
+                        }),
+                        Err(err) => {
+                            eprintln!("keyport-bench: {backend}: login burst: {err}");
+                            failed = true;
+                        }
+                    }
+                }
+            }
             Err(err) => {
                 eprintln!("keyport-bench: {backend}: {err}");
                 failed = true;
@@ -100,6 +130,13 @@ async fn main() -> ExitCode {
         }
     }
     print_table(&args, &rows);
+    for (backend, peak_kib) in &peaks {
+        println!(
+            "{backend}: server peak RSS over the scenarios {:.1} MiB",
+            *peak_kib as f64 / 1024.0
+        );
+    }
+    print_bursts(&bursts);
     if let Some(load) = load_before.split_whitespace().next() {
         println!("load average (1 min) when the run started: {load}");
     }
@@ -107,6 +144,7 @@ async fn main() -> ExitCode {
         || rows
             .iter()
             .any(|r| r.outcome.errors > 0 || r.outcome.ok == 0)
+        || bursts.iter().any(|b| !b.report.ok())
     {
         ExitCode::FAILURE
     } else {
@@ -115,13 +153,14 @@ async fn main() -> ExitCode {
 }
 
 /// Starts Keyport on one database, prepares its data, runs the baseline and the three
-/// scenarios back to back, and stops the server.
+/// scenarios back to back, and stops the server; returns the server's peak RSS (KiB) and the
+/// company whose demo accounts the password scenario used.
 async fn run_backend(
     args: &Args,
     url: &str,
     backend: &'static str,
     rows: &mut Vec<Row>,
-) -> Result<(), String> {
+) -> Result<(u64, String), String> {
     let log = args.log_dir.join(format!("keyport-{backend}.log"));
     let mut server = Server::start(&args.keyport, url, log)?;
     server.wait_healthy(Duration::from_secs(60)).await?;
@@ -256,8 +295,9 @@ async fn run_backend(
     .await;
     push("activation (password)", logins);
 
+    let peak_kib = burst::memory_kib(pid, "VmHWM:")?;
     server.stop();
-    Ok(())
+    Ok((peak_kib, companies[2].clone()))
 }
 
 /// Runs one scenario and reports it on stderr as it finishes; also returns the CPU the server
@@ -391,6 +431,47 @@ fn print_table(args: &Args, rows: &[Row]) {
          the server process's CPU (100% = one core; on Postgres the database's own processes \
          are not counted), CPU us/req: that CPU per request"
     );
+}
+
+fn print_bursts(bursts: &[BurstRow]) {
+    if bursts.is_empty() {
+        return;
+    }
+    let mib = |kib: u64| format!("{:.1}", kib as f64 / 1024.0);
+    println!();
+    println!(
+        "login burst: simultaneous activations by password with unknown emails at a fresh server \
+         (RSS in MiB: idle 2 s after start, peak, {} s after the burst)",
+        burst::SETTLE.as_secs()
+    );
+    println!(
+        "{:<9} {:>8} {:>8} {:>8} {:>8} {:>9}  {:<28} correct login",
+        "database", "requests", "idle", "peak", "settled", "burst s", "answers"
+    );
+    for b in bursts {
+        let r = &b.report;
+        let answers = r
+            .statuses
+            .iter()
+            .map(|(status, n)| match status {
+                0 => format!("{n}x no answer"),
+                s => format!("{n}x{s}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        println!(
+            "{:<9} {:>8} {:>8} {:>8} {:>8} {:>9.1}  {:<28} {} after {} tries",
+            b.backend,
+            r.requests,
+            mib(r.idle_kib),
+            mib(r.peak_kib),
+            mib(r.settled_kib),
+            r.burst.as_secs_f64(),
+            answers,
+            r.correct.0,
+            r.correct.1
+        );
+    }
 }
 
 #[cfg(test)]

@@ -57,6 +57,10 @@ pub enum AppError {
     TooManyAttempts { minutes: i64 },
     #[error("Keyport is temporarily unavailable. Please try again in a moment.")]
     Unavailable,
+    /// Every password check the server can run at once is taken (a burst of logins): nothing was
+    /// checked or changed, and the attempt does not count as a failure.
+    #[error("Keyport is busy right now. Please try again in a moment.")]
+    Busy { retry_after_secs: i64 },
     #[error("Could not reach the server. Check your connection and try again.")]
     Offline,
     #[error(
@@ -92,8 +96,20 @@ impl AppError {
             | Self::SeatLimitReached { .. } => 409,
             Self::DeviceDeactivated => 410,
             Self::TooManyAttempts { .. } => 429,
-            Self::Unavailable => 503,
+            Self::Unavailable | Self::Busy { .. } => 503,
             Self::Offline | Self::Internal => 500,
+        }
+    }
+}
+
+impl AppError {
+    /// How long a refused client should wait before trying again (`Retry-After`), for the
+    /// refusals that pass with time.
+    pub fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            Self::TooManyAttempts { minutes } => Some(minutes.saturating_mul(60)),
+            Self::Busy { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 }

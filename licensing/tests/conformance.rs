@@ -693,7 +693,74 @@ async fn concurrent_guesses_stay_within_the_limit() {
             other => panic!("{other:?}"),
         }
     }
-    assert!(checked <= 3, "{checked} passwords checked");
+    // Exactly the limit: the guesses past it waited for the verdicts in flight, then were refused.
+    assert_eq!(checked, 3, "{checked} passwords checked");
+}
+
+/// A correct password is never refused because other checks of the account are in flight: only
+/// settled failures count, also when one failure is all the account has left.
+#[tokio::test]
+async fn simultaneous_correct_logins_are_never_refused() {
+    let w = world().await;
+    let store = w.store.clone();
+    let policy = ThrottlePolicy {
+        account_failures: 3,
+        address_failures: 100,
+        window_ms: 15 * 60 * 1000,
+    };
+    let ip = fresh_ip();
+    let manager = w.a.manager_email();
+    for _ in 0..2 {
+        let wrong = creds(&w.a.company, &manager, "wrong-password");
+        let refused = auth::login(&store, &wrong, None, SessionPolicy::default(), &policy, &ip);
+        assert_eq!(refused.await.err(), Some(AppError::InvalidCredentials));
+    }
+    let logins = (0..12).map(|_| {
+        let (store, ip) = (store.clone(), ip.clone());
+        let c = creds(&w.a.company, &manager, DEMO_PASSWORD);
+        tokio::spawn(async move {
+            auth::login(&store, &c, None, SessionPolicy::default(), &policy, &ip)
+                .await
+                .map(|s| s.principal.email)
+        })
+    });
+    for login in logins.collect::<Vec<_>>() {
+        assert_eq!(login.await.unwrap(), Ok(manager.clone()));
+    }
+    let key = auth::throttle::account_key(&w.a.company, &manager);
+    assert_eq!(
+        throttle_rows(&store, &key).await,
+        0,
+        "the successes cleared the count"
+    );
+}
+
+/// A check whose server process died before its verdict is taken for a failure once it is stale,
+/// so killing processes mid-check cannot be used to guess past the limit.
+#[tokio::test]
+async fn a_check_abandoned_in_flight_counts_as_a_failure_once_stale() {
+    let w = world().await;
+    let store = &w.store;
+    let policy = ThrottlePolicy {
+        account_failures: 2,
+        address_failures: 100,
+        window_ms: 15 * 60 * 1000,
+    };
+    let ip = fresh_ip();
+    let key = auth::throttle::account_key(&w.a.company, &w.a.manager_email());
+    for _ in 0..2 {
+        // Admitted, then never settled: the process "died".
+        let abandoned = auth::throttle::admit(store, &policy, Some(key.clone()), &ip).await;
+        assert!(abandoned.is_ok());
+    }
+    age_failures(store, &[&key], auth::throttle::STALE_MS).await;
+    assert_eq!(
+        auth::throttle::admit(store, &policy, Some(key.clone()), &ip)
+            .await
+            .err(),
+        // The rows were aged by the minute that made them stale.
+        Some(AppError::TooManyAttempts { minutes: 14 })
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 //! The portal's server functions seen from HTTP: the status code an error answers with.
 
 use axum::body::{to_bytes, Body};
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use licensing::AppError;
 
 /// Server functions answer every error with 500. This gives the answer the status its error
-/// means (401, 403, 404, 409, ...) so scripts, proxies and logs see what happened; the body, which
+/// means (401, 403, 404, 409, ...) so scripts, proxies and logs see what happened, with
+/// `Retry-After` on a refusal that passes with time (429, 503 busy); the body, which
 /// the browser decodes, is unchanged. A form post without JavaScript is a redirect and is left
 /// alone.
 pub async fn server_fn_error_status(response: Response) -> Response {
@@ -24,6 +26,9 @@ pub async fn server_fn_error_status(response: Response) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(secs) = error.retry_after_secs() {
+            parts.headers.insert(RETRY_AFTER, HeaderValue::from(secs));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

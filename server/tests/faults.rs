@@ -904,3 +904,111 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
     );
     eprintln!("outage test took {:?}", started.elapsed());
 }
+
+// ---------------------------------------------------------------------------------------------
+// A burst of bogus logins
+// ---------------------------------------------------------------------------------------------
+
+/// The peak resident memory (`VmHWM`) of a process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc status")
+}
+
+/// Each password check takes 19 MiB of Argon2 memory: without a bound on how many run at once, a
+/// few hundred simultaneous bogus logins took gigabytes. With it, every one of them gets an
+/// answer (401, 429, or 503 busy with `Retry-After`), the process stays up well under the bound
+/// below, and a correct login sent into the burst gets through (retrying when told busy, as the
+/// answer says).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_bogus_logins_is_answered_within_a_memory_bound() {
+    /// Several times an idle server plus the hashes one core each can run; 300 unbounded
+    /// checks would take about 5.7 GB.
+    const PEAK_BOUND_KIB: u64 = 192 * 1024;
+    const BURST: usize = 300;
+    let (url, _dir) = test_database("burst");
+    let store = Store::connect(&url).await.expect("open the test database");
+    let tenant = demo_tenant(&store, "burst").await;
+    let mut proc = Proc::start(&url).await;
+    let pid = proc.child.id();
+    let http = client();
+    let login = |email: String, password: &str, i: usize| {
+        json!({
+            "company": tenant.company_id,
+            "email": email,
+            "password": password,
+            "hardware_id": format!("burst-{i}"),
+            "device_name": format!("Burst {i}"),
+            "os": "Linux",
+        })
+    };
+    let barrier = Arc::new(tokio::sync::Barrier::new(BURST + 1));
+    let bogus: Vec<JoinHandle<u16>> = (0..BURST)
+        .map(|i| {
+            let request = http.post(proc.url("/api/v1/activations")).json(&login(
+                format!("bogus-{i}-{}@example.com", random_hex(8)),
+                "not-the-password",
+                i,
+            ));
+            let barrier = barrier.clone();
+            tokio::spawn(async move {
+                barrier.wait().await;
+                request.send().await.expect("an answer").status().as_u16()
+            })
+        })
+        .collect();
+    barrier.wait().await;
+    let mut correct = None;
+    for _ in 0..30 {
+        let r = http
+            .post(proc.url("/api/v1/activations"))
+            .json(&login(
+                "manager@acme.example".into(),
+                licensing::demo::DEMO_PASSWORD,
+                BURST,
+            ))
+            .send()
+            .await
+            .expect("an answer");
+        match r.status().as_u16() {
+            503 => {
+                let wait: u64 = r.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                tokio::time::sleep(Duration::from_secs(wait)).await;
+            }
+            status => {
+                correct = Some(status);
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        correct,
+        Some(201),
+        "the correct login got through the burst"
+    );
+    let mut by_status = HashMap::<u16, usize>::new();
+    for task in bogus {
+        *by_status.entry(task.await.expect("task")).or_default() += 1;
+    }
+    assert_eq!(by_status.values().sum::<usize>(), BURST);
+    assert!(
+        by_status.keys().all(|s| [401, 429, 503].contains(s)),
+        "{by_status:?}"
+    );
+    assert!(proc.running(), "the server is still up");
+    let peak = peak_rss_kib(pid);
+    assert!(
+        peak < PEAK_BOUND_KIB,
+        "peak RSS {} MiB over the bound of {} MiB ({by_status:?})",
+        peak / 1024,
+        PEAK_BOUND_KIB / 1024
+    );
+}

@@ -11,6 +11,8 @@ mod passwords;
 #[cfg(feature = "server")]
 pub use passwords::is_common_password;
 #[cfg(feature = "server")]
+pub mod hashing;
+#[cfg(feature = "server")]
 pub mod throttle;
 #[cfg(feature = "server")]
 pub use throttle::ThrottlePolicy;

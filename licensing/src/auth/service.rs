@@ -1,12 +1,11 @@
 //! Password checks and server-side sessions.
 
-use std::sync::OnceLock;
-
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
 use sqlx::Row;
 
+use super::hashing;
 use super::throttle::{self, ThrottlePolicy};
 use super::{AccountKind, Principal};
 use crate::error::{AppError, Result};
@@ -48,53 +47,58 @@ pub struct NewSession {
     pub expires_at: Millis,
 }
 
-/// Hashes a password with Argon2id off the async threads (it takes tens of milliseconds by design).
+/// Hashes a password with Argon2id off the async threads, behind the process's hashing bound
+/// (`Busy` when it is saturated; see [`hashing`]).
 pub async fn hash_password(password: &str) -> Result<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| {
-                tracing::error!(error = %e, "password hashing failed");
-                AppError::Internal
-            })
-    })
-    .await
-    .map_err(|_| AppError::Internal)?
+    hashing::enter()?
+        .run(move || {
+            let salt = SaltString::generate(&mut rand::rngs::OsRng);
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| {
+                    tracing::error!(error = %e, "password hashing failed");
+                    AppError::Internal
+                })
+        })
+        .await?
 }
 
-async fn verify_password(password: &str, hash: String) -> bool {
+async fn verify_password(ticket: &hashing::Ticket, password: &str, hash: String) -> Result<bool> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+    ticket
+        .run(move || {
+            PasswordHash::new(&hash)
+                .map(|parsed| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
+                })
+                .unwrap_or(false)
+        })
+        .await
 }
 
 /// A real hash of a random password, verified when the account does not exist so that an unknown
-/// company or email costs the same time as a wrong password.
-fn dummy_hash() -> String {
-    static DUMMY: OnceLock<String> = OnceLock::new();
+/// company or email costs the same time as a wrong password. Made once, behind the hashing bound
+/// like every other hash.
+async fn dummy_hash(ticket: &hashing::Ticket) -> Result<String> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY
-        .get_or_init(|| {
-            let salt = SaltString::generate(&mut rand::rngs::OsRng);
-            let mut secret = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut secret);
-            Argon2::default()
-                .hash_password(&secret, &salt)
-                .map(|h| h.to_string())
-                .unwrap_or_default()
+        .get_or_try_init(|| {
+            ticket.run(|| {
+                let salt = SaltString::generate(&mut rand::rngs::OsRng);
+                let mut secret = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut secret);
+                Argon2::default()
+                    .hash_password(&secret, &salt)
+                    .map(|h| h.to_string())
+                    .unwrap_or_default()
+            })
         })
-        .clone()
+        .await
+        .cloned()
 }
 
 fn required(field: &str, value: &str) -> Result<()> {
@@ -107,9 +111,22 @@ fn required(field: &str, value: &str) -> Result<()> {
 /// Checks company ID, email and password; on success returns the account. Every failure is the
 /// same `InvalidCredentials`, whichever part was wrong.
 pub async fn check_credentials(store: &Store, creds: &Credentials, ip: &str) -> Result<Principal> {
+    check_required(creds)?;
+    check_with(store, creds, ip, &hashing::enter()?).await
+}
+
+fn check_required(creds: &Credentials) -> Result<()> {
     required("Company ID", &creds.company)?;
     required("Email", &creds.email)?;
-    required("Password", &creds.password)?;
+    required("Password", &creds.password)
+}
+
+async fn check_with(
+    store: &Store,
+    creds: &Credentials,
+    ip: &str,
+    ticket: &hashing::Ticket,
+) -> Result<Principal> {
     let row = sqlx::query(
         "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind, \
                 a.password_hash \
@@ -125,9 +142,9 @@ pub async fn check_credentials(store: &Store, creds: &Credentials, ip: &str) -> 
             Some(principal_from_row(&row)?),
             row.try_get("password_hash")?,
         ),
-        None => (None, dummy_hash()),
+        None => (None, dummy_hash(ticket).await?),
     };
-    let ok = verify_password(&creds.password, hash).await;
+    let ok = verify_password(ticket, &creds.password, hash).await?;
     match principal {
         Some(p) if ok => Ok(p),
         _ => {
@@ -149,15 +166,17 @@ pub async fn check_credentials(store: &Store, creds: &Credentials, ip: &str) -> 
 /// is looked at) after too many failures for the account or from the address; a failure
 /// counts, a success clears the account's count. Every login and every device activation by
 /// login goes through here.
+///
+/// The hashing queue place is taken first, so a flood past the hashing bound is answered `Busy`
+/// before it costs the database anything.
 pub async fn authenticate(
     store: &Store,
     creds: &Credentials,
     ip: &str,
     throttle: &ThrottlePolicy,
 ) -> Result<Principal> {
-    required("Company ID", &creds.company)?;
-    required("Email", &creds.email)?;
-    required("Password", &creds.password)?;
+    check_required(creds)?;
+    let ticket = hashing::enter()?;
     let attempt = throttle::admit(
         store,
         throttle,
@@ -165,7 +184,7 @@ pub async fn authenticate(
         ip,
     )
     .await?;
-    match check_credentials(store, creds, ip).await {
+    match check_with(store, creds, ip, &ticket).await {
         Ok(principal) => {
             attempt.succeeded(store).await?;
             Ok(principal)

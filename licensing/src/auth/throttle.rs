@@ -2,15 +2,24 @@
 //! counted in the database per account and per client address over a sliding window, so every
 //! server process sharing the database sees the same counts.
 //!
-//! An attempt on an account first records a provisional failure for it and then counts the
-//! others: concurrent guesses at one account all see each other, so a burst cannot slip past the
-//! limit while Argon2 is busy. An address counts only settled failures: many machines behind one
-//! NAT address activating at once are many attempts in flight, not failures (a burst of guesses
-//! from one address can pass its limit by the guesses in flight, each of which still meets its
-//! account's limit; license keys carry 256 bits, nothing to guess). An attempt over a limit takes
-//! its row back and is refused before the password is looked at, so it changes nothing (it neither
-//! extends the lockout nor reveals anything). A correct password removes the attempt's row and
-//! clears the account's count; a wrong one keeps it and adds one for the address.
+//! Only settled failures count against a limit: a correct password is never refused because
+//! other attempts are in flight. To keep parallel guesses at one account within its limit all the
+//! same, each admitted check books a *pending* row, and an account admits no more checks at once
+//! than it has failures left: with 4 of 5 used, one check runs and the next waits for its verdict
+//! (then runs, or is refused once that verdict was a failure). The admission runs in a short
+//! transaction that holds a lock on the account key (SQLite: the database write lock, Postgres: an
+//! advisory lock), so two processes cannot both take the last place; the lock is not held while
+//! the password is hashed. A pending row left by a process that died mid-check counts as a failure
+//! once it is [`STALE_MS`] old.
+//!
+//! An address counts settled failures only: many machines behind one NAT address activating at
+//! once are many attempts in flight, not failures; each guess in flight still meets its account's
+//! limit, and license keys carry 256 bits, nothing to guess. An attempt over a limit is refused
+//! before the password is looked at and changes nothing (it neither extends the lockout nor
+//! reveals anything). A correct password clears the account's settled failures; a wrong one
+//! settles its row as a failure and adds one for the address.
+
+use std::time::Duration;
 
 use sqlx::Row;
 
@@ -18,6 +27,15 @@ use crate::error::{AppError, Result};
 use crate::secret;
 use crate::store::Store;
 use crate::{now_millis, Millis};
+
+/// A pending attempt this old is taken for a failure: its process died before the verdict.
+pub const STALE_MS: Millis = 60_000;
+
+/// The longest an attempt waits for the account's checks in flight before it is told to retry.
+const MAX_ADMIT_WAIT: Duration = Duration::from_secs(10);
+
+/// How often a waiting attempt looks again.
+const ADMIT_POLL: Duration = Duration::from_millis(15);
 
 /// How many failures are allowed, and over how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,12 +75,14 @@ fn address_key(ip: &str) -> String {
 }
 
 /// An admitted attempt, settled by [`Attempt::failed`], [`Attempt::succeeded`] or
-/// [`Attempt::withdraw`]. Dropped unsettled, its account's provisional failure stays.
+/// [`Attempt::withdraw`]. Dropped unsettled, its pending row turns into a failure once stale.
 #[must_use]
 pub struct Attempt {
-    rows: Vec<String>,
+    /// The pending row of an account attempt.
+    row: Option<String>,
     account: Option<String>,
     address: String,
+    window_ms: Millis,
 }
 
 /// Admits a credential check or refuses it with `TooManyAttempts`. `account` is the account key
@@ -73,90 +93,178 @@ pub async fn admit(
     account: Option<String>,
     ip: &str,
 ) -> Result<Attempt> {
-    let now = now_millis();
-    let since = now - policy.window_ms;
-    sqlx::query("DELETE FROM auth_failures WHERE at <= $1")
-        .bind(since)
-        .execute(store.pool())
-        .await?;
-    let mut attempt = Attempt {
-        rows: Vec::with_capacity(1),
-        account: account.clone(),
-        address: address_key(ip),
+    let address = address_key(ip);
+    let Some(account) = account else {
+        // Nothing is booked for a license key: only the address's settled failures count.
+        let now = now_millis();
+        let failures = failures_at(store.pool(), &address, now, policy).await?;
+        refuse_over_limit(
+            ip,
+            now,
+            policy,
+            &[(failures.settled, policy.address_failures)],
+        )?;
+        return Ok(Attempt {
+            row: None,
+            account: None,
+            address,
+            window_ms: policy.window_ms,
+        });
     };
-    // The account's row is booked before counting (see the module's note); `none` for the address.
-    let mut keys = vec![(
-        attempt.address.clone(),
-        policy.address_failures,
-        String::new(),
-    )];
-    if let Some(key) = account {
-        let id = insert_failure(store, &key, now).await?;
-        attempt.rows.push(id.clone());
-        keys.push((key, policy.account_failures, id));
-    }
-    let mut wait_ms: Millis = 0;
-    for (key, limit, own) in &keys {
-        let earlier: Vec<Millis> = sqlx::query(
-            "SELECT at FROM auth_failures WHERE throttle_key = $1 AND at > $2 AND id <> $3 \
-             ORDER BY at",
-        )
-        .bind(key)
-        .bind(since)
-        .bind(own)
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .map(|row| row.try_get::<Millis, _>("at"))
-        .collect::<std::result::Result<_, _>>()?;
-        let count = earlier.len() as i64;
-        if count >= *limit {
-            // Allowed again once enough of the oldest failures have left the window.
-            let frees_at = earlier[(count - limit) as usize] + policy.window_ms;
-            wait_ms = wait_ms.max(frees_at - now);
+    let deadline = tokio::time::Instant::now() + MAX_ADMIT_WAIT;
+    loop {
+        let mut tx = store.begin_keyed(&account).await?;
+        let now = now_millis();
+        let by_address = failures_at(&mut *tx, &address, now, policy).await?;
+        let by_account = failures_at(&mut *tx, &account, now, policy).await?;
+        let left = policy.account_failures - by_account.settled.len() as i64;
+        refuse_over_limit(
+            ip,
+            now,
+            policy,
+            &[
+                (by_address.settled, policy.address_failures),
+                (by_account.settled, policy.account_failures),
+            ],
+        )?;
+        if by_account.pending < left {
+            let id = secret::random_token();
+            sqlx::query(
+                "INSERT INTO auth_failures (id, throttle_key, at, pending) VALUES ($1, $2, $3, 1)",
+            )
+            .bind(&id)
+            .bind(&account)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(Attempt {
+                row: Some(id),
+                account: Some(account),
+                address,
+                window_ms: policy.window_ms,
+            });
         }
+        // As many checks are in flight as the account has failures left: wait for a verdict.
+        drop(tx);
+        if tokio::time::Instant::now() >= deadline {
+            tracing::warn!(address = %ip, "credential checks of one account kept in flight: busy");
+            return Err(AppError::Busy {
+                retry_after_secs: super::hashing::RETRY_AFTER_SECS,
+            });
+        }
+        tokio::time::sleep(ADMIT_POLL).await;
     }
-    if wait_ms > 0 {
-        attempt.withdraw(store).await?;
-        let minutes = ((wait_ms + 59_999) / 60_000).max(1);
-        tracing::warn!(address = %ip, minutes, "throttled credential check");
-        return Err(AppError::TooManyAttempts { minutes });
-    }
-    Ok(attempt)
 }
 
-async fn insert_failure(store: &Store, key: &str, at: Millis) -> Result<String> {
-    let id = secret::random_token();
-    sqlx::query("INSERT INTO auth_failures (id, throttle_key, at) VALUES ($1, $2, $3)")
-        .bind(&id)
-        .bind(key)
-        .bind(at)
-        .execute(store.pool())
-        .await?;
-    Ok(id)
+/// The failures of one throttle key inside the window: the times of the settled ones, oldest
+/// first, and how many checks are pending.
+struct Failures {
+    settled: Vec<Millis>,
+    pending: i64,
+}
+
+async fn failures_at<'e, E>(
+    executor: E,
+    key: &str,
+    now: Millis,
+    policy: &ThrottlePolicy,
+) -> Result<Failures>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "SELECT at, pending FROM auth_failures WHERE throttle_key = $1 AND at > $2 ORDER BY at",
+    )
+    .bind(key)
+    .bind(now - policy.window_ms)
+    .fetch_all(executor)
+    .await?;
+    let mut failures = Failures {
+        settled: Vec::with_capacity(rows.len()),
+        pending: 0,
+    };
+    for row in &rows {
+        let at: Millis = row.try_get("at")?;
+        let pending: i64 = row.try_get("pending")?;
+        if pending != 0 && at > now - STALE_MS {
+            failures.pending += 1;
+        } else {
+            failures.settled.push(at);
+        }
+    }
+    Ok(failures)
+}
+
+/// Refuses with `TooManyAttempts` when any count is at its limit, for as long as it takes the
+/// oldest failures to leave the window.
+fn refuse_over_limit(
+    ip: &str,
+    now: Millis,
+    policy: &ThrottlePolicy,
+    counts: &[(Vec<Millis>, i64)],
+) -> Result<()> {
+    let mut wait_ms: Millis = 0;
+    for (settled, limit) in counts {
+        let count = settled.len() as i64;
+        if count >= *limit && *limit >= 0 {
+            let oldest_to_go = settled[(count - limit) as usize];
+            wait_ms = wait_ms.max(oldest_to_go + policy.window_ms - now);
+        }
+    }
+    if wait_ms <= 0 {
+        return Ok(());
+    }
+    let minutes = ((wait_ms + 59_999) / 60_000).max(1);
+    tracing::warn!(address = %ip, minutes, "throttled credential check");
+    Err(AppError::TooManyAttempts { minutes })
 }
 
 impl Attempt {
-    /// The credentials were wrong: the account's failure stays, and the address gets one.
+    /// The credentials were wrong: the account's pending row becomes a failure, and the address
+    /// gets one. Failures that left the window are cleared here, on a path that writes anyway.
     pub async fn failed(self, store: &Store) -> Result<()> {
-        insert_failure(store, &self.address, now_millis()).await?;
+        let now = now_millis();
+        if let Some(id) = &self.row {
+            sqlx::query("UPDATE auth_failures SET pending = 0, at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(store.pool())
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO auth_failures (id, throttle_key, at, pending) VALUES ($1, $2, $3, 0)",
+        )
+        .bind(secret::random_token())
+        .bind(&self.address)
+        .bind(now)
+        .execute(store.pool())
+        .await?;
+        sqlx::query("DELETE FROM auth_failures WHERE at <= $1")
+            .bind(now - self.window_ms.max(STALE_MS))
+            .execute(store.pool())
+            .await?;
         Ok(())
     }
 
     /// The credentials were right: the attempt is no failure, and the account starts afresh.
+    /// Other checks of the account still in flight keep their rows: each settles on its own.
     pub async fn succeeded(self, store: &Store) -> Result<()> {
         if let Some(key) = &self.account {
-            sqlx::query("DELETE FROM auth_failures WHERE throttle_key = $1")
-                .bind(key)
-                .execute(store.pool())
-                .await?;
+            sqlx::query(
+                "DELETE FROM auth_failures WHERE throttle_key = $1 AND (pending = 0 OR at <= $2)",
+            )
+            .bind(key)
+            .bind(now_millis() - STALE_MS)
+            .execute(store.pool())
+            .await?;
         }
         self.withdraw(store).await
     }
 
-    /// The check did not get to a verdict (bad input, database trouble): not a failure.
+    /// The check did not get to a verdict (bad input, busy, database trouble): not a failure.
     pub async fn withdraw(self, store: &Store) -> Result<()> {
-        for id in &self.rows {
+        if let Some(id) = &self.row {
             sqlx::query("DELETE FROM auth_failures WHERE id = $1")
                 .bind(id)
                 .execute(store.pool())

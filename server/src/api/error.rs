@@ -113,6 +113,10 @@ impl IntoResponse for ApiError {
                         "too_many_attempts"
                     }
                     AppError::Unavailable => "unavailable",
+                    AppError::Busy { retry_after_secs } => {
+                        body.insert("retry_after_seconds".into(), (*retry_after_secs).into());
+                        "busy"
+                    }
                     AppError::Offline | AppError::Internal => "internal",
                 };
                 let status = StatusCode::from_u16(error.http_status())
@@ -124,12 +128,10 @@ impl IntoResponse for ApiError {
         let mut response = (status, axum::Json(Value::Object(body))).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let Self::App {
-            error: AppError::TooManyAttempts { minutes },
-            ..
-        } = &self
-        {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(minutes * 60));
+        if let Self::App { error, .. } = &self {
+            if let Some(secs) = error.retry_after_secs() {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
         }
         if status == StatusCode::UNAUTHORIZED && code == "invalid_token" {
             headers.insert(
