@@ -152,6 +152,8 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             portal::server_fn_error_status,
         ))
         .route("/licenses/{id}/offline-activation", offline::route())
+        .layer(axum::middleware::from_fn(portal_input::check))
+        .layer(RequestBodyLimitLayer::new(portal_input::BODY_LIMIT))
         // Every portal route, server functions and the offline form included; not the device
         // API below, which apps call with their own credentials rather than a cookie.
         .layer(axum::middleware::from_fn_with_state(
@@ -160,8 +162,6 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         ))
         .layer(axum::middleware::from_fn(security::portal_headers))
         // Added after the portal's body limit: the API has its own, smaller one that answers in
-        .layer(axum::middleware::from_fn(portal_input::check))
-        .layer(RequestBodyLimitLayer::new(portal_input::BODY_LIMIT))
         // JSON like every other API error.
         .nest("/api/v1", api::router())
         .layer(axum::middleware::from_fn_with_state(

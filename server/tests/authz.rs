@@ -701,10 +701,7 @@ async fn every_server_function_allows_exactly_whom_it_should() {
     let (url, _dir) = test_database("authz");
     let store = Store::connect(&url).await.expect("open the test database");
     let server = Server::start(&url).await;
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = common::portal_client().build().unwrap();
 
     let mut failures = Vec::new();
     for (row, columns) in matrices

@@ -122,9 +122,8 @@ impl Drop for Proc {
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+    common::portal_client()
         .timeout(Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("HTTP client")
 }

@@ -43,7 +43,7 @@ async fn world() -> World {
         license_id,
         license_key,
         server,
-        client: reqwest::Client::new(),
+        client: common::portal_client().build().expect("HTTP client"),
         _dir: dir,
     }
 }
@@ -110,7 +110,7 @@ fn status_of_partial_body(base: &str, path: &str, length: usize, sent: usize) ->
     write!(
         stream,
         "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
-         Content-Length: {length}\r\n\r\n"
+         Sec-Fetch-Site: same-origin\r\nContent-Length: {length}\r\n\r\n"
     )
     .expect("send the headers");
     stream

@@ -99,10 +99,7 @@ async fn world() -> World {
         manager_session,
         user_session,
         server,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        client: common::portal_client().build().unwrap(),
         _dir: dir,
     }
 }

@@ -15,9 +15,18 @@ use reqwest::Client;
 /// A client on a loopback address of its own (Linux routes all of 127.0.0.0/8 to `lo`), so
 /// per-address counts of tests sharing one Postgres do not mix.
 fn client() -> Client {
+    on_own_address(common::portal_client())
+}
+
+/// [`client`] without the same-origin header of the portal's pages, for the CSRF checks, which
+/// set every header themselves.
+fn bare_client() -> Client {
+    on_own_address(Client::builder().redirect(reqwest::redirect::Policy::none()))
+}
+
+fn on_own_address(builder: reqwest::ClientBuilder) -> Client {
     let local = std::net::Ipv4Addr::new(127, rand_octet(), rand_octet(), rand_octet());
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
+    builder
         .local_address(std::net::IpAddr::V4(local))
         .build()
         .unwrap()
@@ -82,7 +91,7 @@ async fn state_changes_only_from_the_portals_own_origin() {
     let t = tenant(&store, "Csrf").await;
     let token = session(&store, &t.company_id, "manager@acme.example").await;
     let cookie = format!("keyport_session={token}");
-    let http = client();
+    let http = bare_client();
     let post = |endpoint: &str| {
         http.post(format!("{}/api/{endpoint}", server.base))
             .header("accept", "application/json")
@@ -98,6 +107,8 @@ async fn state_changes_only_from_the_portals_own_origin() {
         (Some("null"), Some("cross-site")),
         (None, Some("cross-site")),
         (None, Some("same-site")),
+        // Neither header: an old or tampering client, not one of the portal's pages.
+        (None, None),
         // The right host over the wrong scheme is another origin.
         (Some(&*server.base.replace("http://", "https://")), None),
     ] {
@@ -111,13 +122,14 @@ async fn state_changes_only_from_the_portals_own_origin() {
         let r = request.send().await.unwrap();
         assert_eq!(r.status(), 403, "{origin:?} {site:?}");
         assert!(r.text().await.unwrap().contains("another website"));
-        let r = post("logout")
-            .header("origin", origin.unwrap_or("https://evil.example"))
-            .header("sec-fetch-site", site.unwrap_or("cross-site"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 403);
+        let mut request = post("logout");
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        assert_eq!(request.send().await.unwrap().status(), 403);
     }
     assert_eq!(active_devices(&store, &t.license_id).await, before);
     assert!(
@@ -164,8 +176,7 @@ async fn state_changes_only_from_the_portals_own_origin() {
         (Some(server.base.as_str()), None),
         (Some("http://localhost:8080"), Some("same-site")),
         (Some("http://dev.example:1234"), Some("cross-site")),
-        // Not a browser: no cookie rides along by accident.
-        (None, None),
+        (None, Some("same-origin")),
     ] {
         let mut request = post("list_licenses");
         if let Some(origin) = origin {

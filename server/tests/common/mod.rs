@@ -96,6 +96,21 @@ impl Drop for Server {
     }
 }
 
+/// An HTTP client that posts to the portal as its own pages do: a browser sends `Sec-Fetch-Site:
+/// same-origin` with a same-origin form post or fetch, and the portal refuses a state-changing
+/// request that carries neither that nor an `Origin` of its own. Redirects are not followed, so
+/// tests see the form posts' 303s.
+pub fn portal_client() -> reqwest::ClientBuilder {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "sec-fetch-site",
+        reqwest::header::HeaderValue::from_static("same-origin"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+}
+
 /// The database under test: the Postgres of `KEYPORT_TEST_DATABASE_URL` (shared; tests keep to
 /// tenants of their own), else a fresh SQLite file removed with the returned directory.
 pub fn test_database(prefix: &str) -> (String, Option<ScratchDir>) {
