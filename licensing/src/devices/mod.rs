@@ -9,6 +9,9 @@ mod service;
 #[cfg(feature = "server")]
 pub use service::*;
 
+/// A device as the Devices tab lists it. The list holds only devices the viewer may reset
+/// (a manager sees every device, a license user their own), so there is no per-device flag; the
+/// deactivation budget is checked by the reset itself, which tells the customer what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Device {
     pub id: String,
@@ -18,8 +21,6 @@ pub struct Device {
     pub last_seen_at: Millis,
     /// Name of the person who activated it; `None` for a license-key activation.
     pub activated_by: Option<String>,
-    /// Whether the viewer may reset it: managers any device, users their own.
-    pub can_reset: bool,
 }
 
 /// The result of a reset, for the confirmation the portal shows.

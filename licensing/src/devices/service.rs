@@ -39,7 +39,6 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Ve
                 first_activated_at: row.try_get("first_activated_at")?,
                 last_seen_at: row.try_get("last_seen_at")?,
                 activated_by: row.try_get("activated_by")?,
-                can_reset: true,
             })
         })
         .collect()
