@@ -25,11 +25,28 @@ pub struct Cli {
     )]
     pub database_url: String,
 
+    /// How SQLite commits: `full` (default) syncs every commit to disk before it is
+    /// acknowledged, so no answered activation or reset is lost on power failure; `normal` syncs
+    /// at checkpoints only: faster writes (see `make bench`), but the last acknowledged changes
+    /// can be lost when the machine loses power. Ignored for Postgres.
+    #[arg(
+        long,
+        env = "KEYPORT_SQLITE_SYNCHRONOUS",
+        default_value = "full",
+        value_parser = parse_sqlite_sync,
+        global = true
+    )]
+    pub sqlite_synchronous: licensing::store::SqliteSync,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
     #[command(flatten)]
     pub serve: ServeArgs,
+}
+
+fn parse_sqlite_sync(value: &str) -> Result<licensing::store::SqliteSync, String> {
+    licensing::store::SqliteSync::parse(value).ok_or_else(|| "must be full or normal".to_owned())
 }
 
 #[derive(Debug, clap::Args)]

@@ -47,7 +47,10 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let cli = Cli::parse();
-    let store = match Store::connect(&cli.database_url).await {
+    let options = licensing::store::StoreOptions {
+        sqlite_sync: cli.sqlite_synchronous,
+    };
+    let store = match Store::connect_with(&cli.database_url, options).await {
         Ok(store) => store,
         Err(err) => {
             eprintln!("keyport: {err}");

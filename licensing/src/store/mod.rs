@@ -22,6 +22,41 @@ pub enum Backend {
     Postgres,
 }
 
+/// How SQLite makes a commit durable (`PRAGMA synchronous`, WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteSync {
+    /// Every commit is on disk before it is acknowledged: an activation or reset the server
+    /// answered survives a power failure. The default.
+    #[default]
+    Full,
+    /// Commits are synced at checkpoints only: faster writes, but the last acknowledged changes
+    /// can be lost on power failure or an OS crash (not on a crash of Keyport itself).
+    Normal,
+}
+
+impl SqliteSync {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Some(Self::Full),
+            "normal" => Some(Self::Normal),
+            _ => None,
+        }
+    }
+
+    fn pragma(self) -> &'static str {
+        match self {
+            Self::Full => "FULL",
+            Self::Normal => "NORMAL",
+        }
+    }
+}
+
+/// How to open the database, beyond its URL.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StoreOptions {
+    pub sqlite_sync: SqliteSync,
+}
+
 /// Handle to the database, cheap to clone (the pool is shared).
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -34,6 +69,11 @@ pub type Tx = Transaction<'static, Any>;
 impl Store {
     /// Connects, creating a SQLite file if it does not exist, and runs pending migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, StoreOptions::default()).await
+    }
+
+    /// [`Store::connect`] with options.
+    pub async fn connect_with(url: &str, options: StoreOptions) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -49,6 +89,7 @@ impl Store {
             }
             _ => url.to_owned(),
         };
+        let sync = options.sqlite_sync.pragma();
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
@@ -63,8 +104,11 @@ impl Store {
                         // WAL lets readers proceed while one writer holds the lock; the busy
                         // timeout makes writers queue instead of failing.
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            format!(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+                            )
+                            .as_str(),
                         )
                         .await?;
                     }
@@ -114,6 +158,24 @@ impl Store {
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
                 license_exists(&mut tx, license_id, " FOR UPDATE").await?;
+                Ok(tx)
+            }
+        }
+    }
+
+    /// A short transaction that serializes everyone working on one key (a throttle account), in
+    /// every process sharing the database: SQLite takes the database write lock at `BEGIN`,
+    /// Postgres a transaction-scoped advisory lock on the key's hash (a collision only makes two
+    /// keys wait for each other).
+    pub async fn begin_keyed(&self, key: &str) -> Result<Tx> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
                 Ok(tx)
             }
         }
