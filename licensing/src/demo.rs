@@ -13,7 +13,7 @@ use crate::users;
 pub const DEMO_PASSWORD: &str = "keyport-demo";
 
 /// The logins the demo creates, printed by the server at start.
-pub const DEMO_LOGINS: [(&str, &str, &str); 5] = [
+pub const DEMO_LOGINS: [(&str, &str, &str); 6] = [
     (
         "CodeGlass",
         "manager@acme.example",
@@ -39,6 +39,23 @@ pub const DEMO_LOGINS: [(&str, &str, &str); 5] = [
         "user@globex.example",
         "license user of Globex Ltd",
     ),
+    (
+        "OtherSoft",
+        "admin@othersoft.example",
+        "vendor admin of OtherSoft (the vendor console)",
+    ),
+];
+
+/// The demo's vendors: company ID, vendor name, customer name, email domain, product.
+const DEMO_VENDORS: [(&str, &str, &str, &str, &str); 2] = [
+    ("CodeGlass", "CodeGlass", "Acme Corp", "acme", "CodeGlass"),
+    (
+        "OtherSoft",
+        "OtherSoft",
+        "Globex Ltd",
+        "globex",
+        "OtherSoft Studio",
+    ),
 ];
 
 const YEAR_MS: i64 = 365 * 24 * 60 * 60 * 1000;
@@ -63,25 +80,11 @@ pub async fn seed_if_empty(store: &Store) -> Result<Vec<DemoTenant>> {
     if tenants > 0 {
         return Ok(Vec::new());
     }
-    let codeglass = seed_vendor(
-        store,
-        "CodeGlass",
-        "CodeGlass",
-        "Acme Corp",
-        "acme",
-        "CodeGlass",
-    )
-    .await?;
-    let othersoft = seed_vendor(
-        store,
-        "OtherSoft",
-        "OtherSoft",
-        "Globex Ltd",
-        "globex",
-        "OtherSoft Studio",
-    )
-    .await?;
-    Ok(vec![codeglass, othersoft])
+    let mut seeded = Vec::with_capacity(DEMO_VENDORS.len());
+    for (company, vendor, customer, domain, product) in DEMO_VENDORS {
+        seeded.push(seed_vendor(store, company, vendor, customer, domain, product).await?);
+    }
+    Ok(seeded)
 }
 
 /// The seeded vendor admin's email: `admin@codeglass.example` for the vendor "CodeGlass".
@@ -187,4 +190,30 @@ pub async fn seed_vendor(
         license_id: license,
         license_key,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{admin_email, DEMO_LOGINS, DEMO_VENDORS};
+
+    /// The banner and the README print `DEMO_LOGINS`: every account the demo seeds with the
+    /// published password must be on it, or an operator cannot know to remove it.
+    #[test]
+    fn every_seeded_login_is_listed() {
+        for (company, vendor, _, domain, _) in DEMO_VENDORS {
+            for email in [
+                admin_email(vendor),
+                format!("manager@{domain}.example"),
+                format!("user@{domain}.example"),
+            ] {
+                assert!(
+                    DEMO_LOGINS
+                        .iter()
+                        .any(|(c, e, _)| *c == company && *e == email),
+                    "{company} {email} is not in DEMO_LOGINS"
+                );
+            }
+        }
+        assert_eq!(DEMO_LOGINS.len(), 3 * DEMO_VENDORS.len());
+    }
 }
