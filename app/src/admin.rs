@@ -559,7 +559,7 @@ fn SellForm(
                 <label>{t("admin.seats_per_subscription")} <input name="terms[seats_per_subscription]" type="number" min="1" value="5" required /></label>
                 <label>{t("admin.devices_per_subscription")} <input name="terms[devices_per_subscription]" type="number" min="0" value="10" required /></label>
                 <label>{t("admin.deactivations_allowed")} <input name="terms[deactivations]" type="number" min="0" value="3" required /></label>
-                <label>{t("admin.valid_days")} <input name="terms[valid_days]" type="number" min="1" max="3650" value="365" required /></label>
+                <label>{t("admin.valid_days")} <input name="terms[valid_days]" type="number" min="1" max="36500" value="365" required /></label>
                 <button type="submit" disabled=move || action.pending().get()>{t("admin.sell")}</button>
             </ActionForm>
         </section>

@@ -16,9 +16,9 @@ pub const MAX_SEATS: i64 = 1_000_000;
 pub const MAX_DEVICES: i64 = 1_000_000;
 /// Largest deactivation budget of a license.
 pub const MAX_DEACTIVATIONS: i64 = 1_000_000;
-/// Longest validity, in days from today: ten years, the vendor console's *Valid for* maximum. A
-/// longer license is renewed (its end date moved) rather than sold.
-pub const MAX_VALID_DAYS: i64 = 3_650;
+/// Longest validity, in days from today: a hundred years, which is how vendors sell a perpetual
+/// license (an end date in 2099 is common); small enough that the end date cannot overflow.
+pub const MAX_VALID_DAYS: i64 = 36_500;
 /// One day in milliseconds (`Millis`).
 pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
