@@ -16,3 +16,23 @@ pub fn random_token() -> String {
 pub fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
+
+/// A random secret of this installation, named `name`: made on first use and kept in the
+/// database, so every server process sharing it holds the same one (for MACs that one process
+/// makes and another checks).
+pub async fn installation_secret(
+    store: &crate::Store,
+    name: &str,
+) -> crate::error::Result<Vec<u8>> {
+    sqlx::query("INSERT INTO installation_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(random_token())
+        .execute(store.pool())
+        .await?;
+    let secret: String =
+        sqlx::query_scalar("SELECT secret FROM installation_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(store.pool())
+            .await?;
+    hex::decode(secret).map_err(|_| crate::AppError::Internal)
+}

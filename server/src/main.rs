@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod config;
+mod form_errors;
 mod offline;
 mod portal;
 mod portal_input;
@@ -139,6 +140,12 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             .collect(),
     });
     let trusted_proxies = Arc::new(args.trusted_proxies.clone());
+    let form_errors = Arc::new(form_errors::FormErrors {
+        key: licensing::secret::installation_secret(&state.store, "form_errors")
+            .await
+            .map_err(|e| format!("cannot read the installation's form-error key: {e}"))?,
+        secure_cookies: https,
+    });
     let routes = generate_route_list(App);
     let app = Router::new()
         .route("/health", get(health))
@@ -157,6 +164,10 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .route("/licenses/{id}/offline-activation", offline::route())
         .layer(axum::middleware::from_fn(portal_input::check))
         .layer(RequestBodyLimitLayer::new(portal_input::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            form_errors,
+            form_errors::authenticated,
+        ))
         // Every portal route, server functions and the offline form included; not the device
         // API below, which apps call with their own credentials rather than a cookie.
         .layer(axum::middleware::from_fn_with_state(
