@@ -62,7 +62,7 @@ pub async fn run(
     company: &str,
     requests: usize,
 ) -> Result<Report, String> {
-    let mut server = Server::start(bin, url, log)?;
+    let mut server = Server::start(bin, url, log, &[])?;
     server.wait_healthy(Duration::from_secs(60)).await?;
     let (addr, pid) = (server.addr, server.pid());
     tokio::time::sleep(Duration::from_secs(2)).await;

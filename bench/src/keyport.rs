@@ -22,9 +22,14 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `bin` on `database_url` with its output in `log`. No demo seed: the scenarios
-    /// create their own tenants.
-    pub fn start(bin: &Path, database_url: &str, log: PathBuf) -> Result<Self, String> {
+    /// Starts `bin` on `database_url` with its output in `log` and `env` set. No demo seed: the
+    /// scenarios create their own tenants.
+    pub fn start(
+        bin: &Path,
+        database_url: &str,
+        log: PathBuf,
+        env: &[(&str, String)],
+    ) -> Result<Self, String> {
         let addr = free_port()?;
         let out = File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
@@ -32,6 +37,7 @@ impl Server {
             .env("DATABASE_URL", database_url)
             .env("KEYPORT_ADDR", addr.to_string())
             .env("KEYPORT_DEMO", "false")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)

@@ -58,6 +58,11 @@ struct Args {
     #[arg(long, default_value_t = 10)]
     password_duration: u64,
 
+    /// SQLite's commit modes to measure, each a run of its own (`full` is the default and loses
+    /// no acknowledged write on power failure; `normal` shows what that costs).
+    #[arg(long, value_delimiter = ',', default_value = "full,normal")]
+    sqlite_synchronous: Vec<String>,
+
     /// Simultaneous logins with unknown emails sent at a fresh server after the scenarios, its
     /// memory measured before, at the peak and 30 s after (0: skip).
     #[arg(long, default_value_t = 1000)]
@@ -102,13 +107,15 @@ async fn main() -> ExitCode {
     let mut bursts = Vec::new();
     let mut peaks = Vec::new();
     let mut failed = false;
-    for url in &args.databases {
-        let backend = backend_name(url);
+    for (url, backend, env) in targets(&args) {
+        let url = &url;
+        let backend = backend.as_str();
         eprintln!("== {backend}: {}", redact(url));
-        match run_backend(&args, url, backend, &mut rows).await {
+        match run_backend(&args, url, backend, &env, &mut rows).await {
             Ok((peak_kib, login_company)) => {
-                peaks.push((backend, peak_kib));
-                if args.burst > 0 {
+                peaks.push((backend.to_owned(), peak_kib));
+                // The burst is about memory, not commits: once per database.
+                if args.burst > 0 && env.is_empty() {
                     eprintln!("   login burst: {} simultaneous bogus logins", args.burst);
                     let log = args.log_dir.join(format!("keyport-{backend}-burst.log"));
                     match burst::run(&args.keyport, url, log, &login_company, args.burst).await {
@@ -158,11 +165,12 @@ async fn main() -> ExitCode {
 async fn run_backend(
     args: &Args,
     url: &str,
-    backend: &'static str,
+    backend: &str,
+    env: &[(&'static str, String)],
     rows: &mut Vec<Row>,
 ) -> Result<(u64, String), String> {
     let log = args.log_dir.join(format!("keyport-{backend}.log"));
-    let mut server = Server::start(&args.keyport, url, log)?;
+    let mut server = Server::start(&args.keyport, url, log, env)?;
     server.wait_healthy(Duration::from_secs(60)).await?;
     let addr = server.addr;
 
@@ -348,6 +356,35 @@ fn find_string(value: &Value, field: &str) -> Option<String> {
         Value::Array(items) => items.iter().find_map(|v| find_string(v, field)),
         _ => None,
     }
+}
+
+/// One server run: its database, its label in the table, and the environment it starts with.
+type Target = (String, String, Vec<(&'static str, String)>);
+
+/// What to run: each database, and each SQLite database once per commit mode asked for (the
+/// first unmarked, as the default is; the others named after their mode).
+fn targets(args: &Args) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for url in &args.databases {
+        let backend = backend_name(url);
+        if backend != "sqlite" {
+            targets.push((url.clone(), backend.to_owned(), Vec::new()));
+            continue;
+        }
+        for (i, mode) in args.sqlite_synchronous.iter().enumerate() {
+            let mode = mode.trim().to_ascii_lowercase();
+            let (label, env) = if i == 0 && mode == "full" {
+                (backend.to_owned(), Vec::new())
+            } else {
+                (
+                    format!("{backend}-{mode}"),
+                    vec![("KEYPORT_SQLITE_SYNCHRONOUS", mode.clone())],
+                )
+            };
+            targets.push((url.clone(), label, env));
+        }
+    }
+    targets
 }
 
 fn backend_name(url: &str) -> &'static str {
