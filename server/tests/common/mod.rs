@@ -1,8 +1,9 @@
 //! What the server's integration tests share: a scratch database (SQLite, or the Postgres named
-//! by `KEYPORT_TEST_DATABASE_URL`) and the real `keyport` binary running on it.
+//! by `KEYPORT_TEST_DATABASE_URL`), the `server` library's application served in the test process
+//! ([`App`]), and the real `keyport` binary ([`Server`]) for tests where the process is the point.
 #![allow(dead_code)] // each test crate uses its own part of this
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -93,6 +94,111 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The `server` library's application (`server::app`), the router `keyport serve` serves, run in
+/// this test process on a port of its own; stopped when dropped.
+///
+/// It runs on a runtime of its own, on its own thread, as the server process did: a test on a
+/// single-threaded runtime, or one that blocks for a moment, does not stall the server it talks to.
+pub struct App {
+    pub base: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl App {
+    pub async fn start(url: &str) -> Self {
+        Self::start_with(url, &[]).await
+    }
+
+    /// [`App::start`] with settings of `keyport serve`, named by their environment variables
+    /// (`KEYPORT_SECURE_COOKIES`...) as an operator sets them; each becomes its flag.
+    pub async fn start_with(url: &str, settings: &[(&str, &str)]) -> Self {
+        use clap::{CommandFactory, Parser};
+
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let addr = listener.local_addr().unwrap();
+        let command = server::config::Cli::command();
+        let mut argv = vec![
+            "keyport".to_owned(),
+            format!("--database-url={url}"),
+            format!("--addr={addr}"),
+            "--demo=false".to_owned(),
+        ];
+        for (name, value) in settings {
+            let flag = command
+                .get_arguments()
+                .find(|arg| arg.get_env().is_some_and(|env| env == *name))
+                .and_then(|arg| arg.get_long())
+                .unwrap_or_else(|| panic!("{name} is no setting of keyport serve"));
+            argv.push(format!("--{flag}={value}"));
+        }
+        let cli = server::config::Cli::try_parse_from(argv).expect("valid settings");
+        // What cargo-leptos hands the binary (LEPTOS_OUTPUT_NAME), and the site where the test
+        // process used to run it: the workspace root.
+        let leptos_options = leptos::config::LeptosOptions::builder()
+            .output_name("keyport")
+            .site_root(workspace_root().join("target/site").display().to_string())
+            .build();
+        let url = url.to_owned();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            runtime.block_on(async move {
+                let options = licensing::store::StoreOptions {
+                    sqlite_sync: cli.sqlite_synchronous,
+                };
+                let store = licensing::Store::connect_with(&url, options)
+                    .await
+                    .expect("open the database");
+                let app = server::app(store, leptos_options, &cli.serve)
+                    .await
+                    .expect("build the application");
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let _ = ready_tx.send(());
+                let serve = axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                );
+                // Not a graceful shutdown: the test's client may keep connections open, and
+                // dropping the runtime ends them as killing the process did.
+                tokio::select! {
+                    served = serve => served.expect("serve"),
+                    _ = stopped => {},
+                }
+            });
+        });
+        ready_rx.await.expect("the application started");
+        Self {
+            base: format!("http://{addr}"),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
