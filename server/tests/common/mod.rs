@@ -1,37 +1,28 @@
-//! What the server's integration tests share: a scratch database (SQLite, or the Postgres named
-//! by `KEYPORT_TEST_DATABASE_URL`), the `server` library's application served in the test process
-//! ([`App`]), and the real `keyport` binary ([`Server`]) for tests where the process is the point.
-#![allow(dead_code)] // each test crate uses its own part of this
+//! What the server's integration tests share: the `server` library's application served in the
+//! test process ([`App`]), the real `keyport` binary ([`Server`]) for tests where the process is
+//! the point, an HTTP client that posts as the portal's pages do; and, from `licensing::testing`,
+//! the scratch database (SQLite, or the Postgres of `KEYPORT_TEST_DATABASE_URL`) and its fixtures.
+#![allow(dead_code, unused_imports)] // each test crate uses its own part of this
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const DATABASE_ENV: &str = "KEYPORT_TEST_DATABASE_URL";
+// The fixtures every suite shares, the licensing conformance suite included.
+pub use licensing::testing::{
+    customer_account, demo_tenant, random_hex, session, test_database, ScratchDir, DATABASE_ENV,
+};
 pub const BIN: &str = env!("CARGO_BIN_EXE_keyport");
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: a database, a tenant in it, one or two server processes
 // ---------------------------------------------------------------------------------------------
 
-/// A scratch directory removed when the test ends (keeps the SQLite file alive until then).
-pub struct ScratchDir(PathBuf);
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 pub fn workspace_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root")
-}
-
-pub fn random_hex(len: usize) -> String {
-    licensing::secret::random_token()[..len].to_owned()
 }
 
 /// One running `keyport` process; killed when dropped.
@@ -215,73 +206,6 @@ pub fn portal_client() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
-}
-
-/// The database under test: the Postgres of `KEYPORT_TEST_DATABASE_URL` (shared; tests keep to
-/// tenants of their own), else a fresh SQLite file removed with the returned directory.
-pub fn test_database(prefix: &str) -> (String, Option<ScratchDir>) {
-    match std::env::var(DATABASE_ENV) {
-        Ok(url) if !url.trim().is_empty() => (url, None),
-        _ => {
-            let dir = std::env::temp_dir().join(format!("keyport-{prefix}-{}", random_hex(16)));
-            std::fs::create_dir_all(&dir).expect("scratch dir");
-            let url = format!("sqlite://{}", dir.join("keyport.db").display());
-            (url, Some(ScratchDir(dir)))
-        }
-    }
-}
-
-/// A customer account with the demo password.
-/// A tenant of its own under a random company ID, seeded as `keyport demo-tenant` seeds it: Acme
-/// Corp's demo license (4 active devices of 10, 3 deactivations), so tests never see each other's
-/// data.
-pub async fn demo_tenant(store: &licensing::Store, prefix: &str) -> licensing::demo::DemoTenant {
-    let company = format!("{prefix}-{}", random_hex(12));
-    licensing::demo::seed_vendor(store, &company, &company, "Acme Corp", "acme", &company)
-        .await
-        .expect("seed the demo tenant")
-}
-
-pub async fn customer_account(
-    store: &licensing::Store,
-    tenant: &str,
-    customer: &str,
-    email: &str,
-) -> String {
-    licensing::tenants::create_account(
-        store,
-        &licensing::tenants::NewAccount {
-            tenant_id: tenant,
-            customer_id: Some(customer),
-            kind: licensing::auth::AccountKind::Customer,
-            email,
-            name: "Extra Person",
-            password: licensing::demo::DEMO_PASSWORD,
-        },
-    )
-    .await
-    .expect("create account")
-}
-
-/// A portal session (the cookie's value) for an account with the demo password.
-pub async fn session(store: &licensing::Store, company: &str, email: &str) -> String {
-    licensing::auth::login(
-        store,
-        &licensing::auth::Credentials {
-            company: company.into(),
-            email: email.into(),
-            password: licensing::demo::DEMO_PASSWORD.into(),
-        },
-        None,
-        licensing::auth::SessionPolicy::default(),
-        &licensing::auth::ThrottlePolicy::default(),
-        // An address of its own: on a shared Postgres, other suites' deliberate failures from
-        // 127.0.0.1 must not throttle a fixture's login.
-        &format!("127.{}", random_hex(6)),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("log in {email}: {e:?}"))
-    .token
 }
 
 /// The one-time note (`licensing::flash`) kept for a session and page, taken as a hydrated page
