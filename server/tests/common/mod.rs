@@ -33,11 +33,6 @@ pub struct Server {
 
 impl Server {
     pub async fn start(url: &str) -> Self {
-        Self::start_with(url, &[]).await
-    }
-
-    /// [`Server::start`] with extra environment variables (flags of `keyport serve`).
-    pub async fn start_with(url: &str, env: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .expect("free port")
             .local_addr()
@@ -50,7 +45,6 @@ impl Server {
             .env("KEYPORT_DEMO", "false")
             .env("RUST_LOG", "warn")
             .env("LEPTOS_OUTPUT_NAME", "keyport")
-            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
