@@ -1,18 +1,13 @@
-//! Fuzzes the device API's JSON body parser (server/src/api/json.rs, compiled in as is) with the
-//! activation body's shape: any bytes are a value or an `invalid_request` naming a field, never a
-//! panic or a stack overflow.
+//! Fuzzes the device API's JSON body parser (`server::api::json`, linked from the server library)
+//! with the activation body's shape: any bytes are a value or an `invalid_request` naming a field,
+//! never a panic or a stack overflow.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../server/src/api/json.rs"]
-mod json;
-
 // The activation body's own declaration, not a copy: what the fuzzer finds is what the API parses.
-#[path = "../../server/src/api/activation.rs"]
-#[allow(dead_code)]
-mod activation;
-use activation::ActivationRequest;
+use server::api::activation::ActivationRequest;
+use server::api::json;
 
 fuzz_target!(|data: &[u8]| {
     match json::parse_object::<ActivationRequest>(data) {

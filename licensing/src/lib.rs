@@ -25,6 +25,8 @@ pub mod signing;
 pub mod store;
 #[cfg(feature = "server")]
 pub mod tenants;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use error::AppError;
 

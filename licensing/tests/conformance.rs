@@ -10,7 +10,6 @@
 #![cfg(feature = "server")]
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use licensing::audit::{self, AuditFilter};
@@ -22,10 +21,10 @@ use licensing::licenses::{self, License, LicenseRole, LicenseStatus, LicenseType
 use licensing::offline;
 use licensing::store::Backend;
 use licensing::tenants::{self, NewAccount};
+use licensing::testing::{self, ScratchDir};
 use licensing::users;
 use licensing::{AppError, Store};
 
-const DATABASE_ENV: &str = "KEYPORT_TEST_DATABASE_URL";
 const IP: &str = "127.0.0.1";
 /// The default limits: the few failures a test makes stay far below the per-address limit.
 const THROTTLE: ThrottlePolicy = ThrottlePolicy {
@@ -37,23 +36,6 @@ const THROTTLE: ThrottlePolicy = ThrottlePolicy {
 // ---------------------------------------------------------------------------------------------
 // Fixture
 // ---------------------------------------------------------------------------------------------
-
-/// A scratch directory removed when the test ends (keeps the SQLite file alive until then).
-struct ScratchDir(PathBuf);
-
-impl ScratchDir {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!("keyport-test-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&path).expect("create scratch dir");
-        Self(path)
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// One seeded vendor tenant, as `demo::seed_vendor` builds it.
 struct Tenant {
@@ -90,31 +72,23 @@ impl World {
     }
 }
 
-/// The database under test: Postgres when `KEYPORT_TEST_DATABASE_URL` is set, else a fresh
-/// SQLite file.
+/// The database under test (`licensing::testing`), opened: Postgres when
+/// `KEYPORT_TEST_DATABASE_URL` is set, else a fresh SQLite file.
 async fn database() -> (Store, String, Option<ScratchDir>) {
-    match std::env::var(DATABASE_ENV) {
-        Ok(url) if !url.trim().is_empty() => {
-            let store = Store::connect(&url)
-                .await
-                .expect("connect to test database");
-            assert_eq!(
-                store.backend(),
-                Backend::Postgres,
-                "{DATABASE_ENV} must be postgres"
-            );
-            (store, url, None)
-        }
-        _ => {
-            let dir = ScratchDir::new();
-            let url = format!("sqlite://{}", dir.0.join("keyport.db").display());
-            let store = Store::connect(&url)
-                .await
-                .expect("open SQLite test database");
-            assert_eq!(store.backend(), Backend::Sqlite);
-            (store, url, Some(dir))
-        }
-    }
+    let (url, dir) = testing::test_database("test");
+    let store = Store::connect(&url).await.expect("open the test database");
+    let expected = if dir.is_some() {
+        Backend::Sqlite
+    } else {
+        Backend::Postgres
+    };
+    assert_eq!(
+        store.backend(),
+        expected,
+        "{} must be postgres",
+        testing::DATABASE_ENV
+    );
+    (store, url, dir)
 }
 
 /// A fresh database (or a fresh tenant in the shared one) with one seeded vendor: Acme Corp.
@@ -154,9 +128,9 @@ async fn sqlite_commits_are_durable_unless_the_operator_chooses_otherwise() {
     assert_eq!(synchronous(fast).await, 1);
 }
 
-/// A company ID nobody else uses, with upper-case letters so case-insensitivity is exercised.
+/// A company ID nobody else uses, with an upper-case letter so case-insensitivity is exercised.
 fn fresh_company() -> String {
-    format!("Kp-{}", uuid::Uuid::new_v4().simple())
+    testing::fresh_company("Kp")
 }
 
 async fn seed_tenant(store: &Store, vendor: &str, customer: &str, domain: &str) -> Tenant {

@@ -1,16 +1,16 @@
-//! The authorization matrix: every server function of the portal, called over HTTP on the real
-//! binary by every kind of caller (nobody, a license user, the license's manager, a manager of
+//! The authorization matrix: every server function of the portal, called over HTTP on the server's
+//! router (in process) by every kind of caller (nobody, a license user, the license's manager, a manager of
 //! another customer, a manager of another tenant), with the status each must get. A refused call
 //! must change nothing; the ids used are those of objects the caller does not own.
 //!
-//! The list of server functions is read from the app's source, so a new one without a row here
-//! fails this test.
+//! The list of server functions is the server function registry's (the very one the router
+//! serves), so a new one without a row here fails this test, and so does a row without one.
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use common::{customer_account, session, test_database, workspace_root, Server};
+use common::{customer_account, session, test_database, App};
 use licensing::auth::{self, AccountKind, Credentials};
 use licensing::demo::{seed_vendor, DEMO_PASSWORD};
 use licensing::licenses::{self, LicenseType, NewLicense};
@@ -640,35 +640,16 @@ fn console_rows() -> Vec<Row> {
     ]
 }
 
-/// The server functions the app defines, read from its source.
+/// The server functions the router serves, from the server function registry (every
+/// `#[server]` function linked into the application registers itself), by endpoint name.
 fn server_functions() -> BTreeSet<String> {
-    let dir = workspace_root().join("app/src");
-    let mut found = BTreeSet::new();
-    for entry in std::fs::read_dir(&dir).expect("app/src") {
-        let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("rs") {
-            continue;
-        }
-        let source = std::fs::read_to_string(&path).unwrap();
-        for line in source.lines().map(str::trim) {
-            // `#[server(default)] filter: AuditFilter` marks an argument, not a server function.
-            let argument = line
-                .split_once(")]")
-                .is_some_and(|(_, rest)| !rest.trim().is_empty());
-            if !line.starts_with("#[server") || argument {
-                continue;
-            }
-            let endpoint = line
-                .split("endpoint = \"")
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .unwrap_or_else(|| {
-                    panic!("{}: `{line}` needs an explicit endpoint", path.display())
-                });
-            found.insert(endpoint.to_owned());
-        }
-    }
-    found
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _method)| {
+            path.strip_prefix("/api/")
+                .unwrap_or_else(|| panic!("{path}: a server function outside /api/"))
+                .to_owned()
+        })
+        .collect()
 }
 
 fn mutates(endpoint: &str) -> bool {
@@ -700,7 +681,7 @@ async fn every_server_function_allows_exactly_whom_it_should() {
 
     let (url, _dir) = test_database("authz");
     let store = Store::connect(&url).await.expect("open the test database");
-    let server = Server::start(&url).await;
+    let server = App::start(&url).await;
     let client = common::portal_client().build().unwrap();
 
     let mut failures = Vec::new();

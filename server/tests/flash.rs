@@ -1,11 +1,11 @@
-//! One-time notes over HTTP on the real binary: after *Create user*, *Add account*, *Sell license*
+//! One-time notes over HTTP on the server's router (`server::app`, in process): after *Create user*, *Add account*, *Sell license*
 //! and a device reset the redirect's address carries no secret and no note; the page shows the
 //! note (and the set-password link or license key in it) once, to the session that made the change
 //! only; logging out deletes it; and a crafted query string puts no words on any page.
 
 mod common;
 
-use common::{demo_tenant, session, take_flash, test_database, ScratchDir, Server};
+use common::{demo_tenant, session, take_flash, test_database, App, ScratchDir};
 use licensing::demo::{admin_email, DemoTenant};
 use licensing::flash::Flash;
 use licensing::Store;
@@ -13,7 +13,7 @@ use reqwest::{Client, Response};
 
 struct World {
     store: Store,
-    server: Server,
+    server: App,
     http: Client,
     tenant: DemoTenant,
     manager: String,
@@ -25,7 +25,7 @@ async fn world(prefix: &str) -> World {
     let store = Store::connect(&url).await.expect("open the test database");
     let tenant = demo_tenant(&store, prefix).await;
     let manager = session(&store, &tenant.company_id, "manager@acme.example").await;
-    let server = Server::start(&url).await;
+    let server = App::start(&url).await;
     let http = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -1,6 +1,6 @@
-//! Hostile input against the real `keyport` binary: oversized and deeply nested bodies, invalid
+//! Hostile input against the server's router (`server::app`, in process): oversized and deeply nested bodies, invalid
 //! UTF-8, and SQL and HTML in every text field are refused with a 4xx or stored verbatim and
-//! shown escaped, and never cost a 5xx or the process.
+//! shown escaped, and never cost a 5xx or a crash.
 //!
 //! Without `KEYPORT_TEST_DATABASE_URL` every test gets its own SQLite file; with it (Postgres)
 //! each test keeps to a tenant of its own (`keyport demo-tenant` under a random company ID).
@@ -9,7 +9,7 @@ use licensing::Store;
 use serde_json::{json, Value};
 
 mod common;
-use common::{demo_tenant, random_hex, session, test_database, ScratchDir, Server};
+use common::{demo_tenant, random_hex, session, test_database, App, ScratchDir};
 use licensing::demo::DemoTenant;
 
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -22,7 +22,7 @@ struct World {
     company: String,
     license_id: String,
     license_key: String,
-    server: Server,
+    server: App,
     client: reqwest::Client,
     _dir: Option<ScratchDir>,
 }
@@ -36,7 +36,7 @@ async fn world() -> World {
         license_key,
         ..
     } = demo_tenant(&store, "hostile").await;
-    let server = Server::start(&url).await;
+    let server = App::start(&url).await;
     World {
         store,
         company,

@@ -1,14 +1,12 @@
-//! Offline activation over HTTP: the license page's multipart form posted to the real `keyport`
-//! binary with a portal session, and the downloaded license file verified with nothing but the
+//! Offline activation over HTTP: the license page's multipart form posted to the server's router
+//! (`server::app`, in process) with a portal session, and the downloaded license file verified with nothing but the
 //! public key `/api/v1/public-key` serves.
 
 mod common;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use common::{
-    customer_account, random_hex, session, take_flash, test_database, ScratchDir, Server,
-};
+use common::{customer_account, random_hex, session, take_flash, test_database, App, ScratchDir};
 use ed25519_dalek::{Signature, VerifyingKey};
 use licensing::demo::seed_vendor;
 use licensing::flash::Flash;
@@ -27,7 +25,7 @@ struct World {
     valid_until: i64,
     manager_session: String,
     user_session: String,
-    server: Server,
+    server: App,
     client: reqwest::Client,
     _dir: Option<ScratchDir>,
 }
@@ -89,7 +87,7 @@ async fn world() -> World {
     .unwrap();
     let manager_session = session(&store, &company, "olive@initech.example").await;
     let user_session = session(&store, &company, "otto@initech.example").await;
-    let server = Server::start(&url).await;
+    let server = App::start(&url).await;
     World {
         store,
         company,

@@ -1,11 +1,11 @@
-//! The portal's browser defences over HTTP on the real binary: the same-origin check on
+//! The portal's browser defences over HTTP on the server's router (`server::app`, in process): the same-origin check on
 //! state-changing requests, the security headers and CSP nonce, the session cookie's name and
 //! flags, and the throttling of failed logins and activations (per account, per client address,
 //! `X-Forwarded-For` only from trusted proxies).
 
 mod common;
 
-use common::{session, test_database, Server};
+use common::{session, test_database, App};
 use licensing::auth::{self, SessionPolicy};
 use licensing::demo::{seed_vendor, DemoTenant, DEMO_PASSWORD};
 use licensing::Store;
@@ -80,7 +80,7 @@ async fn a_device(store: &Store, license: &str) -> String {
 async fn state_changes_only_from_the_portals_own_origin() {
     let (url, _dir) = test_database("csrf");
     let store = Store::connect(&url).await.unwrap();
-    let server = Server::start_with(
+    let server = App::start_with(
         &url,
         &[(
             "KEYPORT_ALLOWED_ORIGINS",
@@ -260,7 +260,7 @@ fn assert_common_headers(headers: &HeaderMap) {
 #[tokio::test]
 async fn security_headers_and_a_fresh_csp_nonce_on_every_page() {
     let (url, _dir) = test_database("headers");
-    let server = Server::start(&url).await;
+    let server = App::start(&url).await;
     let http = client();
     let mut nonces = Vec::new();
     for _ in 0..2 {
@@ -295,7 +295,7 @@ async fn security_headers_and_a_fresh_csp_nonce_on_every_page() {
 
     // HSTS once the portal says it is served over HTTPS.
     drop(server);
-    let server = Server::start_with(&url, &[("KEYPORT_SECURE_COOKIES", "true")]).await;
+    let server = App::start_with(&url, &[("KEYPORT_SECURE_COOKIES", "true")]).await;
     let r = http
         .get(format!("{}/login", server.base))
         .send()
@@ -314,7 +314,7 @@ async fn security_headers_and_a_fresh_csp_nonce_on_every_page() {
 
 async fn login_form(
     http: &Client,
-    server: &Server,
+    server: &App,
     company: &str,
     email: &str,
     password: &str,
@@ -350,7 +350,7 @@ async fn the_session_cookie_is_host_prefixed_and_secure_over_https() {
     let t = tenant(&store, "Cookie").await;
     let http = client();
 
-    let server = Server::start(&url).await;
+    let server = App::start(&url).await;
     let r = login_form(
         &http,
         &server,
@@ -367,7 +367,7 @@ async fn the_session_cookie_is_host_prefixed_and_secure_over_https() {
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     drop(server);
 
-    let server = Server::start_with(&url, &[("KEYPORT_SECURE_COOKIES", "true")]).await;
+    let server = App::start_with(&url, &[("KEYPORT_SECURE_COOKIES", "true")]).await;
     let r = login_form(
         &http,
         &server,
@@ -423,7 +423,7 @@ async fn failed_logins_are_throttled_per_account() {
     let (url, _dir) = test_database("throttle");
     let store = Store::connect(&url).await.unwrap();
     let t = tenant(&store, "Throttle").await;
-    let server = Server::start(&url).await;
+    let server = App::start(&url).await;
     let http = client();
     let manager = "manager@acme.example";
 
@@ -513,7 +513,7 @@ async fn failures_are_throttled_per_address_and_forwarded_for_only_from_trusted_
         ("KEYPORT_THROTTLE_ADDRESS_FAILURES", "3"),
         ("KEYPORT_THROTTLE_ACCOUNT_FAILURES", "100"),
     ];
-    let activate = |server: &Server, key: &str, xff: &str| {
+    let activate = |server: &App, key: &str, xff: &str| {
         http.post(server.url("/activations"))
             .header("x-forwarded-for", xff)
             .json(
@@ -524,7 +524,7 @@ async fn failures_are_throttled_per_address_and_forwarded_for_only_from_trusted_
     };
 
     // An untrusted peer: X-Forwarded-For is ignored, so changing it does not dodge the limit.
-    let server = Server::start_with(&url, &limits).await;
+    let server = App::start_with(&url, &limits).await;
     let xff = format!("198.51.100.{}", rand_octet());
     let first = format!("203.0.113.{}", rand_octet());
     for i in 0..3 {
@@ -557,7 +557,7 @@ async fn failures_are_throttled_per_address_and_forwarded_for_only_from_trusted_
     // does not exist counts as a failure like a wrong password.
     let mut limits = limits.to_vec();
     limits.push(("KEYPORT_TRUSTED_PROXIES", "127.0.0.0/8,::1"));
-    let server = Server::start_with(&url, &limits).await;
+    let server = App::start_with(&url, &limits).await;
     let attacker = format!("198.51.100.{}", rand_octet());
     for _ in 0..3 {
         let r = activate(&server, "KP-not-a-key", &format!("6.6.6.6, {attacker}"))
@@ -598,7 +598,7 @@ async fn session_timeouts_follow_the_configuration() {
     let (url, _dir) = test_database("lifetime");
     let store = Store::connect(&url).await.unwrap();
     let t = tenant(&store, "Lifetime").await;
-    let server = Server::start_with(
+    let server = App::start_with(
         &url,
         &[
             ("KEYPORT_SESSION_IDLE_MINUTES", "5"),
@@ -685,7 +685,7 @@ async fn a_page_shows_only_the_form_errors_keyport_signed() {
     use base64::Engine;
     let (url, _dir) = test_database("formerr");
     let store = Store::connect(&url).await.unwrap();
-    let server = Server::start(&url).await;
+    let server = App::start(&url).await;
     let t = tenant(&store, "FormErr").await;
     let http = client();
 

@@ -1,6 +1,5 @@
 //! Reads the device API's JSON request bodies into their types, naming the offending field when
-//! it cannot. Self-contained (serde, `licensing`) so that `fuzz/` compiles this very file
-//! into its `device_api_json` target: the server is a binary crate and cannot be a dependency.
+//! it cannot. Public so that `fuzz/`'s `device_api_json` target fuzzes this very parser.
 
 use licensing::AppError;
 use serde::de::DeserializeOwned;

@@ -4,10 +4,10 @@
 //! Handlers only translate: request -> `licensing` service -> signed JSON answer. Every rule lives
 //! in `licensing`; every error becomes HTTP in `error.rs`.
 
-mod activation;
+pub mod activation;
 mod devices;
 mod error;
-mod json;
+pub mod json;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Query, Request};

@@ -1,36 +1,28 @@
-//! What the server's integration tests share: a scratch database (SQLite, or the Postgres named
-//! by `KEYPORT_TEST_DATABASE_URL`) and the real `keyport` binary running on it.
-#![allow(dead_code)] // each test crate uses its own part of this
+//! What the server's integration tests share: the `server` library's application served in the
+//! test process ([`App`]), the real `keyport` binary ([`Server`]) for tests where the process is
+//! the point, an HTTP client that posts as the portal's pages do; and, from `licensing::testing`,
+//! the scratch database (SQLite, or the Postgres of `KEYPORT_TEST_DATABASE_URL`) and its fixtures.
+#![allow(dead_code, unused_imports)] // each test crate uses its own part of this
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const DATABASE_ENV: &str = "KEYPORT_TEST_DATABASE_URL";
+// The fixtures every suite shares, the licensing conformance suite included.
+pub use licensing::testing::{
+    customer_account, demo_tenant, random_hex, session, test_database, ScratchDir, DATABASE_ENV,
+};
 pub const BIN: &str = env!("CARGO_BIN_EXE_keyport");
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: a database, a tenant in it, one or two server processes
 // ---------------------------------------------------------------------------------------------
 
-/// A scratch directory removed when the test ends (keeps the SQLite file alive until then).
-pub struct ScratchDir(PathBuf);
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 pub fn workspace_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root")
-}
-
-pub fn random_hex(len: usize) -> String {
-    licensing::secret::random_token()[..len].to_owned()
 }
 
 /// One running `keyport` process; killed when dropped.
@@ -41,11 +33,6 @@ pub struct Server {
 
 impl Server {
     pub async fn start(url: &str) -> Self {
-        Self::start_with(url, &[]).await
-    }
-
-    /// [`Server::start`] with extra environment variables (flags of `keyport serve`).
-    pub async fn start_with(url: &str, env: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .expect("free port")
             .local_addr()
@@ -58,7 +45,6 @@ impl Server {
             .env("KEYPORT_DEMO", "false")
             .env("RUST_LOG", "warn")
             .env("LEPTOS_OUTPUT_NAME", "keyport")
-            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -96,6 +82,111 @@ impl Drop for Server {
     }
 }
 
+/// The `server` library's application (`server::app`), the router `keyport serve` serves, run in
+/// this test process on a port of its own; stopped when dropped.
+///
+/// It runs on a runtime of its own, on its own thread, as the server process did: a test on a
+/// single-threaded runtime, or one that blocks for a moment, does not stall the server it talks to.
+pub struct App {
+    pub base: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl App {
+    pub async fn start(url: &str) -> Self {
+        Self::start_with(url, &[]).await
+    }
+
+    /// [`App::start`] with settings of `keyport serve`, named by their environment variables
+    /// (`KEYPORT_SECURE_COOKIES`...) as an operator sets them; each becomes its flag.
+    pub async fn start_with(url: &str, settings: &[(&str, &str)]) -> Self {
+        use clap::{CommandFactory, Parser};
+
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let addr = listener.local_addr().unwrap();
+        let command = server::config::Cli::command();
+        let mut argv = vec![
+            "keyport".to_owned(),
+            format!("--database-url={url}"),
+            format!("--addr={addr}"),
+            "--demo=false".to_owned(),
+        ];
+        for (name, value) in settings {
+            let flag = command
+                .get_arguments()
+                .find(|arg| arg.get_env().is_some_and(|env| env == *name))
+                .and_then(|arg| arg.get_long())
+                .unwrap_or_else(|| panic!("{name} is no setting of keyport serve"));
+            argv.push(format!("--{flag}={value}"));
+        }
+        let cli = server::config::Cli::try_parse_from(argv).expect("valid settings");
+        // What cargo-leptos hands the binary (LEPTOS_OUTPUT_NAME), and the site where the test
+        // process used to run it: the workspace root.
+        let leptos_options = leptos::config::LeptosOptions::builder()
+            .output_name("keyport")
+            .site_root(workspace_root().join("target/site").display().to_string())
+            .build();
+        let url = url.to_owned();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            runtime.block_on(async move {
+                let options = licensing::store::StoreOptions {
+                    sqlite_sync: cli.sqlite_synchronous,
+                };
+                let store = licensing::Store::connect_with(&url, options)
+                    .await
+                    .expect("open the database");
+                let app = server::app(store, leptos_options, &cli.serve)
+                    .await
+                    .expect("build the application");
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let _ = ready_tx.send(());
+                let serve = axum::serve(
+                    listener,
+                    app.into_make_service_with_connect_info::<SocketAddr>(),
+                );
+                // Not a graceful shutdown: the test's client may keep connections open, and
+                // dropping the runtime ends them as killing the process did.
+                tokio::select! {
+                    served = serve => served.expect("serve"),
+                    _ = stopped => {},
+                }
+            });
+        });
+        ready_rx.await.expect("the application started");
+        Self {
+            base: format!("http://{addr}"),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// An HTTP client that posts to the portal as its own pages do: a browser sends `Sec-Fetch-Site:
 /// same-origin` with a same-origin form post or fetch, and the portal refuses a state-changing
 /// request that carries neither that nor an `Origin` of its own. Redirects are not followed, so
@@ -109,73 +200,6 @@ pub fn portal_client() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
-}
-
-/// The database under test: the Postgres of `KEYPORT_TEST_DATABASE_URL` (shared; tests keep to
-/// tenants of their own), else a fresh SQLite file removed with the returned directory.
-pub fn test_database(prefix: &str) -> (String, Option<ScratchDir>) {
-    match std::env::var(DATABASE_ENV) {
-        Ok(url) if !url.trim().is_empty() => (url, None),
-        _ => {
-            let dir = std::env::temp_dir().join(format!("keyport-{prefix}-{}", random_hex(16)));
-            std::fs::create_dir_all(&dir).expect("scratch dir");
-            let url = format!("sqlite://{}", dir.join("keyport.db").display());
-            (url, Some(ScratchDir(dir)))
-        }
-    }
-}
-
-/// A customer account with the demo password.
-/// A tenant of its own under a random company ID, seeded as `keyport demo-tenant` seeds it: Acme
-/// Corp's demo license (4 active devices of 10, 3 deactivations), so tests never see each other's
-/// data.
-pub async fn demo_tenant(store: &licensing::Store, prefix: &str) -> licensing::demo::DemoTenant {
-    let company = format!("{prefix}-{}", random_hex(12));
-    licensing::demo::seed_vendor(store, &company, &company, "Acme Corp", "acme", &company)
-        .await
-        .expect("seed the demo tenant")
-}
-
-pub async fn customer_account(
-    store: &licensing::Store,
-    tenant: &str,
-    customer: &str,
-    email: &str,
-) -> String {
-    licensing::tenants::create_account(
-        store,
-        &licensing::tenants::NewAccount {
-            tenant_id: tenant,
-            customer_id: Some(customer),
-            kind: licensing::auth::AccountKind::Customer,
-            email,
-            name: "Extra Person",
-            password: licensing::demo::DEMO_PASSWORD,
-        },
-    )
-    .await
-    .expect("create account")
-}
-
-/// A portal session (the cookie's value) for an account with the demo password.
-pub async fn session(store: &licensing::Store, company: &str, email: &str) -> String {
-    licensing::auth::login(
-        store,
-        &licensing::auth::Credentials {
-            company: company.into(),
-            email: email.into(),
-            password: licensing::demo::DEMO_PASSWORD.into(),
-        },
-        None,
-        licensing::auth::SessionPolicy::default(),
-        &licensing::auth::ThrottlePolicy::default(),
-        // An address of its own: on a shared Postgres, other suites' deliberate failures from
-        // 127.0.0.1 must not throttle a fixture's login.
-        &format!("127.{}", random_hex(6)),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("log in {email}: {e:?}"))
-    .token
 }
 
 /// The one-time note (`licensing::flash`) kept for a session and page, taken as a hydrated page

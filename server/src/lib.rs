@@ -1,0 +1,138 @@
+//! Keyport's server as a library: the whole HTTP application (portal pages and server functions,
+//! the desktop app's device API, the health check) as one axum [`Router`], so the `keyport`
+//! binary serves it and tests run the very same router in process.
+
+pub mod admin;
+pub mod api;
+pub mod config;
+mod form_errors;
+mod offline;
+mod portal;
+mod portal_input;
+mod security;
+mod service_worker;
+
+use std::sync::Arc;
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use config::ServeArgs;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use licensing::auth::{SessionPolicy, ThrottlePolicy};
+use licensing::Store;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// The application on `store`, configured by `args` (the flags of `keyport serve`); the Leptos
+/// options locate the site (assets, output name). Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()`: handlers read the peer's address.
+///
+/// Async because the key that signs form errors is kept in the database (made on first use).
+pub async fn app(
+    store: Store,
+    mut leptos_options: LeptosOptions,
+    args: &ServeArgs,
+) -> Result<Router, String> {
+    // The listen address is Keyport's own setting.
+    leptos_options.site_addr = args.addr;
+    // HTTPS, directly or behind a TLS proxy: said by the flag, or by an https public URL.
+    let https = args.secure_cookies
+        || args
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"));
+    let state = AppState {
+        leptos_options,
+        store,
+        sessions: SessionPolicy {
+            idle_ms: args.session_idle_minutes * 60_000,
+            absolute_ms: args.session_hours * 3_600_000,
+        },
+        throttle: ThrottlePolicy {
+            account_failures: args.throttle_account_failures,
+            address_failures: args.throttle_address_failures,
+            window_ms: args.throttle_window_minutes * 60_000,
+        },
+        secure_cookies: https,
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.addr))
+            .trim_end_matches('/')
+            .to_owned(),
+    };
+    let origins = Arc::new(security::OriginPolicy {
+        own: args.public_url.as_deref().map(security::origin_of),
+        https,
+        allowed: args
+            .allowed_origins
+            .iter()
+            .map(|o| security::origin_of(o))
+            .filter(|o| !o.is_empty())
+            .collect(),
+    });
+    let trusted_proxies = Arc::new(args.trusted_proxies.clone());
+    let form_errors = Arc::new(form_errors::FormErrors {
+        key: licensing::secret::installation_secret(&state.store, "form_errors")
+            .await
+            .map_err(|e| format!("cannot read the installation's form-error key: {e}"))?,
+        secure_cookies: https,
+    });
+    let routes = generate_route_list(App);
+    // Layers wrap what was added before them: the order below is the order of the checks, from
+    // the last layer (first to see a request) up.
+    Ok(Router::new()
+        .route("/health", get(health))
+        .merge(service_worker::routes(&state.leptos_options.site_root))
+        .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security::provide_csp_nonce, shell))
+        .layer(axum::middleware::map_response(
+            portal::server_fn_error_status,
+        ))
+        .route("/licenses/{id}/offline-activation", offline::route())
+        .layer(axum::middleware::from_fn(portal_input::check))
+        .layer(RequestBodyLimitLayer::new(portal_input::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            form_errors,
+            form_errors::authenticated,
+        ))
+        // Every portal route, server functions and the offline form included; not the device
+        // API below, which apps call with their own credentials rather than a cookie.
+        .layer(axum::middleware::from_fn_with_state(
+            origins,
+            security::same_origin_only,
+        ))
+        .layer(axum::middleware::from_fn(security::portal_headers))
+        // Added after the portal's body limit: the API has its own, smaller one that answers in
+        // JSON like every other API error.
+        .nest("/api/v1", api::router())
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            security::common_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            security::client_address,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state))
+}
+
+/// Liveness and readiness: 200 when the database answers, 503 otherwise.
+async fn health(State(store): State<Store>) -> (StatusCode, &'static str) {
+    match store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
