@@ -27,13 +27,12 @@ command -v c++ >/dev/null || { echo "fuzz-parsers: libFuzzer needs a C++ compile
 cd fuzz
 targets=${FUZZ_TARGETS:-$(cargo fuzz list)}
 
-# A valid input per target to start from, so libFuzzer mutates real requests rather than finding
-# the JSON grammar from nothing in a few seconds. Corpora stay out of git (.gitignore).
-seed() { mkdir -p "corpus/$1"; [ -e "corpus/$1/seed-$2" ] || printf '%s' "$3" >"corpus/$1/seed-$2"; }
-seed device_api_json login '{"company":"CodeGlass","email":"user@acme.example","password":"keyport-demo","hardware_id":"a1b2c3","device_name":"Uma'"'"'s laptop","os":"Windows 11"}'
-seed device_api_json key '{"license_key":"KP-0123ABCD","hardware_id":"a1","device_name":"<b>x</b>","os":null}'
-seed offline_request request '{"format":"keyport-offline-request/1","license_key":"KP-0123ABCD","hardware_id":"a1b2c3","device_name":"Build agent","os":"Ubuntu 24.04"}'
-seed accept_language header 'de-CH,de;q=0.9,fr;q=0.8,en-US;q=0.5,*;q=0.1'
+# The committed seeds (fuzz/seeds/, replayed by `make test` too) start each corpus, so libFuzzer
+# mutates real requests rather than finding the JSON grammar from nothing. Corpora stay out of git.
+for target in $targets; do
+  mkdir -p "corpus/$target"
+  cp -n "seeds/$target"/* "corpus/$target/" 2>/dev/null || true
+done
 
 status=0
 for target in $targets; do

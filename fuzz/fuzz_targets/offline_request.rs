@@ -1,13 +1,5 @@
-//! Fuzzes the offline activation request file parser (`licensing::offline::parse_request`), which
-//! reads what a manager uploads in the portal: any bytes are a request or an `Invalid` error.
+//! libFuzzer target: the offline activation request parser (`server::fuzzing::offline_request`).
+//! The property lives in `server::fuzzing`, shared with the corpus replay of `make test`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    match licensing::offline::parse_request(data) {
-        Ok(_) => {}
-        Err(licensing::AppError::Invalid { .. }) => {}
-        Err(other) => panic!("not an Invalid error: {other:?}"),
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| server::fuzzing::offline_request(data));

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod config;
 mod form_errors;
+pub mod fuzzing;
 mod offline;
 mod portal;
 mod portal_input;
