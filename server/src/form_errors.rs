@@ -48,25 +48,42 @@ impl FormErrors {
     }
 }
 
-/// The three parameters of a form error in a query string, if it has any of them.
-fn error_params(query: &str) -> Option<(String, String, String)> {
-    let (mut path, mut err, mut sig, mut any) = (None, None, None, false);
+/// The three parameters of a form error in a query string, if it has any of them. A parameter
+/// given twice makes the whole error invalid (`None` in its place): Leptos shows the first
+/// occurrence, so a signature over the last must not vouch for an earlier one.
+#[allow(clippy::type_complexity)]
+fn error_params(query: &str) -> Option<Option<(String, String, String)>> {
+    let (mut path, mut err, mut sig) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        match &*name {
+            PATH => path.push(value.into_owned()),
+            ERR => err.push(value.into_owned()),
+            SIG => sig.push(value.into_owned()),
+            _ => {}
+        }
+    }
+    if path.is_empty() && err.is_empty() && sig.is_empty() {
+        return None;
+    }
+    if path.len() > 1 || err.len() > 1 || sig.len() > 1 {
+        return Some(None);
+    }
+    let one = |v: Vec<String>| v.into_iter().next().unwrap_or_default();
+    Some(Some((one(path), one(err), one(sig))))
+}
+
+/// The last `__path` and `__err` of a redirect's query: Leptos appends the new error to the
+/// page's address, which may still hold the previous one.
+fn last_error(query: &str) -> Option<(String, String)> {
+    let (mut path, mut err) = (None, None);
     for (name, value) in form_urlencoded::parse(query.as_bytes()) {
         match &*name {
             PATH => path = Some(value.into_owned()),
             ERR => err = Some(value.into_owned()),
-            SIG => sig = Some(value.into_owned()),
-            _ => continue,
+            _ => {}
         }
-        any = true;
     }
-    any.then(|| {
-        (
-            path.unwrap_or_default(),
-            err.unwrap_or_default(),
-            sig.unwrap_or_default(),
-        )
-    })
+    Some((path?, err?))
 }
 
 /// The query without the form error's parameters.
@@ -91,17 +108,20 @@ pub async fn authenticated(
         .map(|token| licensing::secret::hash(&token))
         .unwrap_or_default();
     if let Some(query) = request.uri().query() {
-        if let Some((path, err, sig)) = error_params(query) {
-            if !signer.verify(&session, &path, &err, &sig) {
-                let rest = without_error(query);
-                let page = request.uri().path();
-                let to = if rest.is_empty() {
-                    page.to_owned()
-                } else {
-                    format!("{page}?{rest}")
-                };
-                return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
-            }
+        let valid = match error_params(query) {
+            None => true,
+            Some(Some((path, err, sig))) => signer.verify(&session, &path, &err, &sig),
+            Some(None) => false,
+        };
+        if !valid {
+            let rest = without_error(query);
+            let page = request.uri().path();
+            let to = if rest.is_empty() {
+                page.to_owned()
+            } else {
+                format!("{page}?{rest}")
+            };
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
         }
     }
     let mut response = next.run(request).await;
@@ -113,14 +133,16 @@ pub async fn authenticated(
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let query = location
-        .split_once('?')
-        .map(|(_, q)| q.split('#').next().unwrap_or(q))
-        .unwrap_or_default();
-    if let Some((path, err, _)) = error_params(query) {
-        // Leptos writes the query and the fragment is never there: the signature goes last.
-        let signed = format!("{location}&{SIG}={}", signer.sign(&session, &path, &err));
-        if let Ok(value) = HeaderValue::from_str(&signed) {
+    // Leptos writes the query and never a fragment.
+    let (page, query) = location.split_once('?').unwrap_or((location, ""));
+    if let Some((path, err)) = last_error(query) {
+        let mut signed = form_urlencoded::Serializer::new(String::new());
+        signed.extend_pairs(form_urlencoded::parse(without_error(query).as_bytes()));
+        signed
+            .append_pair(PATH, &path)
+            .append_pair(ERR, &err)
+            .append_pair(SIG, &signer.sign(&session, &path, &err));
+        if let Ok(value) = HeaderValue::from_str(&format!("{page}?{}", signed.finish())) {
             response.headers_mut().insert(header::LOCATION, value);
         }
     }
@@ -157,13 +179,22 @@ mod tests {
         let q = "tab=users&__path=%2Fapi%2Flogin&__err=abc%3D&__sig=00";
         assert_eq!(
             error_params(q),
-            Some(("/api/login".into(), "abc=".into(), "00".into()))
+            Some(Some(("/api/login".into(), "abc=".into(), "00".into())))
         );
         assert_eq!(without_error(q), "tab=users");
         assert_eq!(error_params("tab=users"), None);
         assert_eq!(
             error_params("__err=x"),
-            Some((String::new(), "x".into(), String::new()))
+            Some(Some((String::new(), "x".into(), String::new())))
+        );
+        // Twice: Leptos would show the first, a signature could only cover one.
+        assert_eq!(
+            error_params("__err=forged&__path=p&__err=real&__sig=00"),
+            Some(None)
+        );
+        assert_eq!(
+            last_error("__path=a&__err=old&__sig=1&__path=b&__err=new"),
+            Some(("b".into(), "new".into()))
         );
     }
 }
