@@ -26,7 +26,7 @@ pub mod store;
 #[cfg(feature = "server")]
 pub mod tenants;
 
-pub use error::AppError;
+pub use error::{AppError, ConflictReason, Field, InvalidReason, Thing};
 
 /// Milliseconds since the Unix epoch, UTC. Stored as a 64-bit integer so SQLite and Postgres
 /// compare and sort it the same way.
