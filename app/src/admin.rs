@@ -764,7 +764,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                     <option value="">{t("admin.any")}</option>
                     {KINDS
                         .into_iter()
-                        .map(|(kind, _)| {
+                        .map(|kind| {
                             view! {
                                 <option value=kind selected=move || query.read().get("kind").as_deref() == Some(kind)>
                                     {i18n::audit_kind(kind)}

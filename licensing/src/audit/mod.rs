@@ -52,11 +52,6 @@ pub struct AuditFilter {
     pub until: Option<Millis>,
 }
 
-/// The kinds of event the log can be narrowed to: the first part of an action.
-pub const KINDS: [(&str, &str); 5] = [
-    ("device", "Devices"),
-    ("license", "Licenses"),
-    ("user", "Users"),
-    ("customer", "Customers"),
-    ("signing_key", "Signing keys"),
-];
+/// The kinds of event the log can be narrowed to: the first part of an action. The console names
+/// them through the catalogs (`audit.kind.*`).
+pub const KINDS: [&str; 5] = ["device", "license", "user", "customer", "signing_key"];

@@ -115,7 +115,7 @@ pub async fn list_for_tenant(
         );
     }
     if let Some(kind) = filter.kind.as_deref().filter(|v| !v.is_empty()) {
-        if !KINDS.iter().any(|(k, _)| *k == kind) {
+        if !KINDS.contains(&kind) {
             return Err(AppError::invalid(Field::Kind, InvalidReason::UnknownKind));
         }
         add("e.action LIKE ?", format!("{kind}.%"));
