@@ -1,8 +1,8 @@
 # Keyport portal: English. The reference catalog: every other language has exactly these keys,
 # with the same {placeholders}. Lines are `key = value`; `#` starts a comment.
 # Keys ending in .one/.other are the singular and plural of a count {n}.
-# Keys starting with `text.` translate the English texts of the services' errors (gettext style):
-# the key is the English text's words, lowercased and joined by `_`.
+# Keys starting with `thing.`, `field.`, `invalid.` and `conflict.` say licensing's typed errors
+# (app/src/error_text.rs); the device API and the admin command answer in these English words.
 
 # Around every page
 app.title = Keyport
@@ -324,92 +324,105 @@ error.busy = Keyport is busy right now. Please try again in a moment.
 error.offline = Could not reach the server. Check your connection and try again.
 error.internal = Something went wrong on our side. Please try again; if it keeps happening, contact your vendor.
 
-# The services' texts: what was not found, field names and messages of invalid input, conflicts.
-text.account = account
-text.company = company
-text.device = device
-text.license = license
-text.record = record
-text.user = user
-text.form = form
-text.company_id = Company ID
-text.email = Email
-text.password = Password
-text.name = Name
-text.kind = Kind
-text.subscriptions = Subscriptions
-text.limits = Limits
-text.valid_until = Valid until
-text.owner = Owner
-text.seats = Seats
-text.devices = Devices
-text.deactivations = Deactivations
-text.product = Product
-text.valid_for = Valid for
-text.reason = Reason
-text.link = Link
-text.confirm_password = Confirm password
-text.customer = Customer
-text.type = Type
-text.role = Role
-text.activation_request = Activation request
-text.hardware_id = hardware_id
-text.device_name = device_name
-text.os = os
-text.license_key = license_key
-text.format = format
-text.is_required = is required.
-text.must_be_at_most_200_characters = must be at most 200 characters.
-text.must_be_at_most_100_characters = must be at most 100 characters.
-text.must_be_at_most_500_characters = must be at most 500 characters.
-text.must_be_at_most_256_characters = must be at most 256 characters.
-text.must_be_at_least_8_characters = must be at least 8 characters.
-text.must_be_at_least_1 = must be at least 1.
-text.must_not_be_negative = must not be negative.
-text.must_not_contain_a_nul_character = must not contain a NUL character.
-text.must_be_at_least_min = must be at least {min}.
-text.must_be_at_most_max = must be at most {max}.
-text.must_be_no_later_than_days_days_from_today = must be no later than {days} days from today.
-text.the_license_would_exceed_max_add_fewer_subscriptions = the license would exceed {max}; add fewer subscriptions.
-text.must_be_after_the_start_date = must be after the start date.
-text.must_be_an_account_of_this_customer = must be an account of this customer.
-text.a_personal_license_has_exactly_one_user = a Personal license has exactly one user.
-text.must_be_1_to_3650_days = must be 1 to 3650 days.
-text.is_required_say_why_the_limit_is_lifted_it_goes_into_the_audit_log = is required: say why the limit is lifted (it goes into the audit log).
-text.is_not_a_kind_of_event = is not a kind of event.
-text.it_is_unknown_already_used_or_expired_ask_your_license_manager_for_a_new_one = it is unknown, already used or expired. Ask your license manager for a new one.
-text.does_not_match_the_password = does not match the password.
-text.use_1_to_64_letters_digits_or = use 1 to 64 letters, digits, '-' or '_'.
-text.enter_an_address_like_name_example_com = enter an address like name@example.com.
-text.customer_accounts_need_a_customer_vendor_staff_none = customer accounts need a customer, vendor staff none.
-text.must_be_manager_or_user = must be manager or user.
-text.choose_a_license_type = choose a license type.
-text.enter_a_date_like_2027_12_31 = enter a date like 2027-12-31.
-text.choose_the_request_file_the_desktop_app_wrote_or_paste_its_contents = choose the request file the desktop app wrote, or paste its contents.
-text.send_the_form_with_the_request_file_or_its_pasted_contents = send the form with the request file or its pasted contents.
-text.the_form_could_not_be_read_please_try_again = the form could not be read; please try again.
-text.this_request_is_for_another_license = this request is for another license.
-text.the_file_is_larger_than_size_kib_choose_the_request_file_the_desktop_app_wrote = the file is larger than {size} KiB; choose the request file the desktop app wrote.
-text.a_personal_license_has_exactly_one_user_there_are_no_users_to_manage = A Personal license has exactly one user; there are no users to manage.
-text.the_license_changed_while_the_account_was_being_created_try_again = The license changed while the account was being created. Try again.
-text.that_person_is_already_a_user_of_this_license = That person is already a user of this license.
-text.a_license_needs_at_least_one_license_manager_make_someone_else_a_manager_first = A license needs at least one license manager. Make someone else a manager first.
-text.there_is_nothing_to_reset_no_device_is_active_and_no_license_user_is_assigned = There is nothing to reset: no device is active and no license user is assigned.
-text.that_already_exists = That already exists.
-text.name_is_already_a_role = {name} is already a {role}.
-text.the_license_is_already_status = The license is already {status}.
-text.the_device_name_was_already_reset = The device "{name}" was already reset.
-text.the_company_id_key_is_taken = The company ID {key} is taken.
-text.an_account_with_the_email_email_already_exists_assign_it_instead_of_creating_it_again = An account with the email {email} already exists. Assign it instead of creating it again.
-text.used_are_in_use_unassign_users_before_lowering_it_below_that = {used} are in use; unassign users before lowering it below that.
-text.active_are_active_reset_devices_before_lowering_it_below_that = {active} are active; reset devices before lowering it below that.
-text.used_are_used_reset_the_deactivation_limit_before_lowering_it_below_that = {used} are used; reset the deactivation limit before lowering it below that.
-text.must_be_at_most_max_characters = must be at most {max} characters.
-text.this_is_not_a_keyport_activation_request_detail = this is not a Keyport activation request ({detail}).
-text.is_one_of_the_most_common_passwords_which_attackers_try_first_choose_another = is one of the most common passwords, which attackers try first. Choose another.
-text.license_manager_of_product = License manager of {product}
-text.license_user_of_product = License user of {product}
-text.license_manager = license manager
-text.license_user = license user
-text.suspended = suspended
-text.active = active
+# What was not found (licensing::Thing)
+thing.account = account
+thing.company = company
+thing.customer = customer
+thing.device = device
+thing.license = license
+thing.record = record
+thing.user = user
+
+# Field names of invalid input (licensing::Field); the API's and the CLI's names stay as they are
+field.company_id = Company ID
+field.email = Email
+field.password = Password
+field.confirm_password = Confirm password
+field.name = Name
+field.kind = Kind
+field.subscriptions = Subscriptions
+field.seats = Seats
+field.devices = Devices
+field.deactivations = Deactivations
+field.valid_until = Valid until
+field.valid_for = Valid for
+field.owner = Owner
+field.product = Product
+field.reason = Reason
+field.link = Link
+field.customer = Customer
+field.type = Type
+field.role = Role
+field.activation_request = Activation request
+field.form = form
+
+# Why input was refused (licensing::InvalidReason); shown after the field's name
+invalid.required = is required.
+invalid.required_for_audit = is required: say why the limit is lifted (it goes into the audit log).
+invalid.too_long = must be at most {max} characters.
+invalid.at_least = must be at least {min}.
+invalid.at_most = must be at most {max}.
+invalid.not_negative = must not be negative.
+invalid.contains_nul = must not contain a NUL character.
+invalid.common_password = is one of the most common passwords, which attackers try first. Choose another.
+invalid.password_mismatch = does not match the password.
+invalid.email_format = enter an address like name@example.com.
+invalid.company_id_format = use 1 to 64 letters, digits, '-' or '_'.
+invalid.date_format = enter a date like 2027-12-31.
+invalid.unknown_kind = is not a kind of event.
+invalid.unknown_role = must be manager or user.
+invalid.no_license_type = choose a license type.
+invalid.after_start = must be after the start date.
+invalid.no_later_than_days = must be no later than {days} days from today.
+invalid.not_of_customer = must be an account of this customer.
+invalid.customer_mismatch = customer accounts need a customer, vendor staff none.
+invalid.would_exceed = the license would exceed {max}; add fewer subscriptions.
+invalid.personal_one_user = a Personal license has exactly one user.
+invalid.below_seats_in_use = {used} are in use; unassign users before lowering it below that.
+invalid.below_devices_active = {active} are active; reset devices before lowering it below that.
+invalid.below_deactivations_used = {used} are used; reset the deactivation limit before lowering it below that.
+invalid.link_unusable = it is unknown, already used or expired. Ask your license manager for a new one.
+invalid.request_missing = choose the request file the desktop app wrote, or paste its contents.
+invalid.request_too_large = the file is larger than {kib} KiB; choose the request file the desktop app wrote.
+invalid.request_unreadable = this is not a Keyport activation request ({detail}).
+invalid.other_license = this request is for another license.
+invalid.form_unsent = send the form with the request file or its pasted contents.
+invalid.form_unreadable = the form could not be read; please try again.
+invalid.too_short = must be at least {min} characters.
+invalid.required_for_new_owner = is required when the owner has no account yet.
+invalid.key_or_login = is required, or company, email and password.
+invalid.key_with_login = cannot be combined with company, email and password: send one or the other.
+invalid.other_customer = that account belongs to another customer.
+invalid.no_vendor_admin = no vendor admin with that email in that company ID.
+invalid.not_vendor_admin = that account is not a vendor admin of the tenant.
+invalid.request_not_json = this is not a Keyport activation request (not JSON: {detail}).
+invalid.request_no_format = this is not a Keyport activation request (no "format": "{expected}").
+invalid.format_unsupported = "{given}" is not supported; this portal reads "{expected}".
+invalid.not_json_object = must be a JSON object.
+invalid.not_json = is not valid JSON.
+invalid.unknown_field = is not a known field.
+invalid.not_valid = is invalid: {detail}.
+invalid.unreadable = could not be read.
+invalid.stdin_unreadable = could not be read from stdin.
+invalid.malformed = {detail}
+
+# Conflicts (licensing::ConflictReason)
+conflict.already_exists = That already exists.
+conflict.company_taken = The company ID {company} is taken.
+conflict.email_taken = An account with the email {email} already exists. Assign it instead of creating it again.
+conflict.personal_has_no_users = A Personal license has exactly one user; there are no users to manage.
+conflict.license_changed = The license changed while the account was being created. Try again.
+conflict.already_assigned = That person is already a user of this license.
+conflict.last_manager = A license needs at least one license manager. Make someone else a manager first.
+conflict.nothing_to_reset = There is nothing to reset: no device is active and no license user is assigned.
+conflict.device_already_reset = The device "{name}" was already reset.
+conflict.already_manager = {name} is already a license manager.
+conflict.already_user = {name} is already a license user.
+conflict.already_suspended = The license is already suspended.
+conflict.already_active = The license is already active.
+conflict.other_license_type = The customer's license for {product} is of another type ({type}); change its type instead of buying another kind.
+conflict.offline_only = Offline activation is only for Offline Organisation licenses, and this one is of another type ({type}). Activate the desktop app online instead.
+
+# Seats an account holds, in the vendor console
+seat.manager_of = License manager of {product}
+seat.user_of = License user of {product}

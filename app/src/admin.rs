@@ -113,8 +113,12 @@ pub async fn admin_sell(
     use crate::session::{require_login, state};
     use licensing::licenses::Sale;
     let who = require_login().await?;
-    let license_type = LicenseType::parse(&license_type)
-        .ok_or_else(|| AppError::invalid("Type", "choose a license type."))?;
+    let license_type = LicenseType::parse(&license_type).ok_or_else(|| {
+        AppError::invalid(
+            licensing::Field::Type,
+            licensing::InvalidReason::NoLicenseType,
+        )
+    })?;
     let (purchase, key) = licensing::licenses::sell(
         &state()?.store,
         &who,
@@ -162,8 +166,12 @@ pub async fn admin_update_limits(
     use licensing::licenses::Limits;
     let who = require_login().await?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(valid_until.trim(), &format)
-        .map_err(|_| AppError::invalid("Valid until", "enter a date like 2027-12-31."))?;
+    let date = time::Date::parse(valid_until.trim(), &format).map_err(|_| {
+        AppError::invalid(
+            licensing::Field::ValidUntil,
+            licensing::InvalidReason::DateFormat,
+        )
+    })?;
     let valid_until = (date.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000) as i64;
     licensing::licenses::update_limits(
         &state()?.store,
@@ -421,7 +429,7 @@ pub fn CustomerPage() -> impl IntoView {
                                         } else {
                                             a.seats
                                                 .iter()
-                                                .map(|seat| i18n::translate_text(seat))
+                                                .map(i18n::seat)
                                                 .collect::<Vec<_>>()
                                                 .join(", ")
                                         };
@@ -756,7 +764,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                     <option value="">{t("admin.any")}</option>
                     {KINDS
                         .into_iter()
-                        .map(|(kind, _)| {
+                        .map(|kind| {
                             view! {
                                 <option value=kind selected=move || query.read().get("kind").as_deref() == Some(kind)>
                                     {i18n::audit_kind(kind)}

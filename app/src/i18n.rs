@@ -216,6 +216,14 @@ pub fn t_count_args(key: &str, n: i64, args: &[(&str, &str)]) -> String {
     fill(lookup(locale, &format!("{key}.{}", locale.plural(n))), &all)
 }
 
+/// `{n} …` of `key` in `locale`, in the singular or plural the count takes.
+pub fn count_in(locale: Locale, key: &str, n: i64) -> String {
+    fill(
+        lookup(locale, &format!("{key}.{}", locale.plural(n))),
+        &[("n", &n.to_string())],
+    )
+}
+
 /// A text split around its `{link}` placeholder: what comes before and after the link a view
 /// puts there, so each language can place the link where its grammar wants it.
 pub fn t_around_link(key: &str) -> (String, String) {
@@ -252,186 +260,41 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// The catalog key of an English text from the services (a field name or message of
-/// `AppError::Invalid`, the message of `AppError::Conflict`): `text.` and the text's words,
-/// lowercased and joined by `_`. Catalogs are keyed by the English, as with gettext.
-pub fn text_key(english: &str) -> String {
-    let mut key = String::from("text.");
-    let mut gap = false;
-    for c in english.chars() {
-        if c.is_ascii_alphanumeric() {
-            if gap && !key.ends_with('.') {
-                key.push('_');
-            }
-            gap = false;
-            key.push(c.to_ascii_lowercase());
-        } else {
-            gap = true;
-        }
-    }
-    key
-}
-
-/// An English text from the services in the page's language. Texts built with `format!` match a
-/// template of the English catalog (`The license is already {status}.`) and keep their values;
-/// anything unknown stays English rather than vanish.
-pub fn translate_text(english: &str) -> String {
-    translate_text_in(current(), english)
-}
-
-fn translate_text_in(locale: Locale, english: &str) -> String {
-    // The services write English: it needs no lookup (whose lowercase keys would also merge
-    // "Customer" the field with "customer" the thing not found).
-    if locale == Locale::En {
-        return english.to_owned();
-    }
-    let catalogs = catalogs();
-    let key = text_key(english);
-    if let Some(text) = catalogs[locale.index()].get(key.as_str()) {
-        return (*text).to_owned();
-    }
-    for (key, template) in &catalogs[Locale::En.index()] {
-        if !key.starts_with("text.") || !template.contains('{') {
-            continue;
-        }
-        if let Some(values) = match_template(template, english) {
-            // A role or status inside the text is English too; names and numbers stay as they are.
-            let values: Vec<(&str, String)> = values
-                .into_iter()
-                .map(|(name, value)| match name {
-                    "role" | "status" => {
-                        let word = catalogs[locale.index()].get(text_key(&value).as_str());
-                        (name, word.map_or(value, |w| (*w).to_owned()))
-                    }
-                    _ => (name, value),
-                })
-                .collect();
-            let args: Vec<(&str, &str)> = values
-                .iter()
-                .map(|(name, value)| (*name, value.as_str()))
-                .collect();
-            return fill(lookup(locale, key), &args);
-        }
-    }
-    english.to_owned()
-}
-
-/// The placeholder values of `text` if it reads like `template` (`{name}` matching any text).
-fn match_template<'t>(template: &'t str, text: &str) -> Option<Vec<(&'t str, String)>> {
-    let mut values = Vec::new();
-    let (first, mut rest_template) = template.split_once('{').unwrap_or((template, ""));
-    let mut rest = text.strip_prefix(first)?;
-    while !rest_template.is_empty() {
-        let (name, after) = rest_template.split_once('}')?;
-        let (literal, next) = after.split_once('{').unwrap_or((after, ""));
-        let end = if next.is_empty() && literal.is_empty() {
-            rest.len()
-        } else if next.is_empty() {
-            // The last literal ends the text.
-            rest.strip_suffix(literal)?.len()
-        } else {
-            rest.find(literal)?
-        };
-        if end == 0 {
-            return None;
-        }
-        values.push((name, rest[..end].to_owned()));
-        rest = &rest[end + literal.len()..];
-        rest_template = next;
-    }
-    rest.is_empty().then_some(values)
-}
-
-/// An error as the portal shows it, in the page's language. The match is exhaustive on purpose:
-/// a new variant does not compile until it has a translation.
-pub fn error_text(error: &AppError) -> String {
-    let n = |allowed: &i64| allowed.to_string();
-    match error {
-        AppError::Unauthenticated => t("error.unauthenticated"),
-        AppError::InvalidCredentials => t("error.invalid_credentials"),
-        AppError::Forbidden => t("error.forbidden"),
-        AppError::NotFound { what } => {
-            t_args("error.not_found", &[("what", &translate_text(what))])
-        }
-        AppError::Invalid { field, message } => t_args(
-            "error.invalid",
-            &[
-                ("field", &translate_text(field)),
-                ("message", &translate_text(message)),
-            ],
-        ),
-        AppError::Conflict { message } => translate_text(message),
-        AppError::TooManyDevices { allowed } => {
-            t_args("error.too_many_devices", &[("allowed", &n(allowed))])
-        }
-        AppError::DeactivationLimitReached { allowed } => t_args(
-            "error.deactivation_limit_reached",
-            &[("allowed", &n(allowed))],
-        ),
-        AppError::SeatLimitReached { allowed } => {
-            t_args("error.seat_limit_reached", &[("allowed", &n(allowed))])
-        }
-        AppError::NoLicense => t("error.no_license"),
-        AppError::LicenseInactive => t("error.license_inactive"),
-        AppError::DeviceDeactivated => t("error.device_deactivated"),
-        AppError::TooManyAttempts { minutes } => {
-            let locale = current();
-            fill(
-                lookup(locale, "error.too_many_attempts"),
-                &[("minutes", &t_count("count.minute", *minutes))],
-            )
-        }
-        AppError::Unavailable => t("error.unavailable"),
-        AppError::Busy { .. } => t("error.busy"),
-        AppError::Offline => t("error.offline"),
-        AppError::Internal => t("error.internal"),
-    }
-}
-
-/// An error's English text as it arrives in an address (the offline activation form's
-/// `?offline_error=`), in the page's language: `Field: message` piece by piece, or the whole.
-pub fn translate_error_message(english: &str) -> String {
-    let whole = translate_text(english);
-    if whole != english {
-        return whole;
-    }
-    match english.split_once(": ") {
-        Some((field, message)) => t_args(
-            "error.invalid",
-            &[
-                ("field", &translate_text(field)),
-                ("message", &translate_text(message)),
-            ],
-        ),
-        None => whole,
-    }
-}
-
 pub fn license_type(t: LicenseType) -> String {
-    self::t(&format!("license_type.{}", t.as_str()))
+    self::t(crate::error_text::license_type_key(t))
+}
+
+/// A seat an account holds, as the vendor console lists it.
+pub fn seat(seat: &licensing::customers::Seat) -> String {
+    crate::error_text::seat_text_in(current(), seat)
 }
 
 pub fn license_status(status: LicenseStatus) -> String {
-    t(match status {
+    t(license_status_key(status))
+}
+
+/// The catalog key of a license status's name (the admin command prints the English).
+pub fn license_status_key(status: LicenseStatus) -> &'static str {
+    match status {
         LicenseStatus::Active => "license_status.active",
         LicenseStatus::Suspended => "license_status.suspended",
         LicenseStatus::Expired => "license_status.expired",
-    })
+    }
 }
 
 pub fn role(role: LicenseRole) -> String {
     t(&format!("role.{}", role.as_str()))
 }
 
-/// An audit event's action in words; an action the catalogs do not know yet reads as the log
-/// describes it.
+/// An audit event's action in words; an action the catalogs do not know yet reads as its code
+/// (`device.reset`) rather than vanish.
 pub fn audit_action(entry: &AuditEntry) -> String {
     let key = format!("audit.action.{}", entry.action);
     let locale = current();
     if catalogs()[locale.index()].contains_key(key.as_str()) {
         lookup(locale, &key).to_owned()
     } else {
-        entry.describe().to_owned()
+        entry.action.clone()
     }
 }
 
@@ -673,192 +536,6 @@ mod tests {
         );
     }
 
-    /// Reads the string literal at the start of `s`, as Rust does (escapes, `\` line
-    /// continuations); `None` if `s` does not start with one.
-    fn rust_literal(s: &str) -> Option<String> {
-        let mut chars = s.strip_prefix('"')?.chars().peekable();
-        let mut out = String::new();
-        while let Some(c) = chars.next() {
-            match c {
-                '"' => return Some(out),
-                '\\' => match chars.next()? {
-                    'n' => out.push('\n'),
-                    '"' => out.push('"'),
-                    '\'' => out.push('\''),
-                    '\\' => out.push('\\'),
-                    '\n' => {
-                        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                            chars.next();
-                        }
-                    }
-                    other => out.push(other),
-                },
-                c => out.push(c),
-            }
-        }
-        None
-    }
-
-    /// Every literal field name and message the services pass to `AppError::invalid(…)`, and
-    /// every literal `Conflict` message: these reach the portal's pages.
-    fn service_texts() -> BTreeSet<String> {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let mut files = vec![format!("{root}/server/src/offline.rs")];
-        let mut dirs = vec![format!("{root}/licensing/src")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path.display().to_string());
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    files.push(path.display().to_string());
-                }
-            }
-        }
-        let mut texts = BTreeSet::new();
-        for file in files {
-            let source = std::fs::read_to_string(&file).unwrap();
-            for (at, _) in source.match_indices("AppError::invalid(") {
-                let rest = source[at + "AppError::invalid(".len()..].trim_start();
-                // The field: a literal, or a name whose texts are literals elsewhere.
-                let rest = match rust_literal(rest) {
-                    Some(field) => {
-                        texts.insert(field);
-                        &rest[literal_len(rest)..]
-                    }
-                    None => rest.split_once(',').map_or("", |(_, r)| r),
-                };
-                let rest = rest.trim_start().trim_start_matches(',').trim_start();
-                if let Some(message) = rust_literal(rest) {
-                    texts.insert(message);
-                }
-            }
-            // Field names passed on through a helper or a constant.
-            for call in ["required(", "REQUEST: &str ="] {
-                for (at, _) in source.match_indices(call) {
-                    if let Some(field) = rust_literal(source[at + call.len()..].trim_start()) {
-                        texts.insert(field);
-                    }
-                }
-            }
-            for (at, _) in source.match_indices("Conflict {") {
-                let rest = source[at + "Conflict {".len()..].trim_start();
-                let Some(rest) = rest.strip_prefix("message:") else {
-                    continue;
-                };
-                if let Some(message) = rust_literal(rest.trim_start()) {
-                    texts.insert(message);
-                }
-            }
-        }
-        texts
-    }
-
-    /// Length in bytes of the string literal at the start of `s`.
-    fn literal_len(s: &str) -> usize {
-        let mut escaped = false;
-        for (i, c) in s.char_indices().skip(1) {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => return i + 1,
-                _ => escaped = false,
-            }
-        }
-        s.len()
-    }
-
-    #[test]
-    fn every_service_text_is_translated() {
-        let texts = service_texts();
-        assert!(
-            texts.contains("is required."),
-            "the scan is broken: {texts:?}"
-        );
-        assert!(
-            texts.contains("Confirm password"),
-            "the scan is broken: {texts:?}"
-        );
-        for text in &texts {
-            let key = text_key(text);
-            for locale in Locale::ALL {
-                assert!(
-                    keys(locale).contains(key.as_str()),
-                    "{}.ftl lacks {key} = {text}",
-                    locale.code()
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn text_keys_match_their_english() {
-        for (key, value) in parse_catalog(SOURCES[0]) {
-            if key.starts_with("text.") {
-                assert_eq!(text_key(value), key, "en.ftl: {key} = {value}");
-            }
-        }
-    }
-
-    #[test]
-    fn service_texts_are_translated_with_their_values() {
-        assert_eq!(
-            translate_text_in(Locale::De, "is required."),
-            lookup(Locale::De, "text.is_required")
-        );
-        assert_eq!(
-            translate_text_in(Locale::En, "The license is already suspended."),
-            "The license is already suspended."
-        );
-        assert_eq!(
-            translate_text_in(Locale::De, "The license is already suspended."),
-            "Die Lizenz ist bereits gesperrt."
-        );
-        assert_eq!(
-            translate_text_in(Locale::Es, "License manager of CodeGlass"),
-            "Gestor de licencia de CodeGlass"
-        );
-        assert_eq!(
-            translate_text_in(Locale::Fr, "Unknown text"),
-            "Unknown text"
-        );
-    }
-
-    #[test]
-    fn english_errors_read_as_before() {
-        let errors = [
-            AppError::Unauthenticated,
-            AppError::InvalidCredentials,
-            AppError::Forbidden,
-            AppError::not_found("license"),
-            AppError::invalid("Name", "is required."),
-            AppError::invalid("Somefield", "some unknown message."),
-            AppError::Conflict {
-                message: "That already exists.".into(),
-            },
-            AppError::TooManyDevices { allowed: 3 },
-            AppError::DeactivationLimitReached { allowed: 3 },
-            AppError::SeatLimitReached { allowed: 5 },
-            AppError::NoLicense,
-            AppError::LicenseInactive,
-            AppError::DeviceDeactivated,
-            AppError::TooManyAttempts { minutes: 1 },
-            AppError::TooManyAttempts { minutes: 15 },
-            AppError::Unavailable,
-            AppError::Busy {
-                retry_after_secs: 1,
-            },
-            AppError::Offline,
-            AppError::Internal,
-        ];
-        for error in errors {
-            assert_eq!(error_text(&error), error.to_string());
-            assert_eq!(
-                translate_error_message(&error.to_string()),
-                error.to_string()
-            );
-        }
-    }
-
     #[test]
     fn accept_language_picks_the_best_supported() {
         let pick = Locale::from_accept_language;
@@ -894,31 +571,6 @@ mod tests {
     }
 
     #[test]
-    fn templates_match_formatted_texts() {
-        assert_eq!(
-            match_template(
-                "The device \"{name}\" was already reset.",
-                "The device \"A\" was already reset."
-            ),
-            Some(vec![("name", "A".to_owned())])
-        );
-        assert_eq!(
-            match_template(
-                "{name} is already a {role}.",
-                "Uma is already a license user."
-            ),
-            Some(vec![
-                ("name", "Uma".to_owned()),
-                ("role", "license user".to_owned())
-            ])
-        );
-        assert_eq!(
-            match_template("The license is already {status}.", "Nope."),
-            None
-        );
-    }
-
-    #[test]
     fn the_return_path_stays_on_this_portal() {
         assert_eq!(
             local_path(Some("/login?next=/licenses")),
@@ -934,15 +586,5 @@ mod tests {
             assert_eq!(local_path(Some(hostile)), "/", "{hostile}");
         }
         assert_eq!(local_path(None), "/");
-    }
-
-    #[test]
-    fn text_keys_are_the_words() {
-        assert_eq!(text_key("is required."), "text.is_required");
-        assert_eq!(text_key("Valid for"), "text.valid_for");
-        assert_eq!(
-            text_key("use 1 to 64 letters, digits, '-' or '_'."),
-            "text.use_1_to_64_letters_digits_or"
-        );
     }
 }

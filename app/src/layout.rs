@@ -49,7 +49,8 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             view! { <Redirect path /> }.into_any()
         }
         other => {
-            view! { <p role="alert" class="error">{crate::i18n::error_text(&other)}</p> }.into_any()
+            view! { <p role="alert" class="error">{crate::error_text::error_text(&other)}</p> }
+                .into_any()
         }
     }
 }

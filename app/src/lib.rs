@@ -8,6 +8,7 @@ pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod devices;
+pub mod error_text;
 pub mod flash;
 pub mod i18n;
 mod layout;

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use licensing::licenses::{License, LicenseRole, LicenseType};
 use licensing::AppError;
 
-use crate::i18n::{error_text, t};
+use crate::error_text::error_text;
+use crate::i18n::t;
 
 /// Shown on the Overview tab to the managers of an Offline Organisation license; nothing for
 /// anyone else. `error` is why the last upload was refused (the Overview tab's note).

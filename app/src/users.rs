@@ -137,8 +137,12 @@ pub async fn set_user_role(
     use crate::session::{client_ip, require_login, state};
     use licensing::flash::Flash;
     let who = require_login().await?;
-    let role = LicenseRole::parse(&role)
-        .ok_or_else(|| AppError::invalid("Role", "must be manager or user."))?;
+    let role = LicenseRole::parse(&role).ok_or_else(|| {
+        AppError::invalid(
+            licensing::Field::Role,
+            licensing::InvalidReason::UnknownRole,
+        )
+    })?;
     let change = licensing::users::set_role(
         &state()?.store,
         &who,

@@ -1,85 +1,310 @@
-//! The one error type of Keyport: every service returns it, every server function carries it to
-//! the browser, and the UI shows its message.
+//! The one error type of Keyport, as typed data: every service returns it, every server function
+//! carries it to the browser, and each surface renders it (the portal and the CLI through the i18n
+//! catalogs, the device API as a stable code with the English catalog's text).
 //!
-//! Messages are written for the person in front of the portal: what happened and what to do next.
-//! Internal details never travel in it; they are logged where the error is created.
+//! No sentence is written here: a variant and its arguments say what happened, so the portal can
+//! say it in the reader's language and a new reason cannot ship untranslated (the portal's match
+//! is exhaustive). Internal details never travel in it; they are logged where the error is
+//! created. `Display` is for logs only.
 
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+use crate::licenses::LicenseType;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum AppError {
-    #[error("Please log in to continue.")]
+    #[error("unauthenticated")]
     Unauthenticated,
-    /// One message whichever of company, email or password was wrong, so nobody can probe for
+    /// One error whichever of company, email or password was wrong, so nobody can probe for
     /// accounts.
-    #[error("The company ID, email or password is incorrect.")]
+    #[error("invalid credentials")]
     InvalidCredentials,
-    #[error("You do not have permission to do that.")]
+    #[error("forbidden")]
     Forbidden,
-    #[error("That {what} was not found, or you do not have access to it.")]
-    NotFound { what: String },
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
-    #[error("{message}")]
-    Conflict { message: String },
-    #[error(
-        "This license is activated on too many devices (the limit is {allowed}). \
-         Reset a device on the license's Devices tab to free a slot."
-    )]
+    #[error("{what:?} not found")]
+    NotFound { what: Thing },
+    #[error("invalid {field:?}: {reason:?}")]
+    Invalid { field: Field, reason: InvalidReason },
+    #[error("conflict: {reason:?}")]
+    Conflict { reason: ConflictReason },
+    #[error("too many devices (limit {allowed})")]
     TooManyDevices { allowed: i64 },
-    #[error(
-        "The deactivation limit is reached: all {allowed} device resets of this license are used. \
-         Contact your vendor to reset the limit."
-    )]
+    #[error("deactivation limit reached ({allowed})")]
     DeactivationLimitReached { allowed: i64 },
-    #[error(
-        "Max license users number reached ({allowed} seats). \
-         Buy additional subscriptions to assign more users."
-    )]
+    #[error("seat limit reached ({allowed})")]
     SeatLimitReached { allowed: i64 },
     /// The account logged in fine but holds no license to activate a device on.
-    #[error(
-        "No license is assigned to this account. \
-         Ask your license manager to assign you to a license."
-    )]
+    #[error("no license assigned")]
     NoLicense,
-    #[error("This license is expired or suspended. Contact your vendor to renew it.")]
+    #[error("license expired or suspended")]
     LicenseInactive,
     /// The device token belongs to a device that was reset or deactivated.
-    #[error("This device was deactivated. Activate it again to use the software on it.")]
+    #[error("device deactivated")]
     DeviceDeactivated,
     /// Too many failed logins or activations for this account or from this address; refused
     /// before the password is checked.
-    #[error("Too many failed attempts. Try again in {minutes} {}.", minutes_word(*.minutes))]
+    #[error("too many attempts (retry in {minutes} min)")]
     TooManyAttempts { minutes: i64 },
-    #[error("Keyport is temporarily unavailable. Please try again in a moment.")]
+    #[error("database unavailable")]
     Unavailable,
     /// Every password check the server can run at once is taken (a burst of logins): nothing was
     /// checked or changed, and the attempt does not count as a failure.
-    #[error("Keyport is busy right now. Please try again in a moment.")]
+    #[error("busy (retry in {retry_after_secs} s)")]
     Busy { retry_after_secs: i64 },
-    #[error("Could not reach the server. Check your connection and try again.")]
+    #[error("server unreachable")]
     Offline,
-    #[error(
-        "Something went wrong on our side. Please try again; \
-         if it keeps happening, contact your vendor."
-    )]
+    #[error("internal error")]
     Internal,
 }
 
+/// What was not found (`NotFound`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Thing {
+    Account,
+    Company,
+    Customer,
+    Device,
+    License,
+    Record,
+    User,
+}
+
+/// Declares [`Field`] from one table of variants and the names forms, the device API and the
+/// command line give them, so naming and parsing cannot drift apart.
+macro_rules! fields {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// The input an `Invalid` error is about. Serialized as the name the form, API or command
+        /// line gives it (the device API's `field`); the portal shows it translated.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(into = "String", from = "String")]
+        pub enum Field {
+            $($(#[$doc])* $variant,)*
+            /// A field of a request as the request spells it (a JSON path, a form field's name):
+            /// shown as it is, in any language.
+            Input(String),
+        }
+
+        impl Field {
+            /// Every field but `Input`, for the catalogs' tests.
+            pub const NAMED: &[Field] = &[$(Field::$variant),*];
+
+            /// The name as the form, API or command line spells it.
+            pub fn name(&self) -> &str {
+                match self {
+                    $(Field::$variant => $name,)*
+                    Field::Input(name) => name,
+                }
+            }
+        }
+
+        impl From<String> for Field {
+            fn from(name: String) -> Self {
+                match name.as_str() {
+                    $($name => Field::$variant,)*
+                    _ => Field::Input(name),
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    CompanyId = "Company ID",
+    Email = "Email",
+    Password = "Password",
+    ConfirmPassword = "Confirm password",
+    Name = "Name",
+    Kind = "Kind",
+    Subscriptions = "Subscriptions",
+    Seats = "Seats",
+    Devices = "Devices",
+    Deactivations = "Deactivations",
+    ValidUntil = "Valid until",
+    ValidFor = "Valid for",
+    Owner = "Owner",
+    Product = "Product",
+    Reason = "Reason",
+    Link = "Link",
+    Customer = "Customer",
+    Type = "Type",
+    Role = "Role",
+    ActivationRequest = "Activation request",
+    /// The offline request file's `format`.
+    RequestFormat = "format",
+    /// The device API's fields, as its JSON spells them.
+    ApiCompany = "company",
+    ApiEmail = "email",
+    ApiPassword = "password",
+    LicenseKey = "license_key",
+    HardwareId = "hardware_id",
+    DeviceName = "device_name",
+    Os = "os",
+    Body = "body",
+    Query = "query",
+    Form = "form",
+    Path = "path",
+    /// The admin command's options.
+    As = "--as",
+    OwnerEmail = "--owner-email",
+    OwnerName = "--owner-name",
+}
+
+impl From<Field> for String {
+    fn from(field: Field) -> Self {
+        match field {
+            Field::Input(name) => name,
+            named => named.name().to_owned(),
+        }
+    }
+}
+
+/// Why an input was refused (`Invalid`), with what the rule needs to say so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum InvalidReason {
+    Required,
+    /// The reason for lifting a deactivation limit: it goes into the audit log.
+    RequiredForAudit,
+    /// The owner of a sale has no account yet, so the command needs a name to create one.
+    RequiredForNewOwner,
+    /// Exclusive alternatives of the device API (`license_key`, or company, email and password).
+    KeyOrLogin,
+    KeyWithLogin,
+    TooShort {
+        min: i64,
+    },
+    TooLong {
+        max: i64,
+    },
+    AtLeast {
+        min: i64,
+    },
+    AtMost {
+        max: i64,
+    },
+    NotNegative,
+    ContainsNul,
+    CommonPassword,
+    PasswordMismatch,
+    EmailFormat,
+    CompanyIdFormat,
+    DateFormat,
+    UnknownKind,
+    UnknownRole,
+    NoLicenseType,
+    AfterStart,
+    NoLaterThanDays {
+        days: i64,
+    },
+    NotOfCustomer,
+    CustomerMismatch,
+    OtherCustomer,
+    /// Adding subscriptions would take a limit past its bound.
+    WouldExceed {
+        max: i64,
+    },
+    PersonalOneUser,
+    BelowSeatsInUse {
+        used: i64,
+    },
+    BelowDevicesActive {
+        active: i64,
+    },
+    BelowDeactivationsUsed {
+        used: i64,
+    },
+    LinkUnusable,
+    NoVendorAdmin,
+    NotVendorAdmin,
+    RequestMissing,
+    RequestTooLarge {
+        kib: i64,
+    },
+    /// Not an offline activation request; `detail` is the parser's own words.
+    RequestUnreadable {
+        detail: String,
+    },
+    RequestNotJson {
+        detail: String,
+    },
+    RequestNoFormat {
+        expected: String,
+    },
+    FormatUnsupported {
+        given: String,
+        expected: String,
+    },
+    OtherLicense,
+    FormUnsent,
+    FormUnreadable,
+    NotJsonObject,
+    NotJson,
+    /// A JSON field the device API does not take.
+    UnknownField,
+    /// A JSON value of the wrong shape; `detail` is the decoder's own words.
+    NotValid {
+        detail: String,
+    },
+    Unreadable,
+    StdinUnreadable,
+    /// A request the server could not decode; `detail` is the decoder's own words.
+    Malformed {
+        detail: String,
+    },
+}
+
+/// Why a change conflicts with the state it would change (`Conflict`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ConflictReason {
+    /// A unique key is taken (the database said so).
+    AlreadyExists,
+    CompanyTaken {
+        company: String,
+    },
+    EmailTaken {
+        email: String,
+    },
+    PersonalHasNoUsers,
+    LicenseChanged,
+    AlreadyManager {
+        name: String,
+    },
+    AlreadyUser {
+        name: String,
+    },
+    AlreadyAssigned,
+    LastManager,
+    OtherLicenseType {
+        product: String,
+        license_type: LicenseType,
+    },
+    NothingToReset,
+    AlreadySuspended,
+    AlreadyActive,
+    DeviceAlreadyReset {
+        name: String,
+    },
+    OfflineOnly {
+        license_type: LicenseType,
+    },
+}
+
 impl AppError {
-    pub fn not_found(what: &str) -> Self {
-        Self::NotFound { what: what.into() }
+    pub fn not_found(what: Thing) -> Self {
+        Self::NotFound { what }
     }
 
-    pub fn invalid(field: &str, message: &str) -> Self {
-        Self::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
+    pub fn invalid(field: Field, reason: InvalidReason) -> Self {
+        Self::Invalid { field, reason }
+    }
+
+    pub fn conflict(reason: ConflictReason) -> Self {
+        Self::Conflict { reason }
     }
 
     /// The HTTP status this error answers with, the same for the portal's pages, its server
@@ -114,14 +339,6 @@ impl AppError {
     }
 }
 
-fn minutes_word(minutes: i64) -> &'static str {
-    if minutes == 1 {
-        "minute"
-    } else {
-        "minutes"
-    }
-}
-
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -129,18 +346,16 @@ impl FromServerFnError for AppError {
         match value {
             // Raised in the browser when the request never got an answer.
             ServerFnErrorErr::Request(_) => Self::Offline,
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::Invalid {
-                field: "form".into(),
-                message: msg,
-            },
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                Self::invalid(Field::Form, InvalidReason::Malformed { detail })
+            }
             // On the server this is a request body it cannot read (e.g. a form that is not
             // UTF-8): the caller's mistake, a 4xx, not an internal error. In the browser it is an
             // answer it cannot read, which stays `Internal`.
             #[cfg(feature = "server")]
-            ServerFnErrorErr::Deserialization(msg) => Self::Invalid {
-                field: "form".into(),
-                message: msg,
-            },
+            ServerFnErrorErr::Deserialization(detail) => {
+                Self::invalid(Field::Form, InvalidReason::Malformed { detail })
+            }
             _ => Self::Internal,
         }
     }
@@ -151,10 +366,10 @@ impl From<sqlx::Error> for AppError {
     /// The one place database errors become user-facing errors.
     fn from(err: sqlx::Error) -> Self {
         match &err {
-            sqlx::Error::RowNotFound => Self::not_found("record"),
-            sqlx::Error::Database(db) if db.is_unique_violation() => Self::Conflict {
-                message: "That already exists.".into(),
-            },
+            sqlx::Error::RowNotFound => Self::not_found(Thing::Record),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Self::conflict(ConflictReason::AlreadyExists)
+            }
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 tracing::error!(error = %err, "database unavailable");
                 Self::Unavailable
@@ -171,13 +386,26 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
-    use super::AppError;
+    use super::{AppError, Field};
 
     #[test]
-    fn too_many_attempts_counts_minutes() {
-        let e = |minutes| AppError::TooManyAttempts { minutes }.to_string();
-        assert_eq!(e(1), "Too many failed attempts. Try again in 1 minute.");
-        assert_eq!(e(15), "Too many failed attempts. Try again in 15 minutes.");
-        assert_eq!(AppError::TooManyAttempts { minutes: 3 }.http_status(), 429);
+    fn too_many_attempts_asks_to_wait() {
+        let e = AppError::TooManyAttempts { minutes: 3 };
+        assert_eq!(e.http_status(), 429);
+        assert_eq!(e.retry_after_secs(), Some(180));
+    }
+
+    #[test]
+    fn fields_keep_the_names_forms_and_the_api_use() {
+        assert_eq!(Field::CompanyId.name(), "Company ID");
+        assert_eq!(Field::HardwareId.name(), "hardware_id");
+        assert_eq!(Field::Input("a.b".into()).name(), "a.b");
+        for field in Field::NAMED {
+            assert_eq!(&Field::from(field.name().to_owned()), field);
+        }
+        assert_eq!(
+            Field::from("devices[0]".to_owned()),
+            Field::Input("devices[0]".into())
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! `BIGINT` in Postgres) and answer 500 or wrap to nonsense; they are refused as
 //! [`AppError::Invalid`] naming the field instead. Wasm-safe, so the pages may show the bounds.
 
-use crate::error::AppError;
+use crate::error::{AppError, Field, InvalidReason};
 
 /// Most subscriptions one license holds, bought at once or in all: far beyond any real sale,
 /// small enough that a count times a per-subscription limit cannot overflow.
@@ -23,31 +23,25 @@ pub const MAX_VALID_DAYS: i64 = 36_500;
 pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// `value` when it lies in `min..=max`, else `Invalid` on `field` saying which bound it passed.
-pub fn bounded(field: &str, value: i64, min: i64, max: i64) -> Result<i64, AppError> {
-    let message = if value < min && min == 0 {
-        "must not be negative.".to_owned()
+pub fn bounded(field: Field, value: i64, min: i64, max: i64) -> Result<i64, AppError> {
+    let reason = if value < min && min == 0 {
+        InvalidReason::NotNegative
     } else if value < min {
-        format!("must be at least {min}.")
+        InvalidReason::AtLeast { min }
     } else if value > max {
-        format!("must be at most {max}.")
+        InvalidReason::AtMost { max }
     } else {
         return Ok(value);
     };
-    Err(AppError::Invalid {
-        field: field.into(),
-        message,
-    })
+    Err(AppError::invalid(field, reason))
 }
 
 /// The refusal of a text with a NUL character (U+0000). Postgres cannot store one in `TEXT`
 /// (SQLite can) and fails the whole statement, which would be a 500 on one database and not the
 /// other; no real name, email, id or key contains one.
-pub fn refuse_nul(field: &str, value: &str) -> Result<(), AppError> {
+pub fn refuse_nul(field: &Field, value: &str) -> Result<(), AppError> {
     if value.contains('\0') {
-        Err(AppError::invalid(
-            field,
-            "must not contain a NUL character.",
-        ))
+        Err(AppError::invalid(field.clone(), InvalidReason::ContainsNul))
     } else {
         Ok(())
     }
@@ -61,9 +55,13 @@ pub fn refuse_nul_in_json(value: &serde_json::Value) -> Result<(), AppError> {
     // Iterative: a document nested as deep as its parser allows must not exhaust the stack here.
     let mut pending = vec![(String::new(), value)];
     while let Some((path, value)) = pending.pop() {
-        let field = if path.is_empty() { "body" } else { &path };
+        let field = if path.is_empty() {
+            Field::Body
+        } else {
+            Field::Input(path.clone())
+        };
         match value {
-            Value::String(text) => refuse_nul(field, text)?,
+            Value::String(text) => refuse_nul(&field, text)?,
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     pending.push((format!("{path}[{i}]"), item));
@@ -71,7 +69,7 @@ pub fn refuse_nul_in_json(value: &serde_json::Value) -> Result<(), AppError> {
             }
             Value::Object(map) => {
                 for (key, item) in map {
-                    refuse_nul(field, key)?;
+                    refuse_nul(&field, key)?;
                     let path = if path.is_empty() {
                         key.clone()
                     } else {
@@ -92,27 +90,28 @@ mod tests {
 
     fn field_of(result: Result<(), AppError>) -> String {
         match result {
-            Err(AppError::Invalid { field, .. }) => field,
+            Err(AppError::Invalid { field, .. }) => field.name().to_owned(),
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn bounds_name_the_field_and_the_range() {
-        assert_eq!(bounded("Seats", 5, 1, MAX_SEATS), Ok(5));
+        let refused = |field, reason| Err(AppError::invalid(field, reason));
+        assert_eq!(bounded(Field::Seats, 5, 1, MAX_SEATS), Ok(5));
         assert_eq!(
-            bounded("Seats", 0, 1, 10).unwrap_err().to_string(),
-            "Seats: must be at least 1."
+            bounded(Field::Seats, 0, 1, 10),
+            refused(Field::Seats, InvalidReason::AtLeast { min: 1 })
         );
         assert_eq!(
-            bounded("Seats", 11, 1, 10).unwrap_err().to_string(),
-            "Seats: must be at most 10."
+            bounded(Field::Seats, 11, 1, 10),
+            refused(Field::Seats, InvalidReason::AtMost { max: 10 })
         );
         assert_eq!(
-            bounded("Devices", -1, 0, 10).unwrap_err().to_string(),
-            "Devices: must not be negative."
+            bounded(Field::Devices, -1, 0, 10),
+            refused(Field::Devices, InvalidReason::NotNegative)
         );
-        assert!(bounded("Subscriptions", i64::MAX, 1, MAX_SUBSCRIPTIONS).is_err());
+        assert!(bounded(Field::Subscriptions, i64::MAX, 1, MAX_SUBSCRIPTIONS).is_err());
         // The bounds multiply without overflow, whatever a form sends within them.
         assert!(MAX_SUBSCRIPTIONS
             .checked_mul(MAX_SEATS.max(MAX_DEVICES))
@@ -122,9 +121,9 @@ mod tests {
 
     #[test]
     fn nul_is_refused_on_its_field() {
-        assert!(refuse_nul("email", "user@acme.example").is_ok());
+        assert!(refuse_nul(&Field::ApiEmail, "user@acme.example").is_ok());
         assert_eq!(
-            field_of(refuse_nul("email", "user\0@acme.example")),
+            field_of(refuse_nul(&Field::ApiEmail, "user\0@acme.example")),
             "email"
         );
     }

@@ -28,7 +28,7 @@ pub mod tenants;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-pub use error::AppError;
+pub use error::{AppError, ConflictReason, Field, InvalidReason, Thing};
 
 /// Milliseconds since the Unix epoch, UTC. Stored as a 64-bit integer so SQLite and Postgres
 /// compare and sort it the same way.

@@ -122,13 +122,13 @@ mod service {
     };
     use crate::auth::Principal;
     use crate::devices::{self, ActivationTarget, DeviceInfo};
-    use crate::error::{AppError, Result};
+    use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
     use crate::licenses::{self, LicenseRole, LicenseType};
     use crate::store::Store;
     use crate::{now_millis, signing};
 
     /// Field name of errors about the request file as a whole.
-    const REQUEST: &str = "Activation request";
+    const REQUEST: Field = Field::ActivationRequest;
 
     /// Reads an activation request file: JSON of at most [`MAX_REQUEST_BYTES`], of this format,
     /// with no unknown field. The machine's fields are checked like an online activation's when
@@ -137,24 +137,25 @@ mod service {
         if bytes.len() > MAX_REQUEST_BYTES {
             return Err(AppError::invalid(
                 REQUEST,
-                &format!(
-                    "the file is larger than {} KiB; choose the request file the desktop app wrote.",
-                    MAX_REQUEST_BYTES / 1024
-                ),
+                InvalidReason::RequestTooLarge {
+                    kib: (MAX_REQUEST_BYTES / 1024) as i64,
+                },
             ));
         }
         // Editors on Windows may add a byte order mark when a pasted request is saved.
         let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(AppError::invalid(
-                REQUEST,
-                "choose the request file the desktop app wrote, or paste its contents.",
+                Field::ActivationRequest,
+                InvalidReason::RequestMissing,
             ));
         }
         let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| {
             AppError::invalid(
                 REQUEST,
-                &format!("this is not a Keyport activation request (not JSON: {err})."),
+                InvalidReason::RequestNotJson {
+                    detail: err.to_string(),
+                },
             )
         })?;
         // Its texts name the machine's device, stored like an online activation's.
@@ -163,26 +164,28 @@ mod service {
             Some(REQUEST_FORMAT) => {}
             Some(other) => {
                 return Err(AppError::invalid(
-                    "format",
-                    &format!(
-                        "\"{}\" is not supported; this portal reads \"{REQUEST_FORMAT}\".",
-                        other.chars().take(64).collect::<String>()
-                    ),
+                    Field::RequestFormat,
+                    InvalidReason::FormatUnsupported {
+                        given: other.chars().take(64).collect(),
+                        expected: REQUEST_FORMAT.to_owned(),
+                    },
                 ))
             }
             None => {
                 return Err(AppError::invalid(
                     REQUEST,
-                    &format!(
-                        "this is not a Keyport activation request (no \"format\": \"{REQUEST_FORMAT}\")."
-                    ),
+                    InvalidReason::RequestNoFormat {
+                        expected: REQUEST_FORMAT.to_owned(),
+                    },
                 ))
             }
         }
         serde_json::from_value(value).map_err(|err| {
             AppError::invalid(
                 REQUEST,
-                &format!("this is not a Keyport activation request ({err})."),
+                InvalidReason::RequestUnreadable {
+                    detail: err.to_string(),
+                },
             )
         })
     }
@@ -219,13 +222,9 @@ mod service {
             let license_type: String = row.try_get("license_type")?;
             let license_type = LicenseType::parse(&license_type).ok_or(AppError::Internal)?;
             if license_type != LicenseType::OfflineOrganisation {
-                return Err(AppError::Conflict {
-                    message: format!(
-                        "Offline activation is only for Offline Organisation licenses, and this one \
-                         is of another type ({}). Activate the desktop app online instead.",
-                        license_type.label()
-                    ),
-                });
+                return Err(AppError::conflict(ConflictReason::OfflineOnly {
+                    license_type,
+                }));
             }
             let tenant_id: String = row.try_get("tenant_id")?;
             let company: String = row.try_get("company_key")?;
@@ -233,14 +232,17 @@ mod service {
         };
         let request = parse_request(request)?;
         if request.license_key.trim().is_empty() {
-            return Err(AppError::invalid("license_key", "is required."));
+            return Err(AppError::invalid(
+                Field::LicenseKey,
+                InvalidReason::Required,
+            ));
         }
         match licenses::license_for_key(store, &request.license_key).await? {
             Some((id, _)) if id == license_id => {}
             _ => {
                 return Err(AppError::invalid(
-                    "license_key",
-                    "this request is for another license.",
+                    Field::LicenseKey,
+                    InvalidReason::OtherLicense,
                 ))
             }
         }

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::audit::{self, Event};
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Result, Thing};
 use crate::now_millis;
 use crate::store::Store;
 
@@ -118,7 +118,7 @@ pub async fn public_key_for_company(store: &Store, company: &str) -> Result<(Str
         .bind(company.trim().to_lowercase())
         .fetch_optional(store.pool())
         .await?
-        .ok_or_else(|| AppError::not_found("company"))?;
+        .ok_or_else(|| AppError::not_found(Thing::Company))?;
     let key = tenant_key(store, &tenant_id).await?;
     Ok((tenant_id, key.public_key()))
 }

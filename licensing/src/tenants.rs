@@ -4,7 +4,7 @@
 use sqlx::AnyConnection;
 
 use crate::auth::{hash_password, AccountKind};
-use crate::error::{AppError, Result};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
 use crate::now_millis;
 use crate::store::{new_id, Store};
 
@@ -62,12 +62,12 @@ async fn insert_tenant(conn: &mut AnyConnection, company_id: &str, name: &str) -
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Err(AppError::invalid(
-            "Company ID",
-            "use 1 to 64 letters, digits, '-' or '_'.",
+            Field::CompanyId,
+            InvalidReason::CompanyIdFormat,
         ));
     }
     if name.trim().is_empty() {
-        return Err(AppError::invalid("Name", "is required."));
+        return Err(AppError::invalid(Field::Name, InvalidReason::Required));
     }
     let id = new_id();
     let result = sqlx::query(
@@ -80,16 +80,16 @@ async fn insert_tenant(conn: &mut AnyConnection, company_id: &str, name: &str) -
     .execute(conn)
     .await;
     match result.map_err(AppError::from) {
-        Err(AppError::Conflict { .. }) => Err(AppError::Conflict {
-            message: format!("The company ID {key} is taken."),
-        }),
+        Err(AppError::Conflict { .. }) => Err(AppError::conflict(ConflictReason::CompanyTaken {
+            company: key.to_string(),
+        })),
         other => other.map(|_| id),
     }
 }
 
 pub async fn create_customer(store: &Store, tenant_id: &str, name: &str) -> Result<String> {
     if name.trim().is_empty() {
-        return Err(AppError::invalid("Name", "is required."));
+        return Err(AppError::invalid(Field::Name, InvalidReason::Required));
     }
     let id = new_id();
     sqlx::query("INSERT INTO customers (id, tenant_id, name, created_at) VALUES ($1, $2, $3, $4)")
@@ -138,22 +138,22 @@ impl PreparedAccount {
     pub async fn new(new: &NewAccount<'_>) -> Result<Self> {
         let email = new.email.trim().to_lowercase();
         if new.name.trim().is_empty() {
-            return Err(AppError::invalid("Name", "is required."));
+            return Err(AppError::invalid(Field::Name, InvalidReason::Required));
         }
         if new.name.trim().chars().count() > 100 {
-            return Err(AppError::invalid("Name", "must be at most 100 characters."));
+            return Err(AppError::invalid(
+                Field::Name,
+                InvalidReason::TooLong { max: 100 },
+            ));
         }
         if !is_plausible_email(&email) {
-            return Err(AppError::invalid(
-                "Email",
-                "enter an address like name@example.com.",
-            ));
+            return Err(AppError::invalid(Field::Email, InvalidReason::EmailFormat));
         }
         check_password(new.password)?;
         if (new.kind == AccountKind::Customer) != new.customer_id.is_some() {
             return Err(AppError::invalid(
-                "Customer",
-                "customer accounts need a customer, vendor staff none.",
+                Field::Customer,
+                InvalidReason::CustomerMismatch,
             ));
         }
         Ok(Self {
@@ -184,12 +184,9 @@ impl PreparedAccount {
         .execute(conn)
         .await;
         match result.map_err(AppError::from) {
-            Err(AppError::Conflict { .. }) => Err(AppError::Conflict {
-                message: format!(
-                    "An account with the email {} already exists. Assign it instead of creating it again.",
-                    self.email
-                ),
-            }),
+            Err(AppError::Conflict { .. }) => Err(AppError::conflict(ConflictReason::EmailTaken {
+                email: self.email.clone(),
+            })),
             other => other.map(|_| ()),
         }
     }
@@ -202,20 +199,20 @@ pub fn check_password(password: &str) -> Result<()> {
     let chars = password.chars().count();
     if chars < 8 {
         return Err(AppError::invalid(
-            "Password",
-            "must be at least 8 characters.",
+            Field::Password,
+            InvalidReason::TooShort { min: 8 },
         ));
     }
     if chars > 256 {
         return Err(AppError::invalid(
-            "Password",
-            "must be at most 256 characters.",
+            Field::Password,
+            InvalidReason::TooLong { max: 256 },
         ));
     }
     if crate::auth::is_common_password(password) {
         return Err(AppError::invalid(
-            "Password",
-            "is one of the most common passwords, which attackers try first. Choose another.",
+            Field::Password,
+            InvalidReason::CommonPassword,
         ));
     }
     Ok(())

@@ -3,12 +3,19 @@
 
 use std::io::BufRead;
 
+use app::i18n::Locale;
 use licensing::auth::{principal_by_email, Principal};
 use licensing::input::DAY_MS;
 use licensing::licenses::{self, NewLicense, TenantLicense};
-use licensing::{now_millis, users, AppError, Store};
+use licensing::{now_millis, users, AppError, Field, InvalidReason, Store};
 
 use crate::config::{CustomerCommand, LicenseCommand, Operator, TenantCommand};
+
+/// An error as the command prints it: in English, in the English catalog's words, like the
+/// device API.
+pub fn english(error: &AppError) -> String {
+    app::error_text::error_text_in(Locale::En, error)
+}
 
 /// Where an admin command's changes come from, for the audit log.
 const CLI: &str = "admin command";
@@ -17,15 +24,9 @@ const CLI: &str = "admin command";
 async fn operator(store: &Store, op: &Operator) -> Result<Principal, AppError> {
     let who = principal_by_email(store, &op.company, &op.admin)
         .await
-        .map_err(|_| {
-            AppError::invalid(
-                "--as",
-                "no vendor admin with that email in that company ID.",
-            )
-        })?;
-    who.require_vendor_admin().map_err(|_| {
-        AppError::invalid("--as", "that account is not a vendor admin of the tenant.")
-    })?;
+        .map_err(|_| AppError::invalid(Field::As, InvalidReason::NoVendorAdmin))?;
+    who.require_vendor_admin()
+        .map_err(|_| AppError::invalid(Field::As, InvalidReason::NotVendorAdmin))?;
     Ok(who)
 }
 
@@ -43,7 +44,7 @@ pub async fn tenant(store: &Store, command: TenantCommand) -> Result<(), AppErro
             std::io::stdin()
                 .lock()
                 .read_line(&mut line)
-                .map_err(|_| AppError::invalid("Password", "could not be read from stdin."))?;
+                .map_err(|_| AppError::invalid(Field::Password, InvalidReason::StdinUnreadable))?;
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
@@ -90,16 +91,13 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
                 }
                 Ok(_) => {
                     return Err(AppError::invalid(
-                        "--owner-email",
-                        "that account belongs to another customer.",
+                        Field::OwnerEmail,
+                        InvalidReason::OtherCustomer,
                     ))
                 }
                 Err(AppError::NotFound { .. }) => {
                     let name = owner_name.as_deref().ok_or_else(|| {
-                        AppError::invalid(
-                            "--owner-name",
-                            "is required when the owner has no account yet.",
-                        )
+                        AppError::invalid(Field::OwnerName, InvalidReason::RequiredForNewOwner)
                     })?;
                     let created =
                         users::create_for_customer(store, &who, &customer, name, &owner_email, CLI)
@@ -183,7 +181,7 @@ fn print_table(list: &[TenantLicense]) {
             l.id,
             l.customer_name,
             l.product,
-            l.status.label(),
+            app::i18n::lookup(Locale::En, app::i18n::license_status_key(l.status)),
             format!("{}/{}", l.seats_used, l.max_users),
             format!("{}/{}", l.devices_active, l.max_activations),
             format!("{}/{}", l.deactivations_used, l.max_deactivations),

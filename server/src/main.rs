@@ -57,19 +57,19 @@ async fn run() -> ExitCode {
         None | Some(Command::Serve) => serve(store, cli.serve).await,
         Some(Command::Tenant(command)) => admin::tenant(&store, command)
             .await
-            .map_err(|e| e.to_string()),
+            .map_err(|e| admin::english(&e)),
         Some(Command::Customer(command)) => admin::customer(&store, command)
             .await
-            .map_err(|e| e.to_string()),
+            .map_err(|e| admin::english(&e)),
         Some(Command::License(command)) => admin::license(&store, command)
             .await
-            .map_err(|e| e.to_string()),
+            .map_err(|e| admin::english(&e)),
         Some(Command::DemoTenant {
             company,
             subscriptions,
         }) => demo_tenant(&store, &company, subscriptions)
             .await
-            .map_err(|e| e.to_string()),
+            .map_err(|e| admin::english(&e)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,7 +84,7 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     let seeded = if args.demo {
         demo::seed_if_empty(&store)
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(|e| admin::english(&e))?
     } else {
         Vec::new()
     };

@@ -16,6 +16,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{post, MethodRouter};
 use licensing::auth::principal_for_session;
+use licensing::error::{Field, InvalidReason};
 use licensing::flash::{self, Flash};
 use licensing::offline::{self, OfflineActivation, MAX_REQUEST_BYTES};
 use licensing::AppError;
@@ -25,7 +26,7 @@ use crate::api::ClientIp;
 /// Largest form accepted: the request file, the textarea, and the multipart framing around them.
 const FORM_LIMIT: usize = 4 * MAX_REQUEST_BYTES;
 /// Field name of errors about the request as a whole (as `licensing::offline` names them).
-const REQUEST: &str = "Activation request";
+const REQUEST: Field = Field::ActivationRequest;
 
 /// The route, with a body limit of its own that still lets an oversized file be answered with a
 /// message on the license page; a body past the portal's limit is refused with 413 before
@@ -69,12 +70,8 @@ async fn download(
 
 /// The request's bytes: the uploaded file when one was chosen, else the pasted text.
 async fn read_request(form: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, AppError> {
-    let mut form = form.map_err(|_| {
-        AppError::invalid(
-            REQUEST,
-            "send the form with the request file or its pasted contents.",
-        )
-    })?;
+    let mut form =
+        form.map_err(|_| AppError::invalid(Field::ActivationRequest, InvalidReason::FormUnsent))?;
     let (mut file, mut text) = (Vec::new(), String::new());
     while let Some(field) = form.next_field().await.map_err(unreadable)? {
         match field.name() {
@@ -89,8 +86,8 @@ async fn read_request(form: Result<Multipart, MultipartRejection>) -> Result<Vec
         Ok(text.into_bytes())
     } else {
         Err(AppError::invalid(
-            REQUEST,
-            "choose the request file the desktop app wrote, or paste its contents.",
+            Field::ActivationRequest,
+            InvalidReason::RequestMissing,
         ))
     }
 }
@@ -99,13 +96,12 @@ fn unreadable(err: MultipartError) -> AppError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::invalid(
             REQUEST,
-            &format!(
-                "the file is larger than {} KiB; choose the request file the desktop app wrote.",
-                MAX_REQUEST_BYTES / 1024
-            ),
+            InvalidReason::RequestTooLarge {
+                kib: (MAX_REQUEST_BYTES / 1024) as i64,
+            },
         )
     } else {
-        AppError::invalid(REQUEST, "the form could not be read; please try again.")
+        AppError::invalid(Field::ActivationRequest, InvalidReason::FormUnreadable)
     }
 }
 
@@ -115,7 +111,7 @@ fn license_file(issued: &OfflineActivation) -> Response {
         tracing::error!("cannot serialize an offline license file");
         return (
             StatusCode::INTERNAL_SERVER_ERROR,
-            AppError::Internal.to_string(),
+            app::error_text::error_text_in(app::i18n::Locale::En, &AppError::Internal),
         )
             .into_response();
     };

@@ -18,6 +18,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::server_fn::error::{FromServerFnError, ServerFnUrlError, SERVER_FN_ERROR_HEADER};
+use licensing::error::{Field, InvalidReason};
 use licensing::input::{refuse_nul, refuse_nul_in_json};
 use licensing::AppError;
 
@@ -53,7 +54,11 @@ pub async fn check(request: Request, next: Next) -> Response {
                 .await
         }
         Err(error) if server_fn => server_fn_error(&parts, error),
-        Err(error) => (StatusCode::UNPROCESSABLE_ENTITY, error.to_string()).into_response(),
+        Err(error) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            app::error_text::error_text_in(app::i18n::locale_of(&parts.headers), &error),
+        )
+            .into_response(),
     }
 }
 
@@ -63,10 +68,7 @@ pub async fn check(request: Request, next: Next) -> Response {
 fn texts_without_nul(path: &str, query: &str, body: Option<(&str, &[u8])>) -> Result<(), AppError> {
     // Hyper refuses a raw NUL in the request line, so `%00` is the only way a path carries one.
     if path.contains("%00") {
-        return Err(AppError::invalid(
-            "path",
-            "must not contain a NUL character.",
-        ));
+        return Err(AppError::invalid(Field::Path, InvalidReason::ContainsNul));
     }
     refuse_nul_in_form(query.as_bytes())?;
     let Some((content_type, body)) = body else {
@@ -92,8 +94,9 @@ fn texts_without_nul(path: &str, query: &str, body: Option<(&str, &[u8])>) -> Re
 /// (`terms[subscriptions]`). The device API's query strings pass here too.
 pub(crate) fn refuse_nul_in_form(form: &[u8]) -> Result<(), AppError> {
     for (name, value) in form_urlencoded::parse(form) {
-        refuse_nul(&name, &name)?;
-        refuse_nul(&name, &value)?;
+        let field = Field::from(name.to_string());
+        refuse_nul(&field, &name)?;
+        refuse_nul(&field, &value)?;
     }
     Ok(())
 }
@@ -136,7 +139,7 @@ mod tests {
     fn field(path: &str, query: &str, body: Option<(&str, &[u8])>) -> Option<String> {
         match texts_without_nul(path, query, body) {
             Ok(()) => None,
-            Err(AppError::Invalid { field, .. }) => Some(field),
+            Err(AppError::Invalid { field, .. }) => Some(field.name().to_owned()),
             Err(other) => panic!("{other:?}"),
         }
     }

@@ -875,7 +875,10 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
     // A server function answers with the error itself; the page shows it as this message.
     let f: licensing::AppError = serde_json::from_str(&f.1).expect("a server function error");
     assert_eq!(f, licensing::AppError::Unavailable);
-    assert_eq!(f.to_string(), UNAVAILABLE);
+    assert_eq!(
+        app::error_text::error_text_in(app::i18n::Locale::En, &f),
+        UNAVAILABLE
+    );
     assert_eq!(
         a.0, 503,
         "an activation while the database is away: {}",

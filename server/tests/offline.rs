@@ -203,7 +203,9 @@ async fn offline_error(
     let page = format!("/licenses/{license_id}");
     assert_eq!(response.headers()["location"], page.as_str());
     match take_flash(&w.client, &w.server.base, session, &page).await {
-        Some(Flash::OfflineActivationFailed { error }) => error.to_string(),
+        Some(Flash::OfflineActivationFailed { error }) => {
+            app::error_text::error_text_in(app::i18n::Locale::En, &error)
+        }
         other => panic!("no offline activation error for {page}: {other:?}"),
     }
 }

@@ -25,39 +25,6 @@ pub struct AuditEntry {
     pub license: Option<String>,
 }
 
-impl AuditEntry {
-    /// The action in words, for people reading the log.
-    pub fn describe(&self) -> &str {
-        match self.action.as_str() {
-            "device.activated" => "Device activated",
-            "device.reactivated" => "Device activated again (new token)",
-            "device.activated_offline" => "Device activated offline (license file issued)",
-            "device.reactivated_offline" => "Offline license file issued again",
-            "device.deactivated_by_app" => "Device deactivated by the app",
-            "device.reset" => "Device reset",
-            "device.limit_refused" => "Activation refused: too many devices",
-            "license.reset" => "License reset",
-            "license.created" => "License created",
-            "license.key_issued" => "License key issued",
-            "signing_key.created" => "Signing key created",
-            "license.subscriptions_added" => "Subscriptions added",
-            "customer.created" => "Customer created",
-            "customer.renamed" => "Customer renamed",
-            "tenant.created" => "Vendor created",
-            "license.deactivation_limit_reset" => "Deactivation limit reset by the vendor",
-            "license.limits_changed" => "Limits changed by the vendor",
-            "license.suspended" => "License suspended",
-            "license.resumed" => "License resumed",
-            "user.created" => "User created",
-            "user.assigned" => "User assigned",
-            "user.unassigned" => "User unassigned",
-            "user.role_changed" => "Role changed",
-            "user.password_set" => "Password set",
-            other => other,
-        }
-    }
-}
-
 /// One page of the log, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
@@ -85,11 +52,6 @@ pub struct AuditFilter {
     pub until: Option<Millis>,
 }
 
-/// The kinds of event the log can be narrowed to: the first part of an action.
-pub const KINDS: [(&str, &str); 5] = [
-    ("device", "Devices"),
-    ("license", "Licenses"),
-    ("user", "Users"),
-    ("customer", "Customers"),
-    ("signing_key", "Signing keys"),
-];
+/// The kinds of event the log can be narrowed to: the first part of an action. The console names
+/// them through the catalogs (`audit.kind.*`).
+pub const KINDS: [&str; 5] = ["device", "license", "user", "customer", "signing_key"];

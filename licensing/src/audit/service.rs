@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::{AuditEntry, AuditFilter, AuditPage, KINDS, PAGE_SIZE};
 use crate::auth::Principal;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Field, InvalidReason, Result};
 use crate::licenses::{access, LicenseRole};
 use crate::now_millis;
 use crate::store::{new_id, Store, Tx};
@@ -115,8 +115,8 @@ pub async fn list_for_tenant(
         );
     }
     if let Some(kind) = filter.kind.as_deref().filter(|v| !v.is_empty()) {
-        if !KINDS.iter().any(|(k, _)| *k == kind) {
-            return Err(AppError::invalid("Kind", "is not a kind of event."));
+        if !KINDS.contains(&kind) {
+            return Err(AppError::invalid(Field::Kind, InvalidReason::UnknownKind));
         }
         add("e.action LIKE ?", format!("{kind}.%"));
     }

@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::hashing;
 use super::throttle::{self, ThrottlePolicy};
 use super::{AccountKind, Principal};
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::secret;
 use crate::store::Store;
 use crate::{now_millis, Millis};
@@ -101,9 +101,9 @@ async fn dummy_hash(ticket: &hashing::Ticket) -> Result<String> {
         .cloned()
 }
 
-fn required(field: &str, value: &str) -> Result<()> {
+fn required(field: Field, value: &str) -> Result<()> {
     if value.trim().is_empty() {
-        return Err(AppError::invalid(field, "is required."));
+        return Err(AppError::invalid(field, InvalidReason::Required));
     }
     Ok(())
 }
@@ -116,9 +116,9 @@ pub async fn check_credentials(store: &Store, creds: &Credentials, ip: &str) -> 
 }
 
 fn check_required(creds: &Credentials) -> Result<()> {
-    required("Company ID", &creds.company)?;
-    required("Email", &creds.email)?;
-    required("Password", &creds.password)
+    required(Field::CompanyId, &creds.company)?;
+    required(Field::Email, &creds.email)?;
+    required(Field::Password, &creds.password)
 }
 
 async fn check_with(
@@ -212,7 +212,7 @@ pub async fn principal_by_email(store: &Store, company: &str, email: &str) -> Re
     .bind(email.trim().to_lowercase())
     .fetch_optional(store.pool())
     .await?
-    .ok_or_else(|| AppError::not_found("account"))?;
+    .ok_or_else(|| AppError::not_found(Thing::Account))?;
     principal_from_row(&row)
 }
 

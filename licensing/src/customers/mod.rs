@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::licenses::TenantLicense;
+use crate::licenses::{LicenseRole, TenantLicense};
 use crate::Millis;
 
 #[cfg(feature = "server")]
@@ -27,8 +27,15 @@ pub struct CustomerAccount {
     pub id: String,
     pub name: String,
     pub email: String,
-    /// "License manager of CodeGlass", one per seat.
-    pub seats: Vec<String>,
+    /// One per seat; the console says "License manager of CodeGlass".
+    pub seats: Vec<Seat>,
+}
+
+/// A seat an account holds: its role on the license of a product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seat {
+    pub role: LicenseRole,
+    pub product: String,
 }
 
 /// A customer's page in the vendor console.

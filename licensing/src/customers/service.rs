@@ -2,10 +2,10 @@
 
 use sqlx::Row;
 
-use super::{CustomerAccount, CustomerDetail, CustomerSummary};
+use super::{CustomerAccount, CustomerDetail, CustomerSummary, Seat};
 use crate::audit::{self, Event};
 use crate::auth::Principal;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::licenses::{self, LicenseRole};
 use crate::now_millis;
 use crate::store::{new_id, Store};
@@ -24,10 +24,13 @@ pub(crate) fn contains_pattern(search: Option<&str>) -> String {
 fn checked_name(name: &str) -> Result<&str> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid("Name", "is required."));
+        return Err(AppError::invalid(Field::Name, InvalidReason::Required));
     }
     if name.chars().count() > 200 {
-        return Err(AppError::invalid("Name", "must be at most 200 characters."));
+        return Err(AppError::invalid(
+            Field::Name,
+            InvalidReason::TooLong { max: 200 },
+        ));
     }
     Ok(name)
 }
@@ -104,7 +107,7 @@ pub async fn rename(store: &Store, who: &Principal, id: &str, name: &str, ip: &s
         .await?
         .rows_affected();
     if changed == 0 {
-        return Err(AppError::not_found("customer"));
+        return Err(AppError::not_found(Thing::Customer));
     }
     audit::record(
         &mut tx,
@@ -132,7 +135,7 @@ pub async fn get(store: &Store, who: &Principal, id: &str) -> Result<CustomerDet
             .bind(&who.tenant_id)
             .fetch_optional(store.pool())
             .await?
-            .ok_or_else(|| AppError::not_found("customer"))?;
+            .ok_or_else(|| AppError::not_found(Thing::Customer))?;
     let seats = sqlx::query(
         "SELECT a.id, a.name, a.email, lu.role, l.product FROM accounts a \
          LEFT JOIN license_users lu ON lu.account_id = a.id \
@@ -157,7 +160,7 @@ pub async fn get(store: &Store, who: &Principal, id: &str) -> Result<CustomerDet
         let product: Option<String> = seat.try_get("product")?;
         if let (Some(role), Some(product), Some(account)) = (role, product, accounts.last_mut()) {
             let role = LicenseRole::parse(&role).ok_or(AppError::Internal)?;
-            account.seats.push(format!("{} of {product}", role.label()));
+            account.seats.push(Seat { role, product });
         }
     }
     Ok(CustomerDetail {

@@ -8,7 +8,7 @@ use super::{Device, ResetOutcome};
 use crate::audit::{self, Event};
 use crate::auth::throttle::{self, ThrottlePolicy};
 use crate::auth::{authenticate, Credentials, Principal};
-use crate::error::{AppError, Result};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::licenses::{self, access, LicenseRole, LicenseStatus, LicenseType};
 use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, secret, Millis};
@@ -63,12 +63,12 @@ pub async fn reset(
     .bind(&who.tenant_id)
     .fetch_optional(store.pool())
     .await?
-    .ok_or_else(|| AppError::not_found("device"))?;
+    .ok_or_else(|| AppError::not_found(Thing::Device))?;
 
     let mut tx = store.begin_locked(&license_id).await?;
     let role = access(&mut tx, who, &license_id)
         .await
-        .map_err(|_| AppError::not_found("device"))?;
+        .map_err(|_| AppError::not_found(Thing::Device))?;
     let row = sqlx::query(
         "SELECT d.name, d.account_id, d.deactivated_at, l.tenant_id, l.max_deactivations, \
                 l.deactivations_used \
@@ -88,9 +88,9 @@ pub async fn reset(
         return Err(AppError::Forbidden);
     }
     if deactivated_at.is_some() {
-        return Err(AppError::Conflict {
-            message: format!("The device \"{name}\" was already reset."),
-        });
+        return Err(AppError::conflict(ConflictReason::DeviceAlreadyReset {
+            name,
+        }));
     }
     let left = spend_deactivation(
         &mut tx,
@@ -137,7 +137,10 @@ pub struct Activation {
 /// or suspended).
 pub async fn activate(store: &Store, new: &NewActivation<'_>, ip: &str) -> Result<Activation> {
     if new.device.hardware_id.trim().is_empty() {
-        return Err(AppError::invalid("hardware_id", "is required."));
+        return Err(AppError::invalid(
+            Field::HardwareId,
+            InvalidReason::Required,
+        ));
     }
     activate_locked(store, new, Channel::Direct, ip)
         .await
@@ -264,12 +267,12 @@ pub async fn activation_target(
     match auth {
         ActivationAuth::Credentials(creds) => {
             for (field, value) in [
-                ("company", &creds.company),
-                ("email", &creds.email),
-                ("password", &creds.password),
+                (Field::ApiCompany, &creds.company),
+                (Field::ApiEmail, &creds.email),
+                (Field::ApiPassword, &creds.password),
             ] {
                 if value.trim().is_empty() {
-                    return Err(AppError::invalid(field, "is required."));
+                    return Err(AppError::invalid(field, InvalidReason::Required));
                 }
             }
             let who = authenticate(store, creds, ip, throttle).await?;
@@ -289,7 +292,10 @@ pub async fn activation_target(
         }
         ActivationAuth::LicenseKey(key) => {
             if key.trim().is_empty() {
-                return Err(AppError::invalid("license_key", "is required."));
+                return Err(AppError::invalid(
+                    Field::LicenseKey,
+                    InvalidReason::Required,
+                ));
             }
             let attempt = throttle::admit(store, throttle, None, ip).await?;
             let found = match licenses::license_for_key(store, key).await {
@@ -372,17 +378,17 @@ pub async fn activate_offline(
 /// The app's description of its machine: every part given, none longer than its limit.
 fn check_device_info(device: &DeviceInfo<'_>) -> Result<()> {
     for (field, value, max) in [
-        ("hardware_id", device.hardware_id, MAX_HARDWARE_ID),
-        ("device_name", device.name, MAX_DEVICE_NAME),
-        ("os", device.os, MAX_OS),
+        (Field::HardwareId, device.hardware_id, MAX_HARDWARE_ID),
+        (Field::DeviceName, device.name, MAX_DEVICE_NAME),
+        (Field::Os, device.os, MAX_OS),
     ] {
         if value.trim().is_empty() {
-            return Err(AppError::invalid(field, "is required."));
+            return Err(AppError::invalid(field, InvalidReason::Required));
         }
         if value.trim().chars().count() > max {
             return Err(AppError::invalid(
-                field,
-                &format!("must be at most {max} characters."),
+                field.clone(),
+                InvalidReason::TooLong { max: max as i64 },
             ));
         }
     }

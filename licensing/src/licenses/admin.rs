@@ -12,7 +12,7 @@ use super::{
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::customers::contains_pattern;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::input::{
     bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
 };
@@ -93,10 +93,10 @@ pub async fn update_limits(
     let deactivations_used: i64 = row.try_get("deactivations_used")?;
     let valid_from: Millis = row.try_get("valid_from")?;
     let license_type: String = row.try_get("license_type")?;
-    bounded("Seats", limits.max_users, 1, MAX_SEATS)?;
-    bounded("Devices", limits.max_activations, 0, MAX_DEVICES)?;
+    bounded(Field::Seats, limits.max_users, 1, MAX_SEATS)?;
+    bounded(Field::Devices, limits.max_activations, 0, MAX_DEVICES)?;
     bounded(
-        "Deactivations",
+        Field::Deactivations,
         limits.max_deactivations,
         0,
         MAX_DEACTIVATIONS,
@@ -104,34 +104,36 @@ pub async fn update_limits(
     check_valid_until(limits.valid_until)?;
     if license_type == LicenseType::Personal.as_str() && limits.max_users != 1 {
         return Err(AppError::invalid(
-            "Seats",
-            "a Personal license has exactly one user.",
+            Field::Seats,
+            InvalidReason::PersonalOneUser,
         ));
     }
     if limits.max_users < seats_used {
         return Err(AppError::invalid(
-            "Seats",
-            &format!("{seats_used} are in use; unassign users before lowering it below that."),
+            Field::Seats,
+            InvalidReason::BelowSeatsInUse { used: seats_used },
         ));
     }
     if limits.max_activations < devices_active {
         return Err(AppError::invalid(
-            "Devices",
-            &format!("{devices_active} are active; reset devices before lowering it below that."),
+            Field::Devices,
+            InvalidReason::BelowDevicesActive {
+                active: devices_active,
+            },
         ));
     }
     if limits.max_deactivations < deactivations_used {
         return Err(AppError::invalid(
-            "Deactivations",
-            &format!(
-                "{deactivations_used} are used; reset the deactivation limit before lowering it below that."
-            ),
+            Field::Deactivations,
+            InvalidReason::BelowDeactivationsUsed {
+                used: deactivations_used,
+            },
         ));
     }
     if limits.valid_until <= valid_from {
         return Err(AppError::invalid(
-            "Valid until",
-            "must be after the start date.",
+            Field::ValidUntil,
+            InvalidReason::AfterStart,
         ));
     }
     sqlx::query(
@@ -178,9 +180,11 @@ pub async fn set_suspended(
         .await?
         .rows_affected();
     if changed == 0 {
-        return Err(AppError::Conflict {
-            message: format!("The license is already {status}."),
-        });
+        return Err(AppError::conflict(if suspended {
+            ConflictReason::AlreadySuspended
+        } else {
+            ConflictReason::AlreadyActive
+        }));
     }
     let action = if suspended {
         "license.suspended"
@@ -262,7 +266,7 @@ pub async fn get_for_vendor(
     tenant_licenses(store, who, Scope::License(license_id))
         .await?
         .pop()
-        .ok_or_else(|| AppError::not_found("license"))
+        .ok_or_else(|| AppError::not_found(Thing::License))
 }
 
 /// What the vendor sells a customer, from the console or `keyport license create`.
@@ -288,12 +292,22 @@ pub async fn sell(
 ) -> Result<(Purchase, Option<String>)> {
     who.require_vendor_admin()?;
     if sale.product.trim().is_empty() {
-        return Err(AppError::invalid("Product", "is required."));
+        return Err(AppError::invalid(Field::Product, InvalidReason::Required));
     }
-    bounded("Subscriptions", sale.subscriptions, 1, MAX_SUBSCRIPTIONS)?;
-    bounded("Seats", sale.seats_per_subscription, 1, MAX_SEATS)?;
-    bounded("Devices", sale.devices_per_subscription, 0, MAX_DEVICES)?;
-    bounded("Valid for", sale.valid_days, 1, MAX_VALID_DAYS)?;
+    bounded(
+        Field::Subscriptions,
+        sale.subscriptions,
+        1,
+        MAX_SUBSCRIPTIONS,
+    )?;
+    bounded(Field::Seats, sale.seats_per_subscription, 1, MAX_SEATS)?;
+    bounded(
+        Field::Devices,
+        sale.devices_per_subscription,
+        0,
+        MAX_DEVICES,
+    )?;
+    bounded(Field::ValidFor, sale.valid_days, 1, MAX_VALID_DAYS)?;
     // Bounded factors: the product fits in an i64, and `purchase` checks it against its bound.
     let max_activations = sale.devices_per_subscription * sale.subscriptions;
     let customer_known: Option<String> =
@@ -303,7 +317,7 @@ pub async fn sell(
             .fetch_optional(store.pool())
             .await?;
     if customer_known.is_none() {
-        return Err(AppError::not_found("customer"));
+        return Err(AppError::not_found(Thing::Customer));
     }
     let now = now_millis();
     let purchase = purchase(
@@ -348,14 +362,14 @@ fn required_reason(reason: &str) -> Result<&str> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::invalid(
-            "Reason",
-            "is required: say why the limit is lifted (it goes into the audit log).",
+            Field::Reason,
+            InvalidReason::RequiredForAudit,
         ));
     }
     if reason.chars().count() > 500 {
         return Err(AppError::invalid(
-            "Reason",
-            "must be at most 500 characters.",
+            Field::Reason,
+            InvalidReason::TooLong { max: 500 },
         ));
     }
     Ok(reason)

@@ -82,14 +82,6 @@ impl LicenseStatus {
             _ => Self::Active,
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Active => "Active",
-            Self::Suspended => "Suspended",
-            Self::Expired => "Expired",
-        }
-    }
 }
 
 /// A person's role on one license.

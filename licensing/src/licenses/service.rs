@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus, LicenseType};
 use crate::audit::{self, Event};
 use crate::auth::{AccountKind, Principal};
-use crate::error::{AppError, Result};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::input::{
     bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
 };
@@ -43,7 +43,7 @@ pub async fn access(
     };
     role.as_deref()
         .and_then(LicenseRole::parse)
-        .ok_or_else(|| AppError::not_found("license"))
+        .ok_or_else(|| AppError::not_found(Thing::License))
 }
 
 pub(super) const LICENSE_COLUMNS: &str = "l.id, c.name AS customer_name, l.product, l.license_type, l.status, \
@@ -174,14 +174,24 @@ pub struct NewLicense {
 /// The seat count of a new license: `Invalid` on the field past its bound in `crate::input`, so
 /// that no product or sum of its limits can overflow here or in the database.
 fn checked_new(new: &NewLicense) -> Result<i64> {
-    bounded("Subscriptions", new.subscriptions, 1, MAX_SUBSCRIPTIONS)?;
-    bounded("Seats", new.seats_per_subscription, 1, MAX_SEATS)?;
-    bounded("Devices", new.max_activations, 0, MAX_DEVICES)?;
-    bounded("Deactivations", new.max_deactivations, 0, MAX_DEACTIVATIONS)?;
+    bounded(
+        Field::Subscriptions,
+        new.subscriptions,
+        1,
+        MAX_SUBSCRIPTIONS,
+    )?;
+    bounded(Field::Seats, new.seats_per_subscription, 1, MAX_SEATS)?;
+    bounded(Field::Devices, new.max_activations, 0, MAX_DEVICES)?;
+    bounded(
+        Field::Deactivations,
+        new.max_deactivations,
+        0,
+        MAX_DEACTIVATIONS,
+    )?;
     if new.valid_until <= new.valid_from {
         return Err(AppError::invalid(
-            "Valid until",
-            "must be after the start date.",
+            Field::ValidUntil,
+            InvalidReason::AfterStart,
         ));
     }
     check_valid_until(new.valid_until)?;
@@ -190,7 +200,7 @@ fn checked_new(new: &NewLicense) -> Result<i64> {
     }
     // Both factors are bounded, so the product fits; the total has its own bound.
     bounded(
-        "Seats",
+        Field::Seats,
         new.subscriptions * new.seats_per_subscription,
         1,
         MAX_SEATS,
@@ -202,8 +212,10 @@ pub(super) fn check_valid_until(valid_until: Millis) -> Result<()> {
     let latest = now_millis().saturating_add(MAX_VALID_DAYS * DAY_MS);
     if valid_until > latest {
         return Err(AppError::invalid(
-            "Valid until",
-            &format!("must be no later than {MAX_VALID_DAYS} days from today."),
+            Field::ValidUntil,
+            InvalidReason::NoLaterThanDays {
+                days: MAX_VALID_DAYS,
+            },
         ));
     }
     Ok(())
@@ -226,8 +238,8 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     .await?;
     let Some(owner_email) = owner_email else {
         return Err(AppError::invalid(
-            "Owner",
-            "must be an account of this customer.",
+            Field::Owner,
+            InvalidReason::NotOfCustomer,
         ));
     };
     let id = new_id();
@@ -317,13 +329,10 @@ pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> R
     let license_id: String = row.try_get("id")?;
     let license_type: String = row.try_get("license_type")?;
     if license_type != new.license_type.as_str() {
-        return Err(AppError::Conflict {
-            message: format!(
-                "The customer's license for {} is of another type ({}); change its type instead of buying another kind.",
-                new.product,
-                LicenseType::parse(&license_type).map_or("unknown", LicenseType::label),
-            ),
-        });
+        return Err(AppError::conflict(ConflictReason::OtherLicenseType {
+            product: new.product.to_owned(),
+            license_type: LicenseType::parse(&license_type).ok_or(AppError::Internal)?,
+        }));
     }
     add_subscriptions(store, &license_id, new.subscriptions, actor).await?;
     Ok(Purchase {
@@ -352,7 +361,7 @@ pub async fn add_subscriptions(
     count: i64,
     actor: Option<&str>,
 ) -> Result<()> {
-    bounded("Subscriptions", count, 1, MAX_SUBSCRIPTIONS)?;
+    bounded(Field::Subscriptions, count, 1, MAX_SUBSCRIPTIONS)?;
     let mut tx = store.begin_locked(license_id).await?;
     let row = sqlx::query(
         "SELECT tenant_id, license_type, subscriptions, max_users, max_activations, \
@@ -372,27 +381,23 @@ pub async fn add_subscriptions(
             .checked_mul(per)
             .and_then(|more| now.checked_add(more)))
     };
-    let too_many = |field: &str, max: i64| {
-        AppError::invalid(
-            field,
-            &format!("the license would exceed {max}; add fewer subscriptions."),
-        )
-    };
+    let too_many =
+        |field: Field, max: i64| AppError::invalid(field, InvalidReason::WouldExceed { max });
     let subscriptions = row
         .try_get::<i64, _>("subscriptions")?
         .checked_add(count)
         .filter(|total| *total <= MAX_SUBSCRIPTIONS)
-        .ok_or_else(|| too_many("Subscriptions", MAX_SUBSCRIPTIONS))?;
+        .ok_or_else(|| too_many(Field::Subscriptions, MAX_SUBSCRIPTIONS))?;
     let max_users = if license_type == LicenseType::Personal.as_str() {
         row.try_get("max_users")?
     } else {
         raised("max_users", "seats_per_subscription")?
             .filter(|total| *total <= MAX_SEATS)
-            .ok_or_else(|| too_many("Seats", MAX_SEATS))?
+            .ok_or_else(|| too_many(Field::Seats, MAX_SEATS))?
     };
     let max_activations = raised("max_activations", "activations_per_subscription")?
         .filter(|total| *total <= MAX_DEVICES)
-        .ok_or_else(|| too_many("Devices", MAX_DEVICES))?;
+        .ok_or_else(|| too_many(Field::Devices, MAX_DEVICES))?;
     sqlx::query(
         "UPDATE licenses SET subscriptions = $1, max_users = $2, max_activations = $3 \
          WHERE id = $4",
@@ -448,11 +453,7 @@ pub async fn reset_license(
     let users: i64 = row.try_get("users")?;
     if devices == 0 && users == 0 {
         // Spending a deactivation on nothing would only hurt the customer.
-        return Err(AppError::Conflict {
-            message:
-                "There is nothing to reset: no device is active and no license user is assigned."
-                    .into(),
-        });
+        return Err(AppError::conflict(ConflictReason::NothingToReset));
     }
     let left = spend_deactivation_budget(&mut tx, license_id, allowed, used).await?;
     let now = now_millis();

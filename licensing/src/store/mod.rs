@@ -11,7 +11,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Result, Thing};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -210,7 +210,7 @@ async fn license_exists(tx: &mut Tx, license_id: &str, lock: &str) -> Result<()>
         .fetch_optional(&mut **tx)
         .await?
         .map(|_| ())
-        .ok_or_else(|| AppError::not_found("license"))
+        .ok_or_else(|| AppError::not_found(Thing::License))
 }
 
 /// Why the store could not start; shown to the operator, not to portal users.

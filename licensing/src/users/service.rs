@@ -10,7 +10,7 @@ use super::{
 };
 use crate::audit::{self, Event};
 use crate::auth::{hash_password, AccountKind, Principal};
-use crate::error::{AppError, Result};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::licenses::{access, LicenseRole, LicenseType};
 use crate::store::{Store, Tx};
 use crate::tenants::{check_password, NewAccount, PreparedAccount};
@@ -35,10 +35,7 @@ async fn manage(conn: &mut AnyConnection, who: &Principal, license_id: &str) -> 
             .await?;
     let license_type: String = row.try_get("license_type")?;
     if LicenseType::parse(&license_type) == Some(LicenseType::Personal) {
-        return Err(AppError::Conflict {
-            message: "A Personal license has exactly one user; there are no users to manage."
-                .into(),
-        });
+        return Err(AppError::conflict(ConflictReason::PersonalHasNoUsers));
     }
     Ok(Managed {
         tenant_id: row.try_get("tenant_id")?,
@@ -138,9 +135,7 @@ pub async fn create(
     let managed = manage(&mut tx, who, license_id).await?;
     if account.customer_id.as_deref() != Some(managed.customer_id.as_str()) {
         // The license changed hands between the two checks; start over rather than guess.
-        return Err(AppError::Conflict {
-            message: "The license changed while the account was being created. Try again.".into(),
-        });
+        return Err(AppError::conflict(ConflictReason::LicenseChanged));
     }
     account.insert(&mut tx).await?;
     if new.assign {
@@ -195,7 +190,7 @@ pub async fn create_for_customer(
             .fetch_optional(store.pool())
             .await?;
     if known.is_none() {
-        return Err(AppError::not_found("customer"));
+        return Err(AppError::not_found(Thing::Customer));
     }
     let token = secret::random_token();
     let account = PreparedAccount::new(&NewAccount {
@@ -351,13 +346,11 @@ pub async fn set_role(
     let managed = manage(&mut tx, who, license_id).await?;
     let seat = seat_of(&mut tx, license_id, account_id).await?;
     if seat.role == role {
-        return Err(AppError::Conflict {
-            message: format!(
-                "{} is already a {}.",
-                seat.name,
-                role.label().to_lowercase()
-            ),
-        });
+        let name = seat.name;
+        return Err(AppError::conflict(match role {
+            LicenseRole::Manager => ConflictReason::AlreadyManager { name },
+            LicenseRole::User => ConflictReason::AlreadyUser { name },
+        }));
     }
     if seat.role == LicenseRole::Manager {
         keep_one_manager(&mut tx, license_id).await?;
@@ -467,9 +460,7 @@ async fn take_seat(
     .await?;
     let max_users: i64 = row.try_get("max_users")?;
     if row.try_get::<i64, _>("already")? > 0 {
-        return Err(AppError::Conflict {
-            message: "That person is already a user of this license.".into(),
-        });
+        return Err(AppError::conflict(ConflictReason::AlreadyAssigned));
     }
     if row.try_get::<i64, _>("seats_used")? >= max_users {
         return Err(AppError::SeatLimitReached { allowed: max_users });
@@ -500,7 +491,7 @@ async fn customer_account(
     .bind(customer_id)
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| AppError::not_found("account"))?;
+    .ok_or_else(|| AppError::not_found(Thing::Account))?;
     Ok((row.try_get("name")?, row.try_get("email")?))
 }
 
@@ -520,7 +511,7 @@ async fn seat_of(tx: &mut Tx, license_id: &str, account_id: &str) -> Result<Seat
     .bind(account_id)
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| AppError::not_found("user"))?;
+    .ok_or_else(|| AppError::not_found(Thing::User))?;
     let role: String = row.try_get("role")?;
     Ok(Seat {
         name: row.try_get("name")?,
@@ -538,20 +529,13 @@ async fn keep_one_manager(tx: &mut Tx, license_id: &str) -> Result<()> {
     .fetch_one(&mut **tx)
     .await?;
     if managers <= 1 {
-        return Err(AppError::Conflict {
-            message:
-                "A license needs at least one license manager. Make someone else a manager first."
-                    .into(),
-        });
+        return Err(AppError::conflict(ConflictReason::LastManager));
     }
     Ok(())
 }
 
 fn link_refused() -> AppError {
-    AppError::invalid(
-        "Link",
-        "it is unknown, already used or expired. Ask your license manager for a new one.",
-    )
+    AppError::invalid(Field::Link, InvalidReason::LinkUnusable)
 }
 
 /// Whom a set-password link is for, while it is still usable.
@@ -602,8 +586,8 @@ pub async fn set_password_with_link(
     check_password(password)?;
     if password != confirm {
         return Err(AppError::invalid(
-            "Confirm password",
-            "does not match the password.",
+            Field::ConfirmPassword,
+            InvalidReason::PasswordMismatch,
         ));
     }
     let hash = hash_password(password).await?;

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use licensing::auth::{Credentials, ThrottlePolicy};
 use licensing::devices::{self, ActivationAuth, DeviceInfo, DeviceStatus, LicenseSummary};
+use licensing::error::{Field, InvalidReason};
 use licensing::licenses::{LicenseStatus, LicenseType};
 use licensing::{now_millis, signing, Millis, Store};
 use serde::{Deserialize, Serialize};
@@ -19,24 +20,24 @@ impl ActivationRequest {
         let login_given = self.company.is_some() || self.email.is_some() || self.password.is_some();
         match self.license_key.take() {
             Some(_) if login_given => Err(ApiError::invalid(
-                "license_key",
-                "cannot be combined with company, email and password: send one or the other.",
+                Field::LicenseKey,
+                InvalidReason::KeyWithLogin,
             )),
             Some(key) => Ok(ActivationAuth::LicenseKey(key)),
             None if !login_given => Err(ApiError::invalid(
-                "license_key",
-                "is required, or company, email and password.",
+                Field::LicenseKey,
+                InvalidReason::KeyOrLogin,
             )),
             None => {
-                let take = |field: &str, value: &mut Option<String>| {
+                let take = |field: Field, value: &mut Option<String>| {
                     value
                         .take()
-                        .ok_or_else(|| ApiError::invalid(field, "is required."))
+                        .ok_or_else(|| ApiError::invalid(field, InvalidReason::Required))
                 };
                 Ok(ActivationAuth::Credentials(Credentials {
-                    company: take("company", &mut self.company)?,
-                    email: take("email", &mut self.email)?,
-                    password: take("password", &mut self.password)?,
+                    company: take(Field::ApiCompany, &mut self.company)?,
+                    email: take(Field::ApiEmail, &mut self.email)?,
+                    password: take(Field::ApiPassword, &mut self.password)?,
                 }))
             }
         }
@@ -187,7 +188,7 @@ pub async fn public_key(
     let company = query
         .company
         .filter(|c| !c.trim().is_empty())
-        .ok_or_else(|| ApiError::invalid("company", "is required."))?;
+        .ok_or_else(|| ApiError::invalid(Field::ApiCompany, InvalidReason::Required))?;
     let (tenant_id, key) = signing::public_key_for_company(&store, &company).await?;
     let body = PublicKeyBody {
         company: company.trim().to_owned(),

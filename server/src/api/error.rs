@@ -2,9 +2,11 @@
 //! `{"error": code, "message": text, ...}` with the code the app matches on and the message it
 //! may show. Error bodies are not signed.
 
+use app::error_text::{error_text_in, reason_text_in};
+use app::i18n::Locale;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use licensing::AppError;
+use licensing::{AppError, Field, InvalidReason};
 use serde_json::{Map, Value};
 
 /// An error answer of the device API.
@@ -23,8 +25,8 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn invalid(field: &str, message: &str) -> Self {
-        AppError::invalid(field, message).into()
+    pub fn invalid(field: Field, reason: InvalidReason) -> Self {
+        AppError::invalid(field, reason).into()
     }
 
     /// Adds the license the error is about.
@@ -67,7 +69,8 @@ impl IntoResponse for ApiError {
                 (StatusCode::NOT_FOUND, "not_found")
             }
             Self::App { error, license_id } => {
-                body.insert("message".into(), error.to_string().into());
+                // The API answers in English, in the English catalog's words.
+                body.insert("message".into(), error_text_in(Locale::En, error).into());
                 let code = match error {
                     // The portal's "log in" wording does not fit an app holding a device token.
                     AppError::Unauthenticated => {
@@ -83,9 +86,13 @@ impl IntoResponse for ApiError {
                     AppError::NoLicense => "no_license",
                     AppError::LicenseInactive => "license_inactive",
                     AppError::NotFound { .. } => "not_found",
-                    AppError::Invalid { field, message } => {
-                        body.insert("field".into(), field.clone().into());
-                        body.insert("message".into(), format!("{field} {message}").into());
+                    AppError::Invalid { field, reason } => {
+                        let message = reason_text_in(Locale::En, reason);
+                        body.insert("field".into(), field.name().into());
+                        body.insert(
+                            "message".into(),
+                            format!("{} {message}", field.name()).into(),
+                        );
                         "invalid_request"
                     }
                     AppError::Conflict { .. } => "conflict",

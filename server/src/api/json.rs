@@ -1,6 +1,7 @@
 //! Reads the device API's JSON request bodies into their types, naming the offending field when
 //! it cannot. Public so that `fuzz/`'s `device_api_json` target fuzzes this very parser.
 
+use licensing::error::{Field, InvalidReason};
 use licensing::AppError;
 use serde::de::DeserializeOwned;
 
@@ -13,11 +14,11 @@ use serde::de::DeserializeOwned;
 pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // Every request body is an object; serde would also read a struct from an array.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(AppError::invalid("body", "must be a JSON object."));
+        return Err(AppError::invalid(Field::Body, InvalidReason::NotJsonObject));
     }
     // Read whole first, so a NUL is found in any string, fields the type ignores included.
     let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|_| AppError::invalid("body", "is not valid JSON."))?;
+        .map_err(|_| AppError::invalid(Field::Body, InvalidReason::NotJson))?;
     licensing::input::refuse_nul_in_json(&value)?;
     let value = serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
@@ -38,16 +39,18 @@ pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         } else {
             field
         };
-        let message = if message.starts_with("missing field") {
-            "is required.".to_owned()
+        let reason = if message.starts_with("missing field") {
+            InvalidReason::Required
         } else if message.starts_with("unknown field") {
-            "is not a known field.".to_owned()
+            InvalidReason::UnknownField
         } else {
             // serde's own words, without the position suffix.
             let text = message.split(" at line ").next().unwrap_or(&message);
-            format!("is invalid: {text}.")
+            InvalidReason::NotValid {
+                detail: text.to_owned(),
+            }
         };
-        AppError::invalid(&field, &message)
+        AppError::invalid(Field::from(field), reason)
     })?;
     Ok(value)
 }

@@ -16,6 +16,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use licensing::error::{Field, InvalidReason};
 use licensing::{signing, Store};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -131,7 +132,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::TooLarge { limit: BODY_LIMIT }
             } else {
-                ApiError::invalid("body", "could not be read.")
+                ApiError::invalid(Field::Body, InvalidReason::Unreadable)
             }
         })?;
         parse_json(&bytes).map(Self)
@@ -151,7 +152,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         crate::portal_input::refuse_nul_in_form(query.as_bytes())?;
         Query::try_from_uri(&parts.uri)
             .map(|Query(value)| Self(value))
-            .map_err(|_| ApiError::invalid("query", "could not be read."))
+            .map_err(|_| ApiError::invalid(Field::Query, InvalidReason::Unreadable))
     }
 }
 
@@ -176,7 +177,7 @@ mod tests {
             Err(ApiError::App {
                 error: licensing::AppError::Invalid { field, .. },
                 ..
-            }) => field,
+            }) => field.name().to_owned(),
             other => panic!("{json}: {other:?}"),
         }
     }
