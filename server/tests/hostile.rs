@@ -62,6 +62,13 @@ impl World {
         (status, r.text().await.unwrap_or_default())
     }
 
+    /// A device API activation with this JSON body.
+    async fn activate(&self, body: &Value) -> (u16, String) {
+        let bytes = serde_json::to_vec(body).expect("JSON");
+        self.post_raw("/activations", "application/json", bytes)
+            .await
+    }
+
     /// The server still answers, so a refusal was not a crash.
     async fn assert_alive(&self) {
         let r = self
@@ -416,13 +423,7 @@ async fn null_in_an_optional_field_is_refused_as_the_document_says() {
         "license_key": null, "company": w.company, "email": MANAGER, "password": "x",
         "hardware_id": "h", "device_name": "d", "os": "o",
     });
-    let (status, text) = w
-        .post_raw(
-            "/activations",
-            "application/json",
-            serde_json::to_vec(&body).unwrap(),
-        )
-        .await;
+    let (status, text) = w.activate(&body).await;
     assert_eq!(status, 422, "{text}");
     let value: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["field"], "license_key");
@@ -493,13 +494,7 @@ async fn nul_in_any_text_is_refused_naming_the_field() {
     let hardware_id = format!("hw-{}", random_hex(8));
     let mut body = activation("a\u{0}b", &w.license_key);
     body["hardware_id"] = json!(hardware_id);
-    let (status, text) = w
-        .post_raw(
-            "/activations",
-            "application/json",
-            serde_json::to_vec(&body).unwrap(),
-        )
-        .await;
+    let (status, text) = w.activate(&body).await;
     assert_eq!(status, 422, "{text}");
     let answer: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(answer["field"], "device_name");
@@ -507,13 +502,7 @@ async fn nul_in_any_text_is_refused_naming_the_field() {
         "company": w.company, "email": "user\u{0}@acme.example", "password": "x",
         "hardware_id": "h", "device_name": "d", "os": "o",
     });
-    let (status, text) = w
-        .post_raw(
-            "/activations",
-            "application/json",
-            serde_json::to_vec(&body).unwrap(),
-        )
-        .await;
+    let (status, text) = w.activate(&body).await;
     assert_eq!(status, 422, "{text}");
 
     // Server functions: every text argument, whoever calls.
