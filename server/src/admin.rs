@@ -25,7 +25,7 @@ async fn operator(store: &Store, op: &Operator) -> Result<Principal, AppError> {
     let who = principal_by_email(store, &op.company, &op.admin)
         .await
         .map_err(|_| AppError::invalid(Field::As, InvalidReason::NoVendorAdmin))?;
-    who.require_vendor_admin()
+    licensing::access::vendor_admin(&who)
         .map_err(|_| AppError::invalid(Field::As, InvalidReason::NotVendorAdmin))?;
     Ok(who)
 }

@@ -39,7 +39,8 @@ fn extremes() -> Vec<Vec<u8>> {
         "[".repeat(100_000).into_bytes(),
         "{\"a\":".repeat(20_000).into_bytes(),
         format!("{{\"hardware_id\":\"{}\"}}", "x".repeat(20_000)).into_bytes(),
-        b"{\"license_key\":1e99999,\"hardware_id\":-0,\"device_name\":18446744073709551616}".to_vec(),
+        b"{\"license_key\":1e99999,\"hardware_id\":-0,\"device_name\":18446744073709551616}"
+            .to_vec(),
         b"\xef\xbb\xbf{}".to_vec(),
         Vec::new(),
     ]
