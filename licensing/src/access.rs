@@ -18,6 +18,25 @@ use crate::auth::{AccountKind, Principal};
 use crate::error::{AppError, Result, Thing};
 use crate::licenses::LicenseRole;
 
+/// Who is asking and from where: the logged-in account a request acts for and the client address
+/// its audit events record. One value travels from the server function or handler through the
+/// service, so the two cannot be mixed up with other `&str` parameters or go missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub principal: Principal,
+    /// The client's address, or what the change came from (`admin command`) where there is none.
+    pub ip: String,
+}
+
+impl Actor {
+    pub fn new(principal: Principal, ip: impl Into<String>) -> Self {
+        Self {
+            principal,
+            ip: ip.into(),
+        }
+    }
+}
+
 /// A license the caller may see, and their role on it. Vendor admins hold the manager role on
 /// every license of their own tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{CustomerAccount, CustomerDetail, CustomerSummary, Seat};
-use crate::access;
+use crate::access::{self, Actor};
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::error::{AppError, Field, InvalidReason, Result, Thing};
@@ -67,7 +67,8 @@ pub async fn list(
 }
 
 /// Creates a customer of the caller's tenant; returns its id.
-pub async fn create(store: &Store, who: &Principal, name: &str, ip: &str) -> Result<String> {
+pub async fn create(store: &Store, actor: &Actor, name: &str) -> Result<String> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let vendor = access::vendor_admin(who)?;
     let name = checked_name(name)?;
     let id = new_id();
@@ -96,7 +97,8 @@ pub async fn create(store: &Store, who: &Principal, name: &str, ip: &str) -> Res
 }
 
 /// Renames a customer of the caller's tenant.
-pub async fn rename(store: &Store, who: &Principal, id: &str, name: &str, ip: &str) -> Result<()> {
+pub async fn rename(store: &Store, actor: &Actor, id: &str, name: &str) -> Result<()> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let vendor = access::vendor_admin(who)?;
     let name = checked_name(name)?;
     let mut tx = store.begin().await?;

@@ -5,17 +5,18 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{Device, ResetOutcome};
-use crate::access;
+use crate::access::{self, Actor};
 use crate::audit::{self, Event};
 use crate::auth::throttle::{self, ThrottlePolicy};
-use crate::auth::{authenticate, Credentials, Principal};
+use crate::auth::{authenticate, Credentials};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
 use crate::licenses::{self, LicenseStatus, LicenseType};
 use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, secret, Millis};
 
 /// The active devices of a license the caller can see: a manager all of them, a user their own.
-pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Vec<Device>> {
+pub async fn list(store: &Store, actor: &Actor, license_id: &str) -> Result<Vec<Device>> {
+    let who = &actor.principal;
     let mut conn = store.pool().acquire().await?;
     let role = access::license(&mut conn, who, license_id).await?.role;
     let rows = sqlx::query(
@@ -49,12 +50,8 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Ve
 ///
 /// Refused with `DeactivationLimitReached` when the budget is spent: only the vendor restores it.
 /// A license user may reset only a device they activated; a manager any device of the license.
-pub async fn reset(
-    store: &Store,
-    who: &Principal,
-    device_id: &str,
-    ip: &str,
-) -> Result<ResetOutcome> {
+pub async fn reset(store: &Store, actor: &Actor, device_id: &str) -> Result<ResetOutcome> {
+    let who = &actor.principal;
     // Find the license first (tenant-scoped), so the lock below is on the right row; the guard
     // decides inside it.
     let license_id = {
@@ -90,7 +87,7 @@ pub async fn reset(
             actor_id: Some(&who.account_id),
             reason: "reset",
             action: "device.reset",
-            ip,
+            ip: &actor.ip,
             allowed,
             used,
         },

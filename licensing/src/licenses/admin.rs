@@ -9,7 +9,7 @@ use super::{
     add_subscriptions, issue_key, purchase, LicenseRole, LicenseType, NewLicense, Purchase,
     TenantLicense,
 };
-use crate::access::{self, VendorLicenseGrant};
+use crate::access::{self, Actor, VendorLicenseGrant};
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::customers::contains_pattern;
@@ -46,13 +46,12 @@ async fn vendor_tx(
 /// so the audit log says why support lifted it.
 pub async fn reset_deactivation_limit(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     reason: &str,
-    ip: &str,
 ) -> Result<()> {
     let reason = required_reason(reason)?;
-    let (mut tx, grant) = vendor_tx(store, who, license_id).await?;
+    let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
     let used: i64 = sqlx::query_scalar("SELECT deactivations_used FROM licenses WHERE id = $1")
         .bind(license_id)
         .fetch_one(&mut *tx)
@@ -64,10 +63,9 @@ pub async fn reset_deactivation_limit(
     record(
         &mut tx,
         &grant,
-        who,
+        actor,
         "license.deactivation_limit_reset",
         &format!("{used} used before; reason: {reason}"),
-        ip,
     )
     .await?;
     tx.commit().await?;
@@ -78,12 +76,11 @@ pub async fn reset_deactivation_limit(
 /// with what to do first; nothing changes then.
 pub async fn update_limits(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     limits: &Limits,
-    ip: &str,
 ) -> Result<()> {
-    let (mut tx, grant) = vendor_tx(store, who, license_id).await?;
+    let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
     let row = sqlx::query(
         "SELECT l.license_type, l.valid_from, l.deactivations_used, \
             (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
@@ -155,13 +152,12 @@ pub async fn update_limits(
     record(
         &mut tx,
         &grant,
-        who,
+        actor,
         "license.limits_changed",
         &format!(
             "seats {}, devices {}, deactivations {}, valid until {}",
             limits.max_users, limits.max_activations, limits.max_deactivations, limits.valid_until
         ),
-        ip,
     )
     .await?;
     tx.commit().await?;
@@ -171,12 +167,11 @@ pub async fn update_limits(
 /// Suspends a license (its devices are refused until it is resumed) or resumes it.
 pub async fn set_suspended(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     suspended: bool,
-    ip: &str,
 ) -> Result<()> {
-    let (mut tx, grant) = vendor_tx(store, who, license_id).await?;
+    let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
     let status = if suspended { "suspended" } else { "active" };
     let changed = sqlx::query("UPDATE licenses SET status = $1 WHERE id = $2 AND status <> $1")
         .bind(status)
@@ -196,7 +191,7 @@ pub async fn set_suspended(
     } else {
         "license.resumed"
     };
-    record(&mut tx, &grant, who, action, status, ip).await?;
+    record(&mut tx, &grant, actor, action, status).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -381,20 +376,19 @@ fn required_reason(reason: &str) -> Result<&str> {
 async fn record(
     tx: &mut Tx,
     grant: &VendorLicenseGrant,
-    who: &Principal,
+    actor: &Actor,
     action: &str,
     subject: &str,
-    ip: &str,
 ) -> Result<()> {
     audit::record(
         tx,
         Event {
             tenant_id: &grant.tenant_id,
             license_id: Some(&grant.license_id),
-            actor_id: Some(&who.account_id),
+            actor_id: Some(&actor.principal.account_id),
             action,
             subject,
-            ip: Some(ip),
+            ip: Some(&actor.ip),
         },
     )
     .await

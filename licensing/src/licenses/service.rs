@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus, LicenseType};
-use crate::access;
+use crate::access::{self, Actor};
 use crate::audit::{self, Event};
 use crate::auth::{AccountKind, Principal};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
@@ -397,10 +397,10 @@ pub async fn add_subscriptions(
 /// the budget, like a device reset, and is refused the same way when none is left.
 pub async fn reset_license(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
-    ip: &str,
 ) -> Result<LicenseResetOutcome> {
+    let who = &actor.principal;
     let mut tx = store.begin_locked(license_id).await?;
     let grant = access::manager(&mut tx, who, license_id).await?;
     let row = sqlx::query(
@@ -451,7 +451,7 @@ pub async fn reset_license(
             actor_id: Some(&who.account_id),
             action: "license.reset",
             subject: &format!("devices deactivated: {devices}; license users unassigned: {users}"),
-            ip: Some(ip),
+            ip: Some(&actor.ip),
         },
     )
     .await?;

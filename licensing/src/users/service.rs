@@ -8,7 +8,7 @@ use super::{
     Candidate, CreatedUser, LicenseUser, NewUser, PasswordLink, UserChange, UsersView,
     PASSWORD_LINK_DAYS,
 };
-use crate::access::{self, ManagerGrant};
+use crate::access::{self, Actor, ManagerGrant};
 use crate::audit::{self, Event};
 use crate::auth::{hash_password, AccountKind, Principal};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
@@ -101,11 +101,11 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Us
 /// a full license refuses the whole thing and no half-made account is left behind.
 pub async fn create(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     new: &NewUser,
-    ip: &str,
 ) -> Result<CreatedUser> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     // Who may do this is checked before the password is hashed: nobody else costs us Argon2.
     let first = {
         let mut conn = store.pool().acquire().await?;
@@ -169,12 +169,12 @@ pub async fn create(
 /// person sets their password with the one-time link returned.
 pub async fn create_for_customer(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     customer_id: &str,
     name: &str,
     email: &str,
-    ip: &str,
 ) -> Result<CreatedUser> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let vendor = access::vendor_admin(who)?;
     let customer = {
         let mut conn = store.pool().acquire().await?;
@@ -234,11 +234,11 @@ async fn store_password_link(tx: &mut Tx, account_id: &str, token: &str) -> Resu
 /// "Assign license user": gives an existing account of the license's customer a seat.
 pub async fn assign(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     account_id: &str,
-    ip: &str,
 ) -> Result<UserChange> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let mut tx = store.begin_locked(license_id).await?;
     let managed = manage(&mut tx, who, license_id).await?;
     let name = seat_account(
@@ -264,11 +264,11 @@ pub async fn assign(
 /// they do not use the deactivation budget. The last manager cannot be unassigned.
 pub async fn unassign(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     account_id: &str,
-    ip: &str,
 ) -> Result<UserChange> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let mut tx = store.begin_locked(license_id).await?;
     let managed = manage(&mut tx, who, license_id).await?;
     let seat = seat_of(&mut tx, license_id, account_id).await?;
@@ -324,12 +324,12 @@ pub async fn unassign(
 /// manager stays a manager.
 pub async fn set_role(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     account_id: &str,
     role: LicenseRole,
-    ip: &str,
 ) -> Result<UserChange> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let mut tx = store.begin_locked(license_id).await?;
     let managed = manage(&mut tx, who, license_id).await?;
     let seat = seat_of(&mut tx, license_id, account_id).await?;
