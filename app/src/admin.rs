@@ -31,8 +31,8 @@ pub async fn admin_list_customers(
 #[server(endpoint = "admin_create_customer")]
 pub async fn admin_create_customer(name: String) -> Result<String, AppError> {
     use crate::session::{client_ip, require_login, state};
-    let who = require_login().await?;
-    let id = licensing::customers::create(&state()?.store, &who, &name, &client_ip()).await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    let id = licensing::customers::create(&state()?.store, &actor, &name).await?;
     crate::flash::redirect_with(
         &format!("/admin/customers/{id}"),
         licensing::flash::Flash::CustomerCreated,
@@ -51,8 +51,8 @@ pub async fn admin_get_customer(id: String) -> Result<CustomerDetail, AppError> 
 #[server(endpoint = "admin_rename_customer")]
 pub async fn admin_rename_customer(id: String, name: String) -> Result<(), AppError> {
     use crate::session::{client_ip, require_login, state};
-    let who = require_login().await?;
-    licensing::customers::rename(&state()?.store, &who, &id, &name, &client_ip()).await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    licensing::customers::rename(&state()?.store, &actor, &id, &name).await?;
     crate::flash::redirect_with(
         &format!("/admin/customers/{id}"),
         licensing::flash::Flash::CustomerRenamed,
@@ -70,16 +70,10 @@ pub async fn admin_create_account(
     email: String,
 ) -> Result<(), AppError> {
     use crate::session::{client_ip, require_login, state};
-    let who = require_login().await?;
-    let created = licensing::users::create_for_customer(
-        &state()?.store,
-        &who,
-        &customer_id,
-        &name,
-        &email,
-        &client_ip(),
-    )
-    .await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    let created =
+        licensing::users::create_for_customer(&state()?.store, &actor, &customer_id, &name, &email)
+            .await?;
     crate::flash::redirect_with(
         &format!("/admin/customers/{customer_id}"),
         licensing::flash::Flash::AccountAdded {
@@ -164,7 +158,7 @@ pub async fn admin_update_limits(
 ) -> Result<(), AppError> {
     use crate::session::{client_ip, require_login, state};
     use licensing::licenses::Limits;
-    let who = require_login().await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = time::Date::parse(valid_until.trim(), &format).map_err(|_| {
         AppError::invalid(
@@ -175,7 +169,7 @@ pub async fn admin_update_limits(
     let valid_until = (date.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000) as i64;
     licensing::licenses::update_limits(
         &state()?.store,
-        &who,
+        &actor,
         &license_id,
         &Limits {
             max_users,
@@ -183,7 +177,6 @@ pub async fn admin_update_limits(
             max_deactivations,
             valid_until,
         },
-        &client_ip(),
     )
     .await?;
     crate::flash::redirect_with(
@@ -212,10 +205,9 @@ pub async fn admin_add_subscriptions(license_id: String, count: i64) -> Result<(
 #[server(endpoint = "admin_set_suspended")]
 pub async fn admin_set_suspended(license_id: String, suspend: String) -> Result<(), AppError> {
     use crate::session::{client_ip, require_login, state};
-    let who = require_login().await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
     let suspend = suspend == "true";
-    licensing::licenses::set_suspended(&state()?.store, &who, &license_id, suspend, &client_ip())
-        .await?;
+    licensing::licenses::set_suspended(&state()?.store, &actor, &license_id, suspend).await?;
     let note = if suspend {
         licensing::flash::Flash::LicenseSuspended
     } else {
@@ -229,15 +221,9 @@ pub async fn admin_set_suspended(license_id: String, suspend: String) -> Result<
 #[server(endpoint = "admin_reset_deactivations")]
 pub async fn admin_reset_deactivations(license_id: String, reason: String) -> Result<(), AppError> {
     use crate::session::{client_ip, require_login, state};
-    let who = require_login().await?;
-    licensing::licenses::reset_deactivation_limit(
-        &state()?.store,
-        &who,
-        &license_id,
-        &reason,
-        &client_ip(),
-    )
-    .await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    licensing::licenses::reset_deactivation_limit(&state()?.store, &actor, &license_id, &reason)
+        .await?;
     crate::flash::redirect_with(
         &format!("/admin/licenses/{license_id}"),
         licensing::flash::Flash::DeactivationLimitReset,

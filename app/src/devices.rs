@@ -13,9 +13,9 @@ use crate::network::use_network;
 
 #[server(endpoint = "list_devices")]
 pub async fn list_devices(license_id: String) -> Result<Vec<Device>, AppError> {
-    use crate::session::{require_login, state};
-    let who = require_login().await?;
-    licensing::devices::list(&state()?.store, &who, &license_id).await
+    use crate::session::{client_ip, require_login, state};
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    licensing::devices::list(&state()?.store, &actor, &license_id).await
 }
 
 /// Resets one device, then returns to the Devices tab with a note of what happened (kept for the
@@ -25,9 +25,8 @@ pub async fn reset_device(device_id: String) -> Result<ResetOutcome, AppError> {
     use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
     use licensing::flash::Flash;
-    let who = require_login().await?;
-    let outcome =
-        licensing::devices::reset(&state()?.store, &who, &device_id, &client_ip()).await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    let outcome = licensing::devices::reset(&state()?.store, &actor, &device_id).await?;
     redirect_with(
         &format!("/licenses/{}/devices", outcome.license_id),
         Flash::DeviceReset {

@@ -43,10 +43,8 @@ pub async fn reset_license(license_id: String) -> Result<LicenseResetOutcome, Ap
     use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
     use licensing::flash::Flash;
-    let who = require_login().await?;
-    let outcome =
-        licensing::licenses::reset_license(&state()?.store, &who, &license_id, &client_ip())
-            .await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    let outcome = licensing::licenses::reset_license(&state()?.store, &actor, &license_id).await?;
     redirect_with(
         &format!("/licenses/{}", outcome.license_id),
         Flash::LicenseReset {

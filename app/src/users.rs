@@ -49,15 +49,14 @@ pub async fn create_user(
     use crate::session::{client_ip, require_login, state};
     use licensing::flash::Flash;
     use licensing::users::NewUser;
-    let who = require_login().await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
     let new = NewUser {
         name,
         email,
         password: password.filter(|p| !p.is_empty()),
         assign: assign.is_some(),
     };
-    let mut created =
-        licensing::users::create(&state()?.store, &who, &license_id, &new, &client_ip()).await?;
+    let mut created = licensing::users::create(&state()?.store, &actor, &license_id, &new).await?;
     redirect_with(
         &format!("/licenses/{license_id}/users"),
         Flash::UserCreated {
@@ -76,15 +75,9 @@ pub async fn assign_user(license_id: String, account_id: String) -> Result<UserC
     use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
     use licensing::flash::Flash;
-    let who = require_login().await?;
-    let change = licensing::users::assign(
-        &state()?.store,
-        &who,
-        &license_id,
-        &account_id,
-        &client_ip(),
-    )
-    .await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    let change =
+        licensing::users::assign(&state()?.store, &actor, &license_id, &account_id).await?;
     redirect_with(
         &format!("/licenses/{license_id}/users"),
         Flash::UserAssigned {
@@ -101,16 +94,10 @@ pub async fn unassign_user(license_id: String, account_id: String) -> Result<Use
     use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
     use licensing::flash::Flash;
-    let who = require_login().await?;
-    let change = licensing::users::unassign(
-        &state()?.store,
-        &who,
-        &license_id,
-        &account_id,
-        &client_ip(),
-    )
-    .await?;
-    if account_id == who.account_id {
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    let change =
+        licensing::users::unassign(&state()?.store, &actor, &license_id, &account_id).await?;
+    if account_id == actor.principal.account_id {
         leptos_axum::redirect("/dashboard");
     } else {
         redirect_with(
@@ -136,23 +123,16 @@ pub async fn set_user_role(
     use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
     use licensing::flash::Flash;
-    let who = require_login().await?;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
     let role = LicenseRole::parse(&role).ok_or_else(|| {
         AppError::invalid(
             licensing::Field::Role,
             licensing::InvalidReason::UnknownRole,
         )
     })?;
-    let change = licensing::users::set_role(
-        &state()?.store,
-        &who,
-        &license_id,
-        &account_id,
-        role,
-        &client_ip(),
-    )
-    .await?;
-    if account_id == who.account_id && role == LicenseRole::User {
+    let change =
+        licensing::users::set_role(&state()?.store, &actor, &license_id, &account_id, role).await?;
+    if account_id == actor.principal.account_id && role == LicenseRole::User {
         leptos_axum::redirect(&format!("/licenses/{license_id}"));
     } else {
         redirect_with(

@@ -4,6 +4,8 @@
 //! Without `server` this crate compiles to WASM and holds only serde types, so the UI and the
 //! services agree on one shape for every value that crosses the wire.
 
+#[cfg(feature = "server")]
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod customers;

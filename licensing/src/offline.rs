@@ -123,7 +123,7 @@ mod service {
     use crate::auth::Principal;
     use crate::devices::{self, ActivationTarget, DeviceInfo};
     use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
-    use crate::licenses::{self, LicenseRole, LicenseType};
+    use crate::licenses::{self, LicenseType};
     use crate::store::Store;
     use crate::{now_millis, signing};
 
@@ -209,9 +209,7 @@ mod service {
     ) -> Result<OfflineActivation> {
         let (tenant_id, company) = {
             let mut conn = store.pool().acquire().await?;
-            if licenses::access(&mut conn, who, license_id).await? != LicenseRole::Manager {
-                return Err(AppError::Forbidden);
-            }
+            crate::access::manager(&mut conn, who, license_id).await?;
             let row = sqlx::query(
                 "SELECT l.license_type, l.tenant_id, t.company_key \
                  FROM licenses l JOIN tenants t ON t.id = l.tenant_id WHERE l.id = $1",

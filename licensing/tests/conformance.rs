@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use licensing::access::Actor;
 use licensing::audit::{self, AuditFilter};
 use licensing::auth::{self, AccountKind, Credentials, Principal, SessionPolicy, ThrottlePolicy};
 use licensing::customers;
@@ -26,6 +27,11 @@ use licensing::users;
 use licensing::{AppError, ConflictReason, Field, InvalidReason, Store, Thing};
 
 const IP: &str = "127.0.0.1";
+
+/// The caller of a service, asking from [`IP`].
+fn as_actor(who: &Principal) -> Actor {
+    Actor::new(who.clone(), IP)
+}
 /// The default limits: the few failures a test makes stay far below the per-address limit.
 const THROTTLE: ThrottlePolicy = ThrottlePolicy {
     account_failures: 5,
@@ -175,7 +181,7 @@ async fn snapshot(store: &Store, manager: &Principal, license_id: &str) -> (Lice
     let license = licenses::get(store, manager, license_id)
         .await
         .expect("get license");
-    let devices = devices::list(store, manager, license_id)
+    let devices = devices::list(store, &as_actor(manager), license_id)
         .await
         .expect("list devices");
     (license, devices)
@@ -787,9 +793,14 @@ async fn unassigning_ends_every_session_of_the_account() {
     };
     let user_sessions = [open(a.user_email()).await, open(a.user_email()).await];
     let manager_session = open(a.manager_email()).await;
-    users::unassign(store, &a.manager, &a.license_id, &a.user.account_id, IP)
-        .await
-        .expect("unassign");
+    users::unassign(
+        store,
+        &as_actor(&a.manager),
+        &a.license_id,
+        &a.user.account_id,
+    )
+    .await
+    .expect("unassign");
     for token in &user_sessions {
         assert_eq!(
             auth::principal_for_session(store, token, policy).await,
@@ -802,11 +813,16 @@ async fn unassigning_ends_every_session_of_the_account() {
         .is_ok());
 
     // Reset license: the license users lose their seats and sessions, the managers keep theirs.
-    users::assign(store, &a.manager, &a.license_id, &a.user.account_id, IP)
-        .await
-        .expect("assign again");
+    users::assign(
+        store,
+        &as_actor(&a.manager),
+        &a.license_id,
+        &a.user.account_id,
+    )
+    .await
+    .expect("assign again");
     let user_session = open(a.user_email()).await;
-    licenses::reset_license(store, &a.manager, &a.license_id, IP)
+    licenses::reset_license(store, &as_actor(&a.manager), &a.license_id)
         .await
         .expect("reset license");
     assert_eq!(
@@ -1018,7 +1034,7 @@ async fn device_list_manager_sees_all_user_sees_own() {
     let w = world().await;
     let (store, a) = (&w.store, &w.a);
 
-    let all = devices::list(store, &a.manager, &a.license_id)
+    let all = devices::list(store, &as_actor(&a.manager), &a.license_id)
         .await
         .expect("manager devices");
     assert_eq!(all.len(), 4);
@@ -1041,7 +1057,7 @@ async fn device_list_manager_sees_all_user_sees_own() {
         Some("Morgan Manager")
     );
 
-    let own = devices::list(store, &a.user, &a.license_id)
+    let own = devices::list(store, &as_actor(&a.user), &a.license_id)
         .await
         .expect("user devices");
     assert_eq!(own.len(), 2);
@@ -1067,7 +1083,7 @@ async fn reset_rules_ownership_conflict_and_budget() {
 
     // A user resets their own device.
     assert_eq!(
-        devices::reset(store, &a.user, &laptop, IP).await,
+        devices::reset(store, &as_actor(&a.user), &laptop).await,
         Ok(ResetOutcome {
             license_id: a.license_id.clone(),
             device_name: "Uma's laptop".into(),
@@ -1079,27 +1095,29 @@ async fn reset_rules_ownership_conflict_and_budget() {
     assert_eq!(l.deactivations_left(), 2);
     assert_eq!(l.devices_active, 3);
     assert!(all.iter().all(|d| d.id != laptop));
-    let own = devices::list(store, &a.user, &a.license_id).await.unwrap();
+    let own = devices::list(store, &as_actor(&a.user), &a.license_id)
+        .await
+        .unwrap();
     assert_eq!(names(&own), set(&["Uma's desktop"]));
 
     // A user may not reset the manager's device; nothing changes.
     let before = snapshot(store, &a.manager, &a.license_id).await;
     assert_eq!(
-        devices::reset(store, &a.user, &mbp, IP).await,
+        devices::reset(store, &as_actor(&a.user), &mbp).await,
         Err(AppError::Forbidden)
     );
     assert_eq!(snapshot(store, &a.manager, &a.license_id).await, before);
 
     // A manager resets any device of the license, including a user's.
     assert_eq!(
-        devices::reset(store, &a.manager, &desktop, IP).await,
+        devices::reset(store, &as_actor(&a.manager), &desktop).await,
         Ok(ResetOutcome {
             license_id: a.license_id.clone(),
             device_name: "Uma's desktop".into(),
             deactivations_left: 1,
         })
     );
-    assert!(devices::list(store, &a.user, &a.license_id)
+    assert!(devices::list(store, &as_actor(&a.user), &a.license_id)
         .await
         .unwrap()
         .is_empty());
@@ -1110,11 +1128,11 @@ async fn reset_rules_ownership_conflict_and_budget() {
         name: "Uma's laptop".into(),
     });
     assert_eq!(
-        devices::reset(store, &a.user, &laptop, IP).await,
+        devices::reset(store, &as_actor(&a.user), &laptop).await,
         Err(already.clone())
     );
     assert_eq!(
-        devices::reset(store, &a.manager, &laptop, IP).await,
+        devices::reset(store, &as_actor(&a.manager), &laptop).await,
         Err(already)
     );
     assert_eq!(snapshot(store, &a.manager, &a.license_id).await, before);
@@ -1122,13 +1140,13 @@ async fn reset_rules_ownership_conflict_and_budget() {
 
     // An unknown device is not found.
     assert_eq!(
-        devices::reset(store, &a.manager, "no-such-device", IP).await,
+        devices::reset(store, &as_actor(&a.manager), "no-such-device").await,
         Err(AppError::not_found(Thing::Device))
     );
 
     // The third reset uses the last deactivation.
     assert_eq!(
-        devices::reset(store, &a.manager, &mbp, IP).await,
+        devices::reset(store, &as_actor(&a.manager), &mbp).await,
         Ok(ResetOutcome {
             license_id: a.license_id.clone(),
             device_name: "Morgan's MacBook".into(),
@@ -1141,7 +1159,7 @@ async fn reset_rules_ownership_conflict_and_budget() {
     assert_eq!(before.0.deactivations_used, 3);
     assert_eq!(before.0.devices_active, 1);
     assert_eq!(
-        devices::reset(store, &a.manager, &ws, IP).await,
+        devices::reset(store, &as_actor(&a.manager), &ws).await,
         Err(AppError::DeactivationLimitReached { allowed: 3 })
     );
     let after = snapshot(store, &a.manager, &a.license_id).await;
@@ -1174,12 +1192,12 @@ async fn tenants_are_isolated() {
             Err(AppError::not_found(Thing::License))
         );
         assert_eq!(
-            devices::list(store, intruder, &a.license_id).await,
+            devices::list(store, &as_actor(intruder), &a.license_id).await,
             Err(AppError::not_found(Thing::License))
         );
         for device in [&a_device, &a_user_device] {
             assert_eq!(
-                devices::reset(store, intruder, device, IP).await,
+                devices::reset(store, &as_actor(intruder), device).await,
                 Err(AppError::not_found(Thing::Device))
             );
         }
@@ -1274,11 +1292,11 @@ async fn customers_of_one_tenant_are_isolated() {
         Err(AppError::not_found(Thing::License))
     );
     assert_eq!(
-        devices::list(store, &a.manager, &other_license).await,
+        devices::list(store, &as_actor(&a.manager), &other_license).await,
         Err(AppError::not_found(Thing::License))
     );
     assert_eq!(
-        devices::reset(store, &a.manager, &other_device.device_id, IP).await,
+        devices::reset(store, &as_actor(&a.manager), &other_device.device_id).await,
         Err(AppError::not_found(Thing::Device))
     );
     assert_eq!(snapshot(store, &boss, &other_license).await, before);
@@ -1306,7 +1324,13 @@ async fn activation_is_idempotent_and_limited() {
         .expect("listed");
     assert_eq!(dev.name, "Device hw-new");
     assert_eq!(dev.activated_by.as_deref(), Some("Uma User"));
-    assert_eq!(devices::list(store, &a.user, lic).await.unwrap().len(), 3);
+    assert_eq!(
+        devices::list(store, &as_actor(&a.user), lic)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 
     // The same hardware again takes no new slot.
     let again = activate(store, lic, uid, "hw-new")
@@ -1373,7 +1397,7 @@ async fn activation_is_idempotent_and_limited() {
     );
 
     // A reset frees a slot; the reset hardware may then activate again as a new device.
-    devices::reset(store, &a.manager, &first.device_id, IP)
+    devices::reset(store, &as_actor(&a.manager), &first.device_id)
         .await
         .expect("reset");
     let back = activate(store, lic, uid, "hw-new")
@@ -1487,7 +1511,7 @@ async fn reset_writes_one_audit_event() {
     let mbp = named(&all, "Morgan's MacBook").id.clone();
     assert_eq!(audit_count(store, &a.license_id, "device.reset").await, 0);
 
-    devices::reset(store, &a.user, &laptop, "203.0.113.7")
+    devices::reset(store, &Actor::new(a.user.clone(), "203.0.113.7"), &laptop)
         .await
         .expect("reset");
 
@@ -1512,11 +1536,11 @@ async fn reset_writes_one_audit_event() {
 
     // Refused resets write nothing.
     assert_eq!(
-        devices::reset(store, &a.user, &mbp, IP).await,
+        devices::reset(store, &as_actor(&a.user), &mbp).await,
         Err(AppError::Forbidden)
     );
     assert!(matches!(
-        devices::reset(store, &a.user, &laptop, IP).await,
+        devices::reset(store, &as_actor(&a.user), &laptop).await,
         Err(AppError::Conflict { .. })
     ));
     assert_eq!(audit_count(store, &a.license_id, "device.reset").await, 1);
@@ -1563,7 +1587,7 @@ async fn concurrent_resets_respect_the_budget() {
         let barrier = barrier.clone();
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            devices::reset(&store, &who, &id, IP).await
+            devices::reset(&store, &as_actor(&who), &id).await
         }));
     }
     let mut ok = Vec::new();
@@ -1717,7 +1741,7 @@ async fn concurrent_assignments_respect_the_seat_limit() {
             );
             tokio::spawn(async move {
                 barrier.wait().await;
-                users::assign(&store, &who, &lic, &acct, IP).await
+                users::assign(&store, &as_actor(&who), &lic, &acct).await
             })
         })
         .collect();
@@ -1767,17 +1791,17 @@ async fn reset_license_clears_devices_and_users_for_one_deactivation() {
 
     // A license user, and a manager of another tenant, may not; nothing changes.
     assert_eq!(
-        licenses::reset_license(store, &a.user, &a.license_id, IP).await,
+        licenses::reset_license(store, &as_actor(&a.user), &a.license_id).await,
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        licenses::reset_license(store, &other.manager, &a.license_id, IP).await,
+        licenses::reset_license(store, &as_actor(&other.manager), &a.license_id).await,
         Err(AppError::not_found(Thing::License))
     );
     assert_eq!(snapshot(store, &a.manager, &a.license_id).await, before);
     assert_eq!(audit_count(store, &a.license_id, "license.reset").await, 0);
 
-    let outcome = licenses::reset_license(store, &a.manager, &a.license_id, IP)
+    let outcome = licenses::reset_license(store, &as_actor(&a.manager), &a.license_id)
         .await
         .expect("manager resets the license");
     assert_eq!(outcome.devices_reset, 4);
@@ -1793,7 +1817,7 @@ async fn reset_license_clears_devices_and_users_for_one_deactivation() {
 
     // Nothing left to reset: refused without spending a deactivation.
     assert!(matches!(
-        licenses::reset_license(store, &a.manager, &a.license_id, IP).await,
+        licenses::reset_license(store, &as_actor(&a.manager), &a.license_id).await,
         Err(AppError::Conflict { .. })
     ));
     assert_eq!(
@@ -1817,7 +1841,7 @@ async fn reset_license_is_refused_when_the_budget_is_spent() {
         .unwrap();
     let before = snapshot(store, &a.manager, &a.license_id).await;
     assert_eq!(
-        licenses::reset_license(store, &a.manager, &a.license_id, IP).await,
+        licenses::reset_license(store, &as_actor(&a.manager), &a.license_id).await,
         Err(AppError::DeactivationLimitReached { allowed: 3 })
     );
     assert_eq!(snapshot(store, &a.manager, &a.license_id).await, before);
@@ -1837,7 +1861,7 @@ async fn activity_is_for_managers_newest_first_and_paged() {
     )
     .id
     .clone();
-    devices::reset(store, &a.user, &device, "10.1.2.3")
+    devices::reset(store, &Actor::new(a.user.clone(), "10.1.2.3"), &device)
         .await
         .unwrap();
 
@@ -2033,7 +2057,9 @@ async fn users_tab_lists_users_seats_and_candidates() {
     let laptop = named(&snapshot(store, &a.manager, lic).await.1, "Uma's laptop")
         .id
         .clone();
-    devices::reset(store, &a.user, &laptop, IP).await.unwrap();
+    devices::reset(store, &as_actor(&a.user), &laptop)
+        .await
+        .unwrap();
     let view = users_of(store, &a.manager, lic).await;
     let uma = view
         .users
@@ -2116,10 +2142,9 @@ async fn users_tab_is_for_the_licenses_managers_only() {
             assert_eq!(
                 users::create(
                     store,
-                    who,
+                    &as_actor(who),
                     lic,
-                    &new_user("New Person", "new@acme.example", password, assign),
-                    IP
+                    &new_user("New Person", "new@acme.example", password, assign)
                 )
                 .await,
                 Err(refused.clone()),
@@ -2127,19 +2152,19 @@ async fn users_tab_is_for_the_licenses_managers_only() {
             );
         }
         assert_eq!(
-            users::assign(store, who, lic, &extra, IP).await,
+            users::assign(store, &as_actor(who), lic, &extra).await,
             Err(refused.clone()),
             "{why}"
         );
         for target in [&a.user.account_id, &a.manager.account_id, &who.account_id] {
             assert_eq!(
-                users::unassign(store, who, lic, target, IP).await,
+                users::unassign(store, &as_actor(who), lic, target).await,
                 Err(refused.clone()),
                 "{why}"
             );
             for role in [LicenseRole::Manager, LicenseRole::User] {
                 assert_eq!(
-                    users::set_role(store, who, lic, target, role, IP).await,
+                    users::set_role(store, &as_actor(who), lic, target, role).await,
                     Err(refused.clone()),
                     "{why}"
                 );
@@ -2158,18 +2183,18 @@ async fn users_tab_is_for_the_licenses_managers_only() {
     ];
     for id in foreign {
         assert_eq!(
-            users::assign(store, &a.manager, lic, id, IP).await,
+            users::assign(store, &as_actor(&a.manager), lic, id).await,
             Err(AppError::not_found(Thing::Account)),
             "{id}"
         );
         assert_eq!(
-            users::unassign(store, &a.manager, lic, id, IP).await,
+            users::unassign(store, &as_actor(&a.manager), lic, id).await,
             Err(AppError::not_found(Thing::User)),
             "{id}"
         );
         for role in [LicenseRole::Manager, LicenseRole::User] {
             assert_eq!(
-                users::set_role(store, &a.manager, lic, id, role, IP).await,
+                users::set_role(store, &as_actor(&a.manager), lic, id, role).await,
                 Err(AppError::not_found(Thing::User)),
                 "{id}"
             );
@@ -2177,11 +2202,18 @@ async fn users_tab_is_for_the_licenses_managers_only() {
     }
     // An account of the customer that holds no seat has no seat to take away or change.
     assert_eq!(
-        users::unassign(store, &a.manager, lic, &extra, IP).await,
+        users::unassign(store, &as_actor(&a.manager), lic, &extra).await,
         Err(AppError::not_found(Thing::User))
     );
     assert_eq!(
-        users::set_role(store, &a.manager, lic, &extra, LicenseRole::Manager, IP).await,
+        users::set_role(
+            store,
+            &as_actor(&a.manager),
+            lic,
+            &extra,
+            LicenseRole::Manager
+        )
+        .await,
         Err(AppError::not_found(Thing::User))
     );
     // An unknown license is not found.
@@ -2190,21 +2222,20 @@ async fn users_tab_is_for_the_licenses_managers_only() {
         Err(AppError::not_found(Thing::License))
     );
     assert_eq!(
-        users::assign(store, &a.manager, "no-such-license", &extra, IP).await,
+        users::assign(store, &as_actor(&a.manager), "no-such-license", &extra).await,
         Err(AppError::not_found(Thing::License))
     );
     assert_eq!(
         users::create(
             store,
-            &a.manager,
+            &as_actor(&a.manager),
             "no-such-license",
             &new_user(
                 "New Person",
                 "new@acme.example",
                 Some("new-password"),
                 false
-            ),
-            IP
+            )
         )
         .await,
         Err(AppError::not_found(Thing::License))
@@ -2241,7 +2272,7 @@ async fn create_user_with_a_password_and_a_seat() {
 
     let created = users::create(
         store,
-        &a.manager,
+        &Actor::new(a.manager.clone(), "203.0.113.9"),
         lic,
         &new_user(
             "  Nora New ",
@@ -2249,7 +2280,6 @@ async fn create_user_with_a_password_and_a_seat() {
             Some("nora-password"),
             true,
         ),
-        "203.0.113.9",
     )
     .await
     .expect("the manager creates a user");
@@ -2396,10 +2426,9 @@ async fn create_user_with_a_password_and_a_seat() {
             assert_eq!(
                 users::create(
                     store,
-                    &a.manager,
+                    &as_actor(&a.manager),
                     lic,
-                    &new_user(name, email, Some(password), assign),
-                    IP
+                    &new_user(name, email, Some(password), assign)
                 )
                 .await,
                 Err(refused.clone()),
@@ -2420,10 +2449,9 @@ async fn create_user_with_a_password_and_a_seat() {
     let b = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
     let twin = users::create(
         store,
-        &a.manager,
+        &as_actor(&a.manager),
         lic,
         &new_user("Globex Twin", &b.user_email(), Some("twin-password"), false),
-        IP,
     )
     .await
     .expect("an email of another tenant is free here");
@@ -2454,10 +2482,9 @@ async fn create_user_on_a_full_license() {
         assert_eq!(
             users::create(
                 store,
-                &a.manager,
+                &as_actor(&a.manager),
                 lic,
-                &new_user("Fay Full", "fay@acme.example", password, true),
-                IP
+                &new_user("Fay Full", "fay@acme.example", password, true)
             )
             .await,
             Err(AppError::SeatLimitReached { allowed: 2 })
@@ -2475,10 +2502,9 @@ async fn create_user_on_a_full_license() {
     // Without a seat it works: the account exists, holds no license and is a candidate.
     let created = users::create(
         store,
-        &a.manager,
+        &as_actor(&a.manager),
         lic,
         &new_user("Fay Full", "fay@acme.example", Some("full-password"), false),
-        IP,
     )
     .await
     .expect("create without a seat");
@@ -2510,14 +2536,14 @@ async fn create_user_on_a_full_license() {
     // Assigning her is refused until the customer buys another subscription.
     let before = users_state(store, &a.manager, lic).await;
     assert_eq!(
-        users::assign(store, &a.manager, lic, &created.account_id, IP).await,
+        users::assign(store, &as_actor(&a.manager), lic, &created.account_id).await,
         Err(AppError::SeatLimitReached { allowed: 2 })
     );
     assert_eq!(users_state(store, &a.manager, lic).await, before);
     licenses::add_subscriptions(store, lic, 1, None)
         .await
         .expect("add a subscription");
-    users::assign(store, &a.manager, lic, &created.account_id, IP)
+    users::assign(store, &as_actor(&a.manager), lic, &created.account_id)
         .await
         .expect("a seat is free now");
     let view = users_of(store, &a.manager, lic).await;
@@ -2606,10 +2632,9 @@ async fn set_password_link_sets_the_password_once() {
 
     let created = users::create(
         store,
-        &a.manager,
+        &as_actor(&a.manager),
         lic,
         &new_user("Lena Link", "Lena@acme.example", None, true),
-        IP,
     )
     .await
     .expect("create with a link");
@@ -2724,10 +2749,9 @@ async fn set_password_link_sets_the_password_once() {
     // So is an expired one.
     let late = users::create(
         store,
-        &a.manager,
+        &as_actor(&a.manager),
         lic,
         &new_user("Leo Late", "leo@acme.example", None, false),
-        IP,
     )
     .await
     .unwrap();
@@ -2766,7 +2790,13 @@ async fn assign_and_unassign_users() {
 
     // Assigning takes a seat.
     assert_eq!(
-        users::assign(store, &a.manager, lic, &extra, "198.51.100.4").await,
+        users::assign(
+            store,
+            &Actor::new(a.manager.clone(), "198.51.100.4"),
+            lic,
+            &extra
+        )
+        .await,
         Ok(users::UserChange {
             license_id: lic.clone(),
             account_id: extra.clone(),
@@ -2801,7 +2831,7 @@ async fn assign_and_unassign_users() {
     let before = users_state(store, &a.manager, lic).await;
     for seated in [&extra, &a.user.account_id, &a.manager.account_id] {
         assert_eq!(
-            users::assign(store, &a.manager, lic, seated, IP).await,
+            users::assign(store, &as_actor(&a.manager), lic, seated).await,
             Err(already_seated())
         );
     }
@@ -2811,7 +2841,13 @@ async fn assign_and_unassign_users() {
     // deactivation budget.
     let (l0, _) = snapshot(store, &a.manager, lic).await;
     assert_eq!(
-        users::unassign(store, &a.manager, lic, &a.user.account_id, "198.51.100.5").await,
+        users::unassign(
+            store,
+            &Actor::new(a.manager.clone(), "198.51.100.5"),
+            lic,
+            &a.user.account_id
+        )
+        .await,
         Ok(users::UserChange {
             license_id: lic.clone(),
             account_id: a.user.account_id.clone(),
@@ -2844,7 +2880,7 @@ async fn assign_and_unassign_users() {
         Err(AppError::not_found(Thing::License))
     );
     assert_eq!(
-        devices::list(store, &a.user, lic).await,
+        devices::list(store, &as_actor(&a.user), lic).await,
         Err(AppError::not_found(Thing::License))
     );
     assert!(licenses::list(store, &a.user).await.unwrap().is_empty());
@@ -2873,13 +2909,13 @@ async fn assign_and_unassign_users() {
     // Unassigning her again finds no seat and changes nothing.
     let before = users_state(store, &a.manager, lic).await;
     assert_eq!(
-        users::unassign(store, &a.manager, lic, &a.user.account_id, IP).await,
+        users::unassign(store, &as_actor(&a.manager), lic, &a.user.account_id).await,
         Err(AppError::not_found(Thing::User))
     );
     assert_eq!(users_state(store, &a.manager, lic).await, before);
 
     // Assigned again, she gets a seat but not her devices back.
-    users::assign(store, &a.manager, lic, &a.user.account_id, IP)
+    users::assign(store, &as_actor(&a.manager), lic, &a.user.account_id)
         .await
         .expect("assign again");
     let view = users_of(store, &a.manager, lic).await;
@@ -2894,7 +2930,10 @@ async fn assign_and_unassign_users() {
         (l2.seats_used, l2.devices_active, l2.deactivations_used),
         (3, 2, 0)
     );
-    assert!(devices::list(store, &a.user, lic).await.unwrap().is_empty());
+    assert!(devices::list(store, &as_actor(&a.user), lic)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Unassigning someone from one license leaves their other licenses and devices alone.
@@ -2922,7 +2961,7 @@ async fn unassigning_leaves_other_licenses_alone() {
     )
     .await
     .unwrap();
-    users::assign(store, &a.manager, &pro, &a.user.account_id, IP)
+    users::assign(store, &as_actor(&a.manager), &pro, &a.user.account_id)
         .await
         .unwrap();
     activate(store, &pro, &a.user.account_id, "uma-pro")
@@ -2930,15 +2969,24 @@ async fn unassigning_leaves_other_licenses_alone() {
         .unwrap();
     let pro_before = users_state(store, &a.manager, &pro).await;
 
-    let change = users::unassign(store, &a.manager, &a.license_id, &a.user.account_id, IP)
-        .await
-        .unwrap();
+    let change = users::unassign(
+        store,
+        &as_actor(&a.manager),
+        &a.license_id,
+        &a.user.account_id,
+    )
+    .await
+    .unwrap();
     assert_eq!(change.devices_deactivated, 2);
     let pro_after = users_state(store, &a.manager, &pro).await;
     assert_eq!(pro_after.license, pro_before.license);
     assert_eq!(pro_after.users, pro_before.users);
     assert_eq!(
-        names(&devices::list(store, &a.user, &pro).await.unwrap()),
+        names(
+            &devices::list(store, &as_actor(&a.user), &pro)
+                .await
+                .unwrap()
+        ),
         set(&["Device uma-pro"])
     );
     let left = licenses::list(store, &a.user).await.unwrap();
@@ -2955,7 +3003,7 @@ async fn unassigned_users_devices_stop_checking_in() {
     let lic = &a.license_id;
     let created = users::create(
         store,
-        &a.manager,
+        &as_actor(&a.manager),
         lic,
         &new_user(
             "Dora Device",
@@ -2963,7 +3011,6 @@ async fn unassigned_users_devices_stop_checking_in() {
             Some("dora-password"),
             true,
         ),
-        IP,
     )
     .await
     .unwrap();
@@ -3005,7 +3052,7 @@ async fn unassigned_users_devices_stop_checking_in() {
         .unwrap();
     assert_eq!(dora.devices_active, 1);
 
-    let change = users::unassign(store, &a.manager, lic, &created.account_id, IP)
+    let change = users::unassign(store, &as_actor(&a.manager), lic, &created.account_id)
         .await
         .expect("unassign");
     assert_eq!(change.devices_deactivated, 1);
@@ -3036,17 +3083,16 @@ async fn a_license_keeps_a_manager() {
     // The only manager can neither leave nor step down; a role already held is a conflict.
     let before = users_state(store, morgan, lic).await;
     assert_eq!(
-        users::unassign(store, morgan, lic, &morgan.account_id, IP).await,
+        users::unassign(store, &as_actor(morgan), lic, &morgan.account_id).await,
         Err(last_manager())
     );
     assert_eq!(
         users::set_role(
             store,
-            morgan,
+            &as_actor(morgan),
             lic,
             &morgan.account_id,
-            LicenseRole::User,
-            IP
+            LicenseRole::User
         )
         .await,
         Err(last_manager())
@@ -3054,11 +3100,10 @@ async fn a_license_keeps_a_manager() {
     assert_eq!(
         users::set_role(
             store,
-            morgan,
+            &as_actor(morgan),
             lic,
             &morgan.account_id,
-            LicenseRole::Manager,
-            IP
+            LicenseRole::Manager
         )
         .await,
         Err(AppError::conflict(ConflictReason::AlreadyManager {
@@ -3066,7 +3111,14 @@ async fn a_license_keeps_a_manager() {
         }))
     );
     assert_eq!(
-        users::set_role(store, morgan, lic, &uma.account_id, LicenseRole::User, IP).await,
+        users::set_role(
+            store,
+            &as_actor(morgan),
+            lic,
+            &uma.account_id,
+            LicenseRole::User
+        )
+        .await,
         Err(AppError::conflict(ConflictReason::AlreadyUser {
             name: "Uma User".into()
         }))
@@ -3078,11 +3130,10 @@ async fn a_license_keeps_a_manager() {
     assert_eq!(
         users::set_role(
             store,
-            morgan,
+            &as_actor(morgan),
             lic,
             &uma.account_id,
-            LicenseRole::Manager,
-            IP
+            LicenseRole::Manager
         )
         .await,
         Ok(users::UserChange {
@@ -3117,11 +3168,10 @@ async fn a_license_keeps_a_manager() {
     // With two managers, Morgan may step down; then he manages nothing.
     users::set_role(
         store,
-        morgan,
+        &as_actor(morgan),
         lic,
         &morgan.account_id,
         LicenseRole::User,
-        IP,
     )
     .await
     .expect("step down");
@@ -3151,34 +3201,40 @@ async fn a_license_keeps_a_manager() {
     // Now Uma is the last manager; Morgan cannot take the role back himself.
     let before = users_state(store, uma, lic).await;
     assert_eq!(
-        users::set_role(store, uma, lic, &uma.account_id, LicenseRole::User, IP).await,
+        users::set_role(
+            store,
+            &as_actor(uma),
+            lic,
+            &uma.account_id,
+            LicenseRole::User
+        )
+        .await,
         Err(last_manager())
     );
     assert_eq!(
-        users::unassign(store, uma, lic, &uma.account_id, IP).await,
+        users::unassign(store, &as_actor(uma), lic, &uma.account_id).await,
         Err(last_manager())
     );
     assert_eq!(
         users::set_role(
             store,
-            morgan,
+            &as_actor(morgan),
             lic,
             &morgan.account_id,
-            LicenseRole::Manager,
-            IP
+            LicenseRole::Manager
         )
         .await,
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        users::unassign(store, morgan, lic, &uma.account_id, IP).await,
+        users::unassign(store, &as_actor(morgan), lic, &uma.account_id).await,
         Err(AppError::Forbidden)
     );
     assert_eq!(users_state(store, uma, lic).await, before);
     assert_eq!(audit_count(store, lic, "user.role_changed").await, 2);
 
     // Uma may unassign Morgan, a plain user now; his devices go with him.
-    let change = users::unassign(store, uma, lic, &morgan.account_id, IP)
+    let change = users::unassign(store, &as_actor(uma), lic, &morgan.account_id)
         .await
         .expect("unassign Morgan");
     assert_eq!(change.devices_deactivated, 2);
@@ -3195,16 +3251,15 @@ async fn two_managers_may_remove_each_other_but_not_the_last() {
     let (morgan, uma) = (&a.manager, &a.user);
     users::set_role(
         store,
-        morgan,
+        &as_actor(morgan),
         lic,
         &uma.account_id,
         LicenseRole::Manager,
-        IP,
     )
     .await
     .unwrap();
     // A manager may unassign another manager while one remains.
-    let change = users::unassign(store, uma, lic, &morgan.account_id, IP)
+    let change = users::unassign(store, &as_actor(uma), lic, &morgan.account_id)
         .await
         .expect("unassign the other manager");
     assert_eq!(change.devices_deactivated, 2);
@@ -3215,7 +3270,7 @@ async fn two_managers_may_remove_each_other_but_not_the_last() {
     let before = users_state(store, uma, lic).await;
     assert_eq!(before.users.managers(), 1);
     assert_eq!(
-        users::unassign(store, uma, lic, &uma.account_id, IP).await,
+        users::unassign(store, &as_actor(uma), lic, &uma.account_id).await,
         Err(last_manager())
     );
     assert_eq!(users_state(store, uma, lic).await, before);
@@ -3419,29 +3474,35 @@ async fn purchases_raise_the_same_license() {
     assert_eq!(
         users::create(
             store,
-            &solo,
+            &as_actor(&solo),
             pl,
             &new_user(
                 "Friend Two",
                 "friend2@solo.example",
                 Some("friend-password"),
                 true
-            ),
-            IP
+            )
         )
         .await,
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        users::assign(store, &solo, pl, &extra, IP).await,
+        users::assign(store, &as_actor(&solo), pl, &extra).await,
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        users::unassign(store, &solo, pl, &solo.account_id, IP).await,
+        users::unassign(store, &as_actor(&solo), pl, &solo.account_id).await,
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        users::set_role(store, &solo, pl, &solo.account_id, LicenseRole::Manager, IP).await,
+        users::set_role(
+            store,
+            &as_actor(&solo),
+            pl,
+            &solo.account_id,
+            LicenseRole::Manager
+        )
+        .await,
         Err(AppError::Forbidden)
     );
     // Not even the vendor's staff manage users on it.
@@ -3465,7 +3526,7 @@ async fn purchases_raise_the_same_license() {
         Err(personal_refused.clone())
     );
     assert_eq!(
-        users::assign(store, &support, pl, &extra, IP).await,
+        users::assign(store, &as_actor(&support), pl, &extra).await,
         Err(personal_refused)
     );
     assert_eq!(
@@ -3487,11 +3548,10 @@ async fn concurrent_step_downs_keep_a_manager() {
     let second = Store::connect(&w.url).await.expect("second pool");
     users::set_role(
         store,
-        &a.manager,
+        &as_actor(&a.manager),
         lic,
         &a.user.account_id,
         LicenseRole::Manager,
-        IP,
     )
     .await
     .unwrap();
@@ -3502,7 +3562,14 @@ async fn concurrent_step_downs_keep_a_manager() {
             let (lic, barrier) = (lic.clone(), barrier.clone());
             tokio::spawn(async move {
                 barrier.wait().await;
-                users::set_role(&store, &who, &lic, &who.account_id, LicenseRole::User, IP).await
+                users::set_role(
+                    &store,
+                    &as_actor(&who),
+                    &lic,
+                    &who.account_id,
+                    LicenseRole::User,
+                )
+                .await
             })
         })
         .collect();
@@ -3542,10 +3609,9 @@ async fn concurrent_link_redemptions_set_one_password() {
     let second = Store::connect(&w.url).await.expect("second pool");
     let created = users::create(
         store,
-        &a.manager,
+        &as_actor(&a.manager),
         &a.license_id,
         &new_user("Rita Race", "rita@acme.example", None, true),
-        IP,
     )
     .await
     .unwrap();
@@ -3716,13 +3782,13 @@ async fn the_vendor_lifts_the_deactivation_limit_with_a_reason() {
     // The customer spends the budget and is refused the next reset.
     let (_, devices) = snapshot(store, &a.manager, &a.license_id).await;
     for d in &devices[..3] {
-        devices::reset(store, &a.manager, &d.id, IP)
+        devices::reset(store, &as_actor(&a.manager), &d.id)
             .await
             .expect("reset");
     }
     let last = devices[3].id.clone();
     assert_eq!(
-        devices::reset(store, &a.manager, &last, IP).await,
+        devices::reset(store, &as_actor(&a.manager), &last).await,
         Err(AppError::DeactivationLimitReached { allowed: 3 })
     );
     let spent = snapshot(store, &a.manager, &a.license_id).await;
@@ -3735,13 +3801,19 @@ async fn the_vendor_lifts_the_deactivation_limit_with_a_reason() {
         (&other_support, AppError::not_found(Thing::License)),
     ] {
         assert_eq!(
-            licenses::reset_deactivation_limit(store, who, &a.license_id, "asked nicely", IP).await,
+            licenses::reset_deactivation_limit(
+                store,
+                &as_actor(who),
+                &a.license_id,
+                "asked nicely"
+            )
+            .await,
             Err(expected)
         );
     }
     for reason in ["", "   "] {
         assert!(matches!(
-            licenses::reset_deactivation_limit(store, &support, &a.license_id, reason, IP).await,
+            licenses::reset_deactivation_limit(store, &as_actor(&support), &a.license_id, reason).await,
             Err(AppError::Invalid { ref field, .. }) if field.name() == "Reason"
         ));
     }
@@ -3750,10 +3822,9 @@ async fn the_vendor_lifts_the_deactivation_limit_with_a_reason() {
 
     licenses::reset_deactivation_limit(
         store,
-        &support,
+        &as_actor(&support),
         &a.license_id,
         " Customer replaced three laptops ",
-        IP,
     )
     .await
     .expect("support lifts the limit");
@@ -3779,7 +3850,7 @@ async fn the_vendor_lifts_the_deactivation_limit_with_a_reason() {
     );
 
     // The customer's reset works again.
-    devices::reset(store, &a.manager, &last, IP)
+    devices::reset(store, &as_actor(&a.manager), &last)
         .await
         .expect("reset after the limit was lifted");
 }
@@ -3792,7 +3863,7 @@ async fn limits_never_fall_below_what_is_in_use() {
     let lic = &a.license_id;
     let before = snapshot(store, &a.manager, lic).await;
     let until = before.0.valid_until;
-    devices::reset(store, &a.manager, &before.1[0].id, IP)
+    devices::reset(store, &as_actor(&a.manager), &before.1[0].id)
         .await
         .unwrap();
     let before = snapshot(store, &a.manager, lic).await;
@@ -3806,22 +3877,27 @@ async fn limits_never_fall_below_what_is_in_use() {
         (limits(5, 10, 0, until), "Deactivations"),
         (limits(5, 10, 3, before.0.valid_from), "Valid until"),
     ] {
-        match licenses::update_limits(store, &support, lic, &bad, IP).await {
+        match licenses::update_limits(store, &as_actor(&support), lic, &bad).await {
             Err(AppError::Invalid { field: f, .. }) => assert_eq!(f.name(), field, "{bad:?}"),
             other => panic!("{bad:?}: expected Invalid {field}, got {other:?}"),
         }
     }
     assert_eq!(
-        licenses::update_limits(store, &a.manager, lic, &limits(9, 9, 9, until), IP).await,
+        licenses::update_limits(store, &as_actor(&a.manager), lic, &limits(9, 9, 9, until)).await,
         Err(AppError::Forbidden)
     );
     assert_eq!(snapshot(store, &a.manager, lic).await, before);
     assert_eq!(tenant_audit_count(store, &a.manager.tenant_id).await, audit);
 
     // Exactly at what is in use is fine, and so is raising.
-    licenses::update_limits(store, &support, lic, &limits(2, 3, 1, until + 1000), IP)
-        .await
-        .expect("limits at what is in use");
+    licenses::update_limits(
+        store,
+        &as_actor(&support),
+        lic,
+        &limits(2, 3, 1, until + 1000),
+    )
+    .await
+    .expect("limits at what is in use");
     let l = licenses::get(store, &a.manager, lic).await.unwrap();
     assert_eq!(
         (
@@ -3845,10 +3921,10 @@ async fn a_suspended_license_refuses_the_desktop_app_until_resumed() {
         devices::ActivationAuth::Credentials(creds(&a.company, &a.user_email(), DEMO_PASSWORD));
 
     assert_eq!(
-        licenses::set_suspended(store, &a.manager, lic, true, IP).await,
+        licenses::set_suspended(store, &as_actor(&a.manager), lic, true).await,
         Err(AppError::Forbidden)
     );
-    licenses::set_suspended(store, &support, lic, true, IP)
+    licenses::set_suspended(store, &as_actor(&support), lic, true)
         .await
         .expect("suspend");
     assert_eq!(
@@ -3860,10 +3936,10 @@ async fn a_suspended_license_refuses_the_desktop_app_until_resumed() {
         Err(AppError::LicenseInactive)
     );
     assert!(matches!(
-        licenses::set_suspended(store, &support, lic, true, IP).await,
+        licenses::set_suspended(store, &as_actor(&support), lic, true).await,
         Err(AppError::Conflict { .. })
     ));
-    licenses::set_suspended(store, &support, lic, false, IP)
+    licenses::set_suspended(store, &as_actor(&support), lic, false)
         .await
         .expect("resume");
     assert_eq!(
@@ -4001,23 +4077,35 @@ async fn vendor_staff_create_customer_accounts_with_a_link() {
     let accounts = account_count(store, &a.manager.tenant_id).await;
 
     assert_eq!(
-        users::create_for_customer(store, &a.manager, &customer, "Ann", "ann@acme.example", IP)
-            .await,
+        users::create_for_customer(
+            store,
+            &as_actor(&a.manager),
+            &customer,
+            "Ann",
+            "ann@acme.example"
+        )
+        .await,
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        users::create_for_customer(store, &support, &foreign, "Ann", "ann@acme.example", IP).await,
+        users::create_for_customer(
+            store,
+            &as_actor(&support),
+            &foreign,
+            "Ann",
+            "ann@acme.example"
+        )
+        .await,
         Err(AppError::not_found(Thing::Customer))
     );
     assert_eq!(account_count(store, &a.manager.tenant_id).await, accounts);
 
     let created = users::create_for_customer(
         store,
-        &support,
+        &as_actor(&support),
         &customer,
         "Ann Owner",
         "ann@acme.example",
-        IP,
     )
     .await
     .expect("create a customer account");
@@ -4080,7 +4168,7 @@ async fn offline_license(store: &Store, t: &Tenant, max_activations: i64) -> Off
         .await
         .expect("issue key");
     let manager = principal(store, &t.company, "offline@initech.example").await;
-    users::assign(store, &manager, &license_id, &other, IP)
+    users::assign(store, &as_actor(&manager), &license_id, &other)
         .await
         .expect("assign a license user");
     let user = principal(store, &t.company, "olaf@initech.example").await;
@@ -4472,11 +4560,11 @@ async fn vendor_staff_manage_their_own_customers() {
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        customers::create(store, &a.manager, "Initech", IP).await,
+        customers::create(store, &as_actor(&a.manager), "Initech").await,
         Err(AppError::Forbidden)
     );
     assert!(matches!(
-        customers::create(store, &support, "  ", IP).await,
+        customers::create(store, &as_actor(&support), "  ").await,
         Err(AppError::Invalid { ref field, .. }) if field.name() == "Name"
     ));
     assert_eq!(
@@ -4484,12 +4572,12 @@ async fn vendor_staff_manage_their_own_customers() {
         Err(AppError::not_found(Thing::Customer))
     );
     assert_eq!(
-        customers::rename(store, &other_support, &acme, "Mine now", IP).await,
+        customers::rename(store, &as_actor(&other_support), &acme, "Mine now").await,
         Err(AppError::not_found(Thing::Customer))
     );
     assert_eq!(tenant_audit_count(store, &a.manager.tenant_id).await, audit);
 
-    let initech = customers::create(store, &support, " Initech ", IP)
+    let initech = customers::create(store, &as_actor(&support), " Initech ")
         .await
         .unwrap();
     let all = customers::list(store, &support, None).await.unwrap();
@@ -4507,7 +4595,7 @@ async fn vendor_staff_manage_their_own_customers() {
     assert_eq!(theirs.len(), 1);
     assert_eq!(theirs[0].name, "Globex Ltd");
 
-    customers::rename(store, &support, &acme, "Acme Inc", IP)
+    customers::rename(store, &as_actor(&support), &acme, "Acme Inc")
         .await
         .unwrap();
     let detail = customers::get(store, &support, &acme).await.unwrap();
@@ -4552,17 +4640,16 @@ async fn the_tenant_log_narrows_by_customer_license_actor_kind_and_time() {
     let b = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
     let support = vendor_admin(store, a, "support@codeglass.example").await;
     let (_, devices) = snapshot(store, &a.manager, &a.license_id).await;
-    devices::reset(store, &a.manager, &devices[0].id, IP)
+    devices::reset(store, &as_actor(&a.manager), &devices[0].id)
         .await
         .unwrap();
-    licenses::reset_deactivation_limit(store, &support, &a.license_id, "goodwill", IP)
+    licenses::reset_deactivation_limit(store, &as_actor(&support), &a.license_id, "goodwill")
         .await
         .unwrap();
     devices::reset(
         store,
-        &b.manager,
+        &as_actor(&b.manager),
         &snapshot(store, &b.manager, &b.license_id).await.1[0].id,
-        IP,
     )
     .await
     .unwrap();
@@ -4756,7 +4843,7 @@ async fn numbers_past_their_bounds_are_refused_and_change_nothing() {
     ] {
         let what = format!("{bad:?}");
         assert_eq!(
-            invalid_field(licenses::update_limits(store, &support, lic, &bad, IP).await),
+            invalid_field(licenses::update_limits(store, &as_actor(&support), lic, &bad).await),
             field,
             "{what}"
         );
@@ -4769,10 +4856,9 @@ async fn numbers_past_their_bounds_are_refused_and_change_nothing() {
     // At the bounds is fine: a license of exactly the most seats and devices.
     licenses::update_limits(
         store,
-        &support,
+        &as_actor(&support),
         lic,
         &limits(MAX_SEATS, MAX_DEVICES, 3, until),
-        IP,
     )
     .await
     .expect("limits at their bounds");

@@ -4,7 +4,8 @@
 use std::io::BufRead;
 
 use app::i18n::Locale;
-use licensing::auth::{principal_by_email, Principal};
+use licensing::access::Actor;
+use licensing::auth::principal_by_email;
 use licensing::input::DAY_MS;
 use licensing::licenses::{self, NewLicense, TenantLicense};
 use licensing::{now_millis, users, AppError, Field, InvalidReason, Store};
@@ -20,14 +21,14 @@ pub fn english(error: &AppError) -> String {
 /// Where an admin command's changes come from, for the audit log.
 const CLI: &str = "admin command";
 
-/// The vendor admin a command acts as; anyone else is refused.
-async fn operator(store: &Store, op: &Operator) -> Result<Principal, AppError> {
+/// The vendor admin a command acts as (from [`CLI`] in the audit log); anyone else is refused.
+async fn operator(store: &Store, op: &Operator) -> Result<Actor, AppError> {
     let who = principal_by_email(store, &op.company, &op.admin)
         .await
         .map_err(|_| AppError::invalid(Field::As, InvalidReason::NoVendorAdmin))?;
-    who.require_vendor_admin()
+    licensing::access::vendor_admin(&who)
         .map_err(|_| AppError::invalid(Field::As, InvalidReason::NotVendorAdmin))?;
-    Ok(who)
+    Ok(Actor::new(who, CLI))
 }
 
 pub async fn tenant(store: &Store, command: TenantCommand) -> Result<(), AppError> {
@@ -63,7 +64,7 @@ pub async fn tenant(store: &Store, command: TenantCommand) -> Result<(), AppErro
 
 pub async fn customer(store: &Store, command: CustomerCommand) -> Result<(), AppError> {
     let CustomerCommand::Create { operator: op, name } = command;
-    let who = operator(store, &op).await?;
+    let who = operator(store, &op).await?.principal;
     let id = licensing::tenants::create_customer(store, &who.tenant_id, &name).await?;
     println!("{id}");
     Ok(())
@@ -84,7 +85,8 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
             owner_email,
             owner_name,
         } => {
-            let who = operator(store, &op).await?;
+            let actor = operator(store, &op).await?;
+            let who = &actor.principal;
             let owner = match principal_by_email(store, &op.company, &owner_email).await {
                 Ok(owner) if owner.customer_id.as_deref() == Some(customer.as_str()) => {
                     owner.account_id
@@ -100,7 +102,7 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
                         AppError::invalid(Field::OwnerName, InvalidReason::RequiredForNewOwner)
                     })?;
                     let created =
-                        users::create_for_customer(store, &who, &customer, name, &owner_email, CLI)
+                        users::create_for_customer(store, &actor, &customer, name, &owner_email)
                             .await?;
                     if let Some(token) = &created.set_password_token {
                         println!(
@@ -147,7 +149,7 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
             search,
             json,
         } => {
-            let who = operator(store, &op).await?;
+            let who = operator(store, &op).await?.principal;
             let list = licenses::list_for_tenant(store, &who, search.as_deref()).await?;
             if json {
                 let text = serde_json::to_string_pretty(&list).map_err(|_| AppError::Internal)?;
@@ -162,8 +164,8 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
             license,
             reason,
         } => {
-            let who = operator(store, &op).await?;
-            licenses::reset_deactivation_limit(store, &who, &license, &reason, CLI).await?;
+            let actor = operator(store, &op).await?;
+            licenses::reset_deactivation_limit(store, &actor, &license, &reason).await?;
             println!("the deactivation limit of license {license} is reset");
             Ok(())
         }

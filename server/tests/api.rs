@@ -13,6 +13,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use ed25519_dalek::{Signature, VerifyingKey};
+use licensing::access::Actor;
 use licensing::auth::{self, Credentials};
 use licensing::demo::DEMO_PASSWORD;
 use licensing::devices;
@@ -749,9 +750,13 @@ async fn check_in_answers_until_the_device_is_reset_in_the_portal() {
     )
     .await
     .unwrap();
-    devices::reset(&w.store, &user, &r.device_id(), "127.0.0.1")
-        .await
-        .expect("portal reset");
+    devices::reset(
+        &w.store,
+        &Actor::new(user.clone(), "127.0.0.1"),
+        &r.device_id(),
+    )
+    .await
+    .expect("portal reset");
     let gone = w.check_in(&token).await;
     assert_eq!(gone.status, 410);
     assert_eq!(gone.json()["error"], "device_deactivated");
@@ -837,7 +842,12 @@ async fn app_deactivation_uses_the_budget_and_is_refused_when_spent() {
     .await
     .unwrap();
     assert_eq!(
-        devices::reset(&w.store, &manager, &tokens[3].0, "127.0.0.1").await,
+        devices::reset(
+            &w.store,
+            &Actor::new(manager.clone(), "127.0.0.1"),
+            &tokens[3].0
+        )
+        .await,
         Err(licensing::AppError::DeactivationLimitReached { allowed: 3 })
     );
 }

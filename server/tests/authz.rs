@@ -11,6 +11,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{customer_account, session, test_database, App};
+use licensing::access::Actor;
 use licensing::auth::{self, AccountKind, Credentials};
 use licensing::demo::{seed_vendor, DEMO_PASSWORD};
 use licensing::licenses::{self, LicenseType, NewLicense};
@@ -222,7 +223,7 @@ async fn world(store: &Store) -> World {
     .unwrap();
     let link_token = users::create(
         store,
-        &manager,
+        &Actor::new(manager.clone(), "127.0.0.1"),
         &acme.license_id,
         &NewUser {
             name: "Link Person".into(),
@@ -230,7 +231,6 @@ async fn world(store: &Store) -> World {
             password: None,
             assign: false,
         },
-        "127.0.0.1",
     )
     .await
     .unwrap()

@@ -4,9 +4,9 @@
 use sqlx::Row;
 
 use super::{AuditEntry, AuditFilter, AuditPage, KINDS, PAGE_SIZE};
+use crate::access;
 use crate::auth::Principal;
 use crate::error::{AppError, Field, InvalidReason, Result};
-use crate::licenses::{access, LicenseRole};
 use crate::now_millis;
 use crate::store::{new_id, Store, Tx};
 
@@ -47,9 +47,7 @@ pub async fn list_for_license(
     page: u32,
 ) -> Result<AuditPage> {
     let mut conn = store.pool().acquire().await?;
-    if access(&mut conn, who, license_id).await? != LicenseRole::Manager {
-        return Err(AppError::Forbidden);
-    }
+    access::manager(&mut conn, who, license_id).await?;
     let page = page.max(1);
     // One row more than a page tells whether there is a next page without counting them all.
     let rows = sqlx::query(
@@ -92,12 +90,12 @@ pub async fn list_for_tenant(
     filter: &AuditFilter,
     page: u32,
 ) -> Result<AuditPage> {
-    who.require_vendor_admin()?;
+    let vendor = access::vendor_admin(who)?;
     let page = page.max(1);
     // Conditions are added with their own numbered parameters: one SQL text for both databases,
     // and no untyped NULL parameters (which Postgres cannot infer).
     let mut conditions = vec!["e.tenant_id = $1".to_owned()];
-    let mut values: Vec<String> = vec![who.tenant_id.clone()];
+    let mut values: Vec<String> = vec![vendor.tenant_id];
     let mut add = |condition: &str, value: String| {
         values.push(value);
         conditions.push(condition.replace('?', &format!("${}", values.len())));

@@ -57,14 +57,3 @@ pub struct Principal {
     pub email: String,
     pub kind: AccountKind,
 }
-
-impl Principal {
-    /// The guard of every vendor-console action: vendor staff only, and only in their own tenant
-    /// (the services scope every query by `tenant_id`).
-    pub fn require_vendor_admin(&self) -> Result<(), crate::AppError> {
-        match self.kind {
-            AccountKind::VendorAdmin => Ok(()),
-            AccountKind::Customer => Err(crate::AppError::Forbidden),
-        }
-    }
-}

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::{CustomerAccount, CustomerDetail, CustomerSummary, Seat};
+use crate::access::{self, Actor};
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::error::{AppError, Field, InvalidReason, Result, Thing};
@@ -41,14 +42,14 @@ pub async fn list(
     who: &Principal,
     search: Option<&str>,
 ) -> Result<Vec<CustomerSummary>> {
-    who.require_vendor_admin()?;
+    let vendor = access::vendor_admin(who)?;
     let rows = sqlx::query(
         "SELECT c.id, c.name, c.created_at, \
             (SELECT COUNT(*) FROM licenses l WHERE l.customer_id = c.id) AS licenses, \
             (SELECT COUNT(*) FROM accounts a WHERE a.customer_id = c.id) AS accounts \
          FROM customers c WHERE c.tenant_id = $1 AND LOWER(c.name) LIKE $2 ORDER BY c.name, c.id",
     )
-    .bind(&who.tenant_id)
+    .bind(&vendor.tenant_id)
     .bind(contains_pattern(search))
     .fetch_all(store.pool())
     .await?;
@@ -66,14 +67,15 @@ pub async fn list(
 }
 
 /// Creates a customer of the caller's tenant; returns its id.
-pub async fn create(store: &Store, who: &Principal, name: &str, ip: &str) -> Result<String> {
-    who.require_vendor_admin()?;
+pub async fn create(store: &Store, actor: &Actor, name: &str) -> Result<String> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
+    let vendor = access::vendor_admin(who)?;
     let name = checked_name(name)?;
     let id = new_id();
     let mut tx = store.begin().await?;
     sqlx::query("INSERT INTO customers (id, tenant_id, name, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&id)
-        .bind(&who.tenant_id)
+        .bind(&vendor.tenant_id)
         .bind(name)
         .bind(now_millis())
         .execute(&mut *tx)
@@ -81,7 +83,7 @@ pub async fn create(store: &Store, who: &Principal, name: &str, ip: &str) -> Res
     audit::record(
         &mut tx,
         Event {
-            tenant_id: &who.tenant_id,
+            tenant_id: &vendor.tenant_id,
             license_id: None,
             actor_id: Some(&who.account_id),
             action: "customer.created",
@@ -95,14 +97,15 @@ pub async fn create(store: &Store, who: &Principal, name: &str, ip: &str) -> Res
 }
 
 /// Renames a customer of the caller's tenant.
-pub async fn rename(store: &Store, who: &Principal, id: &str, name: &str, ip: &str) -> Result<()> {
-    who.require_vendor_admin()?;
+pub async fn rename(store: &Store, actor: &Actor, id: &str, name: &str) -> Result<()> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
+    let vendor = access::vendor_admin(who)?;
     let name = checked_name(name)?;
     let mut tx = store.begin().await?;
     let changed = sqlx::query("UPDATE customers SET name = $1 WHERE id = $2 AND tenant_id = $3")
         .bind(name)
         .bind(id)
-        .bind(&who.tenant_id)
+        .bind(&vendor.tenant_id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -112,7 +115,7 @@ pub async fn rename(store: &Store, who: &Principal, id: &str, name: &str, ip: &s
     audit::record(
         &mut tx,
         Event {
-            tenant_id: &who.tenant_id,
+            tenant_id: &vendor.tenant_id,
             license_id: None,
             actor_id: Some(&who.account_id),
             action: "customer.renamed",
@@ -128,11 +131,11 @@ pub async fn rename(store: &Store, who: &Principal, id: &str, name: &str, ip: &s
 /// A customer of the caller's tenant with its licenses and accounts; another tenant's is
 /// `NotFound`.
 pub async fn get(store: &Store, who: &Principal, id: &str) -> Result<CustomerDetail> {
-    who.require_vendor_admin()?;
+    let vendor = access::vendor_admin(who)?;
     let row =
         sqlx::query("SELECT id, name, created_at FROM customers WHERE id = $1 AND tenant_id = $2")
             .bind(id)
-            .bind(&who.tenant_id)
+            .bind(&vendor.tenant_id)
             .fetch_optional(store.pool())
             .await?
             .ok_or_else(|| AppError::not_found(Thing::Customer))?;

@@ -5,18 +5,20 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{Device, ResetOutcome};
+use crate::access::{self, Actor};
 use crate::audit::{self, Event};
 use crate::auth::throttle::{self, ThrottlePolicy};
-use crate::auth::{authenticate, Credentials, Principal};
-use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
-use crate::licenses::{self, access, LicenseRole, LicenseStatus, LicenseType};
+use crate::auth::{authenticate, Credentials};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
+use crate::licenses::{self, LicenseStatus, LicenseType};
 use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, secret, Millis};
 
 /// The active devices of a license the caller can see: a manager all of them, a user their own.
-pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Vec<Device>> {
+pub async fn list(store: &Store, actor: &Actor, license_id: &str) -> Result<Vec<Device>> {
+    let who = &actor.principal;
     let mut conn = store.pool().acquire().await?;
-    let role = access(&mut conn, who, license_id).await?;
+    let role = access::license(&mut conn, who, license_id).await?.role;
     let rows = sqlx::query(
         "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, d.account_id, \
                 a.name AS activated_by \
@@ -48,45 +50,28 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Ve
 ///
 /// Refused with `DeactivationLimitReached` when the budget is spent: only the vendor restores it.
 /// A license user may reset only a device they activated; a manager any device of the license.
-pub async fn reset(
-    store: &Store,
-    who: &Principal,
-    device_id: &str,
-    ip: &str,
-) -> Result<ResetOutcome> {
-    // Find the license first (tenant-scoped), so the lock below is on the right row.
-    let license_id: String = sqlx::query_scalar(
-        "SELECT d.license_id FROM devices d JOIN licenses l ON l.id = d.license_id \
-         WHERE d.id = $1 AND l.tenant_id = $2",
-    )
-    .bind(device_id)
-    .bind(&who.tenant_id)
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or_else(|| AppError::not_found(Thing::Device))?;
-
+pub async fn reset(store: &Store, actor: &Actor, device_id: &str) -> Result<ResetOutcome> {
+    let who = &actor.principal;
+    // Find the license first (tenant-scoped), so the lock below is on the right row; the guard
+    // decides inside it.
+    let license_id = {
+        let mut conn = store.pool().acquire().await?;
+        access::device_license(&mut conn, who, device_id).await?
+    };
     let mut tx = store.begin_locked(&license_id).await?;
-    let role = access(&mut tx, who, &license_id)
-        .await
-        .map_err(|_| AppError::not_found(Thing::Device))?;
+    let grant = access::device(&mut tx, who, device_id).await?;
     let row = sqlx::query(
-        "SELECT d.name, d.account_id, d.deactivated_at, l.tenant_id, l.max_deactivations, \
-                l.deactivations_used \
+        "SELECT d.name, d.deactivated_at, l.max_deactivations, l.deactivations_used \
          FROM devices d JOIN licenses l ON l.id = d.license_id WHERE d.id = $1",
     )
     .bind(device_id)
     .fetch_one(&mut *tx)
     .await?;
     let name: String = row.try_get("name")?;
-    let owner: Option<String> = row.try_get("account_id")?;
     let deactivated_at: Option<i64> = row.try_get("deactivated_at")?;
-    let tenant_id: String = row.try_get("tenant_id")?;
     let allowed: i64 = row.try_get("max_deactivations")?;
     let used: i64 = row.try_get("deactivations_used")?;
 
-    if role == LicenseRole::User && owner.as_deref() != Some(who.account_id.as_str()) {
-        return Err(AppError::Forbidden);
-    }
     if deactivated_at.is_some() {
         return Err(AppError::conflict(ConflictReason::DeviceAlreadyReset {
             name,
@@ -95,14 +80,14 @@ pub async fn reset(
     let left = spend_deactivation(
         &mut tx,
         Deactivation {
-            tenant_id: &tenant_id,
+            tenant_id: &grant.license.tenant_id,
             license_id: &license_id,
             device_id,
             device_name: &name,
             actor_id: Some(&who.account_id),
             reason: "reset",
             action: "device.reset",
-            ip,
+            ip: &actor.ip,
             allowed,
             used,
         },

@@ -6,9 +6,10 @@ use sqlx::Row;
 
 use super::service::{check_valid_until, license_from_row, LICENSE_COLUMNS};
 use super::{
-    access, add_subscriptions, issue_key, purchase, LicenseRole, LicenseType, NewLicense, Purchase,
+    add_subscriptions, issue_key, purchase, LicenseRole, LicenseType, NewLicense, Purchase,
     TenantLicense,
 };
+use crate::access::{self, Actor, VendorLicenseGrant};
 use crate::audit::{self, Event};
 use crate::auth::Principal;
 use crate::customers::contains_pattern;
@@ -28,26 +29,29 @@ pub struct Limits {
     pub valid_until: Millis,
 }
 
-/// Opens the locked transaction a vendor action runs in, after checking the caller is vendor
-/// staff of the license's tenant (another tenant's license is `NotFound`).
-async fn vendor_tx(store: &Store, who: &Principal, license_id: &str) -> Result<Tx> {
-    who.require_vendor_admin()?;
+/// Opens the locked transaction a vendor action runs in, with what the guards granted: vendor
+/// staff (checked before anything is locked) and a license of their tenant.
+async fn vendor_tx(
+    store: &Store,
+    who: &Principal,
+    license_id: &str,
+) -> Result<(Tx, VendorLicenseGrant)> {
+    let vendor = access::vendor_admin(who)?;
     let mut tx = store.begin_locked(license_id).await?;
-    access(&mut tx, who, license_id).await?;
-    Ok(tx)
+    let grant = access::vendor_license(&mut tx, &vendor, license_id).await?;
+    Ok((tx, grant))
 }
 
 /// "Reset deactivation limit": every deactivation is available again. The reason is required,
 /// so the audit log says why support lifted it.
 pub async fn reset_deactivation_limit(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     reason: &str,
-    ip: &str,
 ) -> Result<()> {
     let reason = required_reason(reason)?;
-    let mut tx = vendor_tx(store, who, license_id).await?;
+    let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
     let used: i64 = sqlx::query_scalar("SELECT deactivations_used FROM licenses WHERE id = $1")
         .bind(license_id)
         .fetch_one(&mut *tx)
@@ -58,11 +62,10 @@ pub async fn reset_deactivation_limit(
         .await?;
     record(
         &mut tx,
-        who,
-        license_id,
+        &grant,
+        actor,
         "license.deactivation_limit_reset",
         &format!("{used} used before; reason: {reason}"),
-        ip,
     )
     .await?;
     tx.commit().await?;
@@ -73,12 +76,11 @@ pub async fn reset_deactivation_limit(
 /// with what to do first; nothing changes then.
 pub async fn update_limits(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     limits: &Limits,
-    ip: &str,
 ) -> Result<()> {
-    let mut tx = vendor_tx(store, who, license_id).await?;
+    let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
     let row = sqlx::query(
         "SELECT l.license_type, l.valid_from, l.deactivations_used, \
             (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
@@ -149,14 +151,13 @@ pub async fn update_limits(
     .await?;
     record(
         &mut tx,
-        who,
-        license_id,
+        &grant,
+        actor,
         "license.limits_changed",
         &format!(
             "seats {}, devices {}, deactivations {}, valid until {}",
             limits.max_users, limits.max_activations, limits.max_deactivations, limits.valid_until
         ),
-        ip,
     )
     .await?;
     tx.commit().await?;
@@ -166,12 +167,11 @@ pub async fn update_limits(
 /// Suspends a license (its devices are refused until it is resumed) or resumes it.
 pub async fn set_suspended(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     suspended: bool,
-    ip: &str,
 ) -> Result<()> {
-    let mut tx = vendor_tx(store, who, license_id).await?;
+    let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
     let status = if suspended { "suspended" } else { "active" };
     let changed = sqlx::query("UPDATE licenses SET status = $1 WHERE id = $2 AND status <> $1")
         .bind(status)
@@ -191,7 +191,7 @@ pub async fn set_suspended(
     } else {
         "license.resumed"
     };
-    record(&mut tx, who, license_id, action, status, ip).await?;
+    record(&mut tx, &grant, actor, action, status).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -209,7 +209,7 @@ async fn tenant_licenses(
     who: &Principal,
     scope: Scope<'_>,
 ) -> Result<Vec<TenantLicense>> {
-    who.require_vendor_admin()?;
+    let vendor = access::vendor_admin(who)?;
     let (filter, value) = match scope {
         Scope::Search(text) => (
             "(LOWER(c.name) LIKE $2 OR LOWER(l.product) LIKE $2)",
@@ -222,7 +222,7 @@ async fn tenant_licenses(
         "SELECT {LICENSE_COLUMNS}, l.customer_id FROM licenses l JOIN customers c ON c.id = l.customer_id \
          WHERE l.tenant_id = $1 AND {filter} ORDER BY c.name, l.product"
     ))
-    .bind(&who.tenant_id)
+    .bind(&vendor.tenant_id)
     .bind(&value)
     .fetch_all(store.pool())
     .await?;
@@ -290,7 +290,7 @@ pub async fn sell(
     who: &Principal,
     sale: &Sale,
 ) -> Result<(Purchase, Option<String>)> {
-    who.require_vendor_admin()?;
+    let vendor = access::vendor_admin(who)?;
     if sale.product.trim().is_empty() {
         return Err(AppError::invalid(Field::Product, InvalidReason::Required));
     }
@@ -310,21 +310,16 @@ pub async fn sell(
     bounded(Field::ValidFor, sale.valid_days, 1, MAX_VALID_DAYS)?;
     // Bounded factors: the product fits in an i64, and `purchase` checks it against its bound.
     let max_activations = sale.devices_per_subscription * sale.subscriptions;
-    let customer_known: Option<String> =
-        sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2")
-            .bind(&sale.customer_id)
-            .bind(&who.tenant_id)
-            .fetch_optional(store.pool())
-            .await?;
-    if customer_known.is_none() {
-        return Err(AppError::not_found(Thing::Customer));
-    }
+    let customer = {
+        let mut conn = store.pool().acquire().await?;
+        access::vendor_customer(&mut conn, &vendor, &sale.customer_id).await?
+    };
     let now = now_millis();
     let purchase = purchase(
         store,
         &NewLicense {
-            tenant_id: who.tenant_id.clone(),
-            customer_id: sale.customer_id.clone(),
+            tenant_id: customer.tenant_id,
+            customer_id: customer.customer_id,
             product: sale.product.trim().to_owned(),
             license_type: sale.license_type,
             subscriptions: sale.subscriptions,
@@ -353,9 +348,12 @@ pub async fn sell_subscriptions(
     license_id: &str,
     count: i64,
 ) -> Result<()> {
-    who.require_vendor_admin()?;
-    get_for_vendor(store, who, license_id).await?;
-    add_subscriptions(store, license_id, count, Some(&who.account_id)).await
+    let vendor = access::vendor_admin(who)?;
+    let license = {
+        let mut conn = store.pool().acquire().await?;
+        access::vendor_license(&mut conn, &vendor, license_id).await?
+    };
+    add_subscriptions(store, &license.license_id, count, Some(&who.account_id)).await
 }
 
 fn required_reason(reason: &str) -> Result<&str> {
@@ -377,21 +375,20 @@ fn required_reason(reason: &str) -> Result<&str> {
 
 async fn record(
     tx: &mut Tx,
-    who: &Principal,
-    license_id: &str,
+    grant: &VendorLicenseGrant,
+    actor: &Actor,
     action: &str,
     subject: &str,
-    ip: &str,
 ) -> Result<()> {
     audit::record(
         tx,
         Event {
-            tenant_id: &who.tenant_id,
-            license_id: Some(license_id),
-            actor_id: Some(&who.account_id),
+            tenant_id: &grant.tenant_id,
+            license_id: Some(&grant.license_id),
+            actor_id: Some(&actor.principal.account_id),
             action,
             subject,
-            ip: Some(ip),
+            ip: Some(&actor.ip),
         },
     )
     .await

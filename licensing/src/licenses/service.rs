@@ -1,50 +1,18 @@
-//! Reading licenses, and the one access rule every license-scoped service starts with.
+//! Reading licenses, selling them and the manager's *Reset license*.
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus, LicenseType};
+use crate::access::{self, Actor};
 use crate::audit::{self, Event};
 use crate::auth::{AccountKind, Principal};
-use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
 use crate::input::{
     bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
 };
 use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, Millis};
-
-/// The caller's role on a license, or `NotFound` when the license is in another tenant or the
-/// caller is not assigned to it (a foreign id must not reveal that it exists).
-/// Vendor admins act as managers on every license of their own tenant.
-pub async fn access(
-    conn: &mut AnyConnection,
-    who: &Principal,
-    license_id: &str,
-) -> Result<LicenseRole> {
-    let role: Option<String> = match who.kind {
-        AccountKind::VendorAdmin => {
-            sqlx::query_scalar("SELECT 'manager' FROM licenses WHERE id = $1 AND tenant_id = $2")
-                .bind(license_id)
-                .bind(&who.tenant_id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        AccountKind::Customer => {
-            sqlx::query_scalar(
-                "SELECT lu.role FROM license_users lu JOIN licenses l ON l.id = lu.license_id \
-             WHERE lu.license_id = $1 AND lu.account_id = $2 AND l.tenant_id = $3",
-            )
-            .bind(license_id)
-            .bind(&who.account_id)
-            .bind(&who.tenant_id)
-            .fetch_optional(&mut *conn)
-            .await?
-        }
-    };
-    role.as_deref()
-        .and_then(LicenseRole::parse)
-        .ok_or_else(|| AppError::not_found(Thing::License))
-}
 
 pub(super) const LICENSE_COLUMNS: &str = "l.id, c.name AS customer_name, l.product, l.license_type, l.status, \
     l.subscriptions, l.valid_from, l.valid_until, l.max_users, l.max_activations, \
@@ -80,7 +48,7 @@ pub(super) fn license_from_row(row: &AnyRow, my_role: LicenseRole, now: Millis) 
 /// Reads one license the caller may see.
 pub async fn get(store: &Store, who: &Principal, license_id: &str) -> Result<License> {
     let mut conn = store.pool().acquire().await?;
-    let role = access(&mut conn, who, license_id).await?;
+    let role = access::license(&mut conn, who, license_id).await?.role;
     let row = sqlx::query(&format!(
         "SELECT {LICENSE_COLUMNS} FROM licenses l JOIN customers c ON c.id = l.customer_id \
          WHERE l.id = $1"
@@ -429,16 +397,14 @@ pub async fn add_subscriptions(
 /// the budget, like a device reset, and is refused the same way when none is left.
 pub async fn reset_license(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
-    ip: &str,
 ) -> Result<LicenseResetOutcome> {
+    let who = &actor.principal;
     let mut tx = store.begin_locked(license_id).await?;
-    if access(&mut tx, who, license_id).await? != LicenseRole::Manager {
-        return Err(AppError::Forbidden);
-    }
+    let grant = access::manager(&mut tx, who, license_id).await?;
     let row = sqlx::query(
-        "SELECT l.tenant_id, l.max_deactivations, l.deactivations_used, \
+        "SELECT l.max_deactivations, l.deactivations_used, \
             (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS devices, \
             (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id AND u.role <> 'manager') AS users \
          FROM licenses l WHERE l.id = $1",
@@ -446,7 +412,6 @@ pub async fn reset_license(
     .bind(license_id)
     .fetch_one(&mut *tx)
     .await?;
-    let tenant_id: String = row.try_get("tenant_id")?;
     let allowed: i64 = row.try_get("max_deactivations")?;
     let used: i64 = row.try_get("deactivations_used")?;
     let devices: i64 = row.try_get("devices")?;
@@ -481,12 +446,12 @@ pub async fn reset_license(
     audit::record(
         &mut tx,
         Event {
-            tenant_id: &tenant_id,
+            tenant_id: &grant.tenant_id,
             license_id: Some(license_id),
             actor_id: Some(&who.account_id),
             action: "license.reset",
             subject: &format!("devices deactivated: {devices}; license users unassigned: {users}"),
-            ip: Some(ip),
+            ip: Some(&actor.ip),
         },
     )
     .await?;

@@ -8,39 +8,32 @@ use super::{
     Candidate, CreatedUser, LicenseUser, NewUser, PasswordLink, UserChange, UsersView,
     PASSWORD_LINK_DAYS,
 };
+use crate::access::{self, Actor, ManagerGrant};
 use crate::audit::{self, Event};
 use crate::auth::{hash_password, AccountKind, Principal};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
-use crate::licenses::{access, LicenseRole, LicenseType};
+use crate::licenses::{LicenseRole, LicenseType};
 use crate::store::{Store, Tx};
 use crate::tenants::{check_password, NewAccount, PreparedAccount};
 use crate::{now_millis, secret};
 
-/// The license a manager is acting on.
-struct Managed {
-    tenant_id: String,
-    customer_id: String,
-}
-
-/// The one authorization rule of the Users tab: the caller manages this license. A license user
-/// gets `Forbidden`; a license of another customer or tenant is `NotFound`, as everywhere.
-async fn manage(conn: &mut AnyConnection, who: &Principal, license_id: &str) -> Result<Managed> {
-    if access(conn, who, license_id).await? != LicenseRole::Manager {
-        return Err(AppError::Forbidden);
-    }
-    let row =
-        sqlx::query("SELECT tenant_id, customer_id, license_type FROM licenses WHERE id = $1")
+/// The license whose users a manager manages: [`access::manager`], and a license with users at
+/// all (a Personal license has its one user and no Users tab).
+async fn manage(
+    conn: &mut AnyConnection,
+    who: &Principal,
+    license_id: &str,
+) -> Result<ManagerGrant> {
+    let grant = access::manager(conn, who, license_id).await?;
+    let license_type: String =
+        sqlx::query_scalar("SELECT license_type FROM licenses WHERE id = $1")
             .bind(license_id)
             .fetch_one(&mut *conn)
             .await?;
-    let license_type: String = row.try_get("license_type")?;
     if LicenseType::parse(&license_type) == Some(LicenseType::Personal) {
         return Err(AppError::conflict(ConflictReason::PersonalHasNoUsers));
     }
-    Ok(Managed {
-        tenant_id: row.try_get("tenant_id")?,
-        customer_id: row.try_get("customer_id")?,
-    })
+    Ok(grant)
 }
 
 /// The Users tab: who holds a seat, who of the customer could, and how many seats are left.
@@ -108,22 +101,22 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Us
 /// a full license refuses the whole thing and no half-made account is left behind.
 pub async fn create(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     new: &NewUser,
-    ip: &str,
 ) -> Result<CreatedUser> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     // Who may do this is checked before the password is hashed: nobody else costs us Argon2.
-    let customer_id = {
+    let first = {
         let mut conn = store.pool().acquire().await?;
-        manage(&mut conn, who, license_id).await?.customer_id
+        manage(&mut conn, who, license_id).await?
     };
     let link_token = new.password.is_none().then(secret::random_token);
     // Without a password nobody knows the account's: it becomes usable once the link sets one.
     let password = new.password.clone().unwrap_or_else(secret::random_token);
     let account = PreparedAccount::new(&NewAccount {
-        tenant_id: &who.tenant_id,
-        customer_id: Some(&customer_id),
+        tenant_id: &first.tenant_id,
+        customer_id: Some(&first.customer_id),
         kind: AccountKind::Customer,
         email: &new.email,
         name: &new.name,
@@ -176,26 +169,21 @@ pub async fn create(
 /// person sets their password with the one-time link returned.
 pub async fn create_for_customer(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     customer_id: &str,
     name: &str,
     email: &str,
-    ip: &str,
 ) -> Result<CreatedUser> {
-    who.require_vendor_admin()?;
-    let known: Option<String> =
-        sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 AND tenant_id = $2")
-            .bind(customer_id)
-            .bind(&who.tenant_id)
-            .fetch_optional(store.pool())
-            .await?;
-    if known.is_none() {
-        return Err(AppError::not_found(Thing::Customer));
-    }
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
+    let vendor = access::vendor_admin(who)?;
+    let customer = {
+        let mut conn = store.pool().acquire().await?;
+        access::vendor_customer(&mut conn, &vendor, customer_id).await?
+    };
     let token = secret::random_token();
     let account = PreparedAccount::new(&NewAccount {
-        tenant_id: &who.tenant_id,
-        customer_id: Some(customer_id),
+        tenant_id: &customer.tenant_id,
+        customer_id: Some(&customer.customer_id),
         kind: AccountKind::Customer,
         email,
         name,
@@ -208,7 +196,7 @@ pub async fn create_for_customer(
     audit::record(
         &mut tx,
         Event {
-            tenant_id: &who.tenant_id,
+            tenant_id: &customer.tenant_id,
             license_id: None,
             actor_id: Some(&who.account_id),
             action: "user.created",
@@ -246,11 +234,11 @@ async fn store_password_link(tx: &mut Tx, account_id: &str, token: &str) -> Resu
 /// "Assign license user": gives an existing account of the license's customer a seat.
 pub async fn assign(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     account_id: &str,
-    ip: &str,
 ) -> Result<UserChange> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let mut tx = store.begin_locked(license_id).await?;
     let managed = manage(&mut tx, who, license_id).await?;
     let name = seat_account(
@@ -276,11 +264,11 @@ pub async fn assign(
 /// they do not use the deactivation budget. The last manager cannot be unassigned.
 pub async fn unassign(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     account_id: &str,
-    ip: &str,
 ) -> Result<UserChange> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let mut tx = store.begin_locked(license_id).await?;
     let managed = manage(&mut tx, who, license_id).await?;
     let seat = seat_of(&mut tx, license_id, account_id).await?;
@@ -336,12 +324,12 @@ pub async fn unassign(
 /// manager stays a manager.
 pub async fn set_role(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     license_id: &str,
     account_id: &str,
     role: LicenseRole,
-    ip: &str,
 ) -> Result<UserChange> {
+    let (who, ip) = (&actor.principal, actor.ip.as_str());
     let mut tx = store.begin_locked(license_id).await?;
     let managed = manage(&mut tx, who, license_id).await?;
     let seat = seat_of(&mut tx, license_id, account_id).await?;
@@ -396,7 +384,9 @@ pub async fn grant_seat(
         .bind(license_id)
         .fetch_one(&mut *tx)
         .await?;
-    let license = Managed {
+    // No guard: the caller is the vendor's own tooling, not a request.
+    let license = ManagerGrant {
+        license_id: license_id.to_owned(),
         tenant_id: row.try_get("tenant_id")?,
         customer_id: row.try_get("customer_id")?,
     };
@@ -417,7 +407,7 @@ pub async fn grant_seat(
 /// locked transaction; returns the person's name. `by` is who acted and from where.
 async fn seat_account(
     tx: &mut Tx,
-    license: &Managed,
+    license: &ManagerGrant,
     license_id: &str,
     account_id: &str,
     role: LicenseRole,
