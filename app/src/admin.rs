@@ -13,10 +13,11 @@ use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Logout;
+use crate::components::{show, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
+use crate::format::{format_date, format_time};
 use crate::i18n::{self, t, t_args, t_around_link, LanguageSwitcher};
-use crate::layout::{format_date, format_time, ErrorNotice, Loading};
-use crate::licenses::{show, UsageStats};
+use crate::licenses::UsageStats;
 use crate::network::use_network;
 
 #[server(endpoint = "admin_list_customers")]

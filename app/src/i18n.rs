@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use licensing::audit::AuditEntry;
+use licensing::customers::Seat;
 use licensing::licenses::{LicenseRole, LicenseStatus, LicenseType};
 use licensing::AppError;
 
@@ -261,12 +262,31 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 pub fn license_type(t: LicenseType) -> String {
-    self::t(crate::error_text::license_type_key(t))
+    self::t(license_type_key(t))
 }
 
 /// A seat an account holds, as the vendor console lists it.
 pub fn seat(seat: &licensing::customers::Seat) -> String {
-    crate::error_text::seat_text_in(current(), seat)
+    seat_text_in(current(), seat)
+}
+
+/// The catalog key of a license type's name.
+pub fn license_type_key(license_type: LicenseType) -> &'static str {
+    match license_type {
+        LicenseType::Personal => "license_type.personal",
+        LicenseType::Organisation => "license_type.organisation",
+        LicenseType::OfflineOrganisation => "license_type.offline_organisation",
+        LicenseType::Experimental => "license_type.experimental",
+    }
+}
+
+/// A seat as the vendor console lists it: "License manager of CodeGlass".
+pub fn seat_text_in(locale: Locale, seat: &Seat) -> String {
+    let key = match seat.role {
+        LicenseRole::Manager => "seat.manager_of",
+        LicenseRole::User => "seat.user_of",
+    };
+    fill(lookup(locale, key), &[("product", &seat.product)])
 }
 
 pub fn license_status(status: LicenseStatus) -> String {
@@ -332,7 +352,7 @@ pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppE
 /// The page to return to after switching, if it is on this portal; else the start page.
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(path) if crate::auth::is_local_path(path) => path.to_owned(),
+        Some(path) if crate::nav::is_local_path(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -346,8 +366,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
     use leptos::server_fn::ServerFn;
     let locale = current();
     let location = use_location();
-    let here =
-        move || crate::layout::current_path(&location.pathname.get(), &location.search.get());
+    let here = move || crate::nav::current_path(&location.pathname.get(), &location.search.get());
     view! {
         <form class="language" method="post" action=SetLanguage::url()>
             <input type="hidden" name="next" value=here />

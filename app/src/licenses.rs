@@ -9,12 +9,12 @@ use licensing::flash::Flash;
 use licensing::licenses::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseType};
 use licensing::AppError;
 
-use crate::devices::ResetDevice;
+use crate::components::{focus_when_shown, show, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
+use crate::format::{count, format_date};
 use crate::i18n::{self, t, t_args, t_around_link};
-use crate::layout::{count, focus_when_shown, format_date, ErrorNotice, Loading, SignedIn};
+use crate::layout::SignedIn;
 use crate::network::use_network;
-use crate::users::{AssignUser, CreateUser, SetUserRole, UnassignUser};
 
 #[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
@@ -57,30 +57,6 @@ pub async fn reset_license(license_id: String) -> Result<LicenseResetOutcome, Ap
     )
     .await;
     Ok(outcome)
-}
-
-/// Renders a loaded value, or its error (a login redirect when the session is gone). On the
-/// server the page then answers with the error's status: a license user opening the Users tab
-/// gets 403, a foreign license 404.
-pub fn show<T: 'static, V: IntoView + 'static>(
-    result: Result<T, AppError>,
-    ok: impl FnOnce(T) -> V,
-) -> AnyView {
-    match result {
-        Ok(value) => ok(value).into_any(),
-        Err(error) => {
-            #[cfg(feature = "ssr")]
-            if error != AppError::Unauthenticated {
-                if let (Some(response), Ok(status)) = (
-                    use_context::<leptos_axum::ResponseOptions>(),
-                    axum::http::StatusCode::from_u16(error.http_status()),
-                ) {
-                    response.set_status(status);
-                }
-            }
-            view! { <ErrorNotice error /> }.into_any()
-        }
-    }
 }
 
 #[component]
@@ -194,38 +170,22 @@ pub fn LicensesPage() -> impl IntoView {
     }
 }
 
-/// Shared by the license page's tabs: the license, and the actions whose every use reloads it.
+/// Shared by the license page's tabs: the license, and one counter of changes made on the page.
+///
+/// Each tab owns its actions and tells the context when one finished ([`Self::notify_when`]); the
+/// license and every tab's data then reload, and the tabs take their note ([`Self::changes`]).
 #[derive(Clone, Copy)]
 pub struct LicenseContext {
     pub id: Memo<String>,
     pub license: Resource<Result<License, AppError>>,
     version: Memo<usize>,
-    changes: Memo<usize>,
-    pub reset: ServerAction<ResetDevice>,
-    pub reset_license: ServerAction<ResetLicense>,
-    pub create_user: ServerAction<CreateUser>,
-    pub assign_user: ServerAction<AssignUser>,
-    pub unassign_user: ServerAction<UnassignUser>,
-    pub set_user_role: ServerAction<SetUserRole>,
+    changes: RwSignal<usize>,
 }
 
 impl LicenseContext {
     fn new(id: Memo<String>) -> Self {
-        let reset = ServerAction::<ResetDevice>::new();
-        let reset_license = ServerAction::<ResetLicense>::new();
-        let create_user = ServerAction::<CreateUser>::new();
-        let assign_user = ServerAction::<AssignUser>::new();
-        let unassign_user = ServerAction::<UnassignUser>::new();
-        let set_user_role = ServerAction::<SetUserRole>::new();
+        let changes = RwSignal::new(0);
         let net = use_network();
-        let changes = Memo::new(move |_| {
-            reset.version().get()
-                + reset_license.version().get()
-                + create_user.version().get()
-                + assign_user.version().get()
-                + unassign_user.version().get()
-                + set_user_role.version().get()
-        });
         // The tabs reload after a change made here and when the connection comes back.
         let version = Memo::new(move |_| net.epoch() as usize + changes.get());
         let license = Resource::new(
@@ -237,12 +197,6 @@ impl LicenseContext {
             license,
             version,
             changes,
-            reset,
-            reset_license,
-            create_user,
-            assign_user,
-            unassign_user,
-            set_user_role,
         }
     }
 
@@ -256,6 +210,24 @@ impl LicenseContext {
     /// the note gone and blank the one shown.
     pub fn changes(&self) -> usize {
         self.changes.get()
+    }
+
+    /// A form of this page finished: the license, the tabs' data and the notes reload.
+    pub fn notify(&self) {
+        self.changes.update(|n| *n += 1);
+    }
+
+    /// Notifies whenever an action of a tab finishes: pass the action's `version()`. (Effects
+    /// run in the browser only; without JavaScript the form's redirect loads the page anew.)
+    pub fn notify_when(&self, finished: RwSignal<usize>) {
+        let ctx = *self;
+        Effect::new(move |seen: Option<usize>| {
+            let now = finished.get();
+            if seen.is_some_and(|seen| seen != now) {
+                ctx.notify();
+            }
+            now
+        });
     }
 }
 
@@ -376,8 +348,10 @@ fn meter_bounds(allowed: i64) -> (String, String) {
 pub fn OverviewTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     // One note per page: a *Reset license* note or the offline activation form's error.
+    let reset_license = ServerAction::<ResetLicense>::new();
+    ctx.notify_when(reset_license.version());
     let flash = use_flash(move || ctx.changes());
-    let failed = move || ctx.reset_license.value().get().and_then(Result::err);
+    let failed = move || reset_license.value().get().and_then(Result::err);
     view! {
         <FlashNote flash />
         {move || failed().map(|error| view! { <ErrorNotice error /> })}
@@ -430,7 +404,7 @@ pub fn OverviewTab() -> impl IntoView {
                         </section>
                         <Show when=move || l.my_role == LicenseRole::Manager>
                             <crate::offline::OfflineActivation license=l.clone() error=offline_error.clone() />
-                            <ResetLicenseSection license=l.clone() />
+                            <ResetLicenseSection license=l.clone() action=reset_license />
                         </Show>
                     }
                 })
@@ -451,15 +425,11 @@ fn used_of(key: &str, used: i64, allowed: i64, left: Option<i64>) -> String {
 
 /// The manager's *Reset license*, behind a confirmation that says what it does.
 #[component]
-fn ResetLicenseSection(license: License) -> impl IntoView {
-    let ctx = expect_context::<LicenseContext>();
+fn ResetLicenseSection(license: License, action: ServerAction<ResetLicense>) -> impl IntoView {
     let query = use_query_map();
     let confirming = move || {
         query.read().get("confirm").as_deref() == Some("reset-license")
-            && ctx
-                .reset_license
-                .value()
-                .with(|v| !matches!(v, Some(Err(_))))
+            && action.value().with(|v| !matches!(v, Some(Err(_))))
     };
     let id = license.id.clone();
     let base = format!("/licenses/{id}");
@@ -495,12 +465,12 @@ fn ResetLicenseSection(license: License) -> impl IntoView {
                     >
                         <h3 id="reset-license-title">{t("reset_license.confirm_title")}</h3>
                         <p id="reset-license-text">{text}</p>
-                        <ActionForm action=ctx.reset_license>
+                        <ActionForm action>
                             <input type="hidden" name="license_id" value=id />
                             <button
                                 type="submit"
                                 class="danger"
-                                disabled=move || ctx.reset_license.pending().get()
+                                disabled=move || action.pending().get()
                             >
                                 {t("reset_license.submit")}
                             </button>

@@ -10,10 +10,11 @@ use licensing::users::{CreatedUser, LicenseUser, PasswordLink, UserChange, Users
 use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
+use crate::components::{focus_when_shown, show, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
+use crate::format::format_date;
 use crate::i18n::{self, t, t_args, t_around_link, t_count_args};
-use crate::layout::{focus_when_shown, format_date, ErrorNotice, Loading};
-use crate::licenses::{show, LicenseContext};
+use crate::licenses::LicenseContext;
 use crate::network::use_network;
 
 /// The Users tab's data and the portal address its set-password links start with.
@@ -180,7 +181,7 @@ pub async fn set_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use crate::layout::encode;
+    use crate::nav::encode;
     use crate::session::{client_ip, state};
     let link = licensing::users::set_password_with_link(
         &state()?.store,
@@ -198,6 +199,31 @@ pub async fn set_password(
     Ok(())
 }
 
+/// The Users tab's forms, shared by its parts; each finished one reloads the license page.
+#[derive(Clone, Copy)]
+struct UserForms {
+    create_user: ServerAction<CreateUser>,
+    assign_user: ServerAction<AssignUser>,
+    unassign_user: ServerAction<UnassignUser>,
+    set_user_role: ServerAction<SetUserRole>,
+}
+
+impl UserForms {
+    fn new(ctx: LicenseContext) -> Self {
+        let forms = Self {
+            create_user: ServerAction::new(),
+            assign_user: ServerAction::new(),
+            unassign_user: ServerAction::new(),
+            set_user_role: ServerAction::new(),
+        };
+        ctx.notify_when(forms.create_user.version());
+        ctx.notify_when(forms.assign_user.version());
+        ctx.notify_when(forms.unassign_user.version());
+        ctx.notify_when(forms.set_user_role.version());
+        forms
+    }
+}
+
 #[component]
 pub fn UsersTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
@@ -206,13 +232,15 @@ pub fn UsersTab() -> impl IntoView {
         move || (ctx.id.get(), ctx.version()),
         move |(id, _)| net.track(list_users(id)),
     );
+    let forms = UserForms::new(ctx);
+    provide_context(forms);
     let flash = use_flash(move || ctx.changes());
     let failed = move || {
         [
-            ctx.create_user.value().get().and_then(Result::err),
-            ctx.assign_user.value().get().and_then(Result::err),
-            ctx.unassign_user.value().get().and_then(Result::err),
-            ctx.set_user_role.value().get().and_then(Result::err),
+            forms.create_user.value().get().and_then(Result::err),
+            forms.assign_user.value().get().and_then(Result::err),
+            forms.unassign_user.value().get().and_then(Result::err),
+            forms.set_user_role.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -351,6 +379,7 @@ fn UserTable(view: UsersView) -> impl IntoView {
 #[component]
 fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let forms = expect_context::<UserForms>();
     if last_manager {
         return view! { <span class="hint">{t("users.last_manager")}</span> }.into_any();
     }
@@ -364,7 +393,7 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
     );
     let account_id = user.account_id.clone();
     view! {
-        <ActionForm action=ctx.set_user_role attr:class="inline">
+        <ActionForm action=forms.set_user_role attr:class="inline">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <input type="hidden" name="account_id" value=account_id />
             <input type="hidden" name="role" value=new_role.as_str() />
@@ -387,6 +416,7 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
 #[component]
 fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let forms = expect_context::<UserForms>();
     let text = t_count_args(
         "users.unassign_text",
         user.devices_active,
@@ -406,10 +436,10 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
         >
             <h3 id="unassign-title">{t_args("users.unassign_title", &[("name", &user.name)])}</h3>
             <p id="unassign-text">{text}</p>
-            <ActionForm action=ctx.unassign_user>
+            <ActionForm action=forms.unassign_user>
                 <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
                 <input type="hidden" name="account_id" value=user.account_id.clone() />
-                <button type="submit" class="danger" disabled=move || ctx.unassign_user.pending().get()>
+                <button type="submit" class="danger" disabled=move || forms.unassign_user.pending().get()>
                     {t("users.unassign_submit")}
                 </button>
                 <a href=move || format!("/licenses/{}/users", ctx.id.get())>{t("action.cancel")}</a>
@@ -422,6 +452,7 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
 #[component]
 fn AssignForm(view: UsersView) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let forms = expect_context::<UserForms>();
     if view.candidates.is_empty() {
         return view! {
             <h3>{t("users.assign_heading")}</h3>
@@ -431,7 +462,7 @@ fn AssignForm(view: UsersView) -> impl IntoView {
     }
     view! {
         <h3>{t("users.assign_heading")}</h3>
-        <ActionForm action=ctx.assign_user attr:class="form row">
+        <ActionForm action=forms.assign_user attr:class="form row">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <div class="field">
                 <label for="assign-account">{t("users.account")}</label>
@@ -449,7 +480,7 @@ fn AssignForm(view: UsersView) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
-            <button type="submit" disabled=move || ctx.assign_user.pending().get()>
+            <button type="submit" disabled=move || forms.assign_user.pending().get()>
                 {t("users.assign_submit")}
             </button>
         </ActionForm>
@@ -461,9 +492,10 @@ fn AssignForm(view: UsersView) -> impl IntoView {
 #[component]
 fn CreateForm() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let forms = expect_context::<UserForms>();
     view! {
         <h3>{t("users.create_heading")}</h3>
-        <ActionForm action=ctx.create_user attr:class="form">
+        <ActionForm action=forms.create_user attr:class="form">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <label>
                 {t("label.name")}
@@ -488,7 +520,7 @@ fn CreateForm() -> impl IntoView {
                 <input type="checkbox" name="assign" value="on" checked />
                 {t("users.assign_seat")}
             </label>
-            <button type="submit" disabled=move || ctx.create_user.pending().get()>
+            <button type="submit" disabled=move || forms.create_user.pending().get()>
                 {t("users.create_submit")}
             </button>
         </ActionForm>
