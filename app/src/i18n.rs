@@ -474,23 +474,30 @@ mod tests {
     }
 
     /// Sources of the app, for the keys they use.
+    /// Every source file of the app, subfolders included, up to its tests.
     fn app_sources() -> Vec<(String, String)> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-            .map(|p| {
-                let source = std::fs::read_to_string(&p).unwrap();
-                // Tests quote keys and calls of their own; only the code before them counts.
-                let code = source
-                    .split("#[cfg(test)]")
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                (p.display().to_string(), code)
-            })
-            .collect()
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        let mut sources = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for path in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let source = std::fs::read_to_string(&path).unwrap();
+                    // Tests quote keys and calls of their own; only the code before them counts.
+                    let code = source
+                        .split("#[cfg(test)]")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    sources.push((path.display().to_string(), code));
+                }
+            }
+        }
+        sources
     }
 
     /// The string literals that follow `call` in `source` (the first argument of each call).

@@ -1,14 +1,13 @@
-//! The Users tab (license managers): who holds the license's seats, creating accounts, assigning
-//! and unassigning seats, making someone a manager; and the page a set-password link opens.
+//! The Users tab of the license page (license managers): the seats, their holders and the forms
+//! that change them; and the help page on getting more seats.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use licensing::flash::Flash;
 use licensing::licenses::LicenseRole;
-use licensing::users::{CreatedUser, LicenseUser, PasswordLink, UserChange, UsersView};
+use licensing::users::{LicenseUser, UsersView};
 use licensing::AppError;
-use serde::{Deserialize, Serialize};
 
 use crate::components::{focus_when_shown, show, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
@@ -17,187 +16,7 @@ use crate::i18n::{self, t, t_args, t_around_link, t_count_args};
 use crate::licenses::LicenseContext;
 use crate::network::use_network;
 
-/// The Users tab's data and the portal address its set-password links start with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsersPage {
-    pub view: UsersView,
-    pub portal_url: String,
-}
-
-#[server(endpoint = "list_users")]
-pub async fn list_users(license_id: String) -> Result<UsersPage, AppError> {
-    use crate::session::{require_login, state};
-    let who = require_login().await?;
-    let state = state()?;
-    let view = licensing::users::list(&state.store, &who, &license_id).await?;
-    Ok(UsersPage {
-        view,
-        portal_url: state.public_url.clone(),
-    })
-}
-
-/// "Create user". An empty password asks for a one-time set-password link instead; it reaches the
-/// manager once, in the note the Users tab takes after the redirect (never in an address).
-#[server(endpoint = "create_user")]
-pub async fn create_user(
-    license_id: String,
-    name: String,
-    email: String,
-    password: Option<String>,
-    assign: Option<String>,
-) -> Result<CreatedUser, AppError> {
-    use crate::flash::redirect_with;
-    use crate::session::{client_ip, require_login, state};
-    use licensing::flash::Flash;
-    use licensing::users::NewUser;
-    let who = require_login().await?;
-    let new = NewUser {
-        name,
-        email,
-        password: password.filter(|p| !p.is_empty()),
-        assign: assign.is_some(),
-    };
-    let mut created =
-        licensing::users::create(&state()?.store, &who, &license_id, &new, &client_ip()).await?;
-    redirect_with(
-        &format!("/licenses/{license_id}/users"),
-        Flash::UserCreated {
-            email: created.email.clone(),
-            assigned: created.assigned,
-            // Taken out of the answer too: the note is its one way to the manager.
-            set_password_token: created.set_password_token.take(),
-        },
-    )
-    .await;
-    Ok(created)
-}
-
-#[server(endpoint = "assign_user")]
-pub async fn assign_user(license_id: String, account_id: String) -> Result<UserChange, AppError> {
-    use crate::flash::redirect_with;
-    use crate::session::{client_ip, require_login, state};
-    use licensing::flash::Flash;
-    let who = require_login().await?;
-    let change = licensing::users::assign(
-        &state()?.store,
-        &who,
-        &license_id,
-        &account_id,
-        &client_ip(),
-    )
-    .await?;
-    redirect_with(
-        &format!("/licenses/{license_id}/users"),
-        Flash::UserAssigned {
-            name: change.name.clone(),
-        },
-    )
-    .await;
-    Ok(change)
-}
-
-/// "Unassign". A manager who unassigns themself no longer sees the license, so goes home.
-#[server(endpoint = "unassign_user")]
-pub async fn unassign_user(license_id: String, account_id: String) -> Result<UserChange, AppError> {
-    use crate::flash::redirect_with;
-    use crate::session::{client_ip, require_login, state};
-    use licensing::flash::Flash;
-    let who = require_login().await?;
-    let change = licensing::users::unassign(
-        &state()?.store,
-        &who,
-        &license_id,
-        &account_id,
-        &client_ip(),
-    )
-    .await?;
-    if account_id == who.account_id {
-        leptos_axum::redirect("/dashboard");
-    } else {
-        redirect_with(
-            &format!("/licenses/{license_id}/users"),
-            Flash::UserUnassigned {
-                name: change.name.clone(),
-                devices: change.devices_deactivated,
-            },
-        )
-        .await;
-    }
-    Ok(change)
-}
-
-/// "Make manager" / "Make license user". A manager who steps down goes to the license page, as
-/// the Users tab is no longer theirs.
-#[server(endpoint = "set_user_role")]
-pub async fn set_user_role(
-    license_id: String,
-    account_id: String,
-    role: String,
-) -> Result<UserChange, AppError> {
-    use crate::flash::redirect_with;
-    use crate::session::{client_ip, require_login, state};
-    use licensing::flash::Flash;
-    let who = require_login().await?;
-    let role = LicenseRole::parse(&role).ok_or_else(|| {
-        AppError::invalid(
-            licensing::Field::Role,
-            licensing::InvalidReason::UnknownRole,
-        )
-    })?;
-    let change = licensing::users::set_role(
-        &state()?.store,
-        &who,
-        &license_id,
-        &account_id,
-        role,
-        &client_ip(),
-    )
-    .await?;
-    if account_id == who.account_id && role == LicenseRole::User {
-        leptos_axum::redirect(&format!("/licenses/{license_id}"));
-    } else {
-        redirect_with(
-            &format!("/licenses/{license_id}/users"),
-            Flash::RoleChanged {
-                name: change.name.clone(),
-                role,
-            },
-        )
-        .await;
-    }
-    Ok(change)
-}
-
-/// Whom a set-password link is for; no login needed, the link is the credential.
-#[server(endpoint = "get_password_link")]
-pub async fn get_password_link(token: String) -> Result<PasswordLink, AppError> {
-    use crate::session::state;
-    licensing::users::password_link(&state()?.store, &token).await
-}
-
-#[server(endpoint = "set_password")]
-pub async fn set_password(
-    token: String,
-    password: String,
-    confirm: String,
-) -> Result<(), AppError> {
-    use crate::nav::encode;
-    use crate::session::{client_ip, state};
-    let link = licensing::users::set_password_with_link(
-        &state()?.store,
-        &token,
-        &password,
-        &confirm,
-        &client_ip(),
-    )
-    .await?;
-    leptos_axum::redirect(&format!(
-        "/login?password_set=1&company={}&email={}",
-        encode(&link.company_id),
-        encode(&link.email)
-    ));
-    Ok(())
-}
+use super::{list_users, AssignUser, CreateUser, SetUserRole, UnassignUser, UsersPage};
 
 /// The Users tab's forms, shared by its parts; each finished one reloads the license page.
 #[derive(Clone, Copy)]
@@ -524,56 +343,6 @@ fn CreateForm() -> impl IntoView {
                 {t("users.create_submit")}
             </button>
         </ActionForm>
-    }
-}
-
-/// The page a set-password link opens: the person chooses their password, then logs in.
-#[component]
-pub fn SetPasswordPage() -> impl IntoView {
-    let query = use_query_map();
-    let token = Memo::new(move |_| query.read().get("token").unwrap_or_default());
-    let link = Resource::new(move || token.get(), get_password_link);
-    let set = ServerAction::<SetPassword>::new();
-    view! {
-        <Title text=t("set_password.title") />
-        <main id="main" tabindex="-1" class="login">
-            <h1>{t("set_password.title")}</h1>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match link.await {
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        Ok(link) => {
-                            view! {
-                                <p class="lead">
-                                    {t_args(
-                                        "set_password.lead",
-                                        &[
-                                            ("name", &link.name),
-                                            ("email", &link.email),
-                                            ("company", &link.company_id),
-                                        ],
-                                    )}
-                                </p>
-                                {move || set.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-                                <ActionForm action=set attr:class="card form">
-                                    <input type="hidden" name="token" value=token.get_untracked() />
-                                    <label>
-                                        {t("set_password.new")}
-                                        <input name="password" type="password" autocomplete="new-password" minlength="8" required />
-                                    </label>
-                                    <label>
-                                        {t("set_password.confirm")}
-                                        <input name="confirm" type="password" autocomplete="new-password" minlength="8" required />
-                                    </label>
-                                    <button type="submit" disabled=move || set.pending().get()>{t("set_password.submit")}</button>
-                                </ActionForm>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </main>
     }
 }
 
