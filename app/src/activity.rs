@@ -5,9 +5,10 @@ use leptos_router::hooks::use_query_map;
 use licensing::audit::AuditPage;
 use licensing::AppError;
 
+use crate::components::{show, Loading};
+use crate::format::format_time;
 use crate::i18n::{self, t, t_args};
-use crate::layout::{format_time, Loading};
-use crate::licenses::{show, LicenseContext};
+use crate::licenses::LicenseContext;
 use crate::network::use_network;
 
 #[server(endpoint = "list_activity")]

@@ -5,8 +5,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use licensing::AppError;
 
+use crate::components::ErrorNotice;
 use crate::i18n::{t, LanguageSwitcher};
-use crate::layout::ErrorNotice;
+use crate::nav::is_local_path;
 
 /// Logs in with company ID, email and password, then goes to `next` (a path of this portal) or
 /// the dashboard.
@@ -63,15 +64,6 @@ pub async fn logout() -> Result<(), AppError> {
     clear_session_cookie();
     leptos_axum::redirect("/login?logged_out=1");
     Ok(())
-}
-
-/// A path on this portal and nothing else: never another site (an open redirect would make
-/// phishing easy), whatever a browser makes of `//`, `\` or control characters.
-pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && !path.chars().any(char::is_control)
 }
 
 /// Where to go after login: the page asked for, if it is on this portal and not the login page.

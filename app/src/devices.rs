@@ -5,10 +5,11 @@ use leptos_router::hooks::use_query_map;
 use licensing::devices::{Device, ResetOutcome};
 use licensing::AppError;
 
+use crate::components::{focus_when_shown, show, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
+use crate::format::{count, format_time};
 use crate::i18n::{t, t_args};
-use crate::layout::{count, focus_when_shown, format_time, ErrorNotice, Loading};
-use crate::licenses::{show, LicenseContext};
+use crate::licenses::LicenseContext;
 use crate::network::use_network;
 
 #[server(endpoint = "list_devices")]
@@ -47,7 +48,9 @@ pub fn DevicesTab() -> impl IntoView {
         move || (ctx.id.get(), ctx.version()),
         move |(id, _)| net.track(list_devices(id)),
     );
-    let failed = move || ctx.reset.value().get().and_then(Result::err);
+    let reset = ServerAction::<ResetDevice>::new();
+    ctx.notify_when(reset.version());
+    let failed = move || reset.value().get().and_then(Result::err);
     let flash = use_flash(move || ctx.changes());
     view! {
         <section class="card">
@@ -71,7 +74,7 @@ pub fn DevicesTab() -> impl IntoView {
                             {move || {
                                 let id = confirm()?;
                                 let device = for_confirm.iter().find(|d| d.id == id)?.clone();
-                                Some(view! { <ConfirmReset device left /> })
+                                Some(view! { <ConfirmReset device left reset /> })
                             }}
                             <DeviceTable list />
                         }
@@ -135,7 +138,7 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
 
 /// Asks before a reset: it cannot be undone and uses one deactivation.
 #[component]
-fn ConfirmReset(device: Device, left: i64) -> impl IntoView {
+fn ConfirmReset(device: Device, left: i64, reset: ServerAction<ResetDevice>) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let dialog = NodeRef::new();
     focus_when_shown(dialog);
@@ -153,9 +156,9 @@ fn ConfirmReset(device: Device, left: i64) -> impl IntoView {
             <p id="confirm-text">
                 {t_args("devices.confirm_text", &[("left", &count(left, "deactivation"))])}
             </p>
-            <ActionForm action=ctx.reset>
+            <ActionForm action=reset>
                 <input type="hidden" name="device_id" value=device.id.clone() />
-                <button type="submit" class="danger" disabled=move || ctx.reset.pending().get()>
+                <button type="submit" class="danger" disabled=move || reset.pending().get()>
                     {t("devices.submit")}
                 </button>
                 " "

@@ -6,11 +6,10 @@
 //! language; the device API and the admin command render in English through the same catalogs
 //! (see [`error_text_in`]), so no surface writes its own sentences.
 
-use licensing::customers::Seat;
-use licensing::licenses::{LicenseRole, LicenseType};
+use licensing::licenses::LicenseType;
 use licensing::{AppError, ConflictReason, Field, InvalidReason, Thing};
 
-use crate::i18n::{count_in, current, fill, lookup, Locale};
+use crate::i18n::{count_in, current, fill, license_type_key, lookup, Locale};
 
 /// A catalog key with the values of its placeholders.
 type Text = (&'static str, Vec<(&'static str, String)>);
@@ -246,31 +245,14 @@ fn conflict_key(locale: Locale, reason: &ConflictReason) -> Text {
     }
 }
 
-/// The catalog key of a license type's name.
-pub fn license_type_key(license_type: LicenseType) -> &'static str {
-    match license_type {
-        LicenseType::Personal => "license_type.personal",
-        LicenseType::Organisation => "license_type.organisation",
-        LicenseType::OfflineOrganisation => "license_type.offline_organisation",
-        LicenseType::Experimental => "license_type.experimental",
-    }
-}
-
-/// A seat as the vendor console lists it: "License manager of CodeGlass".
-pub fn seat_text_in(locale: Locale, seat: &Seat) -> String {
-    let key = match seat.role {
-        LicenseRole::Manager => "seat.manager_of",
-        LicenseRole::User => "seat.user_of",
-    };
-    fill(lookup(locale, key), &[("product", &seat.product)])
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::i18n::{parse_catalog, Locale};
+    use crate::i18n::{parse_catalog, seat_text_in, Locale};
+    use licensing::customers::Seat;
+    use licensing::licenses::LicenseRole;
 
     fn s(text: &str) -> String {
         text.to_owned()

@@ -11,8 +11,8 @@ use leptos_router::hooks::use_location;
 use licensing::flash::Flash;
 use licensing::AppError;
 
+use crate::format::count;
 use crate::i18n::{t, t_args};
-use crate::layout::count;
 
 /// The note kept for this session and page, if any; taken, so a second call finds nothing.
 #[server(endpoint = "take_flash")]

@@ -7,13 +7,18 @@
 pub mod activity;
 pub mod admin;
 pub mod auth;
+pub mod components;
 pub mod devices;
 pub mod error_text;
 pub mod flash;
+pub mod format;
 pub mod i18n;
 mod layout;
-pub use layout::encode;
+pub mod nav;
+pub use nav::encode;
 pub mod licenses;
+#[cfg(test)]
+mod module_graph;
 pub mod network;
 pub mod offline;
 #[cfg(feature = "ssr")]

@@ -179,7 +179,7 @@ pub fn OfflineBanner() -> impl IntoView {
                             .map(|at| {
                                 crate::i18n::t_args(
                                     "network.loaded_at",
-                                    &[("time", &crate::layout::format_time(at))],
+                                    &[("time", &crate::format::format_time(at))],
                                 )
                             })
                     }}

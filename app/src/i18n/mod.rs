@@ -11,10 +11,12 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
-use licensing::audit::AuditEntry;
-use licensing::licenses::{LicenseRole, LicenseStatus, LicenseType};
-use licensing::AppError;
+
+mod domain;
+mod switcher;
+
+pub use domain::*;
+pub use switcher::*;
 
 /// The cookie the switcher sets; it wins over the browser's `Accept-Language`.
 pub const LANGUAGE_COOKIE: &str = "keyport_lang";
@@ -31,10 +33,10 @@ pub enum Locale {
 
 /// The catalogs, in the order of [`Locale::ALL`].
 const SOURCES: [&str; 4] = [
-    include_str!("../locales/en.ftl"),
-    include_str!("../locales/de.ftl"),
-    include_str!("../locales/fr.ftl"),
-    include_str!("../locales/es.ftl"),
+    include_str!("../../locales/en.ftl"),
+    include_str!("../../locales/de.ftl"),
+    include_str!("../../locales/fr.ftl"),
+    include_str!("../../locales/es.ftl"),
 ];
 
 impl Locale {
@@ -260,115 +262,6 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-pub fn license_type(t: LicenseType) -> String {
-    self::t(crate::error_text::license_type_key(t))
-}
-
-/// A seat an account holds, as the vendor console lists it.
-pub fn seat(seat: &licensing::customers::Seat) -> String {
-    crate::error_text::seat_text_in(current(), seat)
-}
-
-pub fn license_status(status: LicenseStatus) -> String {
-    t(license_status_key(status))
-}
-
-/// The catalog key of a license status's name (the admin command prints the English).
-pub fn license_status_key(status: LicenseStatus) -> &'static str {
-    match status {
-        LicenseStatus::Active => "license_status.active",
-        LicenseStatus::Suspended => "license_status.suspended",
-        LicenseStatus::Expired => "license_status.expired",
-    }
-}
-
-pub fn role(role: LicenseRole) -> String {
-    t(&format!("role.{}", role.as_str()))
-}
-
-/// An audit event's action in words; an action the catalogs do not know yet reads as its code
-/// (`device.reset`) rather than vanish.
-pub fn audit_action(entry: &AuditEntry) -> String {
-    let key = format!("audit.action.{}", entry.action);
-    let locale = current();
-    if catalogs()[locale.index()].contains_key(key.as_str()) {
-        lookup(locale, &key).to_owned()
-    } else {
-        entry.action.clone()
-    }
-}
-
-/// A kind of audit event (`device`, `license`, …), as the log's filter offers it.
-pub fn audit_kind(kind: &str) -> String {
-    t(&format!("audit.kind.{kind}"))
-}
-
-/// Sets the language cookie and goes back to the page the switcher was on. A plain form posts
-/// here (see [`LanguageSwitcher`]), so the browser loads that page anew in the new language.
-#[server(endpoint = "set_language")]
-pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppError> {
-    use axum::http::header::SET_COOKIE;
-    use axum::http::HeaderValue;
-
-    let locale = Locale::from_tag(&lang).unwrap_or_default();
-    // Not HttpOnly: the client-rendered build (Trunk) has no server render to read it for it, and
-    // a language is no secret. Over HTTPS it still never travels in the clear.
-    let secure = crate::session::state().is_ok_and(|state| state.secure_cookies);
-    let cookie = format!(
-        "{LANGUAGE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
-        locale.code(),
-        if secure { "; Secure" } else { "" }
-    );
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&cookie),
-    ) {
-        response.append_header(SET_COOKIE, value);
-    }
-    leptos_axum::redirect(&local_path(next.as_deref()));
-    Ok(())
-}
-
-/// The page to return to after switching, if it is on this portal; else the start page.
-pub fn local_path(next: Option<&str>) -> String {
-    match next {
-        Some(path) if crate::auth::is_local_path(path) => path.to_owned(),
-        _ => "/".to_owned(),
-    }
-}
-
-/// The language switcher: a labelled select and a button in an ordinary form, posting to
-/// [`set_language`] with the current address to come back to. Not an `ActionForm`: the browser
-/// must load the page anew in the new language, and a plain form does that with and without
-/// JavaScript alike (an `ActionForm` would only navigate inside the app).
-#[component]
-pub fn LanguageSwitcher() -> impl IntoView {
-    use leptos::server_fn::ServerFn;
-    let locale = current();
-    let location = use_location();
-    let here =
-        move || crate::layout::current_path(&location.pathname.get(), &location.search.get());
-    view! {
-        <form class="language" method="post" action=SetLanguage::url()>
-            <input type="hidden" name="next" value=here />
-            <label for="language">{t("language.label")}</label>
-            <select id="language" name="lang">
-                {Locale::ALL
-                    .into_iter()
-                    .map(|l| {
-                        view! {
-                            <option value=l.code() lang=l.code() selected=l == locale>
-                                {l.native_name()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <button type="submit" class="small secondary">{t("language.submit")}</button>
-        </form>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,23 +348,30 @@ mod tests {
     }
 
     /// Sources of the app, for the keys they use.
+    /// Every source file of the app, subfolders included, up to its tests.
     fn app_sources() -> Vec<(String, String)> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-            .map(|p| {
-                let source = std::fs::read_to_string(&p).unwrap();
-                // Tests quote keys and calls of their own; only the code before them counts.
-                let code = source
-                    .split("#[cfg(test)]")
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                (p.display().to_string(), code)
-            })
-            .collect()
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        let mut sources = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for path in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let source = std::fs::read_to_string(&path).unwrap();
+                    // Tests quote keys and calls of their own; only the code before them counts.
+                    let code = source
+                        .split("#[cfg(test)]")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    sources.push((path.display().to_string(), code));
+                }
+            }
+        }
+        sources
     }
 
     /// The string literals that follow `call` in `source` (the first argument of each call).

@@ -1,181 +1,46 @@
-//! The Users tab (license managers): who holds the license's seats, creating accounts, assigning
-//! and unassigning seats, making someone a manager; and the page a set-password link opens.
+//! The Users tab of the license page (license managers): the seats, their holders and the forms
+//! that change them; and the help page on getting more seats.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use licensing::flash::Flash;
 use licensing::licenses::LicenseRole;
-use licensing::users::{CreatedUser, LicenseUser, PasswordLink, UserChange, UsersView};
+use licensing::users::{LicenseUser, UsersView};
 use licensing::AppError;
-use serde::{Deserialize, Serialize};
 
+use crate::components::{focus_when_shown, show, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
+use crate::format::format_date;
 use crate::i18n::{self, t, t_args, t_around_link, t_count_args};
-use crate::layout::{focus_when_shown, format_date, ErrorNotice, Loading};
-use crate::licenses::{show, LicenseContext};
+use crate::licenses::LicenseContext;
 use crate::network::use_network;
 
-/// The Users tab's data and the portal address its set-password links start with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsersPage {
-    pub view: UsersView,
-    pub portal_url: String,
+use super::{list_users, AssignUser, CreateUser, SetUserRole, UnassignUser, UsersPage};
+
+/// The Users tab's forms, shared by its parts; each finished one reloads the license page.
+#[derive(Clone, Copy)]
+struct UserForms {
+    create_user: ServerAction<CreateUser>,
+    assign_user: ServerAction<AssignUser>,
+    unassign_user: ServerAction<UnassignUser>,
+    set_user_role: ServerAction<SetUserRole>,
 }
 
-#[server(endpoint = "list_users")]
-pub async fn list_users(license_id: String) -> Result<UsersPage, AppError> {
-    use crate::session::{require_login, state};
-    let who = require_login().await?;
-    let state = state()?;
-    let view = licensing::users::list(&state.store, &who, &license_id).await?;
-    Ok(UsersPage {
-        view,
-        portal_url: state.public_url.clone(),
-    })
-}
-
-/// "Create user". An empty password asks for a one-time set-password link instead; it reaches the
-/// manager once, in the note the Users tab takes after the redirect (never in an address).
-#[server(endpoint = "create_user")]
-pub async fn create_user(
-    license_id: String,
-    name: String,
-    email: String,
-    password: Option<String>,
-    assign: Option<String>,
-) -> Result<CreatedUser, AppError> {
-    use crate::flash::redirect_with;
-    use crate::session::{client_ip, require_login, state};
-    use licensing::flash::Flash;
-    use licensing::users::NewUser;
-    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
-    let new = NewUser {
-        name,
-        email,
-        password: password.filter(|p| !p.is_empty()),
-        assign: assign.is_some(),
-    };
-    let mut created = licensing::users::create(&state()?.store, &actor, &license_id, &new).await?;
-    redirect_with(
-        &format!("/licenses/{license_id}/users"),
-        Flash::UserCreated {
-            email: created.email.clone(),
-            assigned: created.assigned,
-            // Taken out of the answer too: the note is its one way to the manager.
-            set_password_token: created.set_password_token.take(),
-        },
-    )
-    .await;
-    Ok(created)
-}
-
-#[server(endpoint = "assign_user")]
-pub async fn assign_user(license_id: String, account_id: String) -> Result<UserChange, AppError> {
-    use crate::flash::redirect_with;
-    use crate::session::{client_ip, require_login, state};
-    use licensing::flash::Flash;
-    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
-    let change =
-        licensing::users::assign(&state()?.store, &actor, &license_id, &account_id).await?;
-    redirect_with(
-        &format!("/licenses/{license_id}/users"),
-        Flash::UserAssigned {
-            name: change.name.clone(),
-        },
-    )
-    .await;
-    Ok(change)
-}
-
-/// "Unassign". A manager who unassigns themself no longer sees the license, so goes home.
-#[server(endpoint = "unassign_user")]
-pub async fn unassign_user(license_id: String, account_id: String) -> Result<UserChange, AppError> {
-    use crate::flash::redirect_with;
-    use crate::session::{client_ip, require_login, state};
-    use licensing::flash::Flash;
-    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
-    let change =
-        licensing::users::unassign(&state()?.store, &actor, &license_id, &account_id).await?;
-    if account_id == actor.principal.account_id {
-        leptos_axum::redirect("/dashboard");
-    } else {
-        redirect_with(
-            &format!("/licenses/{license_id}/users"),
-            Flash::UserUnassigned {
-                name: change.name.clone(),
-                devices: change.devices_deactivated,
-            },
-        )
-        .await;
+impl UserForms {
+    fn new(ctx: LicenseContext) -> Self {
+        let forms = Self {
+            create_user: ServerAction::new(),
+            assign_user: ServerAction::new(),
+            unassign_user: ServerAction::new(),
+            set_user_role: ServerAction::new(),
+        };
+        ctx.notify_when(forms.create_user.version());
+        ctx.notify_when(forms.assign_user.version());
+        ctx.notify_when(forms.unassign_user.version());
+        ctx.notify_when(forms.set_user_role.version());
+        forms
     }
-    Ok(change)
-}
-
-/// "Make manager" / "Make license user". A manager who steps down goes to the license page, as
-/// the Users tab is no longer theirs.
-#[server(endpoint = "set_user_role")]
-pub async fn set_user_role(
-    license_id: String,
-    account_id: String,
-    role: String,
-) -> Result<UserChange, AppError> {
-    use crate::flash::redirect_with;
-    use crate::session::{client_ip, require_login, state};
-    use licensing::flash::Flash;
-    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
-    let role = LicenseRole::parse(&role).ok_or_else(|| {
-        AppError::invalid(
-            licensing::Field::Role,
-            licensing::InvalidReason::UnknownRole,
-        )
-    })?;
-    let change =
-        licensing::users::set_role(&state()?.store, &actor, &license_id, &account_id, role).await?;
-    if account_id == actor.principal.account_id && role == LicenseRole::User {
-        leptos_axum::redirect(&format!("/licenses/{license_id}"));
-    } else {
-        redirect_with(
-            &format!("/licenses/{license_id}/users"),
-            Flash::RoleChanged {
-                name: change.name.clone(),
-                role,
-            },
-        )
-        .await;
-    }
-    Ok(change)
-}
-
-/// Whom a set-password link is for; no login needed, the link is the credential.
-#[server(endpoint = "get_password_link")]
-pub async fn get_password_link(token: String) -> Result<PasswordLink, AppError> {
-    use crate::session::state;
-    licensing::users::password_link(&state()?.store, &token).await
-}
-
-#[server(endpoint = "set_password")]
-pub async fn set_password(
-    token: String,
-    password: String,
-    confirm: String,
-) -> Result<(), AppError> {
-    use crate::layout::encode;
-    use crate::session::{client_ip, state};
-    let link = licensing::users::set_password_with_link(
-        &state()?.store,
-        &token,
-        &password,
-        &confirm,
-        &client_ip(),
-    )
-    .await?;
-    leptos_axum::redirect(&format!(
-        "/login?password_set=1&company={}&email={}",
-        encode(&link.company_id),
-        encode(&link.email)
-    ));
-    Ok(())
 }
 
 #[component]
@@ -186,13 +51,15 @@ pub fn UsersTab() -> impl IntoView {
         move || (ctx.id.get(), ctx.version()),
         move |(id, _)| net.track(list_users(id)),
     );
+    let forms = UserForms::new(ctx);
+    provide_context(forms);
     let flash = use_flash(move || ctx.changes());
     let failed = move || {
         [
-            ctx.create_user.value().get().and_then(Result::err),
-            ctx.assign_user.value().get().and_then(Result::err),
-            ctx.unassign_user.value().get().and_then(Result::err),
-            ctx.set_user_role.value().get().and_then(Result::err),
+            forms.create_user.value().get().and_then(Result::err),
+            forms.assign_user.value().get().and_then(Result::err),
+            forms.unassign_user.value().get().and_then(Result::err),
+            forms.set_user_role.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -331,6 +198,7 @@ fn UserTable(view: UsersView) -> impl IntoView {
 #[component]
 fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let forms = expect_context::<UserForms>();
     if last_manager {
         return view! { <span class="hint">{t("users.last_manager")}</span> }.into_any();
     }
@@ -344,7 +212,7 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
     );
     let account_id = user.account_id.clone();
     view! {
-        <ActionForm action=ctx.set_user_role attr:class="inline">
+        <ActionForm action=forms.set_user_role attr:class="inline">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <input type="hidden" name="account_id" value=account_id />
             <input type="hidden" name="role" value=new_role.as_str() />
@@ -367,6 +235,7 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
 #[component]
 fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let forms = expect_context::<UserForms>();
     let text = t_count_args(
         "users.unassign_text",
         user.devices_active,
@@ -386,10 +255,10 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
         >
             <h3 id="unassign-title">{t_args("users.unassign_title", &[("name", &user.name)])}</h3>
             <p id="unassign-text">{text}</p>
-            <ActionForm action=ctx.unassign_user>
+            <ActionForm action=forms.unassign_user>
                 <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
                 <input type="hidden" name="account_id" value=user.account_id.clone() />
-                <button type="submit" class="danger" disabled=move || ctx.unassign_user.pending().get()>
+                <button type="submit" class="danger" disabled=move || forms.unassign_user.pending().get()>
                     {t("users.unassign_submit")}
                 </button>
                 <a href=move || format!("/licenses/{}/users", ctx.id.get())>{t("action.cancel")}</a>
@@ -402,6 +271,7 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
 #[component]
 fn AssignForm(view: UsersView) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let forms = expect_context::<UserForms>();
     if view.candidates.is_empty() {
         return view! {
             <h3>{t("users.assign_heading")}</h3>
@@ -411,7 +281,7 @@ fn AssignForm(view: UsersView) -> impl IntoView {
     }
     view! {
         <h3>{t("users.assign_heading")}</h3>
-        <ActionForm action=ctx.assign_user attr:class="form row">
+        <ActionForm action=forms.assign_user attr:class="form row">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <div class="field">
                 <label for="assign-account">{t("users.account")}</label>
@@ -429,7 +299,7 @@ fn AssignForm(view: UsersView) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
-            <button type="submit" disabled=move || ctx.assign_user.pending().get()>
+            <button type="submit" disabled=move || forms.assign_user.pending().get()>
                 {t("users.assign_submit")}
             </button>
         </ActionForm>
@@ -441,9 +311,10 @@ fn AssignForm(view: UsersView) -> impl IntoView {
 #[component]
 fn CreateForm() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
+    let forms = expect_context::<UserForms>();
     view! {
         <h3>{t("users.create_heading")}</h3>
-        <ActionForm action=ctx.create_user attr:class="form">
+        <ActionForm action=forms.create_user attr:class="form">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <label>
                 {t("label.name")}
@@ -468,60 +339,10 @@ fn CreateForm() -> impl IntoView {
                 <input type="checkbox" name="assign" value="on" checked />
                 {t("users.assign_seat")}
             </label>
-            <button type="submit" disabled=move || ctx.create_user.pending().get()>
+            <button type="submit" disabled=move || forms.create_user.pending().get()>
                 {t("users.create_submit")}
             </button>
         </ActionForm>
-    }
-}
-
-/// The page a set-password link opens: the person chooses their password, then logs in.
-#[component]
-pub fn SetPasswordPage() -> impl IntoView {
-    let query = use_query_map();
-    let token = Memo::new(move |_| query.read().get("token").unwrap_or_default());
-    let link = Resource::new(move || token.get(), get_password_link);
-    let set = ServerAction::<SetPassword>::new();
-    view! {
-        <Title text=t("set_password.title") />
-        <main id="main" tabindex="-1" class="login">
-            <h1>{t("set_password.title")}</h1>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match link.await {
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        Ok(link) => {
-                            view! {
-                                <p class="lead">
-                                    {t_args(
-                                        "set_password.lead",
-                                        &[
-                                            ("name", &link.name),
-                                            ("email", &link.email),
-                                            ("company", &link.company_id),
-                                        ],
-                                    )}
-                                </p>
-                                {move || set.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-                                <ActionForm action=set attr:class="card form">
-                                    <input type="hidden" name="token" value=token.get_untracked() />
-                                    <label>
-                                        {t("set_password.new")}
-                                        <input name="password" type="password" autocomplete="new-password" minlength="8" required />
-                                    </label>
-                                    <label>
-                                        {t("set_password.confirm")}
-                                        <input name="confirm" type="password" autocomplete="new-password" minlength="8" required />
-                                    </label>
-                                    <button type="submit" disabled=move || set.pending().get()>{t("set_password.submit")}</button>
-                                </ActionForm>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </main>
     }
 }
 

@@ -1,0 +1,44 @@
+//! The vendor console under `/admin` (vendor staff of the tenant only): customers, their licenses
+//! and accounts, selling and changing licenses, lifting deactivation limits, the tenant's log.
+//!
+//! One module per page: `customers` (the list and one customer), `sell` (selling subscriptions on
+//! the customer page), `licenses` (one license and the vendor's actions on it), `audit` (the log).
+
+pub mod audit;
+pub mod customers;
+pub mod licenses;
+pub mod sell;
+
+pub use audit::AdminAuditPage;
+pub use customers::{CustomerPage, CustomersPage};
+pub use licenses::AdminLicensePage;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+
+use crate::auth::Logout;
+use crate::i18n::{t, LanguageSwitcher};
+
+/// The frame of every console page.
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <Title text=t("admin.title") />
+        <header class="topbar">
+            <a class="brand" href="/admin">{t("admin.brand")}</a>
+            <nav aria-label=t("nav.main")>
+                <A href="/admin" exact=true>{t("admin.customers")}</A>
+                <A href="/admin/audit">{t("admin.audit")}</A>
+            </nav>
+            <LanguageSwitcher />
+            <ActionForm action=logout attr:class="logout">
+                <button type="submit" class="link">{t("nav.logout")}</button>
+            </ActionForm>
+        </header>
+        <main id="main" tabindex="-1" class="page">
+            <Outlet />
+        </main>
+    }
+}

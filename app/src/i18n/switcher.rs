@@ -1,0 +1,74 @@
+//! The language switcher: a plain form posting to `set_language`, which sets the cookie and
+//! returns to the page (a local path only).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+use licensing::AppError;
+
+use super::{current, t, Locale};
+
+/// Sets the language cookie and goes back to the page the switcher was on. A plain form posts
+/// here (see [`LanguageSwitcher`]), so the browser loads that page anew in the new language.
+#[server(endpoint = "set_language")]
+pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppError> {
+    use super::LANGUAGE_COOKIE;
+    use axum::http::header::SET_COOKIE;
+    use axum::http::HeaderValue;
+
+    let locale = Locale::from_tag(&lang).unwrap_or_default();
+    // Not HttpOnly: the client-rendered build (Trunk) has no server render to read it for it, and
+    // a language is no secret. Over HTTPS it still never travels in the clear.
+    let secure = crate::session::state().is_ok_and(|state| state.secure_cookies);
+    let cookie = format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+        locale.code(),
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
+        response.append_header(SET_COOKIE, value);
+    }
+    leptos_axum::redirect(&local_path(next.as_deref()));
+    Ok(())
+}
+
+/// The page to return to after switching, if it is on this portal; else the start page.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(path) if crate::nav::is_local_path(path) => path.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// The language switcher: a labelled select and a button in an ordinary form, posting to
+/// [`set_language`] with the current address to come back to. Not an `ActionForm`: the browser
+/// must load the page anew in the new language, and a plain form does that with and without
+/// JavaScript alike (an `ActionForm` would only navigate inside the app).
+#[component]
+pub fn LanguageSwitcher() -> impl IntoView {
+    use leptos::server_fn::ServerFn;
+    let locale = current();
+    let location = use_location();
+    let here = move || crate::nav::current_path(&location.pathname.get(), &location.search.get());
+    view! {
+        <form class="language" method="post" action=SetLanguage::url()>
+            <input type="hidden" name="next" value=here />
+            <label for="language">{t("language.label")}</label>
+            <select id="language" name="lang">
+                {Locale::ALL
+                    .into_iter()
+                    .map(|l| {
+                        view! {
+                            <option value=l.code() lang=l.code() selected=l == locale>
+                                {l.native_name()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="small secondary">{t("language.submit")}</button>
+        </form>
+    }
+}
