@@ -51,7 +51,7 @@ pub fn DevicesTab() -> impl IntoView {
     let reset = ServerAction::<ResetDevice>::new();
     ctx.notify_when(reset.version());
     let failed = move || reset.value().get().and_then(Result::err);
-    let flash = use_flash(move || ctx.changes());
+    let flash = use_flash("/licenses/:id/devices", move || ctx.changes());
     view! {
         <section class="card">
             <h2>{t("devices.heading")}</h2>

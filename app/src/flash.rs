@@ -44,15 +44,39 @@ pub async fn redirect_with(path: &str, flash: Flash) {
 }
 
 /// The current page's note: taken when the page renders and again whenever `changes` moves (a
-/// form on the page finished). Read it inside a `Suspense`/`Transition` so the server-side render
-/// waits for it and hands it to hydration.
-pub fn use_flash(changes: impl Fn() -> usize + Send + Sync + 'static) -> Resource<Option<Flash>> {
+/// form on the page finished). `route` is the page's own route pattern (`/admin/licenses/:id`):
+/// a form that redirects elsewhere moves `changes` after the address has already changed, and the
+/// leaving page must not take the note meant for the page it leads to. Read it inside a
+/// `Suspense`/`Transition` so the server-side render waits for it and hands it to hydration.
+pub fn use_flash(
+    route: &'static str,
+    changes: impl Fn() -> usize + Send + Sync + 'static,
+) -> Resource<Option<Flash>> {
     let path = use_location().pathname;
     Resource::new(
         move || (path.get(), changes()),
         // A note is a nicety: when it cannot be fetched the page shows none.
-        |(path, _)| async move { take_flash(path).await.ok().flatten() },
+        move |(path, _)| async move {
+            if !route_matches(route, &path) {
+                return None;
+            }
+            take_flash(path).await.ok().flatten()
+        },
     )
+}
+
+/// Whether `path` is an address of the route `pattern`, segment by segment (`:name` matches any
+/// one non-empty segment; a trailing slash does not count).
+fn route_matches(pattern: &str, path: &str) -> bool {
+    let mut want = pattern.split('/').filter(|s| !s.is_empty());
+    let mut have = path.split('/').filter(|s| !s.is_empty());
+    loop {
+        match (want.next(), have.next()) {
+            (None, None) => return true,
+            (Some(w), Some(h)) if w.starts_with(':') || w == h => {}
+            _ => return false,
+        }
+    }
 }
 
 /// The sentence a note shows in the page's `role=status` region; `None` for what is not a status
@@ -140,9 +164,19 @@ pub fn FlashNote(flash: Resource<Option<Flash>>) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::note_text;
+    use super::{note_text, route_matches};
     use licensing::flash::Flash;
     use licensing::licenses::LicenseRole;
+
+    #[test]
+    fn a_leaving_page_does_not_match_the_address_it_redirected_to() {
+        assert!(route_matches("/admin/licenses/:id", "/admin/licenses/42"));
+        assert!(route_matches("/licenses/:id", "/licenses/7/"));
+        assert!(!route_matches("/admin/customers/:id", "/admin/licenses/42"));
+        assert!(!route_matches("/licenses/:id", "/licenses/7/devices"));
+        assert!(!route_matches("/licenses/:id/devices", "/licenses/7"));
+        assert!(!route_matches("/licenses/:id", "/licenses//"));
+    }
 
     #[test]
     fn notes_say_what_changed() {

@@ -174,8 +174,9 @@ pub fn CustomerPage() -> impl IntoView {
         },
         move |(id, _)| net.track(admin_get_customer(id)),
     );
-    let flash =
-        use_flash(move || rename.version().get() + account.version().get() + sell.version().get());
+    let flash = use_flash("/admin/customers/:id", move || {
+        rename.version().get() + account.version().get() + sell.version().get()
+    });
     let failed = move || {
         [
             rename.value().get().and_then(Result::err),

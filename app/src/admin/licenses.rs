@@ -141,7 +141,7 @@ pub fn AdminLicensePage() -> impl IntoView {
         .flatten()
         .next()
     };
-    let flash = use_flash(move || {
+    let flash = use_flash("/admin/licenses/:id", move || {
         limits.version().get()
             + add.version().get()
             + suspend.version().get()

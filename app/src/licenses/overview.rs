@@ -19,7 +19,7 @@ pub fn OverviewTab() -> impl IntoView {
     // One note per page: a *Reset license* note or the offline activation form's error.
     let reset_license = ServerAction::<ResetLicense>::new();
     ctx.notify_when(reset_license.version());
-    let flash = use_flash(move || ctx.changes());
+    let flash = use_flash("/licenses/:id", move || ctx.changes());
     let failed = move || reset_license.value().get().and_then(Result::err);
     view! {
         <FlashNote flash />

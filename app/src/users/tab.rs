@@ -53,7 +53,7 @@ pub fn UsersTab() -> impl IntoView {
     );
     let forms = UserForms::new(ctx);
     provide_context(forms);
-    let flash = use_flash(move || ctx.changes());
+    let flash = use_flash("/licenses/:id/users", move || ctx.changes());
     let failed = move || {
         [
             forms.create_user.value().get().and_then(Result::err),
