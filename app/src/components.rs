@@ -1,5 +1,5 @@
 //! Small components every page shares: an error notice, the loading line, a loaded value or its
-//! error, and focusing a confirmation dialog.
+//! error, and a confirmation dialog.
 //!
 //! Imports no page module (only catalogs, error texts, the network state and navigation helpers),
 //! so pages can share these without importing each other.
@@ -62,15 +62,41 @@ pub fn show<T: 'static, V: IntoView + 'static>(
     }
 }
 
-/// Moves the focus into a confirmation dialog when it appears after a click, so keyboard and
-/// screen reader users land in it: Tab then reaches its first button. (Without JavaScript the
-/// dialog's `autofocus` does the same when the page loads.)
-pub fn focus_when_shown(dialog: NodeRef<leptos::html::Section>) {
+/// A confirmation asked in the page (an `alertdialog` section, no JavaScript needed): its title,
+/// what will happen, and `children`, the form that does it with its Cancel link.
+///
+/// The focus moves into it when it appears after a click, so keyboard and screen reader users
+/// land in it and Tab reaches its first button; without JavaScript, `autofocus` does the same
+/// when the page loads.
+#[component]
+pub fn ConfirmDialog(
+    /// Prefix of the title's and text's element ids, unique on the page.
+    id: &'static str,
+    title: String,
+    text: String,
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Section>::new();
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {
             let _ = dialog.focus();
         }
     });
+    view! {
+        <section
+            class="confirm"
+            role="alertdialog"
+            aria-labelledby=format!("{id}-title")
+            aria-describedby=format!("{id}-text")
+            tabindex="-1"
+            autofocus
+            node_ref=dialog
+        >
+            <h3 id=format!("{id}-title")>{title}</h3>
+            <p id=format!("{id}-text")>{text}</p>
+            {children()}
+        </section>
+    }
 }
 
 #[component]

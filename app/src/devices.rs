@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use licensing::devices::{Device, ResetOutcome};
 use licensing::AppError;
 
-use crate::components::{focus_when_shown, show, ErrorNotice, Loading};
+use crate::components::{show, ConfirmDialog, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
 use crate::format::{count, format_time};
 use crate::i18n::{t, t_args};
@@ -140,22 +140,12 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
 #[component]
 fn ConfirmReset(device: Device, left: i64, reset: ServerAction<ResetDevice>) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
-    let dialog = NodeRef::new();
-    focus_when_shown(dialog);
     view! {
-        <section
-            class="confirm"
-            role="alertdialog"
-            aria-labelledby="confirm-title"
-            aria-describedby="confirm-text"
-            tabindex="-1"
-            autofocus
-            node_ref=dialog
+        <ConfirmDialog
+            id="confirm"
+            title=t_args("devices.confirm_title", &[("name", &device.name)])
+            text=t_args("devices.confirm_text", &[("left", &count(left, "deactivation"))])
         >
-            <h3 id="confirm-title">{t_args("devices.confirm_title", &[("name", &device.name)])}</h3>
-            <p id="confirm-text">
-                {t_args("devices.confirm_text", &[("left", &count(left, "deactivation"))])}
-            </p>
             <ActionForm action=reset>
                 <input type="hidden" name="device_id" value=device.id.clone() />
                 <button type="submit" class="danger" disabled=move || reset.pending().get()>
@@ -164,6 +154,6 @@ fn ConfirmReset(device: Device, left: i64, reset: ServerAction<ResetDevice>) -> 
                 " "
                 <a href=move || format!("/licenses/{}/devices", ctx.id.get())>{t("action.cancel")}</a>
             </ActionForm>
-        </section>
+        </ConfirmDialog>
     }
 }

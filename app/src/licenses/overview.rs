@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use licensing::flash::Flash;
 use licensing::licenses::{License, LicenseRole};
 
-use crate::components::{focus_when_shown, ErrorNotice, Loading};
+use crate::components::{ConfirmDialog, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
 use crate::format::{count, format_date};
 use crate::i18n::{self, t, t_args, t_around_link};
@@ -120,20 +120,8 @@ fn ResetLicenseSection(license: License, action: ServerAction<ResetLicense>) -> 
                     let href = format!("{base}?confirm=reset-license");
                     return view! { <a class="button danger" href=href>{t("reset_license.open")}</a> }.into_any();
                 }
-                let dialog = NodeRef::new();
-                focus_when_shown(dialog);
                 view! {
-                    <section
-                        class="confirm"
-                        role="alertdialog"
-                        aria-labelledby="reset-license-title"
-                        aria-describedby="reset-license-text"
-                        tabindex="-1"
-                        autofocus
-                        node_ref=dialog
-                    >
-                        <h3 id="reset-license-title">{t("reset_license.confirm_title")}</h3>
-                        <p id="reset-license-text">{text}</p>
+                    <ConfirmDialog id="reset-license" title=t("reset_license.confirm_title") text>
                         <ActionForm action>
                             <input type="hidden" name="license_id" value=id />
                             <button
@@ -145,7 +133,7 @@ fn ResetLicenseSection(license: License, action: ServerAction<ResetLicense>) -> 
                             </button>
                             <a href=base>{t("action.cancel")}</a>
                         </ActionForm>
-                    </section>
+                    </ConfirmDialog>
                 }
                     .into_any()
             }}

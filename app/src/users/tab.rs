@@ -9,7 +9,7 @@ use licensing::licenses::LicenseRole;
 use licensing::users::{LicenseUser, UsersView};
 use licensing::AppError;
 
-use crate::components::{focus_when_shown, show, ErrorNotice, Loading};
+use crate::components::{show, ConfirmDialog, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
 use crate::format::format_date;
 use crate::i18n::{self, t, t_args, t_around_link, t_count_args};
@@ -241,20 +241,12 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
         user.devices_active,
         &[("name", &user.name)],
     );
-    let dialog = NodeRef::new();
-    focus_when_shown(dialog);
     view! {
-        <section
-            class="confirm"
-            role="alertdialog"
-            aria-labelledby="unassign-title"
-            aria-describedby="unassign-text"
-            tabindex="-1"
-            autofocus
-            node_ref=dialog
+        <ConfirmDialog
+            id="unassign"
+            title=t_args("users.unassign_title", &[("name", &user.name)])
+            text
         >
-            <h3 id="unassign-title">{t_args("users.unassign_title", &[("name", &user.name)])}</h3>
-            <p id="unassign-text">{text}</p>
             <ActionForm action=forms.unassign_user>
                 <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
                 <input type="hidden" name="account_id" value=user.account_id.clone() />
@@ -263,7 +255,7 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
                 </button>
                 <a href=move || format!("/licenses/{}/users", ctx.id.get())>{t("action.cancel")}</a>
             </ActionForm>
-        </section>
+        </ConfirmDialog>
     }
 }
 
