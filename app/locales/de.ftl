@@ -301,6 +301,17 @@ audit.action.user.assigned = Nutzer zugewiesen
 audit.action.user.unassigned = Nutzer entfernt
 audit.action.user.role_changed = Rolle geändert
 audit.action.user.password_set = Passwort festgelegt
+audit.kind.tenant = Anbieter
+audit.subject.account_assigned = {person}, mit Platz
+audit.subject.unassigned = {person}; {devices} deaktiviert
+audit.subject.role_changed = {person}: {role}
+audit.subject.license_sold = {type} für {email}
+audit.subject.license_key = Lizenzschlüssel (nie im Protokoll gezeigt)
+audit.subject.subscriptions_added = {subscriptions} mehr
+audit.subject.license_reset = {devices} deaktiviert; {users} entfernt
+audit.subject.deactivation_limit_reset = {used} zuvor verbraucht; Grund: {reason}
+audit.subject.limits = Plätze {seats}, Geräte {devices}, Deaktivierungen {deactivations}, gültig bis {until}
+audit.subject.tenant = {name}, Anbieter-Admin {email}
 
 # Errors (licensing::AppError)
 error.unauthenticated = Bitte melden Sie sich an, um fortzufahren.

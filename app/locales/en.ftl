@@ -305,6 +305,17 @@ audit.action.user.assigned = User assigned
 audit.action.user.unassigned = User unassigned
 audit.action.user.role_changed = Role changed
 audit.action.user.password_set = Password set
+audit.kind.tenant = Vendor
+audit.subject.account_assigned = {person}, given a seat
+audit.subject.unassigned = {person}; {devices} deactivated
+audit.subject.role_changed = {person}: {role}
+audit.subject.license_sold = {type} for {email}
+audit.subject.license_key = License key (never shown in the log)
+audit.subject.subscriptions_added = {subscriptions} more
+audit.subject.license_reset = {devices} deactivated; {users} unassigned
+audit.subject.deactivation_limit_reset = {used} used before; reason: {reason}
+audit.subject.limits = Seats {seats}, devices {devices}, deactivations {deactivations}, valid until {until}
+audit.subject.tenant = {name}, vendor admin {email}
 
 # Errors (licensing::AppError)
 error.unauthenticated = Please log in to continue.

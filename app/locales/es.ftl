@@ -301,6 +301,17 @@ audit.action.user.assigned = Usuario asignado
 audit.action.user.unassigned = Usuario retirado
 audit.action.user.role_changed = Rol cambiado
 audit.action.user.password_set = Contraseña establecida
+audit.kind.tenant = Proveedor
+audit.subject.account_assigned = {person}, con un puesto
+audit.subject.unassigned = {person}; {devices} desactivado(s)
+audit.subject.role_changed = {person}: {role}
+audit.subject.license_sold = {type} para {email}
+audit.subject.license_key = Clave de licencia (nunca se muestra en el registro)
+audit.subject.subscriptions_added = {subscriptions} más
+audit.subject.license_reset = {devices} desactivado(s); {users} retirado(s)
+audit.subject.deactivation_limit_reset = {used} usada(s) antes; motivo: {reason}
+audit.subject.limits = Puestos {seats}, dispositivos {devices}, desactivaciones {deactivations}, válida hasta {until}
+audit.subject.tenant = {name}, administrador del proveedor {email}
 
 # Errors (licensing::AppError)
 error.unauthenticated = Inicie sesión para continuar.

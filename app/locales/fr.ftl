@@ -301,6 +301,17 @@ audit.action.user.assigned = Utilisateur attribué
 audit.action.user.unassigned = Utilisateur retiré
 audit.action.user.role_changed = Rôle modifié
 audit.action.user.password_set = Mot de passe défini
+audit.kind.tenant = Éditeur
+audit.subject.account_assigned = {person}, avec une place
+audit.subject.unassigned = {person} ; {devices} désactivé(s)
+audit.subject.role_changed = {person} : {role}
+audit.subject.license_sold = {type} pour {email}
+audit.subject.license_key = Clé de licence (jamais affichée dans le journal)
+audit.subject.subscriptions_added = {subscriptions} de plus
+audit.subject.license_reset = {devices} désactivé(s) ; {users} retiré(s)
+audit.subject.deactivation_limit_reset = {used} utilisée(s) avant ; motif : {reason}
+audit.subject.limits = Places {seats}, appareils {devices}, désactivations {deactivations}, valide jusqu'au {until}
+audit.subject.tenant = {name}, administrateur éditeur {email}
 
 # Errors (licensing::AppError)
 error.unauthenticated = Veuillez vous connecter pour continuer.

@@ -5,9 +5,10 @@ use leptos_router::hooks::use_query_map;
 use licensing::audit::AuditPage;
 use licensing::AppError;
 
+use crate::audit_text;
 use crate::components::{show, Loading};
 use crate::format::format_time;
-use crate::i18n::{self, t, t_args};
+use crate::i18n::{t, t_args};
 use crate::licenses::LicenseContext;
 use crate::network::use_network;
 
@@ -65,8 +66,8 @@ pub fn ActivityTab() -> impl IntoView {
                                                 <tr data-testid="activity-row">
                                                     <td data-label=t("label.time")>{format_time(e.at)}</td>
                                                     <td data-label=t("label.who")>{e.actor.clone().unwrap_or_else(|| "—".into())}</td>
-                                                    <td data-label=t("label.what")>{i18n::audit_action(e)}</td>
-                                                    <td data-label=t("activity.subject")>{e.subject.clone()}</td>
+                                                    <td data-label=t("label.what")>{audit_text::audit_action(e.action)}</td>
+                                                    <td data-label=t("activity.subject")>{audit_text::audit_subject(&e.subject)}</td>
                                                     <td data-label=t("activity.ip")>{e.ip.clone().unwrap_or_else(|| "—".into())}</td>
                                                 </tr>
                                             }

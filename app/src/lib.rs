@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod admin;
+pub mod audit_text;
 pub mod auth;
 pub mod components;
 pub mod devices;

@@ -10,7 +10,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::error::{AppError, Result, Thing};
 use crate::now_millis;
 use crate::store::Store;
@@ -101,8 +101,10 @@ pub async fn tenant_key(store: &Store, tenant_id: &str) -> Result<TenantKey> {
                 tenant_id,
                 license_id: None,
                 actor_id: None,
-                action: "signing_key.created",
-                subject: &key_id(&public),
+                action: AuditAction::SigningKeyCreated,
+                subject: AuditSubject::SigningKey {
+                    key_id: key_id(&public),
+                },
                 ip: None,
             },
         )

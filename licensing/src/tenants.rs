@@ -43,8 +43,11 @@ pub async fn create_tenant_with_admin(
             tenant_id: &tenant_id,
             license_id: None,
             actor_id: None,
-            action: "tenant.created",
-            subject: &format!("{} with vendor admin {}", name.trim(), admin.email),
+            action: crate::audit::AuditAction::TenantCreated,
+            subject: crate::audit::AuditSubject::Tenant {
+                name: name.trim().to_owned(),
+                admin_email: admin.email.clone(),
+            },
             ip: None,
         },
     )

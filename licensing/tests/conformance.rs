@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use licensing::access::Actor;
-use licensing::audit::{self, AuditFilter};
+use licensing::audit::{self, AuditAction, AuditFilter, AuditKind, AuditSubject};
 use licensing::auth::{self, AccountKind, Credentials, Principal, SessionPolicy, ThrottlePolicy};
 use licensing::customers;
 use licensing::demo::{seed_vendor, DEMO_PASSWORD};
@@ -1527,7 +1527,10 @@ async fn reset_writes_one_audit_event() {
     let (tenant, actor, subject, ip, at) = rows[0].clone();
     assert_eq!(tenant, a.user.tenant_id);
     assert_eq!(actor.as_deref(), Some(a.user.account_id.as_str()));
-    assert_eq!(subject, "Uma's laptop");
+    assert_eq!(
+        AuditSubject::from_stored(&subject),
+        device_subject("Uma's laptop")
+    );
     assert_eq!(ip.as_deref(), Some("203.0.113.7"));
     assert!(
         (licensing::now_millis() - at).abs() < 60_000,
@@ -1869,8 +1872,8 @@ async fn activity_is_for_managers_newest_first_and_paged() {
         .await
         .expect("manager reads the log");
     let newest = &first.entries[0];
-    assert_eq!(newest.action, "device.reset");
-    assert_eq!(newest.subject, "Uma's laptop");
+    assert_eq!(newest.action, AuditAction::DeviceReset);
+    assert_eq!(newest.subject, device_subject("Uma's laptop"));
     assert_eq!(newest.actor.as_deref(), Some("Uma User"));
     assert_eq!(newest.ip.as_deref(), Some("10.1.2.3"));
     assert!(
@@ -1941,8 +1944,8 @@ async fn audit_rows(
     store: &Store,
     license_id: &str,
     action: &str,
-) -> Vec<(Option<String>, String, Option<String>)> {
-    sqlx::query_as(
+) -> Vec<(Option<String>, AuditSubject, Option<String>)> {
+    let rows: Vec<(Option<String>, String, Option<String>)> = sqlx::query_as(
         "SELECT actor_id, subject, ip FROM audit_events WHERE license_id = $1 AND action = $2 \
          ORDER BY at",
     )
@@ -1950,7 +1953,14 @@ async fn audit_rows(
     .bind(action)
     .fetch_all(store.pool())
     .await
-    .expect("read audit events")
+    .expect("read audit events");
+    rows.into_iter()
+        .map(|(actor, subject, ip)| (actor, AuditSubject::from_stored(&subject), ip))
+        .collect()
+}
+
+fn device_subject(name: &str) -> AuditSubject {
+    AuditSubject::Device { name: name.into() }
 }
 
 async fn login_fails(store: &Store, company: &str, email: &str, password: &str) {
@@ -2333,7 +2343,11 @@ async fn create_user_with_a_password_and_a_seat() {
         audit_rows(store, lic, "user.created").await,
         vec![(
             Some(a.manager.account_id.clone()),
-            "Nora New <nora@acme.example>, assigned a seat".to_owned(),
+            AuditSubject::Account {
+                name: "Nora New".into(),
+                email: "nora@acme.example".into(),
+                assigned: true
+            },
             Some("203.0.113.9".to_owned())
         )]
     );
@@ -2528,7 +2542,11 @@ async fn create_user_on_a_full_license() {
         audit_rows(store, lic, "user.created").await,
         vec![(
             Some(a.manager.account_id.clone()),
-            "Fay Full <fay@acme.example>".to_owned(),
+            AuditSubject::Account {
+                name: "Fay Full".into(),
+                email: "fay@acme.example".into(),
+                assigned: false
+            },
             Some(IP.to_owned())
         )]
     );
@@ -2817,7 +2835,11 @@ async fn assign_and_unassign_users() {
         audit_rows(store, lic, "user.assigned").await.last(),
         Some(&(
             Some(a.manager.account_id.clone()),
-            "Extra Person <extra@acme.example>".to_owned(),
+            AuditSubject::Account {
+                name: "Extra Person".into(),
+                email: "extra@acme.example".into(),
+                assigned: false
+            },
             Some("198.51.100.4".to_owned())
         ))
     );
@@ -2901,7 +2923,11 @@ async fn assign_and_unassign_users() {
         audit_rows(store, lic, "user.unassigned").await,
         vec![(
             Some(a.manager.account_id.clone()),
-            "Uma User <user@acme.example>; devices deactivated: 2".to_owned(),
+            AuditSubject::Unassigned {
+                name: "Uma User".into(),
+                email: "user@acme.example".into(),
+                devices: 2
+            },
             Some("198.51.100.5".to_owned())
         )]
     );
@@ -3147,7 +3173,11 @@ async fn a_license_keeps_a_manager() {
         audit_rows(store, lic, "user.role_changed").await,
         vec![(
             Some(morgan.account_id.clone()),
-            "Uma User <user@acme.example>: License manager".to_owned(),
+            AuditSubject::RoleChanged {
+                name: "Uma User".into(),
+                email: "user@acme.example".into(),
+                role: LicenseRole::Manager
+            },
             Some(IP.to_owned())
         )]
     );
@@ -3333,7 +3363,7 @@ async fn purchases_raise_the_same_license() {
     }
     assert_eq!(
         audit_rows(store, lic, "license.subscriptions_added").await,
-        vec![(None, "2 more".to_owned(), None)]
+        vec![(None, AuditSubject::SubscriptionsAdded { count: 2 }, None)]
     );
     assert_eq!(audit_count(store, lic, "license.created").await, 1);
     assert_eq!(users_of(store, &a.manager, lic).await.max_users, 15);
@@ -3845,8 +3875,11 @@ async fn the_vendor_lifts_the_deactivation_limit_with_a_reason() {
     .unwrap();
     assert_eq!(actor.as_deref(), Some(support.account_id.as_str()));
     assert_eq!(
-        subject,
-        "3 used before; reason: Customer replaced three laptops"
+        AuditSubject::from_stored(&subject),
+        AuditSubject::DeactivationLimitReset {
+            used_before: 3,
+            reason: "Customer replaced three laptops".into()
+        }
     );
 
     // The customer's reset works again.
@@ -4297,9 +4330,9 @@ async fn offline_activation_issues_a_license_file_verified_with_the_public_key()
     let entry = log
         .entries
         .iter()
-        .find(|e| e.action == "device.activated_offline")
+        .find(|e| e.action == AuditAction::DeviceActivatedOffline)
         .expect("logged");
-    assert_eq!(entry.subject, "Lab PC");
+    assert_eq!(entry.subject, device_subject("Lab PC"));
     assert_eq!(entry.actor.as_deref(), Some("Extra Person"));
     assert_eq!(entry.ip.as_deref(), Some(IP));
 
@@ -4664,11 +4697,14 @@ async fn the_tenant_log_narrows_by_customer_license_actor_kind_and_time() {
     };
 
     let everything = list(AuditFilter::default()).await;
-    assert!(everything.iter().all(|e| e.subject != "Globex Ltd"));
+    assert!(everything.iter().all(|e| e.subject
+        != AuditSubject::Customer {
+            name: "Globex Ltd".into()
+        }));
     assert_eq!(
         everything
             .iter()
-            .filter(|e| e.action == "device.reset")
+            .filter(|e| e.action == AuditAction::DeviceReset)
             .count(),
         1,
         "the other tenant's reset is not in this log"
@@ -4682,10 +4718,10 @@ async fn the_tenant_log_narrows_by_customer_license_actor_kind_and_time() {
     assert!(!resets.is_empty());
     assert!(resets
         .iter()
-        .all(|e| e.action.starts_with("device.") && e.actor.as_deref() == Some("Morgan Manager")));
-    assert!(resets.iter().any(
-        |e| e.action == "device.reset" && e.license.as_deref() == Some("Acme Corp · CodeGlass")
-    ));
+        .all(|e| e.action.kind() == AuditKind::Device
+            && e.actor.as_deref() == Some("Morgan Manager")));
+    assert!(resets.iter().any(|e| e.action == AuditAction::DeviceReset
+        && e.license.as_deref() == Some("Acme Corp · CodeGlass")));
     let lifted = list(AuditFilter {
         license_id: Some(a.license_id.clone()),
         customer_id: a.manager.customer_id.clone(),
@@ -4694,7 +4730,7 @@ async fn the_tenant_log_narrows_by_customer_license_actor_kind_and_time() {
     })
     .await;
     assert_eq!(lifted.len(), 1);
-    assert_eq!(lifted[0].action, "license.deactivation_limit_reset");
+    assert_eq!(lifted[0].action, AuditAction::LicenseDeactivationLimitReset);
     let future = licensing::now_millis() + 60_000;
     assert!(list(AuditFilter {
         from: Some(future),

@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use licensing::audit::{AuditFilter, AuditPage, KINDS};
+use licensing::audit::{AuditFilter, AuditKind, AuditPage};
 use licensing::AppError;
 
+use crate::audit_text;
 use crate::components::{show, Loading};
 use crate::format::format_time;
-use crate::i18n::{self, t, t_args};
+use crate::i18n::{t, t_args};
 use crate::network::use_network;
 
 #[server(endpoint = "admin_audit")]
@@ -74,12 +75,12 @@ pub fn AdminAuditPage() -> impl IntoView {
                 <label for="audit-kind">{t("admin.kind")}</label>
                 <select id="audit-kind" name="kind">
                     <option value="">{t("admin.any")}</option>
-                    {KINDS
+                    {AuditKind::FILTERABLE
                         .into_iter()
                         .map(|kind| {
                             view! {
-                                <option value=kind selected=move || query.read().get("kind").as_deref() == Some(kind)>
-                                    {i18n::audit_kind(kind)}
+                                <option value=kind.as_str() selected=move || query.read().get("kind").as_deref() == Some(kind.as_str())>
+                                    {audit_text::audit_kind(kind)}
                                 </option>
                             }
                         })
@@ -123,9 +124,9 @@ pub fn AdminAuditPage() -> impl IntoView {
                                             <tr data-testid="audit-row">
                                                 <td data-label=t("label.time")>{format_time(e.at)}</td>
                                                 <td data-label=t("label.who")>{e.actor.clone().unwrap_or_else(|| t("admin.system"))}</td>
-                                                <td data-label=t("label.what")>{i18n::audit_action(e)}</td>
+                                                <td data-label=t("label.what")>{audit_text::audit_action(e.action)}</td>
                                                 <td data-label=t("admin.license")>{e.license.clone().unwrap_or_default()}</td>
-                                                <td data-label=t("admin.details")>{e.subject.clone()}</td>
+                                                <td data-label=t("admin.details")>{audit_text::audit_subject(&e.subject)}</td>
                                                 <td data-label=t("admin.from")>{e.ip.clone().unwrap_or_default()}</td>
                                             </tr>
                                         }

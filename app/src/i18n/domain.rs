@@ -1,11 +1,10 @@
-//! The domain's words in the page's language: license types and statuses, roles, seats, audit
-//! actions and kinds, each through its catalog key.
+//! The domain's words in the page's language: license types and statuses, roles and seats,
+//! each through its catalog key.
 
-use licensing::audit::AuditEntry;
 use licensing::customers::Seat;
 use licensing::licenses::{LicenseRole, LicenseStatus, LicenseType};
 
-use super::{catalogs, current, fill, lookup, t, Locale};
+use super::{current, fill, lookup, t, Locale};
 
 pub fn license_type(t: LicenseType) -> String {
     self::t(license_type_key(t))
@@ -50,21 +49,4 @@ pub fn license_status_key(status: LicenseStatus) -> &'static str {
 
 pub fn role(role: LicenseRole) -> String {
     t(&format!("role.{}", role.as_str()))
-}
-
-/// An audit event's action in words; an action the catalogs do not know yet reads as its code
-/// (`device.reset`) rather than vanish.
-pub fn audit_action(entry: &AuditEntry) -> String {
-    let key = format!("audit.action.{}", entry.action);
-    let locale = current();
-    if catalogs()[locale.index()].contains_key(key.as_str()) {
-        lookup(locale, &key).to_owned()
-    } else {
-        entry.action.clone()
-    }
-}
-
-/// A kind of audit event (`device`, `license`, …), as the log's filter offers it.
-pub fn audit_kind(kind: &str) -> String {
-    t(&format!("audit.kind.{kind}"))
 }

@@ -99,7 +99,7 @@ impl Locale {
             .unwrap_or_default()
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         match self {
             Self::En => 0,
             Self::De => 1,
@@ -134,7 +134,7 @@ pub fn parse_catalog(source: &str) -> Vec<(&str, &str)> {
         .collect()
 }
 
-fn catalogs() -> &'static [HashMap<&'static str, &'static str>; 4] {
+pub(crate) fn catalogs() -> &'static [HashMap<&'static str, &'static str>; 4] {
     static CATALOGS: OnceLock<[HashMap<&'static str, &'static str>; 4]> = OnceLock::new();
     CATALOGS.get_or_init(|| SOURCES.map(|source| parse_catalog(source).into_iter().collect()))
 }

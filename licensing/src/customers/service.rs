@@ -4,7 +4,7 @@ use sqlx::Row;
 
 use super::{CustomerAccount, CustomerDetail, CustomerSummary, Seat};
 use crate::access::{self, Actor};
-use crate::audit::{self, Event};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::Principal;
 use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::licenses::{self, LicenseRole};
@@ -86,8 +86,10 @@ pub async fn create(store: &Store, actor: &Actor, name: &str) -> Result<String> 
             tenant_id: &vendor.tenant_id,
             license_id: None,
             actor_id: Some(&who.account_id),
-            action: "customer.created",
-            subject: name,
+            action: AuditAction::CustomerCreated,
+            subject: AuditSubject::Customer {
+                name: name.to_owned(),
+            },
             ip: Some(ip),
         },
     )
@@ -118,8 +120,10 @@ pub async fn rename(store: &Store, actor: &Actor, id: &str, name: &str) -> Resul
             tenant_id: &vendor.tenant_id,
             license_id: None,
             actor_id: Some(&who.account_id),
-            action: "customer.renamed",
-            subject: name,
+            action: AuditAction::CustomerRenamed,
+            subject: AuditSubject::Customer {
+                name: name.to_owned(),
+            },
             ip: Some(ip),
         },
     )

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{Device, ResetOutcome};
 use crate::access::{self, Actor};
-use crate::audit::{self, Event};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::throttle::{self, ThrottlePolicy};
 use crate::auth::{authenticate, Credentials};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
@@ -86,7 +86,7 @@ pub async fn reset(store: &Store, actor: &Actor, device_id: &str) -> Result<Rese
             device_name: &name,
             actor_id: Some(&who.account_id),
             reason: "reset",
-            action: "device.reset",
+            action: AuditAction::DeviceReset,
             ip: &actor.ip,
             allowed,
             used,
@@ -401,13 +401,16 @@ impl<'a> Channel<'a> {
     }
 
     /// The audit action of a new device, and of a re-activation (`None`: not audited).
-    fn actions(self) -> (&'static str, Option<&'static str>) {
+    fn actions(self) -> (AuditAction, Option<AuditAction>) {
         match self {
-            Self::Direct => ("device.activated", None),
-            Self::App { .. } => ("device.activated", Some("device.reactivated")),
+            Self::Direct => (AuditAction::DeviceActivated, None),
+            Self::App { .. } => (
+                AuditAction::DeviceActivated,
+                Some(AuditAction::DeviceReactivated),
+            ),
             Self::OfflineFile => (
-                "device.activated_offline",
-                Some("device.reactivated_offline"),
+                AuditAction::DeviceActivatedOffline,
+                Some(AuditAction::DeviceReactivatedOffline),
             ),
         }
     }
@@ -469,7 +472,9 @@ async fn activate_locked(
                     license_id: Some(new.license_id),
                     actor_id: new.account_id,
                     action,
-                    subject: &device_name,
+                    subject: AuditSubject::Device {
+                        name: device_name.clone(),
+                    },
                     ip: Some(ip),
                 },
             )
@@ -519,7 +524,9 @@ async fn activate_locked(
             license_id: Some(new.license_id),
             actor_id: new.account_id,
             action: activated_action,
-            subject: name,
+            subject: AuditSubject::Device {
+                name: name.to_owned(),
+            },
             ip: Some(ip),
         },
     )
@@ -553,8 +560,10 @@ async fn record_limit_refused(store: &Store, tenant_id: &str, new: &NewActivatio
                 tenant_id,
                 license_id: Some(new.license_id),
                 actor_id: new.account_id,
-                action: "device.limit_refused",
-                subject: new.device.name.trim(),
+                action: AuditAction::DeviceLimitRefused,
+                subject: AuditSubject::Device {
+                    name: new.device.name.trim().to_owned(),
+                },
                 ip: Some(ip),
             },
         )
@@ -654,7 +663,7 @@ pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result
             device_name: &name,
             actor_id: owner.as_deref(),
             reason: "app",
-            action: "device.deactivated_by_app",
+            action: AuditAction::DeviceDeactivatedByApp,
             ip,
             allowed,
             used,
@@ -679,8 +688,7 @@ struct Deactivation<'a> {
     actor_id: Option<&'a str>,
     /// Stored in `devices.deactivated_reason`.
     reason: &'a str,
-    /// The audit action.
-    action: &'a str,
+    action: AuditAction,
     ip: &'a str,
     /// The license's budget as read inside the locked transaction.
     allowed: i64,
@@ -709,7 +717,9 @@ async fn spend_deactivation(tx: &mut Tx, d: Deactivation<'_>) -> Result<i64> {
             license_id: Some(d.license_id),
             actor_id: d.actor_id,
             action: d.action,
-            subject: d.device_name,
+            subject: AuditSubject::Device {
+                name: d.device_name.to_owned(),
+            },
             ip: Some(d.ip),
         },
     )

@@ -10,7 +10,7 @@ use super::{
     TenantLicense,
 };
 use crate::access::{self, Actor, VendorLicenseGrant};
-use crate::audit::{self, Event};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::Principal;
 use crate::customers::contains_pattern;
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
@@ -64,8 +64,11 @@ pub async fn reset_deactivation_limit(
         &mut tx,
         &grant,
         actor,
-        "license.deactivation_limit_reset",
-        &format!("{used} used before; reason: {reason}"),
+        AuditAction::LicenseDeactivationLimitReset,
+        AuditSubject::DeactivationLimitReset {
+            used_before: used,
+            reason: reason.to_owned(),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -153,11 +156,13 @@ pub async fn update_limits(
         &mut tx,
         &grant,
         actor,
-        "license.limits_changed",
-        &format!(
-            "seats {}, devices {}, deactivations {}, valid until {}",
-            limits.max_users, limits.max_activations, limits.max_deactivations, limits.valid_until
-        ),
+        AuditAction::LicenseLimitsChanged,
+        AuditSubject::Limits {
+            seats: limits.max_users,
+            devices: limits.max_activations,
+            deactivations: limits.max_deactivations,
+            valid_until: limits.valid_until,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -186,12 +191,22 @@ pub async fn set_suspended(
             ConflictReason::AlreadyActive
         }));
     }
-    let action = if suspended {
-        "license.suspended"
+    let (action, status) = if suspended {
+        (
+            AuditAction::LicenseSuspended,
+            super::LicenseStatus::Suspended,
+        )
     } else {
-        "license.resumed"
+        (AuditAction::LicenseResumed, super::LicenseStatus::Active)
     };
-    record(&mut tx, &grant, actor, action, status).await?;
+    record(
+        &mut tx,
+        &grant,
+        actor,
+        action,
+        AuditSubject::Status { status },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -377,8 +392,8 @@ async fn record(
     tx: &mut Tx,
     grant: &VendorLicenseGrant,
     actor: &Actor,
-    action: &str,
-    subject: &str,
+    action: AuditAction,
+    subject: AuditSubject,
 ) -> Result<()> {
     audit::record(
         tx,

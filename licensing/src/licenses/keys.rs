@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use crate::audit::{self, Event};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::error::Result;
 use crate::secret;
 use crate::store::Store;
@@ -38,9 +38,9 @@ pub async fn issue_key(store: &Store, license_id: &str) -> Result<String> {
             tenant_id: &tenant_id,
             license_id: Some(license_id),
             actor_id: None,
-            action: "license.key_issued",
+            action: AuditAction::LicenseKeyIssued,
             // Never the key itself: the log is readable by the license's managers.
-            subject: "license key",
+            subject: AuditSubject::LicenseKey,
             ip: None,
         },
     )

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus, LicenseType};
 use crate::access::{self, Actor};
-use crate::audit::{self, Event};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::{AccountKind, Principal};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
 use crate::input::{
@@ -255,8 +255,11 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
             tenant_id: &new.tenant_id,
             license_id: Some(&id),
             actor_id: actor,
-            action: "license.created",
-            subject: &format!("{} for {owner_email}", new.license_type.label()),
+            action: AuditAction::LicenseCreated,
+            subject: AuditSubject::LicenseSold {
+                license_type: new.license_type,
+                owner_email: owner_email.clone(),
+            },
             ip: None,
         },
     )
@@ -382,8 +385,8 @@ pub async fn add_subscriptions(
             tenant_id: &tenant_id,
             license_id: Some(license_id),
             actor_id: actor,
-            action: "license.subscriptions_added",
-            subject: &format!("{count} more"),
+            action: AuditAction::LicenseSubscriptionsAdded,
+            subject: AuditSubject::SubscriptionsAdded { count },
             ip: None,
         },
     )
@@ -449,8 +452,8 @@ pub async fn reset_license(
             tenant_id: &grant.tenant_id,
             license_id: Some(license_id),
             actor_id: Some(&who.account_id),
-            action: "license.reset",
-            subject: &format!("devices deactivated: {devices}; license users unassigned: {users}"),
+            action: AuditAction::LicenseReset,
+            subject: AuditSubject::LicenseReset { devices, users },
             ip: Some(&actor.ip),
         },
     )

@@ -9,7 +9,7 @@ use super::{
     PASSWORD_LINK_DAYS,
 };
 use crate::access::{self, Actor, ManagerGrant};
-use crate::audit::{self, Event};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::{hash_password, AccountKind, Principal};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::licenses::{LicenseRole, LicenseType};
@@ -137,20 +137,19 @@ pub async fn create(
     if let Some(token) = &link_token {
         store_password_link(&mut tx, &account.id, token).await?;
     }
-    let subject = format!(
-        "{} <{}>{}",
-        account.name,
-        account.email,
-        if new.assign { ", assigned a seat" } else { "" }
-    );
+    let subject = AuditSubject::Account {
+        name: account.name.clone(),
+        email: account.email.clone(),
+        assigned: new.assign,
+    };
     audit::record(
         &mut tx,
         Event {
             tenant_id: &managed.tenant_id,
             license_id: Some(license_id),
             actor_id: Some(&who.account_id),
-            action: "user.created",
-            subject: &subject,
+            action: AuditAction::UserCreated,
+            subject,
             ip: Some(ip),
         },
     )
@@ -199,8 +198,12 @@ pub async fn create_for_customer(
             tenant_id: &customer.tenant_id,
             license_id: None,
             actor_id: Some(&who.account_id),
-            action: "user.created",
-            subject: &format!("{} <{}>", account.name, account.email),
+            action: AuditAction::UserCreated,
+            subject: AuditSubject::Account {
+                name: account.name.clone(),
+                email: account.email.clone(),
+                assigned: false,
+            },
             ip: Some(ip),
         },
     )
@@ -302,11 +305,12 @@ pub async fn unassign(
             tenant_id: &managed.tenant_id,
             license_id: Some(license_id),
             actor_id: Some(&who.account_id),
-            action: "user.unassigned",
-            subject: &format!(
-                "{} <{}>; devices deactivated: {devices}",
-                seat.name, seat.email
-            ),
+            action: AuditAction::UserUnassigned,
+            subject: AuditSubject::Unassigned {
+                name: seat.name.clone(),
+                email: seat.email.clone(),
+                devices,
+            },
             ip: Some(ip),
         },
     )
@@ -355,8 +359,12 @@ pub async fn set_role(
             tenant_id: &managed.tenant_id,
             license_id: Some(license_id),
             actor_id: Some(&who.account_id),
-            action: "user.role_changed",
-            subject: &format!("{} <{}>: {}", seat.name, seat.email, role.label()),
+            action: AuditAction::UserRoleChanged,
+            subject: AuditSubject::RoleChanged {
+                name: seat.name.clone(),
+                email: seat.email.clone(),
+                role,
+            },
             ip: Some(ip),
         },
     )
@@ -421,8 +429,12 @@ async fn seat_account(
             tenant_id: &license.tenant_id,
             license_id: Some(license_id),
             actor_id: by.0,
-            action: "user.assigned",
-            subject: &format!("{name} <{email}>"),
+            action: AuditAction::UserAssigned,
+            subject: AuditSubject::Account {
+                name: name.clone(),
+                email: email.clone(),
+                assigned: false,
+            },
             ip: by.1,
         },
     )
@@ -623,8 +635,10 @@ pub async fn set_password_with_link(
             tenant_id: &tenant_id,
             license_id: None,
             actor_id: Some(&account_id),
-            action: "user.password_set",
-            subject: &link.email,
+            action: AuditAction::UserPasswordSet,
+            subject: AuditSubject::Email {
+                email: link.email.clone(),
+            },
             ip: Some(ip),
         },
     )

@@ -1,0 +1,137 @@
+//! The audit log's events in the page's language: their actions, kinds and subjects, which
+//! `licensing::audit` keeps as data.
+
+use licensing::audit::{AuditAction, AuditKind, AuditSubject};
+
+use crate::format::{count, format_date};
+use crate::i18n::{self, t, t_args};
+
+/// An audit event's action in words.
+pub fn audit_action(action: AuditAction) -> String {
+    t(&format!("audit.action.{}", action.as_str()))
+}
+
+/// A kind of audit event, as the log's filter offers it.
+pub fn audit_kind(kind: AuditKind) -> String {
+    t(&format!("audit.kind.{}", kind.as_str()))
+}
+
+/// What an audit event was done to, in the page's language.
+pub fn audit_subject(subject: &AuditSubject) -> String {
+    let person = |name: &str, email: &str| format!("{name} <{email}>");
+    match subject {
+        AuditSubject::Device { name } | AuditSubject::Customer { name } => name.clone(),
+        AuditSubject::Email { email } => email.clone(),
+        AuditSubject::SigningKey { key_id } => key_id.clone(),
+        AuditSubject::Text(text) => text.clone(),
+        AuditSubject::Account {
+            name,
+            email,
+            assigned,
+        } => {
+            if *assigned {
+                t_args(
+                    "audit.subject.account_assigned",
+                    &[("person", &person(name, email))],
+                )
+            } else {
+                person(name, email)
+            }
+        }
+        AuditSubject::Unassigned {
+            name,
+            email,
+            devices,
+        } => t_args(
+            "audit.subject.unassigned",
+            &[
+                ("person", &person(name, email)),
+                ("devices", &count(*devices, "device")),
+            ],
+        ),
+        AuditSubject::RoleChanged { name, email, role } => t_args(
+            "audit.subject.role_changed",
+            &[
+                ("person", &person(name, email)),
+                ("role", &i18n::role(*role)),
+            ],
+        ),
+        AuditSubject::LicenseSold {
+            license_type,
+            owner_email,
+        } => t_args(
+            "audit.subject.license_sold",
+            &[
+                ("type", &i18n::license_type(*license_type)),
+                ("email", owner_email),
+            ],
+        ),
+        AuditSubject::LicenseKey => t("audit.subject.license_key"),
+        AuditSubject::SubscriptionsAdded { count: n } => t_args(
+            "audit.subject.subscriptions_added",
+            &[("subscriptions", &count(*n, "subscription"))],
+        ),
+        AuditSubject::LicenseReset { devices, users } => t_args(
+            "audit.subject.license_reset",
+            &[
+                ("devices", &count(*devices, "device")),
+                ("users", &count(*users, "license_user")),
+            ],
+        ),
+        AuditSubject::DeactivationLimitReset {
+            used_before,
+            reason,
+        } => t_args(
+            "audit.subject.deactivation_limit_reset",
+            &[
+                ("used", &count(*used_before, "deactivation")),
+                ("reason", reason),
+            ],
+        ),
+        AuditSubject::Limits {
+            seats,
+            devices,
+            deactivations,
+            valid_until,
+        } => t_args(
+            "audit.subject.limits",
+            &[
+                ("seats", &seats.to_string()),
+                ("devices", &devices.to_string()),
+                ("deactivations", &deactivations.to_string()),
+                ("until", &format_date(*valid_until)),
+            ],
+        ),
+        AuditSubject::Status { status } => i18n::license_status(*status),
+        AuditSubject::Tenant { name, admin_email } => t_args(
+            "audit.subject.tenant",
+            &[("name", name), ("email", admin_email)],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use licensing::audit::{AuditAction, AuditKind};
+
+    use crate::i18n::{catalogs, Locale};
+
+    #[test]
+    fn every_audit_action_and_kind_has_words_in_english() {
+        let en = &catalogs()[Locale::En.index()];
+        for action in AuditAction::ALL {
+            let key = format!("audit.action.{}", action.as_str());
+            assert!(en.contains_key(key.as_str()), "{key} is missing");
+            let kind = format!("audit.kind.{}", action.kind().as_str());
+            assert!(en.contains_key(kind.as_str()), "{kind} is missing");
+        }
+        assert_eq!(
+            AuditKind::FILTERABLE.len() + 1,
+            AuditAction::ALL
+                .iter()
+                .map(|a| a.kind())
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
+    }
+}
