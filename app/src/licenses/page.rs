@@ -105,7 +105,7 @@ pub fn LicenseLayout() -> impl IntoView {
                                 <A href=format!("{base}/devices")>{t("tabs.devices")}</A>
                                 <Show when=move || {
                                     l.my_role == LicenseRole::Manager
-                                        && l.license_type != LicenseType::Personal
+                                        && l.license_type.fixed_seats().is_none()
                                 }>
                                     <A href=users_href.clone()>{t("tabs.users")}</A>
                                 </Show>
