@@ -114,7 +114,6 @@ pub struct OfflineActivation {
 mod service {
     use base64::engine::general_purpose::STANDARD as BASE64;
     use base64::Engine;
-    use sqlx::Row;
 
     use super::{
         OfflineActivation, OfflineLicense, OfflineLicenseFile, OfflineRequest, LICENSE_FORMAT,

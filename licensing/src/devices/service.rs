@@ -10,7 +10,7 @@ use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing
 use crate::licenses::{self, LicenseRole, LicenseStatus, LicenseType};
 use crate::store::devices::{self as rows, Deactivate, DeactivationReason, DeviceKey};
 use crate::store::licenses::LicenseRow;
-use crate::store::{self, new_id, Store, Tx};
+use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, secret, Millis};
 
 /// The active devices of a license the caller can see: a manager all of them, a user their own.
@@ -20,18 +20,7 @@ pub async fn list(store: &Store, actor: &Actor, license_id: &str) -> Result<Vec<
     let role = access::license(&mut conn, who, license_id).await?.role;
     // A manager sees every device of the license, a user their own.
     let own = (role != LicenseRole::Manager).then_some(who.account_id.as_str());
-    Ok(rows::active(&mut conn, license_id, own)
-        .await?
-        .into_iter()
-        .map(|d| Device {
-            id: d.id,
-            name: d.name,
-            os: d.os,
-            first_activated_at: d.first_activated_at,
-            last_seen_at: d.last_seen_at,
-            activated_by: d.activated_by,
-        })
-        .collect())
+    Ok(rows::active(&mut conn, license_id, own).await?)
 }
 
 /// Resets (deactivates) one device, using one deactivation of the license's budget.
@@ -407,9 +396,7 @@ async fn activate_locked(
     let hardware_id = new.device.hardware_id.trim();
     let name = new.device.name.trim();
     let mut tx = store.begin_locked(new.license_id).await?;
-    let row = store::licenses::get(&mut tx, new.license_id)
-        .await?
-        .ok_or_else(|| AppError::not_found(Thing::License))?;
+    let row = licenses::license_row(&mut tx, new.license_id).await?;
     let existing = rows::active_with_hardware(&mut tx, new.license_id, hardware_id).await?;
     let now = now_millis();
     let allowed = row.max_activations;

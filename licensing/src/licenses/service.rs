@@ -1,10 +1,12 @@
 //! Reading licenses, selling them and the manager's *Reset license*.
 
+use sqlx::AnyConnection;
+
 use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus, LicenseType};
 use crate::access::{self, Actor};
 use crate::audit::{self, Event};
 use crate::auth::{AccountKind, Principal};
-use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::input::{
     bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
 };
@@ -41,13 +43,10 @@ pub(super) fn license_from_row(
 }
 
 /// The row of a license known to exist (the caller's guard or lock found it).
-pub(crate) async fn license_row(
-    conn: &mut sqlx::AnyConnection,
-    license_id: &str,
-) -> Result<LicenseRow> {
+pub(crate) async fn license_row(conn: &mut AnyConnection, license_id: &str) -> Result<LicenseRow> {
     rows::get(conn, license_id)
         .await?
-        .ok_or_else(|| AppError::not_found(crate::error::Thing::License))
+        .ok_or_else(|| AppError::not_found(Thing::License))
 }
 
 /// Reads one license the caller may see.

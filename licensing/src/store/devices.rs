@@ -3,6 +3,7 @@
 use sqlx::AnyConnection;
 
 use super::licenses::{self, LicenseRow};
+use crate::devices::Device;
 use crate::Millis;
 
 /// Why a device stopped being active; kept in `devices.deactivated_reason`.
@@ -76,24 +77,13 @@ pub async fn deactivate(
     Ok(query.execute(conn).await?.rows_affected())
 }
 
-/// An active device as the Devices tab lists it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ListedDevice {
-    pub id: String,
-    pub name: String,
-    pub os: String,
-    pub first_activated_at: Millis,
-    pub last_seen_at: Millis,
-    pub activated_by: Option<String>,
-}
-
 /// The active devices of a license, all of them or (with `account_id`) those one account
 /// activated.
 pub async fn active(
     conn: &mut AnyConnection,
     license_id: &str,
     account_id: Option<&str>,
-) -> sqlx::Result<Vec<ListedDevice>> {
+) -> sqlx::Result<Vec<Device>> {
     sqlx::query_as(
         "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, \
                 a.name AS activated_by \
