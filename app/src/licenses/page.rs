@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
-use licensing::licenses::{License, LicenseRole, LicenseType};
+use licensing::licenses::{License, LicenseRole};
 use licensing::AppError;
 
 use crate::components::{show, Loading};

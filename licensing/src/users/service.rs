@@ -414,9 +414,9 @@ async fn customer_account(
     customer_id: &str,
     account_id: &str,
 ) -> Result<(String, String)> {
-    Ok(accounts::of_customer(tx, customer_id, account_id)
+    accounts::of_customer(tx, customer_id, account_id)
         .await?
-        .ok_or_else(|| AppError::not_found(Thing::Account))?)
+        .ok_or_else(|| AppError::not_found(Thing::Account))
 }
 
 struct Seat {
