@@ -12,11 +12,12 @@
 //! Guards that decide on rows a change depends on run inside the service's locked transaction
 //! (they take a connection), so the answer cannot go stale before the change commits.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::auth::{AccountKind, Principal};
 use crate::error::{AppError, Result, Thing};
 use crate::licenses::LicenseRole;
+use crate::store::{customers, devices, licenses, seats};
 
 /// Who is asking and from where: the logged-in account a request acts for and the client address
 /// its audit events record. One value travels from the server function or handler through the
@@ -92,39 +93,23 @@ pub async fn license(
     who: &Principal,
     license_id: &str,
 ) -> Result<LicenseGrant> {
-    let row = match who.kind {
-        AccountKind::VendorAdmin => {
-            sqlx::query(
-                "SELECT 'manager' AS role, customer_id FROM licenses \
-                 WHERE id = $1 AND tenant_id = $2",
-            )
-            .bind(license_id)
-            .bind(&who.tenant_id)
-            .fetch_optional(&mut *conn)
+    let found = match who.kind {
+        // Vendor staff manage every license of their tenant.
+        AccountKind::VendorAdmin => licenses::customer_in_tenant(conn, license_id, &who.tenant_id)
             .await?
-        }
+            .map(|customer_id| (LicenseRole::Manager.as_str().to_owned(), customer_id)),
         AccountKind::Customer => {
-            sqlx::query(
-                "SELECT lu.role, l.customer_id FROM license_users lu \
-                 JOIN licenses l ON l.id = lu.license_id \
-                 WHERE lu.license_id = $1 AND lu.account_id = $2 AND l.tenant_id = $3",
-            )
-            .bind(license_id)
-            .bind(&who.account_id)
-            .bind(&who.tenant_id)
-            .fetch_optional(&mut *conn)
-            .await?
+            seats::role_on(conn, license_id, &who.account_id, &who.tenant_id).await?
         }
     };
-    let Some(row) = row else {
+    let Some((role, customer_id)) = found else {
         return Err(AppError::not_found(Thing::License));
     };
-    let role: String = row.try_get("role")?;
     Ok(LicenseGrant {
         license_id: license_id.to_owned(),
         role: LicenseRole::parse(&role).ok_or_else(|| AppError::not_found(Thing::License))?,
         tenant_id: who.tenant_id.clone(),
-        customer_id: row.try_get("customer_id")?,
+        customer_id,
     })
 }
 
@@ -153,15 +138,9 @@ pub async fn device_license(
     who: &Principal,
     device_id: &str,
 ) -> Result<String> {
-    sqlx::query_scalar(
-        "SELECT d.license_id FROM devices d JOIN licenses l ON l.id = d.license_id \
-         WHERE d.id = $1 AND l.tenant_id = $2",
-    )
-    .bind(device_id)
-    .bind(&who.tenant_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| AppError::not_found(Thing::Device))
+    devices::license_in_tenant(conn, device_id, &who.tenant_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Thing::Device))
 }
 
 /// May the caller reset this device: a manager any device of the license, a license user only
@@ -177,11 +156,7 @@ pub async fn device(
         .await
         .map_err(|_| AppError::not_found(Thing::Device))?;
     if license.role == LicenseRole::User {
-        let owner: Option<String> =
-            sqlx::query_scalar("SELECT account_id FROM devices WHERE id = $1")
-                .bind(device_id)
-                .fetch_one(&mut *conn)
-                .await?;
+        let owner = devices::owner(conn, device_id).await?;
         if owner.as_deref() != Some(who.account_id.as_str()) {
             return Err(AppError::Forbidden);
         }
@@ -212,7 +187,10 @@ pub async fn vendor_license(
 ) -> Result<VendorLicenseGrant> {
     Ok(VendorLicenseGrant {
         tenant_id: vendor.tenant_id.clone(),
-        license_id: of_tenant(conn, vendor, "licenses", license_id, Thing::License).await?,
+        license_id: licenses::customer_in_tenant(conn, license_id, &vendor.tenant_id)
+            .await?
+            .map(|_| license_id.to_owned())
+            .ok_or_else(|| AppError::not_found(Thing::License))?,
     })
 }
 
@@ -224,24 +202,9 @@ pub async fn vendor_customer(
 ) -> Result<CustomerGrant> {
     Ok(CustomerGrant {
         tenant_id: vendor.tenant_id.clone(),
-        customer_id: of_tenant(conn, vendor, "customers", customer_id, Thing::Customer).await?,
+        customer_id: customers::name_in_tenant(conn, customer_id, &vendor.tenant_id)
+            .await?
+            .map(|_| customer_id.to_owned())
+            .ok_or_else(|| AppError::not_found(Thing::Customer))?,
     })
-}
-
-/// The id of a row of `table` in the vendor's tenant, or `NotFound` as `thing`.
-async fn of_tenant(
-    conn: &mut AnyConnection,
-    vendor: &VendorGrant,
-    table: &'static str,
-    id: &str,
-    thing: Thing,
-) -> Result<String> {
-    sqlx::query_scalar(&format!(
-        "SELECT id FROM {table} WHERE id = $1 AND tenant_id = $2"
-    ))
-    .bind(id)
-    .bind(&vendor.tenant_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| AppError::not_found(thing))
 }

@@ -74,9 +74,10 @@ pub struct DemoTenant {
 /// Seeds the demo data when the database has no tenant yet; returns the seeded tenants (none
 /// when the database was not empty).
 pub async fn seed_if_empty(store: &Store) -> Result<Vec<DemoTenant>> {
-    let tenants: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
-        .fetch_one(store.pool())
-        .await?;
+    let tenants = {
+        let mut conn = store.pool().acquire().await?;
+        crate::store::tenants::count(&mut conn).await?
+    };
     if tenants > 0 {
         return Ok(Vec::new());
     }

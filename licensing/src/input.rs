@@ -7,6 +7,18 @@
 
 use crate::error::{AppError, Field, InvalidReason};
 
+/// An email address as accounts are stored and looked up: trimmed and lower-cased, so `ADA@x`
+/// and ` ada@x` are one account.
+pub fn normalised_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A company ID as tenants are stored and looked up: trimmed and lower-cased, since people type
+/// it at login in whatever case.
+pub fn normalised_company(company: &str) -> String {
+    company.trim().to_lowercase()
+}
+
 /// Most subscriptions one license holds, bought at once or in all: far beyond any real sale,
 /// small enough that a count times a per-subscription limit cannot overflow.
 pub const MAX_SUBSCRIPTIONS: i64 = 100_000;

@@ -114,7 +114,6 @@ pub struct OfflineActivation {
 mod service {
     use base64::engine::general_purpose::STANDARD as BASE64;
     use base64::Engine;
-    use sqlx::Row;
 
     use super::{
         OfflineActivation, OfflineLicense, OfflineLicenseFile, OfflineRequest, LICENSE_FORMAT,
@@ -210,23 +209,16 @@ mod service {
         let (tenant_id, company) = {
             let mut conn = store.pool().acquire().await?;
             crate::access::manager(&mut conn, who, license_id).await?;
-            let row = sqlx::query(
-                "SELECT l.license_type, l.tenant_id, t.company_key \
-                 FROM licenses l JOIN tenants t ON t.id = l.tenant_id WHERE l.id = $1",
-            )
-            .bind(license_id)
-            .fetch_one(&mut *conn)
-            .await?;
-            let license_type: String = row.try_get("license_type")?;
-            let license_type = LicenseType::parse(&license_type).ok_or(AppError::Internal)?;
+            let license = crate::licenses::license_row(&mut conn, license_id).await?;
+            let license_type =
+                LicenseType::parse(&license.license_type).ok_or(AppError::Internal)?;
             if license_type != LicenseType::OfflineOrganisation {
                 return Err(AppError::conflict(ConflictReason::OfflineOnly {
                     license_type,
                 }));
             }
-            let tenant_id: String = row.try_get("tenant_id")?;
-            let company: String = row.try_get("company_key")?;
-            (tenant_id, company)
+            let company = crate::store::licenses::company_key(&mut conn, license_id).await?;
+            (license.tenant_id, company)
         };
         let request = parse_request(request)?;
         if request.license_key.trim().is_empty() {

@@ -24,15 +24,8 @@ pub async fn installation_secret(
     store: &crate::Store,
     name: &str,
 ) -> crate::error::Result<Vec<u8>> {
-    sqlx::query("INSERT INTO installation_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(random_token())
-        .execute(store.pool())
-        .await?;
-    let secret: String =
-        sqlx::query_scalar("SELECT secret FROM installation_secrets WHERE name = $1")
-            .bind(name)
-            .fetch_one(store.pool())
-            .await?;
+    let mut conn = store.pool().acquire().await?;
+    let secret =
+        crate::store::secrets::installation_secret(&mut conn, name, &random_token()).await?;
     hex::decode(secret).map_err(|_| crate::AppError::Internal)
 }

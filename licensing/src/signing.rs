@@ -8,12 +8,11 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::error::{AppError, Result, Thing};
 use crate::now_millis;
-use crate::store::Store;
+use crate::store::{secrets, tenants, Store};
 
 /// The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 key bytes follow it.
 const SPKI_ED25519_PREFIX: [u8; 12] = [
@@ -83,18 +82,15 @@ pub async fn tenant_key(store: &Store, tenant_id: &str) -> Result<TenantKey> {
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let public = *key.verifying_key().as_bytes();
     let mut tx = store.begin().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO signing_keys (tenant_id, public_key, secret_key, created_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id) DO NOTHING",
+    let inserted = secrets::insert_signing_key(
+        &mut tx,
+        tenant_id,
+        &BASE64.encode(public),
+        &BASE64.encode(key.to_bytes()),
+        now_millis(),
     )
-    .bind(tenant_id)
-    .bind(BASE64.encode(public))
-    .bind(BASE64.encode(key.to_bytes()))
-    .bind(now_millis())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 1 {
+    .await?;
+    if inserted {
         audit::record(
             &mut tx,
             Event {
@@ -116,26 +112,21 @@ pub async fn tenant_key(store: &Store, tenant_id: &str) -> Result<TenantKey> {
 
 /// The tenant a company ID names (case-insensitive, as at login) and its public key.
 pub async fn public_key_for_company(store: &Store, company: &str) -> Result<(String, PublicKey)> {
-    let tenant_id: String = sqlx::query_scalar("SELECT id FROM tenants WHERE company_key = $1")
-        .bind(company.trim().to_lowercase())
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or_else(|| AppError::not_found(Thing::Company))?;
+    let tenant_id = {
+        let mut conn = store.pool().acquire().await?;
+        tenants::by_company(&mut conn, &crate::input::normalised_company(company))
+            .await?
+            .ok_or_else(|| AppError::not_found(Thing::Company))?
+    };
     let key = tenant_key(store, &tenant_id).await?;
     Ok((tenant_id, key.public_key()))
 }
 
 async fn load(store: &Store, tenant_id: &str) -> Result<Option<TenantKey>> {
-    let Some(row) =
-        sqlx::query("SELECT public_key, secret_key FROM signing_keys WHERE tenant_id = $1")
-            .bind(tenant_id)
-            .fetch_optional(store.pool())
-            .await?
-    else {
+    let mut conn = store.pool().acquire().await?;
+    let Some((public, secret)) = secrets::signing_key(&mut conn, tenant_id).await? else {
         return Ok(None);
     };
-    let public: String = row.try_get("public_key")?;
-    let secret: String = row.try_get("secret_key")?;
     let seed: [u8; 32] = BASE64
         .decode(secret)
         .ok()

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use crate::auth::{hash_password, AccountKind};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
 use crate::now_millis;
-use crate::store::{new_id, Store};
+use crate::store::{accounts, customers, new_id, tenants, Store};
 
 /// Creates a vendor tenant. `company_id` is what customers type at login, matched case-insensitively.
 pub async fn create_tenant(store: &Store, company_id: &str, name: &str) -> Result<String> {
@@ -57,7 +57,7 @@ pub async fn create_tenant_with_admin(
 }
 
 async fn insert_tenant(conn: &mut AnyConnection, company_id: &str, name: &str) -> Result<String> {
-    let key = company_id.trim().to_lowercase();
+    let key = crate::input::normalised_company(company_id);
     if key.is_empty()
         || key.len() > 64
         || !key
@@ -73,15 +73,7 @@ async fn insert_tenant(conn: &mut AnyConnection, company_id: &str, name: &str) -
         return Err(AppError::invalid(Field::Name, InvalidReason::Required));
     }
     let id = new_id();
-    let result = sqlx::query(
-        "INSERT INTO tenants (id, company_key, name, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&id)
-    .bind(&key)
-    .bind(name.trim())
-    .bind(now_millis())
-    .execute(conn)
-    .await;
+    let result = tenants::insert(conn, &id, &key, name.trim(), now_millis()).await;
     match result.map_err(AppError::from) {
         Err(AppError::Conflict { .. }) => Err(AppError::conflict(ConflictReason::CompanyTaken {
             company: key.to_string(),
@@ -95,13 +87,8 @@ pub async fn create_customer(store: &Store, tenant_id: &str, name: &str) -> Resu
         return Err(AppError::invalid(Field::Name, InvalidReason::Required));
     }
     let id = new_id();
-    sqlx::query("INSERT INTO customers (id, tenant_id, name, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&id)
-        .bind(tenant_id)
-        .bind(name.trim())
-        .bind(now_millis())
-        .execute(store.pool())
-        .await?;
+    let mut conn = store.pool().acquire().await?;
+    customers::insert(&mut conn, &id, tenant_id, name.trim(), now_millis()).await?;
     Ok(id)
 }
 
@@ -139,7 +126,7 @@ pub struct PreparedAccount {
 
 impl PreparedAccount {
     pub async fn new(new: &NewAccount<'_>) -> Result<Self> {
-        let email = new.email.trim().to_lowercase();
+        let email = crate::input::normalised_email(new.email);
         if new.name.trim().is_empty() {
             return Err(AppError::invalid(Field::Name, InvalidReason::Required));
         }
@@ -172,19 +159,19 @@ impl PreparedAccount {
 
     /// Inserts the account; an email already used in the tenant is a `Conflict` that names it.
     pub async fn insert(&self, conn: &mut AnyConnection) -> Result<()> {
-        let result = sqlx::query(
-            "INSERT INTO accounts (id, tenant_id, customer_id, kind, email, name, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        let result = accounts::insert(
+            conn,
+            &accounts::AccountRow {
+                id: &self.id,
+                tenant_id: &self.tenant_id,
+                customer_id: self.customer_id.as_deref(),
+                kind: self.kind.as_str(),
+                email: &self.email,
+                name: &self.name,
+                password_hash: &self.password_hash,
+                created_at: now_millis(),
+            },
         )
-        .bind(&self.id)
-        .bind(&self.tenant_id)
-        .bind(&self.customer_id)
-        .bind(self.kind.as_str())
-        .bind(&self.email)
-        .bind(&self.name)
-        .bind(&self.password_hash)
-        .bind(now_millis())
-        .execute(conn)
         .await;
         match result.map_err(AppError::from) {
             Err(AppError::Conflict { .. }) => Err(AppError::conflict(ConflictReason::EmailTaken {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_params_map;
-use licensing::licenses::{License, LicenseRole, LicenseType};
+use licensing::licenses::{License, LicenseRole};
 use licensing::AppError;
 
 use crate::components::{show, Loading};
@@ -105,7 +105,7 @@ pub fn LicenseLayout() -> impl IntoView {
                                 <A href=format!("{base}/devices")>{t("tabs.devices")}</A>
                                 <Show when=move || {
                                     l.my_role == LicenseRole::Manager
-                                        && l.license_type != LicenseType::Personal
+                                        && l.license_type.fixed_seats().is_none()
                                 }>
                                     <A href=users_href.clone()>{t("tabs.users")}</A>
                                 </Show>

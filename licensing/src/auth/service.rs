@@ -1,17 +1,18 @@
 //! Password checks and server-side sessions.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
-use rand::RngCore;
-use sqlx::Row;
-
 use super::hashing;
 use super::throttle::{self, ThrottlePolicy};
 use super::{AccountKind, Principal};
 use crate::error::{AppError, Field, InvalidReason, Result, Thing};
+use crate::input::{normalised_company, normalised_email};
 use crate::secret;
+use crate::store::accounts::{self, PrincipalRow};
+use crate::store::sessions::{self, Sessions};
 use crate::store::Store;
 use crate::{now_millis, Millis};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
 
 /// How long a portal session lives.
 #[derive(Debug, Clone, Copy)]
@@ -127,21 +128,17 @@ async fn check_with(
     ip: &str,
     ticket: &hashing::Ticket,
 ) -> Result<Principal> {
-    let row = sqlx::query(
-        "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind, \
-                a.password_hash \
-         FROM accounts a JOIN tenants t ON t.id = a.tenant_id \
-         WHERE t.company_key = $1 AND a.email = $2",
-    )
-    .bind(creds.company.trim().to_lowercase())
-    .bind(creds.email.trim().to_lowercase())
-    .fetch_optional(store.pool())
-    .await?;
+    let row = {
+        let mut conn = store.pool().acquire().await?;
+        accounts::by_login(
+            &mut conn,
+            &normalised_company(&creds.company),
+            &normalised_email(&creds.email),
+        )
+        .await?
+    };
     let (principal, hash) = match row {
-        Some(row) => (
-            Some(principal_from_row(&row)?),
-            row.try_get("password_hash")?,
-        ),
+        Some(row) => (Some(principal_from_row(row.principal)?), row.password_hash),
         None => (None, dummy_hash(ticket).await?),
     };
     let ok = verify_password(ticket, &creds.password, hash).await?;
@@ -203,17 +200,15 @@ pub async fn authenticate(
 /// The account with this email in the tenant with this company ID, without a password: for the
 /// admin commands, whose operator already holds the database URL (and with it every right).
 pub async fn principal_by_email(store: &Store, company: &str, email: &str) -> Result<Principal> {
-    let row = sqlx::query(
-        "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind \
-         FROM accounts a JOIN tenants t ON t.id = a.tenant_id \
-         WHERE t.company_key = $1 AND a.email = $2",
+    let mut conn = store.pool().acquire().await?;
+    let row = accounts::by_login(
+        &mut conn,
+        &normalised_company(company),
+        &normalised_email(email),
     )
-    .bind(company.trim().to_lowercase())
-    .bind(email.trim().to_lowercase())
-    .fetch_optional(store.pool())
     .await?
     .ok_or_else(|| AppError::not_found(Thing::Account))?;
-    principal_from_row(&row)
+    principal_from_row(row.principal)
 }
 
 /// Logs in: checks the credentials (throttled, see [`authenticate`]) and opens a new session. A
@@ -233,22 +228,17 @@ pub async fn login(
     let token = secret::random_token();
     let now = now_millis();
     let expires_at = now + policy.absolute_ms;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $3, $4)",
+    let mut conn = store.pool().acquire().await?;
+    sessions::insert(
+        &mut conn,
+        &secret::hash(&token),
+        &principal.account_id,
+        now,
+        expires_at,
     )
-    .bind(secret::hash(&token))
-    .bind(&principal.account_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(store.pool())
     .await?;
     // Housekeeping on a path that already writes, so expired sessions do not pile up.
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND expires_at <= $2")
-        .bind(&principal.account_id)
-        .bind(now)
-        .execute(store.pool())
-        .await?;
+    sessions::end(&mut conn, Sessions::ExpiredOf(&principal.account_id, now)).await?;
     tracing::info!(ip, account = %principal.account_id, "login");
     Ok(NewSession {
         token,
@@ -266,61 +256,41 @@ pub async fn principal_for_session(
 ) -> Result<Principal> {
     let now = now_millis();
     let hash = secret::hash(token);
-    let row = sqlx::query(
-        "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind, \
-                s.last_seen_at \
-         FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN tenants t ON t.id = a.tenant_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
-    )
-    .bind(&hash)
-    .bind(now)
-    .bind(now - policy.idle_ms)
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or(AppError::Unauthenticated)?;
-    let last_seen: Millis = row.try_get("last_seen_at")?;
+    let mut conn = store.pool().acquire().await?;
+    let row = sessions::live(&mut conn, &hash, now, now - policy.idle_ms)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     // Touch at most once a minute: a read-mostly portal should not write on every request.
-    if now - last_seen > 60_000 {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(&hash)
-            .execute(store.pool())
-            .await?;
+    if now - row.last_seen_at > 60_000 {
+        sessions::touch(&mut conn, &hash, now).await?;
     }
-    principal_from_row(&row)
+    principal_from_row(row.principal)
 }
 
 /// Logs out: ends every session of the session's account, so "log out" also logs out a browser
 /// left open elsewhere. Unknown tokens are fine: logging out twice is not an error.
 pub async fn logout(store: &Store, token: &str) -> Result<()> {
-    sqlx::query(
-        "DELETE FROM sessions WHERE account_id IN \
-         (SELECT account_id FROM sessions WHERE token_hash = $1)",
-    )
-    .bind(secret::hash(token))
-    .execute(store.pool())
-    .await?;
+    let mut conn = store.pool().acquire().await?;
+    let hash = secret::hash(token);
+    sessions::end(&mut conn, Sessions::AccountOfToken(&hash)).await?;
     Ok(())
 }
 
 /// Ends this one session (the one a browser had before it logged in again).
 async fn end_session(store: &Store, token: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(secret::hash(token))
-        .execute(store.pool())
-        .await?;
+    let mut conn = store.pool().acquire().await?;
+    sessions::end(&mut conn, Sessions::Token(&secret::hash(token))).await?;
     Ok(())
 }
 
-fn principal_from_row(row: &sqlx::any::AnyRow) -> Result<Principal> {
-    let kind: String = row.try_get("kind")?;
+fn principal_from_row(row: PrincipalRow) -> Result<Principal> {
     Ok(Principal {
-        account_id: row.try_get("id")?,
-        tenant_id: row.try_get("tenant_id")?,
-        tenant_name: row.try_get("tenant_name")?,
-        customer_id: row.try_get("customer_id")?,
-        name: row.try_get("name")?,
-        email: row.try_get("email")?,
-        kind: AccountKind::parse(&kind).ok_or(AppError::Internal)?,
+        kind: AccountKind::parse(&row.kind).ok_or(AppError::Internal)?,
+        account_id: row.id,
+        tenant_id: row.tenant_id,
+        tenant_name: row.tenant_name,
+        customer_id: row.customer_id,
+        name: row.name,
+        email: row.email,
     })
 }

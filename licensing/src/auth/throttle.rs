@@ -21,10 +21,11 @@
 
 use std::time::Duration;
 
-use sqlx::Row;
+use sqlx::AnyConnection;
 
 use crate::error::{AppError, Result};
 use crate::secret;
+use crate::store::failures::{self, Remove};
 use crate::store::Store;
 use crate::{now_millis, Millis};
 
@@ -65,8 +66,8 @@ impl Default for ThrottlePolicy {
 pub fn account_key(company: &str, email: &str) -> String {
     format!(
         "account:{}:{}",
-        company.trim().to_lowercase(),
-        email.trim().to_lowercase()
+        crate::input::normalised_company(company),
+        crate::input::normalised_email(email)
     )
 }
 
@@ -97,7 +98,8 @@ pub async fn admit(
     let Some(account) = account else {
         // Nothing is booked for a license key: only the address's settled failures count.
         let now = now_millis();
-        let failures = failures_at(store.pool(), &address, now, policy).await?;
+        let mut conn = store.pool().acquire().await?;
+        let failures = failures_at(&mut conn, &address, now, policy).await?;
         refuse_over_limit(
             ip,
             now,
@@ -115,8 +117,8 @@ pub async fn admit(
     loop {
         let mut tx = store.begin_keyed(&account).await?;
         let now = now_millis();
-        let by_address = failures_at(&mut *tx, &address, now, policy).await?;
-        let by_account = failures_at(&mut *tx, &account, now, policy).await?;
+        let by_address = failures_at(&mut tx, &address, now, policy).await?;
+        let by_account = failures_at(&mut tx, &account, now, policy).await?;
         let left = policy.account_failures - by_account.settled.len() as i64;
         refuse_over_limit(
             ip,
@@ -129,14 +131,7 @@ pub async fn admit(
         )?;
         if by_account.pending < left {
             let id = secret::random_token();
-            sqlx::query(
-                "INSERT INTO auth_failures (id, throttle_key, at, pending) VALUES ($1, $2, $3, 1)",
-            )
-            .bind(&id)
-            .bind(&account)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            failures::insert(&mut tx, &id, &account, now, true).await?;
             tx.commit().await?;
             return Ok(Attempt {
                 row: Some(id),
@@ -164,29 +159,18 @@ struct Failures {
     pending: i64,
 }
 
-async fn failures_at<'e, E>(
-    executor: E,
+async fn failures_at(
+    conn: &mut AnyConnection,
     key: &str,
     now: Millis,
     policy: &ThrottlePolicy,
-) -> Result<Failures>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let rows = sqlx::query(
-        "SELECT at, pending FROM auth_failures WHERE throttle_key = $1 AND at > $2 ORDER BY at",
-    )
-    .bind(key)
-    .bind(now - policy.window_ms)
-    .fetch_all(executor)
-    .await?;
+) -> Result<Failures> {
+    let rows = failures::since(conn, key, now - policy.window_ms).await?;
     let mut failures = Failures {
         settled: Vec::with_capacity(rows.len()),
         pending: 0,
     };
-    for row in &rows {
-        let at: Millis = row.try_get("at")?;
-        let pending: i64 = row.try_get("pending")?;
+    for (at, pending) in rows {
         if pending != 0 && at > now - STALE_MS {
             failures.pending += 1;
         } else {
@@ -225,25 +209,20 @@ impl Attempt {
     /// gets one. Failures that left the window are cleared here, on a path that writes anyway.
     pub async fn failed(self, store: &Store) -> Result<()> {
         let now = now_millis();
+        let mut conn = store.pool().acquire().await?;
         if let Some(id) = &self.row {
-            sqlx::query("UPDATE auth_failures SET pending = 0, at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(store.pool())
-                .await?;
+            failures::settle(&mut conn, id, now).await?;
         }
-        sqlx::query(
-            "INSERT INTO auth_failures (id, throttle_key, at, pending) VALUES ($1, $2, $3, 0)",
+        failures::insert(
+            &mut conn,
+            &secret::random_token(),
+            &self.address,
+            now,
+            false,
         )
-        .bind(secret::random_token())
-        .bind(&self.address)
-        .bind(now)
-        .execute(store.pool())
         .await?;
-        sqlx::query("DELETE FROM auth_failures WHERE at <= $1")
-            .bind(now - self.window_ms.max(STALE_MS))
-            .execute(store.pool())
-            .await?;
+        let stale = now - self.window_ms.max(STALE_MS);
+        failures::delete(&mut conn, Remove::Before(stale)).await?;
         Ok(())
     }
 
@@ -251,13 +230,9 @@ impl Attempt {
     /// Other checks of the account still in flight keep their rows: each settles on its own.
     pub async fn succeeded(self, store: &Store) -> Result<()> {
         if let Some(key) = &self.account {
-            sqlx::query(
-                "DELETE FROM auth_failures WHERE throttle_key = $1 AND (pending = 0 OR at <= $2)",
-            )
-            .bind(key)
-            .bind(now_millis() - STALE_MS)
-            .execute(store.pool())
-            .await?;
+            let mut conn = store.pool().acquire().await?;
+            let stale = now_millis() - STALE_MS;
+            failures::delete(&mut conn, Remove::Settled(key, stale)).await?;
         }
         self.withdraw(store).await
     }
@@ -265,10 +240,8 @@ impl Attempt {
     /// The check did not get to a verdict (bad input, busy, database trouble): not a failure.
     pub async fn withdraw(self, store: &Store) -> Result<()> {
         if let Some(id) = &self.row {
-            sqlx::query("DELETE FROM auth_failures WHERE id = $1")
-                .bind(id)
-                .execute(store.pool())
-                .await?;
+            let mut conn = store.pool().acquire().await?;
+            failures::delete(&mut conn, Remove::Id(id)).await?;
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ pub use service::*;
 /// (a manager sees every device, a license user their own), so there is no per-device flag; the
 /// deactivation budget is checked by the reset itself, which tells the customer what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 pub struct Device {
     pub id: String,
     pub name: String,

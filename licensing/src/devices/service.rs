@@ -1,16 +1,15 @@
 //! Device activation and reset, with the activation limit and the deactivation budget; and the
 //! desktop app's side of it: activation by login or license key, check-in, self-deactivation.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
 use super::{Device, ResetOutcome};
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::throttle::{self, ThrottlePolicy};
 use crate::auth::{authenticate, Credentials};
-use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
-use crate::licenses::{self, LicenseStatus, LicenseType};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
+use crate::licenses::{self, LicenseRole, LicenseStatus, LicenseType};
+use crate::store::devices::{self as rows, Deactivate, DeactivationReason, DeviceKey};
+use crate::store::licenses::LicenseRow;
 use crate::store::{new_id, Store, Tx};
 use crate::{now_millis, secret, Millis};
 
@@ -19,31 +18,9 @@ pub async fn list(store: &Store, actor: &Actor, license_id: &str) -> Result<Vec<
     let who = &actor.principal;
     let mut conn = store.pool().acquire().await?;
     let role = access::license(&mut conn, who, license_id).await?.role;
-    let rows = sqlx::query(
-        "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, d.account_id, \
-                a.name AS activated_by \
-         FROM devices d LEFT JOIN accounts a ON a.id = d.account_id \
-         WHERE d.license_id = $1 AND d.deactivated_at IS NULL \
-           AND ($2 = 'manager' OR d.account_id = $3) \
-         ORDER BY d.first_activated_at, d.name, d.id",
-    )
-    .bind(license_id)
-    .bind(role.as_str())
-    .bind(&who.account_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Device {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                os: row.try_get("os")?,
-                first_activated_at: row.try_get("first_activated_at")?,
-                last_seen_at: row.try_get("last_seen_at")?,
-                activated_by: row.try_get("activated_by")?,
-            })
-        })
-        .collect()
+    // A manager sees every device of the license, a user their own.
+    let own = (role != LicenseRole::Manager).then_some(who.account_id.as_str());
+    Ok(rows::active(&mut conn, license_id, own).await?)
 }
 
 /// Resets (deactivates) one device, using one deactivation of the license's budget.
@@ -60,19 +37,11 @@ pub async fn reset(store: &Store, actor: &Actor, device_id: &str) -> Result<Rese
     };
     let mut tx = store.begin_locked(&license_id).await?;
     let grant = access::device(&mut tx, who, device_id).await?;
-    let row = sqlx::query(
-        "SELECT d.name, d.deactivated_at, l.max_deactivations, l.deactivations_used \
-         FROM devices d JOIN licenses l ON l.id = d.license_id WHERE d.id = $1",
-    )
-    .bind(device_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let name: String = row.try_get("name")?;
-    let deactivated_at: Option<i64> = row.try_get("deactivated_at")?;
-    let allowed: i64 = row.try_get("max_deactivations")?;
-    let used: i64 = row.try_get("deactivations_used")?;
-
-    if deactivated_at.is_some() {
+    let device = rows::with_license(&mut tx, DeviceKey::Id(device_id))
+        .await?
+        .ok_or_else(|| AppError::not_found(Thing::Device))?;
+    let name = device.device_name;
+    if device.deactivated_at.is_some() {
         return Err(AppError::conflict(ConflictReason::DeviceAlreadyReset {
             name,
         }));
@@ -85,11 +54,11 @@ pub async fn reset(store: &Store, actor: &Actor, device_id: &str) -> Result<Rese
             device_id,
             device_name: &name,
             actor_id: Some(&who.account_id),
-            reason: "reset",
+            reason: DeactivationReason::Reset,
             action: AuditAction::DeviceReset,
             ip: &actor.ip,
-            allowed,
-            used,
+            allowed: device.license.max_deactivations,
+            used: device.license.deactivations_used,
         },
     )
     .await?;
@@ -430,39 +399,18 @@ async fn activate_locked(
     let hardware_id = new.device.hardware_id.trim();
     let name = new.device.name.trim();
     let mut tx = store.begin_locked(new.license_id).await?;
-    let row = sqlx::query(
-        "SELECT l.tenant_id, l.product, l.license_type, l.status, l.valid_from, l.valid_until, \
-            l.max_activations, \
-            (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS active, \
-            (SELECT d.id FROM devices d WHERE d.license_id = l.id AND d.hardware_id = $2 \
-               AND d.deactivated_at IS NULL) AS existing, \
-            (SELECT d.name FROM devices d WHERE d.license_id = l.id AND d.hardware_id = $2 \
-               AND d.deactivated_at IS NULL) AS existing_name \
-         FROM licenses l WHERE l.id = $1",
-    )
-    .bind(new.license_id)
-    .bind(hardware_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let row = licenses::license_row(&mut tx, new.license_id).await?;
+    let existing = rows::active_with_hardware(&mut tx, new.license_id, hardware_id).await?;
     let now = now_millis();
-    let tenant_id: String = row.try_get("tenant_id")?;
-    let allowed: i64 = row.try_get("max_activations")?;
-    let active: i64 = row.try_get("active")?;
-    let mut license = summary_from_row(&row, new.license_id, active, now)?;
+    let allowed = row.max_activations;
+    let active = row.devices_active;
+    let mut license = summary_from_row(&row, now)?;
+    let tenant_id = row.tenant_id;
     if license.status != LicenseStatus::Active {
         return Err(AppError::LicenseInactive);
     }
-    if let Some(device_id) = row.try_get::<Option<String>, _>("existing")? {
-        let device_name: String = row.try_get("existing_name")?;
-        sqlx::query(
-            "UPDATE devices SET last_seen_at = $1, token_hash = COALESCE($2, token_hash) \
-             WHERE id = $3",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .bind(&device_id)
-        .execute(&mut *tx)
-        .await?;
+    if let Some((device_id, device_name)) = existing {
+        rows::seen(&mut tx, &device_id, now, token_hash).await?;
         if let Some(action) = reactivated_action {
             // A new token or license file for the machine: a change worth a line in the log.
             audit::record(
@@ -503,19 +451,19 @@ async fn activate_locked(
         return Err(AppError::TooManyDevices { allowed });
     }
     let device_id = new_id();
-    sqlx::query(
-        "INSERT INTO devices (id, license_id, account_id, hardware_id, name, os, \
-            first_activated_at, last_seen_at, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+    rows::insert(
+        &mut tx,
+        &rows::NewDeviceRow {
+            id: &device_id,
+            license_id: new.license_id,
+            account_id: new.account_id,
+            hardware_id,
+            name,
+            os: new.device.os.trim(),
+            now,
+            token_hash,
+        },
     )
-    .bind(&device_id)
-    .bind(new.license_id)
-    .bind(new.account_id)
-    .bind(hardware_id)
-    .bind(name)
-    .bind(new.device.os.trim())
-    .bind(now)
-    .bind(token_hash)
-    .execute(&mut *tx)
     .await?;
     audit::record(
         &mut tx,
@@ -587,35 +535,22 @@ pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
         return Err(AppError::Unauthenticated);
     }
     let hash = secret::hash(token);
-    let row = sqlx::query(
-        "SELECT d.id AS device_id, d.hardware_id, d.name AS device_name, d.deactivated_at, \
-            l.id AS license_id, l.tenant_id, l.product, l.license_type, l.status, l.valid_from, \
-            l.valid_until, l.max_activations, \
-            (SELECT COUNT(*) FROM devices x WHERE x.license_id = l.id AND x.deactivated_at IS NULL) AS active \
-         FROM devices d JOIN licenses l ON l.id = d.license_id WHERE d.token_hash = $1",
-    )
-    .bind(&hash)
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or(AppError::Unauthenticated)?;
-    if row.try_get::<Option<i64>, _>("deactivated_at")?.is_some() {
+    let mut conn = store.pool().acquire().await?;
+    let device = rows::with_license(&mut conn, DeviceKey::TokenHash(&hash))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if device.deactivated_at.is_some() {
         return Err(AppError::DeviceDeactivated);
     }
     let now = now_millis();
-    let device_id: String = row.try_get("device_id")?;
-    let license_id: String = row.try_get("license_id")?;
     // Only while still active: a reset committed in between wins.
-    sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2 AND deactivated_at IS NULL")
-        .bind(now)
-        .bind(&device_id)
-        .execute(store.pool())
-        .await?;
+    rows::seen(&mut conn, &device.device_id, now, None).await?;
     Ok(DeviceStatus {
-        tenant_id: row.try_get("tenant_id")?,
-        device_id,
-        hardware_id: row.try_get("hardware_id")?,
-        device_name: row.try_get("device_name")?,
-        license: summary_from_row(&row, &license_id, row.try_get("active")?, now)?,
+        license: summary_from_row(&device.license, now)?,
+        tenant_id: device.license.tenant_id,
+        device_id: device.device_id,
+        hardware_id: device.hardware_id,
+        device_name: device.device_name,
     })
 }
 
@@ -629,44 +564,35 @@ pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result
     }
     let hash = secret::hash(token);
     // Find the license first, so the lock below is on the right row.
-    let license_id: String =
-        sqlx::query_scalar("SELECT license_id FROM devices WHERE token_hash = $1")
-            .bind(&hash)
-            .fetch_optional(store.pool())
+    let license_id = {
+        let mut conn = store.pool().acquire().await?;
+        rows::license_of_token(&mut conn, &hash)
             .await?
-            .ok_or(AppError::Unauthenticated)?;
+            .ok_or(AppError::Unauthenticated)?
+    };
     let mut tx = store.begin_locked(&license_id).await?;
-    let row = sqlx::query(
-        "SELECT d.id, d.name, d.account_id, d.deactivated_at, l.tenant_id, l.max_deactivations, \
-                l.deactivations_used \
-         FROM devices d JOIN licenses l ON l.id = d.license_id WHERE d.token_hash = $1",
-    )
-    .bind(&hash)
-    .fetch_one(&mut *tx)
-    .await?;
-    let device_id: String = row.try_get("id")?;
-    let name: String = row.try_get("name")?;
-    // The app acts for the account that activated it (none for a license-key activation).
-    let owner: Option<String> = row.try_get("account_id")?;
-    let tenant_id: String = row.try_get("tenant_id")?;
-    let allowed: i64 = row.try_get("max_deactivations")?;
-    let used: i64 = row.try_get("deactivations_used")?;
-    if row.try_get::<Option<i64>, _>("deactivated_at")?.is_some() {
+    let device = rows::with_license(&mut tx, DeviceKey::TokenHash(&hash))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if device.deactivated_at.is_some() {
         return Err(AppError::DeviceDeactivated);
     }
+    let tenant_id = device.license.tenant_id;
+    let device_id = device.device_id;
     let left = spend_deactivation(
         &mut tx,
         Deactivation {
             tenant_id: &tenant_id,
             license_id: &license_id,
             device_id: &device_id,
-            device_name: &name,
-            actor_id: owner.as_deref(),
-            reason: "app",
+            device_name: &device.device_name,
+            // The app acts for the account that activated it (none for a license-key activation).
+            actor_id: device.account_id.as_deref(),
+            reason: DeactivationReason::App,
             action: AuditAction::DeviceDeactivatedByApp,
             ip,
-            allowed,
-            used,
+            allowed: device.license.max_deactivations,
+            used: device.license.deactivations_used,
         },
     )
     .await?;
@@ -686,8 +612,7 @@ struct Deactivation<'a> {
     device_id: &'a str,
     device_name: &'a str,
     actor_id: Option<&'a str>,
-    /// Stored in `devices.deactivated_reason`.
-    reason: &'a str,
+    reason: DeactivationReason,
     action: AuditAction,
     ip: &'a str,
     /// The license's budget as read inside the locked transaction.
@@ -700,15 +625,13 @@ struct Deactivation<'a> {
 /// counted and audited, inside the caller's locked transaction. Returns the deactivations left.
 async fn spend_deactivation(tx: &mut Tx, d: Deactivation<'_>) -> Result<i64> {
     let left = licenses::spend_deactivation_budget(tx, d.license_id, d.allowed, d.used).await?;
-    sqlx::query(
-        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = $3 \
-         WHERE id = $4",
+    rows::deactivate(
+        tx,
+        Deactivate::One(d.device_id),
+        d.actor_id,
+        d.reason,
+        now_millis(),
     )
-    .bind(now_millis())
-    .bind(d.actor_id)
-    .bind(d.reason)
-    .bind(d.device_id)
-    .execute(&mut **tx)
     .await?;
     audit::record(
         tx,
@@ -727,25 +650,15 @@ async fn spend_deactivation(tx: &mut Tx, d: Deactivation<'_>) -> Result<i64> {
     Ok(left)
 }
 
-/// The license part of an activation or check-in answer, from a row with the license columns.
-fn summary_from_row(
-    row: &AnyRow,
-    license_id: &str,
-    active: i64,
-    now: Millis,
-) -> Result<LicenseSummary> {
-    let license_type: String = row.try_get("license_type")?;
-    let stored: String = row.try_get("status")?;
-    let valid_from: Millis = row.try_get("valid_from")?;
-    let valid_until: Millis = row.try_get("valid_until")?;
-    let status = LicenseStatus::effective(&stored, valid_from, valid_until, now);
+/// The license part of an activation or check-in answer.
+fn summary_from_row(row: &LicenseRow, now: Millis) -> Result<LicenseSummary> {
     Ok(LicenseSummary {
-        id: license_id.to_owned(),
-        product: row.try_get("product")?,
-        license_type: LicenseType::parse(&license_type).ok_or(AppError::Internal)?,
-        status,
-        valid_until,
-        max_activations: row.try_get("max_activations")?,
-        devices_active: active,
+        id: row.id.clone(),
+        product: row.product.clone(),
+        license_type: LicenseType::parse(&row.license_type).ok_or(AppError::Internal)?,
+        status: LicenseStatus::effective(&row.status, row.valid_from, row.valid_until, now),
+        valid_until: row.valid_until,
+        max_activations: row.max_activations,
+        devices_active: row.devices_active,
     })
 }

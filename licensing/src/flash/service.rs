@@ -3,7 +3,7 @@
 
 use super::Flash;
 use crate::error::{AppError, Result};
-use crate::store::Store;
+use crate::store::{flashes, Store};
 use crate::{now_millis, secret, Millis};
 
 /// How long a note waits for its page. The page is the redirect's target, loaded at once; a note
@@ -21,36 +21,19 @@ pub async fn put(store: &Store, session_token: &str, path: &str, flash: &Flash) 
         AppError::Internal
     })?;
     // Housekeeping on the path that writes, so unread notes (and the secrets in them) go away.
-    sqlx::query("DELETE FROM flashes WHERE created_at <= $1")
-        .bind(now - FLASH_TTL_MS)
-        .execute(store.pool())
-        .await?;
-    // `WHERE EXISTS` rather than a foreign-key error for a session that ended meanwhile; the
-    // SELECT needs a WHERE anyway for SQLite to parse the upsert after it.
-    sqlx::query(
-        "INSERT INTO flashes (token_hash, path, body, created_at) \
-         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM sessions WHERE token_hash = $1) \
-         ON CONFLICT (token_hash, path) DO UPDATE SET body = excluded.body, created_at = excluded.created_at",
-    )
-    .bind(secret::hash(session_token))
-    .bind(path)
-    .bind(body)
-    .bind(now)
-    .execute(store.pool())
-    .await?;
+    let mut conn = store.pool().acquire().await?;
+    flashes::delete_before(&mut conn, now - FLASH_TTL_MS).await?;
+    flashes::upsert(&mut conn, &secret::hash(session_token), path, &body, now).await?;
     Ok(())
 }
 
 /// The note kept for this session and page, deleted as it is read: it shows once. The caller has
 /// checked that the session is live (a note of an ended session is deleted with it).
 pub async fn take(store: &Store, session_token: &str, path: &str) -> Result<Option<Flash>> {
-    let row: Option<(String, Millis)> = sqlx::query_as(
-        "DELETE FROM flashes WHERE token_hash = $1 AND path = $2 RETURNING body, created_at",
-    )
-    .bind(secret::hash(session_token))
-    .bind(path)
-    .fetch_optional(store.pool())
-    .await?;
+    let row = {
+        let mut conn = store.pool().acquire().await?;
+        flashes::take(&mut conn, &secret::hash(session_token), path).await?
+    };
     let Some((body, created_at)) = row else {
         return Ok(None);
     };

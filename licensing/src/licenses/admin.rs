@@ -2,9 +2,7 @@
 //! reset your limit"), change its limits and validity, suspend and resume it, list the tenant's
 //! licenses. Every action is the caller's own tenant only and is audited with their name.
 
-use sqlx::Row;
-
-use super::service::{check_valid_until, license_from_row, LICENSE_COLUMNS};
+use super::service::{check_valid_until, license_from_row, license_row};
 use super::{
     add_subscriptions, issue_key, purchase, LicenseRole, LicenseType, NewLicense, Purchase,
     TenantLicense,
@@ -17,6 +15,7 @@ use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing
 use crate::input::{
     bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
 };
+use crate::store::licenses::{self as rows, LimitsRow, TenantScope};
 use crate::store::{Store, Tx};
 use crate::{now_millis, Millis};
 
@@ -52,14 +51,8 @@ pub async fn reset_deactivation_limit(
 ) -> Result<()> {
     let reason = required_reason(reason)?;
     let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
-    let used: i64 = sqlx::query_scalar("SELECT deactivations_used FROM licenses WHERE id = $1")
-        .bind(license_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE licenses SET deactivations_used = 0 WHERE id = $1")
-        .bind(license_id)
-        .execute(&mut *tx)
-        .await?;
+    let used = license_row(&mut tx, license_id).await?.deactivations_used;
+    rows::clear_deactivations(&mut tx, license_id).await?;
     record(
         &mut tx,
         &grant,
@@ -84,20 +77,14 @@ pub async fn update_limits(
     limits: &Limits,
 ) -> Result<()> {
     let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
-    let row = sqlx::query(
-        "SELECT l.license_type, l.valid_from, l.deactivations_used, \
-            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
-            (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS devices_active \
-         FROM licenses l WHERE l.id = $1",
-    )
-    .bind(license_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let seats_used: i64 = row.try_get("seats_used")?;
-    let devices_active: i64 = row.try_get("devices_active")?;
-    let deactivations_used: i64 = row.try_get("deactivations_used")?;
-    let valid_from: Millis = row.try_get("valid_from")?;
-    let license_type: String = row.try_get("license_type")?;
+    let row = license_row(&mut tx, license_id).await?;
+    let (seats_used, devices_active, deactivations_used, valid_from) = (
+        row.seats_used,
+        row.devices_active,
+        row.deactivations_used,
+        row.valid_from,
+    );
+    let license_type = LicenseType::parse(&row.license_type).ok_or(AppError::Internal)?;
     bounded(Field::Seats, limits.max_users, 1, MAX_SEATS)?;
     bounded(Field::Devices, limits.max_activations, 0, MAX_DEVICES)?;
     bounded(
@@ -107,7 +94,10 @@ pub async fn update_limits(
         MAX_DEACTIVATIONS,
     )?;
     check_valid_until(limits.valid_until)?;
-    if license_type == LicenseType::Personal.as_str() && limits.max_users != 1 {
+    if license_type
+        .fixed_seats()
+        .is_some_and(|seats| limits.max_users != seats)
+    {
         return Err(AppError::invalid(
             Field::Seats,
             InvalidReason::PersonalOneUser,
@@ -141,16 +131,16 @@ pub async fn update_limits(
             InvalidReason::AfterStart,
         ));
     }
-    sqlx::query(
-        "UPDATE licenses SET max_users = $1, max_activations = $2, max_deactivations = $3, \
-            valid_until = $4 WHERE id = $5",
+    rows::set_limits(
+        &mut tx,
+        license_id,
+        &LimitsRow {
+            max_users: limits.max_users,
+            max_activations: limits.max_activations,
+            max_deactivations: limits.max_deactivations,
+            valid_until: limits.valid_until,
+        },
     )
-    .bind(limits.max_users)
-    .bind(limits.max_activations)
-    .bind(limits.max_deactivations)
-    .bind(limits.valid_until)
-    .bind(license_id)
-    .execute(&mut *tx)
     .await?;
     record(
         &mut tx,
@@ -178,13 +168,7 @@ pub async fn set_suspended(
 ) -> Result<()> {
     let (mut tx, grant) = vendor_tx(store, &actor.principal, license_id).await?;
     let status = if suspended { "suspended" } else { "active" };
-    let changed = sqlx::query("UPDATE licenses SET status = $1 WHERE id = $2 AND status <> $1")
-        .bind(status)
-        .bind(license_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if changed == 0 {
+    if !rows::set_status(&mut tx, license_id, status).await? {
         return Err(AppError::conflict(if suspended {
             ConflictReason::AlreadySuspended
         } else {
@@ -225,27 +209,23 @@ async fn tenant_licenses(
     scope: Scope<'_>,
 ) -> Result<Vec<TenantLicense>> {
     let vendor = access::vendor_admin(who)?;
-    let (filter, value) = match scope {
-        Scope::Search(text) => (
-            "(LOWER(c.name) LIKE $2 OR LOWER(l.product) LIKE $2)",
-            contains_pattern(text),
-        ),
-        Scope::Customer(id) => ("l.customer_id = $2", id.to_owned()),
-        Scope::License(id) => ("l.id = $2", id.to_owned()),
+    let pattern;
+    let scope = match scope {
+        Scope::Search(text) => {
+            pattern = contains_pattern(text);
+            TenantScope::Matching(&pattern)
+        }
+        Scope::Customer(id) => TenantScope::Customer(id),
+        Scope::License(id) => TenantScope::License(id),
     };
-    let rows = sqlx::query(&format!(
-        "SELECT {LICENSE_COLUMNS}, l.customer_id FROM licenses l JOIN customers c ON c.id = l.customer_id \
-         WHERE l.tenant_id = $1 AND {filter} ORDER BY c.name, l.product"
-    ))
-    .bind(&vendor.tenant_id)
-    .bind(&value)
-    .fetch_all(store.pool())
-    .await?;
+    let mut conn = store.pool().acquire().await?;
     let now = now_millis();
-    rows.iter()
+    rows::of_tenant(&mut conn, &vendor.tenant_id, scope)
+        .await?
+        .into_iter()
         .map(|row| {
             Ok(TenantLicense {
-                customer_id: row.try_get("customer_id")?,
+                customer_id: row.customer_id.clone(),
                 // Vendor staff act as managers of every license of their tenant.
                 license: license_from_row(row, LicenseRole::Manager, now)?,
             })

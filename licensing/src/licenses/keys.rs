@@ -1,11 +1,10 @@
 //! License keys: the secret a desktop app can activate with instead of a login. Random, shown
 //! once when issued, stored only as a hash (like session and device tokens).
 
-use sqlx::Row;
-
 use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::error::Result;
 use crate::secret;
+use crate::store::licenses as rows;
 use crate::store::Store;
 
 /// Every license key starts with this, so people and secret scanners recognise one.
@@ -22,16 +21,10 @@ pub async fn issue_key(store: &Store, license_id: &str) -> Result<String> {
         .collect();
     let key = format!("{KEY_PREFIX}{}", groups.join("-"));
     let mut tx = store.begin_locked(license_id).await?;
-    let tenant_id: String = sqlx::query("SELECT tenant_id FROM licenses WHERE id = $1")
-        .bind(license_id)
-        .fetch_one(&mut *tx)
+    let tenant_id = super::service::license_row(&mut tx, license_id)
         .await?
-        .try_get("tenant_id")?;
-    sqlx::query("UPDATE licenses SET license_key_hash = $1 WHERE id = $2")
-        .bind(key_hash(&key))
-        .bind(license_id)
-        .execute(&mut *tx)
-        .await?;
+        .tenant_id;
+    rows::set_key_hash(&mut tx, license_id, &key_hash(&key)).await?;
     audit::record(
         &mut tx,
         Event {
@@ -52,12 +45,8 @@ pub async fn issue_key(store: &Store, license_id: &str) -> Result<String> {
 /// The license (and its tenant) holding a key, if any. Case and surrounding spaces of the key
 /// do not matter: people retype keys.
 pub async fn license_for_key(store: &Store, key: &str) -> Result<Option<(String, String)>> {
-    let row = sqlx::query("SELECT id, tenant_id FROM licenses WHERE license_key_hash = $1")
-        .bind(key_hash(key))
-        .fetch_optional(store.pool())
-        .await?;
-    row.map(|r| Ok((r.try_get("id")?, r.try_get("tenant_id")?)))
-        .transpose()
+    let mut conn = store.pool().acquire().await?;
+    Ok(rows::by_key_hash(&mut conn, &key_hash(key)).await?)
 }
 
 fn key_hash(key: &str) -> String {

@@ -57,9 +57,18 @@ impl LicenseType {
         }
     }
 
+    /// The seats this kind of license has whatever was bought: a Personal subscription is one
+    /// person's, so it has one seat and no users to manage. `None`: seats are bought.
+    pub fn fixed_seats(self) -> Option<i64> {
+        match self {
+            Self::Personal => Some(1),
+            Self::Organisation | Self::OfflineOrganisation | Self::Experimental => None,
+        }
+    }
+
     /// Whether the owner of this kind of subscription manages it (the seed's "License Manager").
     pub fn owner_is_manager(self) -> bool {
-        !matches!(self, Self::Personal)
+        self.fixed_seats().is_none()
     }
 }
 

@@ -1,107 +1,86 @@
 //! Reading licenses, selling them and the manager's *Reset license*.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::AnyConnection;
 
 use super::{Dashboard, License, LicenseResetOutcome, LicenseRole, LicenseStatus, LicenseType};
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::{AccountKind, Principal};
-use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::input::{
     bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
 };
-use crate::store::{new_id, Store, Tx};
+use crate::store::devices::{self as device_rows, Deactivate, DeactivationReason};
+use crate::store::licenses::{self as rows, LicenseRow, NewLicenseRow};
+use crate::store::seats::{self, Seats};
+use crate::store::sessions::{self, Sessions};
+use crate::store::{accounts, new_id, Store, Tx};
 use crate::{now_millis, Millis};
 
-pub(super) const LICENSE_COLUMNS: &str = "l.id, c.name AS customer_name, l.product, l.license_type, l.status, \
-    l.subscriptions, l.valid_from, l.valid_until, l.max_users, l.max_activations, \
-    l.max_deactivations, l.deactivations_used, \
-    (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
-    (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS devices_active";
-
-pub(super) fn license_from_row(row: &AnyRow, my_role: LicenseRole, now: Millis) -> Result<License> {
-    let license_type: String = row.try_get("license_type")?;
-    let status: String = row.try_get("status")?;
-    let valid_from: Millis = row.try_get("valid_from")?;
-    let valid_until: Millis = row.try_get("valid_until")?;
-    let status = LicenseStatus::effective(&status, valid_from, valid_until, now);
+/// A license as its customer sees it, from its row and the viewer's role.
+pub(super) fn license_from_row(
+    row: LicenseRow,
+    my_role: LicenseRole,
+    now: Millis,
+) -> Result<License> {
     Ok(License {
-        id: row.try_get("id")?,
-        customer_name: row.try_get("customer_name")?,
-        product: row.try_get("product")?,
-        license_type: LicenseType::parse(&license_type).ok_or(AppError::Internal)?,
-        status,
-        subscriptions: row.try_get("subscriptions")?,
-        valid_from,
-        valid_until,
-        seats_used: row.try_get("seats_used")?,
-        max_users: row.try_get("max_users")?,
-        devices_active: row.try_get("devices_active")?,
-        max_activations: row.try_get("max_activations")?,
-        deactivations_used: row.try_get("deactivations_used")?,
-        max_deactivations: row.try_get("max_deactivations")?,
+        license_type: LicenseType::parse(&row.license_type).ok_or(AppError::Internal)?,
+        status: LicenseStatus::effective(&row.status, row.valid_from, row.valid_until, now),
+        id: row.id,
+        customer_name: row.customer_name,
+        product: row.product,
+        subscriptions: row.subscriptions,
+        valid_from: row.valid_from,
+        valid_until: row.valid_until,
+        seats_used: row.seats_used,
+        max_users: row.max_users,
+        devices_active: row.devices_active,
+        max_activations: row.max_activations,
+        deactivations_used: row.deactivations_used,
+        max_deactivations: row.max_deactivations,
         my_role,
     })
+}
+
+/// The row of a license known to exist (the caller's guard or lock found it).
+pub(crate) async fn license_row(conn: &mut AnyConnection, license_id: &str) -> Result<LicenseRow> {
+    rows::get(conn, license_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Thing::License))
 }
 
 /// Reads one license the caller may see.
 pub async fn get(store: &Store, who: &Principal, license_id: &str) -> Result<License> {
     let mut conn = store.pool().acquire().await?;
     let role = access::license(&mut conn, who, license_id).await?.role;
-    let row = sqlx::query(&format!(
-        "SELECT {LICENSE_COLUMNS} FROM licenses l JOIN customers c ON c.id = l.customer_id \
-         WHERE l.id = $1"
-    ))
-    .bind(license_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    license_from_row(&row, role, now_millis())
+    license_from_row(
+        license_row(&mut conn, license_id).await?,
+        role,
+        now_millis(),
+    )
 }
 
 /// The licenses the caller is assigned to: one entry per license, however many subscriptions
 /// were bought for it (more subscriptions raise the seats of the same license).
 pub async fn list(store: &Store, who: &Principal) -> Result<Vec<License>> {
-    let rows = sqlx::query(&format!(
-        "SELECT {LICENSE_COLUMNS}, lu.role AS my_role \
-         FROM license_users lu JOIN licenses l ON l.id = lu.license_id \
-         JOIN customers c ON c.id = l.customer_id \
-         WHERE lu.account_id = $1 AND l.tenant_id = $2 ORDER BY l.created_at"
-    ))
-    .bind(&who.account_id)
-    .bind(&who.tenant_id)
-    .fetch_all(store.pool())
-    .await?;
+    let mut conn = store.pool().acquire().await?;
     let now = now_millis();
-    rows.iter()
-        .map(|row| {
-            let role: String = row.try_get("my_role")?;
-            license_from_row(
-                row,
-                LicenseRole::parse(&role).ok_or(AppError::Internal)?,
-                now,
-            )
+    rows::of_account(&mut conn, &who.account_id, &who.tenant_id)
+        .await?
+        .into_iter()
+        .map(|assigned| {
+            let role = LicenseRole::parse(&assigned.my_role).ok_or(AppError::Internal)?;
+            license_from_row(assigned.license, role, now)
         })
         .collect()
 }
 
 /// The dashboard: who is logged in and whether they manage a license.
 pub async fn dashboard(store: &Store, who: &Principal) -> Result<Dashboard> {
-    let roles: Vec<String> = sqlx::query_scalar(
-        "SELECT lu.role FROM license_users lu JOIN licenses l ON l.id = lu.license_id \
-         WHERE lu.account_id = $1 AND l.tenant_id = $2",
-    )
-    .bind(&who.account_id)
-    .bind(&who.tenant_id)
-    .fetch_all(store.pool())
-    .await?;
-    let customer_name: Option<String> = match &who.customer_id {
-        Some(id) => {
-            sqlx::query_scalar("SELECT name FROM customers WHERE id = $1")
-                .bind(id)
-                .fetch_optional(store.pool())
-                .await?
-        }
+    let mut conn = store.pool().acquire().await?;
+    let roles = seats::roles_of(&mut conn, &who.account_id, &who.tenant_id).await?;
+    let customer_name = match &who.customer_id {
+        Some(id) => crate::store::customers::name(&mut conn, id).await?,
         None => None,
     };
     let role = roles
@@ -163,8 +142,8 @@ fn checked_new(new: &NewLicense) -> Result<i64> {
         ));
     }
     check_valid_until(new.valid_until)?;
-    if new.license_type == LicenseType::Personal {
-        return Ok(1);
+    if let Some(seats) = new.license_type.fixed_seats() {
+        return Ok(seats);
     }
     // Both factors are bounded, so the product fits; the total has its own bound.
     bounded(
@@ -195,15 +174,16 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     // Checked before the transaction (accounts never change customer), so the transaction starts
     // with its first write: on SQLite a read first could not be upgraded to a write once a
     // simultaneous purchase had committed (`database is locked`, not the `Conflict` below).
-    let owner_email: Option<String> = sqlx::query_scalar(
-        "SELECT a.email FROM accounts a JOIN customers c ON c.id = a.customer_id \
-         WHERE a.id = $1 AND a.customer_id = $2 AND c.tenant_id = $3",
-    )
-    .bind(&new.owner_account_id)
-    .bind(&new.customer_id)
-    .bind(&new.tenant_id)
-    .fetch_optional(store.pool())
-    .await?;
+    let owner_email = {
+        let mut conn = store.pool().acquire().await?;
+        accounts::email_in_customer(
+            &mut conn,
+            &new.owner_account_id,
+            &new.customer_id,
+            &new.tenant_id,
+        )
+        .await?
+    };
     let Some(owner_email) = owner_email else {
         return Err(AppError::invalid(
             Field::Owner,
@@ -213,41 +193,38 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
     let id = new_id();
     let now = now_millis();
     let mut tx = store.begin().await?;
-    sqlx::query(
-        "INSERT INTO licenses (id, tenant_id, customer_id, product, license_type, status, \
-            subscriptions, max_users, max_activations, max_deactivations, deactivations_used, \
-            valid_from, valid_until, created_at, seats_per_subscription, activations_per_subscription) \
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, 0, $10, $11, $12, $13, $14)",
+    rows::insert(
+        &mut tx,
+        &NewLicenseRow {
+            id: &id,
+            tenant_id: &new.tenant_id,
+            customer_id: &new.customer_id,
+            product: &new.product,
+            license_type: new.license_type.as_str(),
+            subscriptions: new.subscriptions,
+            max_users,
+            max_activations: new.max_activations,
+            max_deactivations: new.max_deactivations,
+            valid_from: new.valid_from,
+            valid_until: new.valid_until,
+            created_at: now,
+            seats_per_subscription: new.seats_per_subscription,
+            activations_per_subscription: new.max_activations / new.subscriptions,
+        },
     )
-    .bind(&id)
-    .bind(&new.tenant_id)
-    .bind(&new.customer_id)
-    .bind(&new.product)
-    .bind(new.license_type.as_str())
-    .bind(new.subscriptions)
-    .bind(max_users)
-    .bind(new.max_activations)
-    .bind(new.max_deactivations)
-    .bind(new.valid_from)
-    .bind(new.valid_until)
-    .bind(now)
-    .bind(new.seats_per_subscription)
-    .bind(new.max_activations / new.subscriptions)
-    .execute(&mut *tx)
     .await?;
     let owner_role = if new.license_type.owner_is_manager() {
         LicenseRole::Manager
     } else {
         LicenseRole::User
     };
-    sqlx::query(
-        "INSERT INTO license_users (license_id, account_id, role, assigned_at) VALUES ($1, $2, $3, $4)",
+    seats::insert(
+        &mut tx,
+        &id,
+        &new.owner_account_id,
+        owner_role.as_str(),
+        now,
     )
-    .bind(&id)
-    .bind(&new.owner_account_id)
-    .bind(owner_role.as_str())
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
     audit::record(
         &mut tx,
@@ -280,7 +257,7 @@ pub struct Purchase {
 pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<Purchase> {
     // Also when it raises a license: the order itself must be one a new license could hold.
     checked_new(new)?;
-    let row = match existing_license(store, new).await? {
+    let (license_id, license_type) = match existing_license(store, new).await? {
         Some(row) => row,
         None => match create(store, new, actor).await {
             Ok(license_id) => {
@@ -297,8 +274,6 @@ pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> R
             Err(other) => return Err(other),
         },
     };
-    let license_id: String = row.try_get("id")?;
-    let license_type: String = row.try_get("license_type")?;
     if license_type != new.license_type.as_str() {
         return Err(AppError::conflict(ConflictReason::OtherLicenseType {
             product: new.product.to_owned(),
@@ -313,15 +288,9 @@ pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> R
 }
 
 /// The customer's license for the product, if they bought it before.
-async fn existing_license(store: &Store, new: &NewLicense) -> Result<Option<AnyRow>> {
-    Ok(sqlx::query(
-        "SELECT id, license_type FROM licenses WHERE tenant_id = $1 AND customer_id = $2 AND product = $3",
-    )
-    .bind(&new.tenant_id)
-    .bind(&new.customer_id)
-    .bind(&new.product)
-    .fetch_optional(store.pool())
-    .await?)
+async fn existing_license(store: &Store, new: &NewLicense) -> Result<Option<(String, String)>> {
+    let mut conn = store.pool().acquire().await?;
+    Ok(rows::for_product(&mut conn, &new.tenant_id, &new.customer_id, &new.product).await?)
 }
 
 /// More subscriptions of the same license: each adds the seats and device slots one subscription
@@ -334,51 +303,41 @@ pub async fn add_subscriptions(
 ) -> Result<()> {
     bounded(Field::Subscriptions, count, 1, MAX_SUBSCRIPTIONS)?;
     let mut tx = store.begin_locked(license_id).await?;
-    let row = sqlx::query(
-        "SELECT tenant_id, license_type, subscriptions, max_users, max_activations, \
-            seats_per_subscription, activations_per_subscription FROM licenses WHERE id = $1",
-    )
-    .bind(license_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let tenant_id: String = row.try_get("tenant_id")?;
-    let license_type: String = row.try_get("license_type")?;
+    let row = license_row(&mut tx, license_id).await?;
+    let license_type = LicenseType::parse(&row.license_type).ok_or(AppError::Internal)?;
     // The new totals are computed here, checked, rather than in SQL, where an overflow is a
     // database error (Postgres) or a silent switch to floating point (SQLite).
-    let raised = |column: &str, per_subscription: &str| -> Result<Option<i64>> {
-        let now: i64 = row.try_get(column)?;
-        let per: i64 = row.try_get(per_subscription)?;
-        Ok(count
+    let raised = |now: i64, per: i64| {
+        count
             .checked_mul(per)
-            .and_then(|more| now.checked_add(more)))
+            .and_then(|more| now.checked_add(more))
     };
     let too_many =
         |field: Field, max: i64| AppError::invalid(field, InvalidReason::WouldExceed { max });
     let subscriptions = row
-        .try_get::<i64, _>("subscriptions")?
+        .subscriptions
         .checked_add(count)
         .filter(|total| *total <= MAX_SUBSCRIPTIONS)
         .ok_or_else(|| too_many(Field::Subscriptions, MAX_SUBSCRIPTIONS))?;
-    let max_users = if license_type == LicenseType::Personal.as_str() {
-        row.try_get("max_users")?
+    let max_users = if license_type.fixed_seats().is_some() {
+        row.max_users
     } else {
-        raised("max_users", "seats_per_subscription")?
+        raised(row.max_users, row.seats_per_subscription)
             .filter(|total| *total <= MAX_SEATS)
             .ok_or_else(|| too_many(Field::Seats, MAX_SEATS))?
     };
-    let max_activations = raised("max_activations", "activations_per_subscription")?
+    let max_activations = raised(row.max_activations, row.activations_per_subscription)
         .filter(|total| *total <= MAX_DEVICES)
         .ok_or_else(|| too_many(Field::Devices, MAX_DEVICES))?;
-    sqlx::query(
-        "UPDATE licenses SET subscriptions = $1, max_users = $2, max_activations = $3 \
-         WHERE id = $4",
+    rows::set_subscriptions(
+        &mut tx,
+        license_id,
+        subscriptions,
+        max_users,
+        max_activations,
     )
-    .bind(subscriptions)
-    .bind(max_users)
-    .bind(max_activations)
-    .bind(license_id)
-    .execute(&mut *tx)
     .await?;
+    let tenant_id = row.tenant_id;
     audit::record(
         &mut tx,
         Event {
@@ -406,46 +365,31 @@ pub async fn reset_license(
     let who = &actor.principal;
     let mut tx = store.begin_locked(license_id).await?;
     let grant = access::manager(&mut tx, who, license_id).await?;
-    let row = sqlx::query(
-        "SELECT l.max_deactivations, l.deactivations_used, \
-            (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) AS devices, \
-            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id AND u.role <> 'manager') AS users \
-         FROM licenses l WHERE l.id = $1",
-    )
-    .bind(license_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let allowed: i64 = row.try_get("max_deactivations")?;
-    let used: i64 = row.try_get("deactivations_used")?;
-    let devices: i64 = row.try_get("devices")?;
-    let users: i64 = row.try_get("users")?;
+    let row = license_row(&mut tx, license_id).await?;
+    let (allowed, used, devices) = (
+        row.max_deactivations,
+        row.deactivations_used,
+        row.devices_active,
+    );
+    let manager = LicenseRole::Manager.as_str();
+    let users = seats::count(&mut tx, Seats::NotInRole(license_id, manager)).await?;
     if devices == 0 && users == 0 {
         // Spending a deactivation on nothing would only hurt the customer.
         return Err(AppError::conflict(ConflictReason::NothingToReset));
     }
     let left = spend_deactivation_budget(&mut tx, license_id, allowed, used).await?;
     let now = now_millis();
-    sqlx::query(
-        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'license_reset' \
-         WHERE license_id = $3 AND deactivated_at IS NULL",
+    device_rows::deactivate(
+        &mut tx,
+        Deactivate::OfLicense(license_id),
+        Some(&who.account_id),
+        DeactivationReason::LicenseReset,
+        now,
     )
-    .bind(now)
-    .bind(&who.account_id)
-    .bind(license_id)
-    .execute(&mut *tx)
     .await?;
     // The unassigned license users' sessions end with their seats.
-    sqlx::query(
-        "DELETE FROM sessions WHERE account_id IN \
-         (SELECT account_id FROM license_users WHERE license_id = $1 AND role <> 'manager')",
-    )
-    .bind(license_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM license_users WHERE license_id = $1 AND role <> 'manager'")
-        .bind(license_id)
-        .execute(&mut *tx)
-        .await?;
+    sessions::end(&mut tx, Sessions::UsersOf(license_id)).await?;
+    seats::remove(&mut tx, Seats::NotInRole(license_id, manager)).await?;
     audit::record(
         &mut tx,
         Event {
@@ -479,9 +423,6 @@ pub(crate) async fn spend_deactivation_budget(
     if used >= allowed {
         return Err(AppError::DeactivationLimitReached { allowed });
     }
-    sqlx::query("UPDATE licenses SET deactivations_used = deactivations_used + 1 WHERE id = $1")
-        .bind(license_id)
-        .execute(&mut **tx)
-        .await?;
+    rows::count_deactivation(tx, license_id).await?;
     Ok(allowed - used - 1)
 }

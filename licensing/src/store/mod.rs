@@ -1,8 +1,10 @@
 //! Storage: one connection pool for SQLite or Postgres, chosen by URL, with embedded migrations
-//! and the one way to open a transaction that enforces a license limit.
+//! and the one way to open a transaction that enforces a license limit; the SQL of each table in
+//! a module of its own, which the services call with their connection or transaction.
 //!
 //! Queries are written once in SQL both databases accept (`$n` parameters, integer timestamps,
-//! text ids) and run through `sqlx::Any`; only locking and migrations differ per backend.
+//! text ids) and run through `sqlx::Any`; only locking and migrations differ per backend. The
+//! table modules hold no rules: they read and write rows, and the services decide.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -12,6 +14,18 @@ use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::error::{AppError, Result, Thing};
+
+pub mod accounts;
+pub mod customers;
+pub mod devices;
+pub mod failures;
+pub mod flashes;
+pub mod licenses;
+pub mod links;
+pub mod seats;
+pub mod secrets;
+pub mod sessions;
+pub mod tenants;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -152,12 +166,12 @@ impl Store {
         match self.backend {
             Backend::Sqlite => {
                 let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                license_exists(&mut tx, license_id, "").await?;
+                license_exists(&mut tx, license_id, false).await?;
                 Ok(tx)
             }
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
-                license_exists(&mut tx, license_id, " FOR UPDATE").await?;
+                license_exists(&mut tx, license_id, true).await?;
                 Ok(tx)
             }
         }
@@ -203,11 +217,8 @@ impl Store {
     }
 }
 
-async fn license_exists(tx: &mut Tx, license_id: &str, lock: &str) -> Result<()> {
-    let sql = format!("SELECT id FROM licenses WHERE id = $1{lock}");
-    sqlx::query(&sql)
-        .bind(license_id)
-        .fetch_optional(&mut **tx)
+async fn license_exists(tx: &mut Tx, license_id: &str, lock: bool) -> Result<()> {
+    licenses::lock(tx, license_id, lock)
         .await?
         .map(|_| ())
         .ok_or_else(|| AppError::not_found(Thing::License))

@@ -2,7 +2,7 @@
 //! seats never exceed `max_users`, a license always keeps one manager, and every change is audited
 //! in the transaction that makes it.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::{
     Candidate, CreatedUser, LicenseUser, NewUser, PasswordLink, UserChange, UsersView,
@@ -12,8 +12,11 @@ use crate::access::{self, Actor, ManagerGrant};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::{hash_password, AccountKind, Principal};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
-use crate::licenses::{LicenseRole, LicenseType};
-use crate::store::{Store, Tx};
+use crate::licenses::{license_row, LicenseRole, LicenseType};
+use crate::store::devices::{self as devices, Deactivate, DeactivationReason};
+use crate::store::seats::{self, Seats};
+use crate::store::sessions::{self, Sessions};
+use crate::store::{accounts, links, Store, Tx};
 use crate::tenants::{check_password, NewAccount, PreparedAccount};
 use crate::{now_millis, secret};
 
@@ -25,12 +28,11 @@ async fn manage(
     license_id: &str,
 ) -> Result<ManagerGrant> {
     let grant = access::manager(conn, who, license_id).await?;
-    let license_type: String =
-        sqlx::query_scalar("SELECT license_type FROM licenses WHERE id = $1")
-            .bind(license_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    if LicenseType::parse(&license_type) == Some(LicenseType::Personal) {
+    let license_type = license_row(conn, license_id).await?.license_type;
+    if LicenseType::parse(&license_type)
+        .and_then(LicenseType::fixed_seats)
+        .is_some()
+    {
         return Err(AppError::conflict(ConflictReason::PersonalHasNoUsers));
     }
     Ok(grant)
@@ -40,53 +42,30 @@ async fn manage(
 pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<UsersView> {
     let mut conn = store.pool().acquire().await?;
     let managed = manage(&mut conn, who, license_id).await?;
-    let rows = sqlx::query(
-        "SELECT a.id, a.name, a.email, lu.role, lu.assigned_at, \
-            (SELECT COUNT(*) FROM devices d WHERE d.license_id = lu.license_id \
-                AND d.account_id = a.id AND d.deactivated_at IS NULL) AS devices_active \
-         FROM license_users lu JOIN accounts a ON a.id = lu.account_id \
-         WHERE lu.license_id = $1 ORDER BY lu.assigned_at, a.email",
-    )
-    .bind(license_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let users = rows
-        .iter()
+    let users = seats::holders(&mut conn, license_id)
+        .await?
+        .into_iter()
         .map(|row| {
-            let role: String = row.try_get("role")?;
             Ok(LicenseUser {
-                account_id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                email: row.try_get("email")?,
-                role: LicenseRole::parse(&role).ok_or(AppError::Internal)?,
-                assigned_at: row.try_get("assigned_at")?,
-                devices_active: row.try_get("devices_active")?,
+                role: LicenseRole::parse(&row.role).ok_or(AppError::Internal)?,
+                account_id: row.id,
+                name: row.name,
+                email: row.email,
+                assigned_at: row.assigned_at,
+                devices_active: row.devices_active,
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let candidates = sqlx::query(
-        "SELECT a.id, a.name, a.email FROM accounts a \
-         WHERE a.customer_id = $1 AND a.kind = 'customer' AND NOT EXISTS \
-            (SELECT 1 FROM license_users lu WHERE lu.license_id = $2 AND lu.account_id = a.id) \
-         ORDER BY a.name, a.email",
-    )
-    .bind(&managed.customer_id)
-    .bind(license_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(Candidate {
-            account_id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            email: row.try_get("email")?,
+    let candidates = accounts::without_seat(&mut conn, &managed.customer_id, license_id)
+        .await?
+        .into_iter()
+        .map(|row| Candidate {
+            account_id: row.id,
+            name: row.name,
+            email: row.email,
         })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    let max_users: i64 = sqlx::query_scalar("SELECT max_users FROM licenses WHERE id = $1")
-        .bind(license_id)
-        .fetch_one(&mut *conn)
-        .await?;
+        .collect();
+    let max_users = license_row(&mut conn, license_id).await?.max_users;
     Ok(UsersView {
         license_id: license_id.to_owned(),
         seats_used: users.len() as i64,
@@ -221,16 +200,8 @@ pub async fn create_for_customer(
 /// Keeps the hash of a set-password link for the account; the token itself goes to the caller.
 async fn store_password_link(tx: &mut Tx, account_id: &str, token: &str) -> Result<()> {
     let now = now_millis();
-    sqlx::query(
-        "INSERT INTO password_links (token_hash, account_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4)",
-    )
-    .bind(secret::hash(token))
-    .bind(account_id)
-    .bind(now)
-    .bind(now + PASSWORD_LINK_DAYS * 24 * 60 * 60 * 1000)
-    .execute(&mut **tx)
-    .await?;
+    let expires_at = now + PASSWORD_LINK_DAYS * 24 * 60 * 60 * 1000;
+    links::insert(tx, &secret::hash(token), account_id, now, expires_at).await?;
     Ok(())
 }
 
@@ -278,27 +249,20 @@ pub async fn unassign(
     if seat.role == LicenseRole::Manager {
         keep_one_manager(&mut tx, license_id).await?;
     }
-    let devices = sqlx::query(
-        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = 'unassigned' \
-         WHERE license_id = $3 AND account_id = $4 AND deactivated_at IS NULL",
+    let devices = devices::deactivate(
+        &mut tx,
+        Deactivate::OfAccount {
+            license_id,
+            account_id,
+        },
+        Some(&who.account_id),
+        DeactivationReason::Unassigned,
+        now_millis(),
     )
-    .bind(now_millis())
-    .bind(&who.account_id)
-    .bind(license_id)
-    .bind(account_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected() as i64;
-    sqlx::query("DELETE FROM license_users WHERE license_id = $1 AND account_id = $2")
-        .bind(license_id)
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
+    .await? as i64;
+    seats::remove(&mut tx, Seats::Of(license_id, account_id)).await?;
     // Whatever the person had open must not outlive the seat: they log in afresh.
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
+    sessions::end(&mut tx, Sessions::Account(account_id)).await?;
     audit::record(
         &mut tx,
         Event {
@@ -347,12 +311,7 @@ pub async fn set_role(
     if seat.role == LicenseRole::Manager {
         keep_one_manager(&mut tx, license_id).await?;
     }
-    sqlx::query("UPDATE license_users SET role = $1 WHERE license_id = $2 AND account_id = $3")
-        .bind(role.as_str())
-        .bind(license_id)
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
+    seats::set_role(&mut tx, license_id, account_id, role.as_str()).await?;
     audit::record(
         &mut tx,
         Event {
@@ -388,15 +347,12 @@ pub async fn grant_seat(
     actor: Option<&str>,
 ) -> Result<()> {
     let mut tx = store.begin_locked(license_id).await?;
-    let row = sqlx::query("SELECT tenant_id, customer_id FROM licenses WHERE id = $1")
-        .bind(license_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let row = license_row(&mut tx, license_id).await?;
     // No guard: the caller is the vendor's own tooling, not a request.
     let license = ManagerGrant {
         license_id: license_id.to_owned(),
-        tenant_id: row.try_get("tenant_id")?,
-        customer_id: row.try_get("customer_id")?,
+        tenant_id: row.tenant_id,
+        customer_id: row.customer_id,
     };
     seat_account(
         &mut tx,
@@ -450,32 +406,16 @@ async fn take_seat(
     account_id: &str,
     role: LicenseRole,
 ) -> Result<()> {
-    let row = sqlx::query(
-        "SELECT l.max_users, \
-            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id) AS seats_used, \
-            (SELECT COUNT(*) FROM license_users u WHERE u.license_id = l.id AND u.account_id = $2) AS already \
-         FROM licenses l WHERE l.id = $1",
-    )
-    .bind(license_id)
-    .bind(account_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let max_users: i64 = row.try_get("max_users")?;
-    if row.try_get::<i64, _>("already")? > 0 {
+    let license = license_row(tx, license_id).await?;
+    if seats::count(tx, Seats::Of(license_id, account_id)).await? > 0 {
         return Err(AppError::conflict(ConflictReason::AlreadyAssigned));
     }
-    if row.try_get::<i64, _>("seats_used")? >= max_users {
-        return Err(AppError::SeatLimitReached { allowed: max_users });
+    if license.seats_used >= license.max_users {
+        return Err(AppError::SeatLimitReached {
+            allowed: license.max_users,
+        });
     }
-    sqlx::query(
-        "INSERT INTO license_users (license_id, account_id, role, assigned_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(license_id)
-    .bind(account_id)
-    .bind(role.as_str())
-    .bind(now_millis())
-    .execute(&mut **tx)
-    .await?;
+    seats::insert(tx, license_id, account_id, role.as_str(), now_millis()).await?;
     Ok(())
 }
 
@@ -486,15 +426,9 @@ async fn customer_account(
     customer_id: &str,
     account_id: &str,
 ) -> Result<(String, String)> {
-    let row = sqlx::query(
-        "SELECT name, email FROM accounts WHERE id = $1 AND customer_id = $2 AND kind = 'customer'",
-    )
-    .bind(account_id)
-    .bind(customer_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| AppError::not_found(Thing::Account))?;
-    Ok((row.try_get("name")?, row.try_get("email")?))
+    accounts::of_customer(tx, customer_id, account_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Thing::Account))
 }
 
 struct Seat {
@@ -505,31 +439,20 @@ struct Seat {
 
 /// Someone's seat on this license, or `NotFound` when they hold none.
 async fn seat_of(tx: &mut Tx, license_id: &str, account_id: &str) -> Result<Seat> {
-    let row = sqlx::query(
-        "SELECT a.name, a.email, lu.role FROM license_users lu JOIN accounts a ON a.id = lu.account_id \
-         WHERE lu.license_id = $1 AND lu.account_id = $2",
-    )
-    .bind(license_id)
-    .bind(account_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| AppError::not_found(Thing::User))?;
-    let role: String = row.try_get("role")?;
+    let seat = seats::get(tx, license_id, account_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Thing::User))?;
     Ok(Seat {
-        name: row.try_get("name")?,
-        email: row.try_get("email")?,
-        role: LicenseRole::parse(&role).ok_or(AppError::Internal)?,
+        role: LicenseRole::parse(&seat.role).ok_or(AppError::Internal)?,
+        name: seat.name,
+        email: seat.email,
     })
 }
 
 /// Refuses to take away the license's last manager: nobody could manage it any more.
 async fn keep_one_manager(tx: &mut Tx, license_id: &str) -> Result<()> {
-    let managers: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM license_users WHERE license_id = $1 AND role = 'manager'",
-    )
-    .bind(license_id)
-    .fetch_one(&mut **tx)
-    .await?;
+    let manager = LicenseRole::Manager.as_str();
+    let managers = seats::count(tx, Seats::InRole(license_id, manager)).await?;
     if managers <= 1 {
         return Err(AppError::conflict(ConflictReason::LastManager));
     }
@@ -555,24 +478,17 @@ struct UsableLink {
 }
 
 async fn usable_link(conn: &mut AnyConnection, token: &str) -> Result<UsableLink> {
-    let row = sqlx::query(
-        "SELECT a.id, a.name, a.email, t.company_key, t.id AS tenant_id FROM password_links p \
-         JOIN accounts a ON a.id = p.account_id JOIN tenants t ON t.id = a.tenant_id \
-         WHERE p.token_hash = $1 AND p.used_at IS NULL AND p.expires_at > $2",
-    )
-    .bind(secret::hash(token.trim()))
-    .bind(now_millis())
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(link_refused)?;
+    let row = links::usable(conn, &secret::hash(token.trim()), now_millis())
+        .await?
+        .ok_or_else(link_refused)?;
     Ok(UsableLink {
         link: PasswordLink {
-            name: row.try_get("name")?,
-            email: row.try_get("email")?,
-            company_id: row.try_get("company_key")?,
+            name: row.name,
+            email: row.email,
+            company_id: row.company_key,
         },
-        account_id: row.try_get("id")?,
-        tenant_id: row.try_get("tenant_id")?,
+        account_id: row.id,
+        tenant_id: row.tenant_id,
     })
 }
 
@@ -598,10 +514,8 @@ pub async fn set_password_with_link(
     // statement takes SQLite's write lock, queueing behind a simultaneous redemption, and locks
     // the row on Postgres. Reading first would leave SQLite unable to upgrade the read to a write
     // once the other redemption commits, a `database is locked` error instead of "link used".
-    sqlx::query("UPDATE password_links SET used_at = used_at WHERE token_hash = $1")
-        .bind(secret::hash(token.trim()))
-        .execute(&mut *tx)
-        .await?;
+    let token_hash = secret::hash(token.trim());
+    links::lock(&mut tx, &token_hash).await?;
     let UsableLink {
         link,
         account_id,
@@ -609,26 +523,11 @@ pub async fn set_password_with_link(
     } = usable_link(&mut tx, token).await?;
     // Spending the link first and checking that it was still unspent makes two simultaneous
     // redemptions of one link succeed once.
-    let spent = sqlx::query(
-        "UPDATE password_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-    )
-    .bind(now_millis())
-    .bind(secret::hash(token.trim()))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if spent != 1 {
+    if !links::spend(&mut tx, &token_hash, now_millis()).await? {
         return Err(link_refused());
     }
-    sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
-        .bind(&hash)
-        .bind(&account_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(&account_id)
-        .execute(&mut *tx)
-        .await?;
+    accounts::set_password_hash(&mut tx, &account_id, &hash).await?;
+    sessions::end(&mut tx, Sessions::Account(&account_id)).await?;
     audit::record(
         &mut tx,
         Event {

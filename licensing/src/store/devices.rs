@@ -1,0 +1,238 @@
+//! The `devices` table: activations, check-ins and the one way devices are deactivated.
+
+use sqlx::AnyConnection;
+
+use super::licenses::{self, LicenseRow};
+use crate::devices::Device;
+use crate::Millis;
+
+/// Why a device stopped being active; kept in `devices.deactivated_reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeactivationReason {
+    /// A reset in the portal.
+    Reset,
+    /// The desktop app deactivated itself.
+    App,
+    /// *Reset license* deactivated every device.
+    LicenseReset,
+    /// Its owner's seat was taken away.
+    Unassigned,
+}
+
+impl DeactivationReason {
+    /// The stored value; existing databases hold these, so they never change.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reset => "reset",
+            Self::App => "app",
+            Self::LicenseReset => "license_reset",
+            Self::Unassigned => "unassigned",
+        }
+    }
+}
+
+/// Which active devices a deactivation ends.
+#[derive(Debug, Clone, Copy)]
+pub enum Deactivate<'a> {
+    One(&'a str),
+    OfLicense(&'a str),
+    OfAccount {
+        license_id: &'a str,
+        account_id: &'a str,
+    },
+}
+
+/// Marks the chosen active devices deactivated, by whom and why; returns how many were.
+pub async fn deactivate(
+    conn: &mut AnyConnection,
+    which: Deactivate<'_>,
+    by: Option<&str>,
+    reason: DeactivationReason,
+    now: Millis,
+) -> sqlx::Result<u64> {
+    let (filter, a, b) = match which {
+        Deactivate::One(id) => ("id = $4", id, None),
+        Deactivate::OfLicense(license_id) => ("license_id = $4", license_id, None),
+        Deactivate::OfAccount {
+            license_id,
+            account_id,
+        } => (
+            "license_id = $4 AND account_id = $5",
+            license_id,
+            Some(account_id),
+        ),
+    };
+    let sql = format!(
+        "UPDATE devices SET deactivated_at = $1, deactivated_by = $2, deactivated_reason = $3 \
+         WHERE {filter} AND deactivated_at IS NULL"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(now)
+        .bind(by)
+        .bind(reason.as_str())
+        .bind(a);
+    if let Some(b) = b {
+        query = query.bind(b);
+    }
+    Ok(query.execute(conn).await?.rows_affected())
+}
+
+/// The active devices of a license, all of them or (with `account_id`) those one account
+/// activated.
+pub async fn active(
+    conn: &mut AnyConnection,
+    license_id: &str,
+    account_id: Option<&str>,
+) -> sqlx::Result<Vec<Device>> {
+    sqlx::query_as(
+        "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, \
+                a.name AS activated_by \
+         FROM devices d LEFT JOIN accounts a ON a.id = d.account_id \
+         WHERE d.license_id = $1 AND d.deactivated_at IS NULL \
+           AND ($2 = 'all' OR d.account_id = $3) \
+         ORDER BY d.first_activated_at, d.name, d.id",
+    )
+    .bind(license_id)
+    .bind(if account_id.is_some() { "own" } else { "all" })
+    .bind(account_id.unwrap_or_default())
+    .fetch_all(conn)
+    .await
+}
+
+/// The active device of this hardware on the license, as `(id, name)`.
+pub async fn active_with_hardware(
+    conn: &mut AnyConnection,
+    license_id: &str,
+    hardware_id: &str,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as(
+        "SELECT id, name FROM devices \
+         WHERE license_id = $1 AND hardware_id = $2 AND deactivated_at IS NULL",
+    )
+    .bind(license_id)
+    .bind(hardware_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A device with the license it is on.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeviceOnLicense {
+    pub device_id: String,
+    pub hardware_id: String,
+    pub device_name: String,
+    pub account_id: Option<String>,
+    pub deactivated_at: Option<Millis>,
+    #[sqlx(flatten)]
+    pub license: LicenseRow,
+}
+
+/// Finds a device, active or not, by its id or its app's token.
+#[derive(Debug, Clone, Copy)]
+pub enum DeviceKey<'a> {
+    Id(&'a str),
+    TokenHash(&'a str),
+}
+
+pub async fn with_license(
+    conn: &mut AnyConnection,
+    key: DeviceKey<'_>,
+) -> sqlx::Result<Option<DeviceOnLicense>> {
+    let (filter, value) = match key {
+        DeviceKey::Id(id) => ("d.id = $1", id),
+        DeviceKey::TokenHash(hash) => ("d.token_hash = $1", hash),
+    };
+    sqlx::query_as(&licenses::select(
+        ", d.id AS device_id, d.hardware_id, d.name AS device_name, d.account_id, d.deactivated_at",
+        "devices d JOIN licenses l ON l.id = d.license_id JOIN customers c ON c.id = l.customer_id",
+        filter,
+    ))
+    .bind(value)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The license of the device holding this token.
+pub async fn license_of_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT license_id FROM devices WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The license of a device of this tenant.
+pub async fn license_in_tenant(
+    conn: &mut AnyConnection,
+    device_id: &str,
+    tenant_id: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT d.license_id FROM devices d JOIN licenses l ON l.id = d.license_id \
+         WHERE d.id = $1 AND l.tenant_id = $2",
+    )
+    .bind(device_id)
+    .bind(tenant_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Who activated a device (`None` for a license-key activation).
+pub async fn owner(conn: &mut AnyConnection, device_id: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT account_id FROM devices WHERE id = $1")
+        .bind(device_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// A device to insert, active from `now`.
+pub struct NewDeviceRow<'a> {
+    pub id: &'a str,
+    pub license_id: &'a str,
+    pub account_id: Option<&'a str>,
+    pub hardware_id: &'a str,
+    pub name: &'a str,
+    pub os: &'a str,
+    pub now: Millis,
+    pub token_hash: Option<&'a str>,
+}
+
+pub async fn insert(conn: &mut AnyConnection, new: &NewDeviceRow<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO devices (id, license_id, account_id, hardware_id, name, os, \
+            first_activated_at, last_seen_at, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+    )
+    .bind(new.id)
+    .bind(new.license_id)
+    .bind(new.account_id)
+    .bind(new.hardware_id)
+    .bind(new.name)
+    .bind(new.os)
+    .bind(new.now)
+    .bind(new.token_hash)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records that an active device was seen, and replaces its token when one is given. A device
+/// deactivated in between stays as it is.
+pub async fn seen(
+    conn: &mut AnyConnection,
+    device_id: &str,
+    now: Millis,
+    token_hash: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE devices SET last_seen_at = $1, token_hash = COALESCE($2, token_hash) \
+         WHERE id = $3 AND deactivated_at IS NULL",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(device_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

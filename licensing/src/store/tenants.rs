@@ -1,0 +1,39 @@
+//! The `tenants` table: the vendors, each known at login by its company key.
+
+use sqlx::AnyConnection;
+
+use crate::Millis;
+
+pub async fn insert(
+    conn: &mut AnyConnection,
+    id: &str,
+    company_key: &str,
+    name: &str,
+    now: Millis,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO tenants (id, company_key, name, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(company_key)
+        .bind(name)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The tenant of a (normalised) company key.
+pub async fn by_company(
+    conn: &mut AnyConnection,
+    company_key: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT id FROM tenants WHERE company_key = $1")
+        .bind(company_key)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
+        .fetch_one(conn)
+        .await
+}
