@@ -1,13 +1,12 @@
 //! Writing and reading the audit log. Every mutation records exactly one event inside its own
 //! transaction, so the log and the data never disagree.
 
-use sqlx::Row;
-
 use super::{AuditAction, AuditEntry, AuditFilter, AuditKind, AuditPage, AuditSubject, PAGE_SIZE};
 use crate::access;
 use crate::auth::Principal;
 use crate::error::{AppError, Field, InvalidReason, Result};
 use crate::now_millis;
+use crate::store::audit::{self as rows, EventRow, Narrowing, NewEvent};
 use crate::store::{new_id, Store, Tx};
 
 pub struct Event<'a> {
@@ -21,19 +20,19 @@ pub struct Event<'a> {
 }
 
 pub async fn record(tx: &mut Tx, event: Event<'_>) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_events (id, tenant_id, license_id, actor_id, action, subject, ip, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    rows::insert(
+        tx,
+        &NewEvent {
+            id: &new_id(),
+            tenant_id: event.tenant_id,
+            license_id: event.license_id,
+            actor_id: event.actor_id,
+            action: event.action.as_str(),
+            subject: &event.subject.to_stored(),
+            ip: event.ip,
+            at: now_millis(),
+        },
     )
-    .bind(new_id())
-    .bind(event.tenant_id)
-    .bind(event.license_id)
-    .bind(event.actor_id)
-    .bind(event.action.as_str())
-    .bind(event.subject.to_stored())
-    .bind(event.ip)
-    .bind(now_millis())
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -48,38 +47,10 @@ pub async fn list_for_license(
     let mut conn = store.pool().acquire().await?;
     access::manager(&mut conn, who, license_id).await?;
     let page = page.max(1);
-    // One row more than a page tells whether there is a next page without counting them all.
-    let rows = sqlx::query(
-        "SELECT e.at, a.name AS actor, e.action, e.subject, e.ip \
-         FROM audit_events e LEFT JOIN accounts a ON a.id = e.actor_id \
-         WHERE e.license_id = $1 ORDER BY e.at DESC, e.id DESC LIMIT $2 OFFSET $3",
-    )
-    .bind(license_id)
-    .bind(i64::from(PAGE_SIZE) + 1)
-    // In i64: a page number near u32::MAX times the page size overflows a u32.
-    .bind((i64::from(page) - 1) * i64::from(PAGE_SIZE))
-    .fetch_all(&mut *conn)
-    .await?;
-    let has_more = rows.len() > PAGE_SIZE as usize;
-    let entries = rows
-        .iter()
-        .take(PAGE_SIZE as usize)
-        .map(|row| {
-            Ok(AuditEntry {
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                action: stored_action(row)?,
-                subject: AuditSubject::from_stored(row.try_get("subject")?),
-                ip: row.try_get("ip")?,
-                license: None,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(AuditPage {
-        entries,
-        page,
-        has_more,
-    })
+    let (limit, offset) = window(page);
+    let events = rows::page_of_license(&mut conn, license_id, limit, offset).await?;
+    // The license page names its license already.
+    paged(events, page, false)
 }
 
 /// A page of the whole tenant's log, newest first, narrowed by `filter`: for vendor staff.
@@ -91,78 +62,62 @@ pub async fn list_for_tenant(
 ) -> Result<AuditPage> {
     let vendor = access::vendor_admin(who)?;
     let page = page.max(1);
-    // Conditions are added with their own numbered parameters: one SQL text for both databases,
-    // and no untyped NULL parameters (which Postgres cannot infer).
-    let mut conditions = vec!["e.tenant_id = $1".to_owned()];
-    let mut values: Vec<String> = vec![vendor.tenant_id];
-    let mut add = |condition: &str, value: String| {
-        values.push(value);
-        conditions.push(condition.replace('?', &format!("${}", values.len())));
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_owned)
     };
-    if let Some(id) = filter.customer_id.as_deref().filter(|v| !v.is_empty()) {
-        add("l.customer_id = ?", id.to_owned());
-    }
-    if let Some(id) = filter.license_id.as_deref().filter(|v| !v.is_empty()) {
-        add("e.license_id = ?", id.to_owned());
-    }
-    if let Some(actor) = filter.actor.as_deref().filter(|v| !v.trim().is_empty()) {
-        add(
-            "(LOWER(a.name) LIKE ? OR LOWER(a.email) LIKE ?)",
-            crate::customers::contains_pattern(Some(actor)),
-        );
-    }
-    if let Some(kind) = filter.kind.as_deref().filter(|v| !v.is_empty()) {
-        let kind = AuditKind::parse(kind)
-            .ok_or_else(|| AppError::invalid(Field::Kind, InvalidReason::UnknownKind))?;
-        add("e.action LIKE ?", format!("{}.%", kind.as_str()));
-    }
-    let mut sql = format!(
-        "SELECT e.at, a.name AS actor, e.action, e.subject, e.ip, c.name AS customer, l.product \
-         FROM audit_events e LEFT JOIN accounts a ON a.id = e.actor_id \
-         LEFT JOIN licenses l ON l.id = e.license_id LEFT JOIN customers c ON c.id = l.customer_id \
-         WHERE {}",
-        conditions.join(" AND ")
-    );
-    // Times are numbers: bound as such, after the text parameters.
-    let mut times = Vec::new();
-    for (bound, op) in [(filter.from, ">="), (filter.until, "<")] {
-        if let Some(at) = bound {
-            times.push(at);
-            sql.push_str(&format!(" AND e.at {op} ${}", values.len() + times.len()));
-        }
-    }
-    let limit = values.len() + times.len() + 1;
-    sql.push_str(&format!(
-        " ORDER BY e.at DESC, e.id DESC LIMIT ${limit} OFFSET ${}",
-        limit + 1
-    ));
-    let mut query = sqlx::query(&sql);
-    for value in &values {
-        query = query.bind(value);
-    }
-    for at in &times {
-        query = query.bind(*at);
-    }
-    let rows = query
-        .bind(i64::from(PAGE_SIZE) + 1)
-        // In i64: a page number near u32::MAX times the page size overflows a u32.
-        .bind((i64::from(page) - 1) * i64::from(PAGE_SIZE))
-        .fetch_all(store.pool())
-        .await?;
-    let has_more = rows.len() > PAGE_SIZE as usize;
-    let entries = rows
-        .iter()
+    let kind = match given(&filter.kind) {
+        Some(kind) => Some(
+            AuditKind::parse(&kind)
+                .ok_or_else(|| AppError::invalid(Field::Kind, InvalidReason::UnknownKind))?
+                .as_str(),
+        ),
+        None => None,
+    };
+    let (customer_id, license_id) = (given(&filter.customer_id), given(&filter.license_id));
+    let narrowing = Narrowing {
+        customer_id: customer_id.as_deref(),
+        license_id: license_id.as_deref(),
+        actor_pattern: given(&filter.actor)
+            .map(|actor| crate::customers::contains_pattern(Some(&actor))),
+        kind,
+        from: filter.from,
+        until: filter.until,
+    };
+    let (limit, offset) = window(page);
+    let mut conn = store.pool().acquire().await?;
+    let events =
+        rows::page_of_tenant(&mut conn, &vendor.tenant_id, &narrowing, limit, offset).await?;
+    paged(events, page, true)
+}
+
+/// The rows to read for a page: one more than a page tells whether there is a next page without
+/// counting them all. In i64: a page number near u32::MAX times the page size overflows a u32.
+fn window(page: u32) -> (i64, i64) {
+    (
+        i64::from(PAGE_SIZE) + 1,
+        (i64::from(page) - 1) * i64::from(PAGE_SIZE),
+    )
+}
+
+fn paged(events: Vec<EventRow>, page: u32, with_license: bool) -> Result<AuditPage> {
+    let has_more = events.len() > PAGE_SIZE as usize;
+    let entries = events
+        .into_iter()
         .take(PAGE_SIZE as usize)
-        .map(|row| {
-            let customer: Option<String> = row.try_get("customer")?;
-            let product: Option<String> = row.try_get("product")?;
+        .map(|e| {
+            let license = match (with_license, e.customer, e.product) {
+                (true, Some(c), Some(p)) => Some(format!("{c} · {p}")),
+                _ => None,
+            };
             Ok(AuditEntry {
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                action: stored_action(row)?,
-                subject: AuditSubject::from_stored(row.try_get("subject")?),
-                ip: row.try_get("ip")?,
-                license: customer.zip(product).map(|(c, p)| format!("{c} · {p}")),
+                at: e.at,
+                actor: e.actor,
+                action: stored_action(&e.action)?,
+                subject: AuditSubject::from_stored(&e.subject),
+                ip: e.ip,
+                license,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -175,9 +130,8 @@ pub async fn list_for_tenant(
 
 /// An event's action; a code this version does not know is a fault in the data, not in the
 /// request.
-fn stored_action(row: &sqlx::any::AnyRow) -> Result<AuditAction> {
-    let code: String = row.try_get("action")?;
-    AuditAction::parse(&code).ok_or_else(|| {
+fn stored_action(code: &str) -> Result<AuditAction> {
+    AuditAction::parse(code).ok_or_else(|| {
         tracing::error!(code, "an audit event with an unknown action");
         AppError::Internal
     })
