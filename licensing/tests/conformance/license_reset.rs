@@ -1,0 +1,136 @@
+//! Reset license and the activity log.
+
+use super::*;
+
+#[tokio::test]
+async fn reset_license_clears_devices_and_users_for_one_deactivation() {
+    let w = world().await;
+    let store = &w.store;
+    let a = &w.a;
+    let other = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    let before = snapshot(store, &a.manager, &a.license_id).await;
+
+    // A license user, and a manager of another tenant, may not; nothing changes.
+    assert_eq!(
+        licenses::reset_license(store, &as_actor(&a.user), &a.license_id).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        licenses::reset_license(store, &as_actor(&other.manager), &a.license_id).await,
+        Err(AppError::not_found(Thing::License))
+    );
+    assert_eq!(snapshot(store, &a.manager, &a.license_id).await, before);
+    assert_eq!(audit_count(store, &a.license_id, "license.reset").await, 0);
+
+    let outcome = licenses::reset_license(store, &as_actor(&a.manager), &a.license_id)
+        .await
+        .expect("manager resets the license");
+    assert_eq!(outcome.devices_reset, 4);
+    assert_eq!(outcome.users_removed, 1);
+    assert_eq!(outcome.deactivations_left, 2);
+    let (license, devices) = snapshot(store, &a.manager, &a.license_id).await;
+    assert!(devices.is_empty());
+    assert_eq!(license.devices_active, 0);
+    assert_eq!(license.seats_used, 1, "the manager keeps their seat");
+    assert_eq!(license.deactivations_used, 1);
+    assert!(licenses::list(store, &a.user).await.unwrap().is_empty());
+    assert_eq!(audit_count(store, &a.license_id, "license.reset").await, 1);
+
+    // Nothing left to reset: refused without spending a deactivation.
+    assert!(matches!(
+        licenses::reset_license(store, &as_actor(&a.manager), &a.license_id).await,
+        Err(AppError::Conflict { .. })
+    ));
+    assert_eq!(
+        licenses::get(store, &a.manager, &a.license_id)
+            .await
+            .unwrap()
+            .deactivations_used,
+        1
+    );
+}
+
+#[tokio::test]
+async fn reset_license_is_refused_when_the_budget_is_spent() {
+    let w = world().await;
+    let store = &w.store;
+    let a = &w.a;
+    sqlx::query("UPDATE licenses SET deactivations_used = max_deactivations WHERE id = $1")
+        .bind(&a.license_id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let before = snapshot(store, &a.manager, &a.license_id).await;
+    assert_eq!(
+        licenses::reset_license(store, &as_actor(&a.manager), &a.license_id).await,
+        Err(AppError::DeactivationLimitReached { allowed: 3 })
+    );
+    assert_eq!(snapshot(store, &a.manager, &a.license_id).await, before);
+    assert_eq!(licenses::list(store, &a.user).await.unwrap().len(), 1);
+    assert_eq!(audit_count(store, &a.license_id, "license.reset").await, 0);
+}
+
+#[tokio::test]
+async fn activity_is_for_managers_newest_first_and_paged() {
+    let w = world().await;
+    let store = &w.store;
+    let a = &w.a;
+    let other = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    let device = named(
+        &snapshot(store, &a.manager, &a.license_id).await.1,
+        "Uma's laptop",
+    )
+    .id
+    .clone();
+    devices::reset(store, &Actor::new(a.user.clone(), "10.1.2.3"), &device)
+        .await
+        .unwrap();
+
+    let first = audit::list_for_license(store, &a.manager, &a.license_id, 1)
+        .await
+        .expect("manager reads the log");
+    let newest = &first.entries[0];
+    assert_eq!(newest.action, AuditAction::DeviceReset);
+    assert_eq!(newest.subject, device_subject("Uma's laptop"));
+    assert_eq!(newest.actor.as_deref(), Some("Uma User"));
+    assert_eq!(newest.ip.as_deref(), Some("10.1.2.3"));
+    assert!(
+        first.entries.windows(2).all(|p| p[0].at >= p[1].at),
+        "newest first"
+    );
+
+    assert_eq!(
+        audit::list_for_license(store, &a.user, &a.license_id, 1).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        audit::list_for_license(store, &other.manager, &a.license_id, 1).await,
+        Err(AppError::not_found(Thing::License))
+    );
+
+    // Enough events for a second page.
+    set_max_activations(store, &a.license_id, 100).await;
+    let total_before = first.entries.len() as u32;
+    let extra = audit::PAGE_SIZE + 3 - total_before;
+    for i in 0..extra {
+        activate(
+            store,
+            &a.license_id,
+            &a.manager.account_id,
+            &format!("hw-{i}"),
+        )
+        .await
+        .unwrap();
+    }
+    let page1 = audit::list_for_license(store, &a.manager, &a.license_id, 1)
+        .await
+        .unwrap();
+    let page2 = audit::list_for_license(store, &a.manager, &a.license_id, 2)
+        .await
+        .unwrap();
+    assert_eq!(page1.entries.len(), audit::PAGE_SIZE as usize);
+    assert!(page1.has_more);
+    assert_eq!(page2.entries.len(), 3);
+    assert!(!page2.has_more);
+    assert_eq!(page2.page, 2);
+}
