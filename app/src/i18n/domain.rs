@@ -5,7 +5,7 @@ use licensing::audit::AuditEntry;
 use licensing::customers::Seat;
 use licensing::licenses::{LicenseRole, LicenseStatus, LicenseType};
 
-use super::{catalogs, current, fill, lookup, t, Locale};
+use super::{current, has_message, lookup, t, text_in, Locale};
 
 pub fn license_type(t: LicenseType) -> String {
     self::t(license_type_key(t))
@@ -19,20 +19,20 @@ pub fn seat(seat: &licensing::customers::Seat) -> String {
 /// The catalog key of a license type's name.
 pub fn license_type_key(license_type: LicenseType) -> &'static str {
     match license_type {
-        LicenseType::Personal => "license_type.personal",
-        LicenseType::Organisation => "license_type.organisation",
-        LicenseType::OfflineOrganisation => "license_type.offline_organisation",
-        LicenseType::Experimental => "license_type.experimental",
+        LicenseType::Personal => "license_type-personal",
+        LicenseType::Organisation => "license_type-organisation",
+        LicenseType::OfflineOrganisation => "license_type-offline_organisation",
+        LicenseType::Experimental => "license_type-experimental",
     }
 }
 
 /// A seat as the vendor console lists it: "License manager of CodeGlass".
 pub fn seat_text_in(locale: Locale, seat: &Seat) -> String {
     let key = match seat.role {
-        LicenseRole::Manager => "seat.manager_of",
-        LicenseRole::User => "seat.user_of",
+        LicenseRole::Manager => "seat-manager_of",
+        LicenseRole::User => "seat-user_of",
     };
-    fill(lookup(locale, key), &[("product", &seat.product)])
+    text_in(locale, key, &[("product", &seat.product)])
 }
 
 pub fn license_status(status: LicenseStatus) -> String {
@@ -42,23 +42,24 @@ pub fn license_status(status: LicenseStatus) -> String {
 /// The catalog key of a license status's name (the admin command prints the English).
 pub fn license_status_key(status: LicenseStatus) -> &'static str {
     match status {
-        LicenseStatus::Active => "license_status.active",
-        LicenseStatus::Suspended => "license_status.suspended",
-        LicenseStatus::Expired => "license_status.expired",
+        LicenseStatus::Active => "license_status-active",
+        LicenseStatus::Suspended => "license_status-suspended",
+        LicenseStatus::Expired => "license_status-expired",
     }
 }
 
 pub fn role(role: LicenseRole) -> String {
-    t(&format!("role.{}", role.as_str()))
+    t(&format!("role-{}", role.as_str()))
 }
 
 /// An audit event's action in words; an action the catalogs do not know yet reads as its code
 /// (`device.reset`) rather than vanish.
 pub fn audit_action(entry: &AuditEntry) -> String {
-    let key = format!("audit.action.{}", entry.action);
+    // Fluent ids have no dots: `device.reset` is the message `audit-action-device-reset`.
+    let key = format!("audit-action-{}", entry.action.replace('.', "-"));
     let locale = current();
-    if catalogs()[locale.index()].contains_key(key.as_str()) {
-        lookup(locale, &key).to_owned()
+    if has_message(locale, &key) {
+        lookup(locale, &key)
     } else {
         entry.action.clone()
     }
@@ -66,5 +67,5 @@ pub fn audit_action(entry: &AuditEntry) -> String {
 
 /// A kind of audit event (`device`, `license`, …), as the log's filter offers it.
 pub fn audit_kind(kind: &str) -> String {
-    t(&format!("audit.kind.{kind}"))
+    t(&format!("audit-kind-{kind}"))
 }
