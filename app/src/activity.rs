@@ -38,8 +38,8 @@ pub fn ActivityTab() -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h2>{t("activity.heading")}</h2>
-            <p class="hint">{t("activity.hint")}</p>
+            <h2>{t("activity-heading")}</h2>
+            <p class="hint">{t("activity-hint")}</p>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     show(activity.await, move |log: AuditPage| {
@@ -50,11 +50,11 @@ pub fn ActivityTab() -> impl IntoView {
                             <table class="table">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{t("label.time")}</th>
-                                        <th scope="col">{t("label.who")}</th>
-                                        <th scope="col">{t("label.what")}</th>
-                                        <th scope="col">{t("activity.subject")}</th>
-                                        <th scope="col">{t("activity.ip")}</th>
+                                        <th scope="col">{t("label-time")}</th>
+                                        <th scope="col">{t("label-who")}</th>
+                                        <th scope="col">{t("label-what")}</th>
+                                        <th scope="col">{t("activity-subject")}</th>
+                                        <th scope="col">{t("activity-ip")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -64,21 +64,21 @@ pub fn ActivityTab() -> impl IntoView {
                                         .map(|e| {
                                             view! {
                                                 <tr data-testid="activity-row">
-                                                    <td data-label=t("label.time")>{format_time(e.at)}</td>
-                                                    <td data-label=t("label.who")>{e.actor.clone().unwrap_or_else(|| "—".into())}</td>
-                                                    <td data-label=t("label.what")>{audit_text::audit_action(e.action)}</td>
-                                                    <td data-label=t("activity.subject")>{audit_text::audit_subject(&e.subject)}</td>
-                                                    <td data-label=t("activity.ip")>{e.ip.clone().unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label=t("label-time")>{format_time(e.at)}</td>
+                                                    <td data-label=t("label-who")>{e.actor.clone().unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label=t("label-what")>{audit_text::audit_action(e.action)}</td>
+                                                    <td data-label=t("activity-subject")>{audit_text::audit_subject(&e.subject)}</td>
+                                                    <td data-label=t("activity-ip")>{e.ip.clone().unwrap_or_else(|| "—".into())}</td>
                                                 </tr>
                                             }
                                         })
                                         .collect_view()}
                                 </tbody>
                             </table>
-                            <nav class="pager" aria-label=t("pager.label")>
-                                {newer.map(|href| view! { <a href=href>{t("pager.newer")}</a> })}
-                                <span>{t_args("pager.page", &[("n", &log.page.to_string())])}</span>
-                                {older.map(|href| view! { <a href=href>{t("pager.older")}</a> })}
+                            <nav class="pager" aria-label=t("pager-label")>
+                                {newer.map(|href| view! { <a href=href>{t("pager-newer")}</a> })}
+                                <span>{t_args("pager-page", &[("n", &log.page.to_string())])}</span>
+                                {older.map(|href| view! { <a href=href>{t("pager-older")}</a> })}
                             </nav>
                         }
                     })

@@ -8,12 +8,21 @@ use crate::i18n::{self, t, t_args};
 
 /// An audit event's action in words.
 pub fn audit_action(action: AuditAction) -> String {
-    t(&format!("audit.action.{}", action.as_str()))
+    t(&action_key(action))
 }
 
 /// A kind of audit event, as the log's filter offers it.
 pub fn audit_kind(kind: AuditKind) -> String {
-    t(&format!("audit.kind.{}", kind.as_str()))
+    t(&kind_key(kind))
+}
+
+/// Fluent ids have no dots: the action `device.reset` is the message `audit-action-device-reset`.
+fn action_key(action: AuditAction) -> String {
+    format!("audit-action-{}", action.as_str().replace('.', "-"))
+}
+
+fn kind_key(kind: AuditKind) -> String {
+    format!("audit-kind-{}", kind.as_str())
 }
 
 /// What an audit event was done to, in the page's language.
@@ -31,7 +40,7 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
         } => {
             if *assigned {
                 t_args(
-                    "audit.subject.account_assigned",
+                    "audit-subject-account_assigned",
                     &[("person", &person(name, email))],
                 )
             } else {
@@ -43,14 +52,14 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
             email,
             devices,
         } => t_args(
-            "audit.subject.unassigned",
+            "audit-subject-unassigned",
             &[
                 ("person", &person(name, email)),
                 ("devices", &count(*devices, "device")),
             ],
         ),
         AuditSubject::RoleChanged { name, email, role } => t_args(
-            "audit.subject.role_changed",
+            "audit-subject-role_changed",
             &[
                 ("person", &person(name, email)),
                 ("role", &i18n::role(*role)),
@@ -60,19 +69,19 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
             license_type,
             owner_email,
         } => t_args(
-            "audit.subject.license_sold",
+            "audit-subject-license_sold",
             &[
                 ("type", &i18n::license_type(*license_type)),
                 ("email", owner_email),
             ],
         ),
-        AuditSubject::LicenseKey => t("audit.subject.license_key"),
+        AuditSubject::LicenseKey => t("audit-subject-license_key"),
         AuditSubject::SubscriptionsAdded { count: n } => t_args(
-            "audit.subject.subscriptions_added",
+            "audit-subject-subscriptions_added",
             &[("subscriptions", &count(*n, "subscription"))],
         ),
         AuditSubject::LicenseReset { devices, users } => t_args(
-            "audit.subject.license_reset",
+            "audit-subject-license_reset",
             &[
                 ("devices", &count(*devices, "device")),
                 ("users", &count(*users, "license_user")),
@@ -82,7 +91,7 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
             used_before,
             reason,
         } => t_args(
-            "audit.subject.deactivation_limit_reset",
+            "audit-subject-deactivation_limit_reset",
             &[
                 ("used", &count(*used_before, "deactivation")),
                 ("reason", reason),
@@ -94,7 +103,7 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
             deactivations,
             valid_until,
         } => t_args(
-            "audit.subject.limits",
+            "audit-subject-limits",
             &[
                 ("seats", &seats.to_string()),
                 ("devices", &devices.to_string()),
@@ -104,7 +113,7 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
         ),
         AuditSubject::Status { status } => i18n::license_status(*status),
         AuditSubject::Tenant { name, admin_email } => t_args(
-            "audit.subject.tenant",
+            "audit-subject-tenant",
             &[("name", name), ("email", admin_email)],
         ),
     }
@@ -114,16 +123,16 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
 mod tests {
     use licensing::audit::{AuditAction, AuditKind};
 
-    use crate::i18n::{catalogs, Locale};
+    use super::{action_key, kind_key};
+    use crate::i18n::{has_message, Locale};
 
     #[test]
     fn every_audit_action_and_kind_has_words_in_english() {
-        let en = &catalogs()[Locale::En.index()];
         for action in AuditAction::ALL {
-            let key = format!("audit.action.{}", action.as_str());
-            assert!(en.contains_key(key.as_str()), "{key} is missing");
-            let kind = format!("audit.kind.{}", action.kind().as_str());
-            assert!(en.contains_key(kind.as_str()), "{kind} is missing");
+            let key = action_key(action);
+            assert!(has_message(Locale::En, &key), "{key} is missing");
+            let kind = kind_key(action.kind());
+            assert!(has_message(Locale::En, &kind), "{kind} is missing");
         }
         assert_eq!(
             AuditKind::FILTERABLE.len() + 1,

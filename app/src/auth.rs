@@ -86,35 +86,35 @@ pub fn LoginPage() -> impl IntoView {
     let company = move || query.read().get("company").unwrap_or_default();
     let email = move || query.read().get("email").unwrap_or_default();
     view! {
-        <Title text=t("login.title") />
+        <Title text=t("login-title") />
         <main id="main" tabindex="-1" class="login">
-            <h1>{t("login.title")}</h1>
-            <p class="lead">{t("login.lead")}</p>
+            <h1>{t("login-title")}</h1>
+            <p class="lead">{t("login-lead")}</p>
             <Show when=logged_out>
-                <p role="status" class="notice">{t("login.logged_out")}</p>
+                <p role="status" class="notice">{t("login-logged_out")}</p>
             </Show>
             <Show when=password_set>
-                <p role="status" class="notice">{t("login.password_set")}</p>
+                <p role="status" class="notice">{t("login-password_set")}</p>
             </Show>
             {move || login.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
             <ActionForm action=login attr:class="card form">
                 <input type="hidden" name="next" value=next />
                 <label>
-                    {t("login.company")}
+                    {t("login-company")}
                     <input name="company" autocomplete="organization" required autofocus value=company />
                 </label>
                 <label>
-                    {t("login.email")}
+                    {t("login-email")}
                     <input name="email" type="email" autocomplete="username" required value=email />
                 </label>
                 <label>
-                    {t("login.password")}
+                    {t("login-password")}
                     <input name="password" type="password" autocomplete="current-password" required />
                 </label>
-                <button type="submit" disabled=move || login.pending().get()>{t("login.submit")}</button>
+                <button type="submit" disabled=move || login.pending().get()>{t("login-submit")}</button>
             </ActionForm>
             <p class="hint">
-                {t("login.hint")}
+                {t("login-hint")}
             </p>
             // After the form: the company field, focused on arrival, stays the first field after
             // the skip link.

@@ -54,8 +54,8 @@ pub fn DevicesTab() -> impl IntoView {
     let flash = use_flash("/licenses/:id/devices", move || ctx.changes());
     view! {
         <section class="card">
-            <h2>{t("devices.heading")}</h2>
-            <p class="hint">{t("devices.hint")}</p>
+            <h2>{t("devices-heading")}</h2>
+            <p class="hint">{t("devices-hint")}</p>
             <FlashNote flash />
             {move || failed().map(|error| view! { <ErrorNotice error /> })}
             <Suspense fallback=Loading>
@@ -88,19 +88,19 @@ pub fn DevicesTab() -> impl IntoView {
 #[component]
 fn DeviceTable(list: Vec<Device>) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p class="empty">{t("devices.empty")}</p> }.into_any();
+        return view! { <p class="empty">{t("devices-empty")}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">{t("devices.device")}</th>
-                    <th scope="col">{t("devices.os")}</th>
-                    <th scope="col">{t("devices.activated_by")}</th>
-                    <th scope="col">{t("devices.first_activated")}</th>
-                    <th scope="col">{t("devices.last_seen")}</th>
+                    <th scope="col">{t("devices-device")}</th>
+                    <th scope="col">{t("devices-os")}</th>
+                    <th scope="col">{t("devices-activated_by")}</th>
+                    <th scope="col">{t("devices-first_activated")}</th>
+                    <th scope="col">{t("devices-last_seen")}</th>
                     <th scope="col">
-                        <span class="visually-hidden">{t("label.actions")}</span>
+                        <span class="visually-hidden">{t("label-actions")}</span>
                     </th>
                 </tr>
             </thead>
@@ -110,20 +110,20 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
                     .map(|d| {
                         view! {
                             <tr data-testid="device-row">
-                                <td data-label=t("devices.device")>{d.name.clone()}</td>
-                                <td data-label=t("devices.os")>{d.os.clone()}</td>
-                                <td data-label=t("devices.activated_by")>
-                                    {d.activated_by.clone().unwrap_or_else(|| t("devices.by_license_key"))}
+                                <td data-label=t("devices-device")>{d.name.clone()}</td>
+                                <td data-label=t("devices-os")>{d.os.clone()}</td>
+                                <td data-label=t("devices-activated_by")>
+                                    {d.activated_by.clone().unwrap_or_else(|| t("devices-by_license_key"))}
                                 </td>
-                                <td data-label=t("devices.first_activated")>{format_time(d.first_activated_at)}</td>
-                                <td data-label=t("devices.last_seen")>{format_time(d.last_seen_at)}</td>
+                                <td data-label=t("devices-first_activated")>{format_time(d.first_activated_at)}</td>
+                                <td data-label=t("devices-last_seen")>{format_time(d.last_seen_at)}</td>
                                 <td class="actions">
                                     <a
                                         class="button small"
                                         href=format!("?reset={}", d.id)
-                                        aria-label=t_args("devices.reset_label", &[("name", &d.name)])
+                                        aria-label=t_args("devices-reset_label", &[("name", &d.name)])
                                     >
-                                        {t("devices.reset")}
+                                        {t("devices-reset")}
                                     </a>
                                 </td>
                             </tr>
@@ -143,16 +143,16 @@ fn ConfirmReset(device: Device, left: i64, reset: ServerAction<ResetDevice>) -> 
     view! {
         <ConfirmDialog
             id="confirm"
-            title=t_args("devices.confirm_title", &[("name", &device.name)])
-            text=t_args("devices.confirm_text", &[("left", &count(left, "deactivation"))])
+            title=t_args("devices-confirm_title", &[("name", &device.name)])
+            text=t_args("devices-confirm_text", &[("left", &count(left, "deactivation"))])
         >
             <ActionForm action=reset>
                 <input type="hidden" name="device_id" value=device.id.clone() />
                 <button type="submit" class="danger" disabled=move || reset.pending().get()>
-                    {t("devices.submit")}
+                    {t("devices-submit")}
                 </button>
                 " "
-                <a href=move || format!("/licenses/{}/devices", ctx.id.get())>{t("action.cancel")}</a>
+                <a href=move || format!("/licenses/{}/devices", ctx.id.get())>{t("action-cancel")}</a>
             </ActionForm>
         </ConfirmDialog>
     }

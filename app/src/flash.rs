@@ -87,7 +87,7 @@ pub fn note_text(flash: &Flash) -> Option<String> {
             device,
             deactivations_left,
         } => t_args(
-            "devices.done",
+            "devices-done",
             &[
                 ("name", device),
                 ("left", &count(*deactivations_left, "deactivation")),
@@ -98,7 +98,7 @@ pub fn note_text(flash: &Flash) -> Option<String> {
             users,
             deactivations_left,
         } => t_args(
-            "overview.reset_done",
+            "overview-reset_done",
             &[
                 ("devices", &count(*devices, "device")),
                 ("users", &count(*users, "license_user")),
@@ -109,36 +109,36 @@ pub fn note_text(flash: &Flash) -> Option<String> {
             email, assigned, ..
         } => {
             let key = if *assigned {
-                "users.created_assigned"
+                "users-created_assigned"
             } else {
-                "users.created"
+                "users-created"
             };
             t_args(key, &[("email", email)])
         }
-        Flash::UserAssigned { name } => t_args("users.assigned", &[("name", name)]),
+        Flash::UserAssigned { name } => t_args("users-assigned", &[("name", name)]),
         Flash::UserUnassigned { name, devices } => t_args(
-            "users.unassigned",
+            "users-unassigned",
             &[("name", name), ("devices", &count(*devices, "device"))],
         ),
         Flash::RoleChanged { name, role } => {
             let key = match role {
-                licensing::licenses::LicenseRole::Manager => "users.now_manager",
-                licensing::licenses::LicenseRole::User => "users.now_user",
+                licensing::licenses::LicenseRole::Manager => "users-now_manager",
+                licensing::licenses::LicenseRole::User => "users-now_user",
             };
             t_args(key, &[("name", name)])
         }
-        Flash::CustomerCreated => t("admin.customer_created"),
-        Flash::CustomerRenamed => t("admin.customer_renamed"),
-        Flash::AccountAdded { email, .. } => t_args("users.created", &[("email", email)]),
-        Flash::LicenseSold { .. } => t("admin.license_created"),
+        Flash::CustomerCreated => t("admin-customer_created"),
+        Flash::CustomerRenamed => t("admin-customer_renamed"),
+        Flash::AccountAdded { email, .. } => t_args("users-created", &[("email", email)]),
+        Flash::LicenseSold { .. } => t("admin-license_created"),
         Flash::SubscriptionsAdded { subscriptions } => t_args(
-            "admin.subscriptions_added",
+            "admin-subscriptions_added",
             &[("subscriptions", &count(*subscriptions, "subscription"))],
         ),
-        Flash::LimitsSaved => t("admin.limits_saved"),
-        Flash::DeactivationLimitReset => t("admin.limit_reset"),
-        Flash::LicenseSuspended => t("admin.license_suspended"),
-        Flash::LicenseResumed => t("admin.license_resumed"),
+        Flash::LimitsSaved => t("admin-limits_saved"),
+        Flash::DeactivationLimitReset => t("admin-limit_reset"),
+        Flash::LicenseSuspended => t("admin-license_suspended"),
+        Flash::LicenseResumed => t("admin-license_resumed"),
         Flash::OfflineActivationFailed { .. } => return None,
     })
 }

@@ -28,10 +28,10 @@ fn utc(ms: Millis, format: &[time::format_description::BorrowedFormatItem<'_>]) 
         .unwrap_or_else(|| "—".into())
 }
 
-/// `1 deactivation`, `2 deactivations`, in the page's language: `noun` names the catalog entries
-/// `count.{noun}.one` and `count.{noun}.other`.
+/// `1 deactivation`, `2 deactivations`, in the page's language: `noun` names the catalog message
+/// `count-{noun}`, which selects its singular or plural on `$n`.
 pub fn count(n: i64, noun: &str) -> String {
-    crate::i18n::t_count(&format!("count.{noun}"), n)
+    crate::i18n::t_count(&format!("count-{noun}"), n)
 }
 
 #[cfg(test)]

@@ -13,14 +13,14 @@ pub fn SignedIn(children: Children) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="topbar">
-            <a class="brand" href="/dashboard">{t("nav.brand")}</a>
-            <nav aria-label=t("nav.main")>
-                <A href="/dashboard">{t("nav.dashboard")}</A>
-                <A href="/licenses">{t("nav.licenses")}</A>
+            <a class="brand" href="/dashboard">{t("nav-brand")}</a>
+            <nav aria-label=t("nav-main")>
+                <A href="/dashboard">{t("nav-dashboard")}</A>
+                <A href="/licenses">{t("nav-licenses")}</A>
             </nav>
             <LanguageSwitcher />
             <ActionForm action=logout attr:class="logout">
-                <button type="submit" class="link">{t("nav.logout")}</button>
+                <button type="submit" class="link">{t("nav-logout")}</button>
             </ActionForm>
         </header>
         <main id="main" tabindex="-1" class="page">{children()}</main>
@@ -29,12 +29,12 @@ pub fn SignedIn(children: Children) -> impl IntoView {
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let (before, after) = t_around_link("notfound.text");
+    let (before, after) = t_around_link("notfound-text");
     view! {
-        <Title text=t("notfound.title") />
+        <Title text=t("notfound-title") />
         <main id="main" tabindex="-1" class="page">
-            <h1>{t("notfound.heading")}</h1>
-            <p>{before}<a href="/dashboard">{t("notfound.link")}</a>{after}</p>
+            <h1>{t("notfound-heading")}</h1>
+            <p>{before}<a href="/dashboard">{t("notfound-link")}</a>{after}</p>
         </main>
     }
 }

@@ -75,14 +75,14 @@ pub fn App() -> impl IntoView {
         // The formatter may run outside the app's context: it keeps the locale it was made with.
         <Title formatter=move |page: String| {
             if page.is_empty() {
-                i18n::lookup(locale, "app.title").to_owned()
+                i18n::lookup(locale, "app-title")
             } else {
-                i18n::fill(i18n::lookup(locale, "app.title_page"), &[("page", &page)])
+                i18n::text_in(locale, "app-title_page", &[("page", &page)])
             }
         } />
         // The first thing a keyboard reaches on every page. `target="_self"` leaves it to the
         // browser (the router would only scroll), which moves the focus into `<main id="main">`.
-        <a class="skip-link" href="#main" target="_self">{i18n::t("app.skip")}</a>
+        <a class="skip-link" href="#main" target="_self">{i18n::t("app-skip")}</a>
         <network::OfflineBanner />
         <Router>
             <FocusFromTheTop />

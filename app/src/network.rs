@@ -171,20 +171,20 @@ pub fn OfflineBanner() -> impl IntoView {
         <div role="status" class="offline-region">
             <Show when=move || !network.online()>
                 <div class="offline-banner" id="offline-banner">
-                    <strong>{crate::i18n::t("network.offline")}</strong>
+                    <strong>{crate::i18n::t("network-offline")}</strong>
                     " "
                     {move || {
                         network
                             .last_update()
                             .map(|at| {
                                 crate::i18n::t_args(
-                                    "network.loaded_at",
+                                    "network-loaded_at",
                                     &[("time", &crate::format::format_time(at))],
                                 )
                             })
                     }}
                     " "
-                    {crate::i18n::t("network.changes_off")}
+                    {crate::i18n::t("network-changes_off")}
                 </div>
             </Show>
         </div>
@@ -201,7 +201,7 @@ pub fn OfflineGuard(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(guard) = guard.get() {
-            let reason = crate::i18n::t("network.reason");
+            let reason = crate::i18n::t("network-reason");
             let quoted = format!("\"{}\"", reason.replace('\\', "\\\\").replace('"', "\\\""));
             let _ = web_sys::HtmlElement::style(&guard).set_property("--offline-reason", &quoted);
         }

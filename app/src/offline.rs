@@ -24,8 +24,8 @@ pub fn OfflineActivation(license: License, error: Option<AppError>) -> impl Into
     shown.then(move || {
         view! {
             <section class="card" aria-labelledby="offline-title">
-                <h2 id="offline-title">{t("offline.heading")}</h2>
-                <p class="hint">{t("offline.hint")}</p>
+                <h2 id="offline-title">{t("offline-heading")}</h2>
+                <p class="hint">{t("offline-hint")}</p>
                 {error.map(|text| view! { <p role="alert" class="error">{text}</p> })}
                 <form
                     class="form"
@@ -34,20 +34,20 @@ pub fn OfflineActivation(license: License, error: Option<AppError>) -> impl Into
                     action=action.clone()
                 >
                     <label>
-                        {t("offline.file")}
+                        {t("offline-file")}
                         <input name="request" type="file" accept=".json,application/json,text/plain" />
                     </label>
                     <label>
-                        {t("offline.paste")}
+                        {t("offline-paste")}
                         <textarea
                             name="request_text"
                             rows="5"
                             spellcheck="false"
                             autocomplete="off"
-                            placeholder=t("offline.placeholder")
+                            placeholder=t("offline-placeholder")
                         ></textarea>
                     </label>
-                    <button type="submit">{t("offline.submit")}</button>
+                    <button type="submit">{t("offline-submit")}</button>
                 </form>
             </section>
         }

@@ -8,6 +8,7 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::Extensions;
 use axum::http::{HeaderMap, HeaderValue};
+use cookie::{Cookie, SameSite};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use licensing::auth::{principal_for_session, Principal, SESSION_COOKIE};
@@ -48,10 +49,10 @@ pub fn session_token_in(headers: &HeaderMap, secure: bool) -> Option<String> {
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == wanted)
-        .map(|(_, value)| value.to_owned())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == wanted)
+        .map(|cookie| cookie.value().to_owned())
 }
 
 /// The logged-in account, or `Unauthenticated`. Called first in every protected server function.
@@ -89,9 +90,14 @@ pub fn client_ip_in(extensions: &Extensions) -> Option<String> {
 /// The `Set-Cookie` value of a session: HttpOnly (no script reads it), SameSite=Lax (no
 /// cross-site posts carry it), and over HTTPS Secure with the `__Host-` name.
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    let name = session_cookie_name(secure);
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    Cookie::build((session_cookie_name(secure), token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .secure(secure)
+        .build()
+        .to_string()
 }
 
 pub fn set_session_cookie(token: &str, max_age_secs: i64, secure: bool) {
@@ -103,7 +109,8 @@ pub fn clear_session_cookie() {
     append_cookie(&session_cookie("", 0, secure));
 }
 
-fn append_cookie(cookie: &str) {
+/// Adds a `Set-Cookie` header to the response being built (the language switcher's too).
+pub fn append_cookie(cookie: &str) {
     if let (Some(res), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(cookie),
@@ -138,11 +145,11 @@ mod tests {
     fn the_cookie_is_host_prefixed_and_secure_over_https() {
         assert_eq!(
             session_cookie("t", 60, true),
-            "__Host-keyport_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
+            "__Host-keyport_session=t; HttpOnly; SameSite=Lax; Secure; Path=/; Max-Age=60"
         );
         assert_eq!(
             session_cookie("t", 60, false),
-            "keyport_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
+            "keyport_session=t; HttpOnly; SameSite=Lax; Path=/; Max-Age=60"
         );
     }
 }

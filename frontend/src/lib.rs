@@ -46,11 +46,7 @@ fn set_page_language() {
         .dyn_ref::<web_sys::HtmlDocument>()
         .and_then(|d| d.cookie().ok())
         .unwrap_or_default();
-    let chosen = cookie
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == app::i18n::LANGUAGE_COOKIE)
-        .map(|(_, value)| value.to_owned());
+    let chosen = app::i18n::cookie_language(&cookie);
     let accept = web_sys::window()
         .map(|w| w.navigator().languages())
         .map(|list| {

@@ -114,22 +114,22 @@ async fn offline_page(headers: HeaderMap) -> Response {
 
 struct OfflineText {
     lang: &'static str,
-    title: &'static str,
-    lead: &'static str,
-    retry: &'static str,
-    again: &'static str,
+    title: String,
+    lead: String,
+    retry: String,
+    again: String,
 }
 
 impl OfflineText {
-    /// In the language the request asks for (`app/locales/*.ftl`, `offline_page.*`).
+    /// In the language the request asks for (`app/locales/*.ftl`, `offline_page-*`).
     fn new(locale: app::i18n::Locale) -> Self {
         let text = |key| app::i18n::lookup(locale, key);
         Self {
             lang: locale.code(),
-            title: text("offline_page.title"),
-            lead: text("offline_page.lead"),
-            retry: text("offline_page.retry"),
-            again: text("offline_page.again"),
+            title: text("offline_page-title"),
+            lead: text("offline_page-lead"),
+            retry: text("offline_page-retry"),
+            again: text("offline_page-again"),
         }
     }
 }

@@ -65,16 +65,16 @@ pub fn AdminAuditPage() -> impl IntoView {
     );
     let value = move |key: &'static str| move || query.read().get(key).unwrap_or_default();
     view! {
-        <Title text=t("admin.audit") />
-        <h1>{t("admin.audit")}</h1>
+        <Title text=t("admin-audit") />
+        <h1>{t("admin-audit")}</h1>
         <form method="get" action="/admin/audit" class="form filters" role="search">
             <input type="hidden" name="customer_id" value=value("customer_id") />
             <input type="hidden" name="license_id" value=value("license_id") />
-            <label>{t("admin.who_filter")} <input name="actor" value=value("actor") /></label>
+            <label>{t("admin-who_filter")} <input name="actor" value=value("actor") /></label>
             <div class="field">
-                <label for="audit-kind">{t("admin.kind")}</label>
+                <label for="audit-kind">{t("admin-kind")}</label>
                 <select id="audit-kind" name="kind">
-                    <option value="">{t("admin.any")}</option>
+                    <option value="">{t("admin-any")}</option>
                     {AuditKind::FILTERABLE
                         .into_iter()
                         .map(|kind| {
@@ -87,11 +87,11 @@ pub fn AdminAuditPage() -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
-            <label>{t("admin.from")} <input name="from" type="date" value=value("from") /></label>
-            <label>{t("admin.to")} <input name="to" type="date" value=value("to") /></label>
-            <button type="submit">{t("admin.filter")}</button>
+            <label>{t("admin-from")} <input name="from" type="date" value=value("from") /></label>
+            <label>{t("admin-to")} <input name="to" type="date" value=value("to") /></label>
+            <button type="submit">{t("admin-filter")}</button>
             " "
-            <a href="/admin/audit">{t("admin.clear")}</a>
+            <a href="/admin/audit">{t("admin-clear")}</a>
         </form>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -107,12 +107,12 @@ pub fn AdminAuditPage() -> impl IntoView {
                         <table class="table">
                             <thead>
                                 <tr>
-                                    <th scope="col">{t("label.time")}</th>
-                                    <th scope="col">{t("label.who")}</th>
-                                    <th scope="col">{t("label.what")}</th>
-                                    <th scope="col">{t("admin.license")}</th>
-                                    <th scope="col">{t("admin.details")}</th>
-                                    <th scope="col">{t("admin.from")}</th>
+                                    <th scope="col">{t("label-time")}</th>
+                                    <th scope="col">{t("label-who")}</th>
+                                    <th scope="col">{t("label-what")}</th>
+                                    <th scope="col">{t("admin-license")}</th>
+                                    <th scope="col">{t("admin-details")}</th>
+                                    <th scope="col">{t("admin-from")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -122,22 +122,22 @@ pub fn AdminAuditPage() -> impl IntoView {
                                     .map(|e| {
                                         view! {
                                             <tr data-testid="audit-row">
-                                                <td data-label=t("label.time")>{format_time(e.at)}</td>
-                                                <td data-label=t("label.who")>{e.actor.clone().unwrap_or_else(|| t("admin.system"))}</td>
-                                                <td data-label=t("label.what")>{audit_text::audit_action(e.action)}</td>
-                                                <td data-label=t("admin.license")>{e.license.clone().unwrap_or_default()}</td>
-                                                <td data-label=t("admin.details")>{audit_text::audit_subject(&e.subject)}</td>
-                                                <td data-label=t("admin.from")>{e.ip.clone().unwrap_or_default()}</td>
+                                                <td data-label=t("label-time")>{format_time(e.at)}</td>
+                                                <td data-label=t("label-who")>{e.actor.clone().unwrap_or_else(|| t("admin-system"))}</td>
+                                                <td data-label=t("label-what")>{audit_text::audit_action(e.action)}</td>
+                                                <td data-label=t("admin-license")>{e.license.clone().unwrap_or_default()}</td>
+                                                <td data-label=t("admin-details")>{audit_text::audit_subject(&e.subject)}</td>
+                                                <td data-label=t("admin-from")>{e.ip.clone().unwrap_or_default()}</td>
                                             </tr>
                                         }
                                     })
                                     .collect_view()}
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label=t("pager.label")>
-                            {newer.map(|href| view! { <a href=href>{t("pager.newer")}</a> })}
-                            <span>{t_args("pager.page", &[("n", &log.page.to_string())])}</span>
-                            {older.map(|href| view! { <a href=href>{t("pager.older")}</a> })}
+                        <nav class="pager" aria-label=t("pager-label")>
+                            {newer.map(|href| view! { <a href=href>{t("pager-newer")}</a> })}
+                            <span>{t_args("pager-page", &[("n", &log.page.to_string())])}</span>
+                            {older.map(|href| view! { <a href=href>{t("pager-older")}</a> })}
                         </nav>
                     }
                 })

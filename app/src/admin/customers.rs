@@ -95,28 +95,28 @@ pub fn CustomersPage() -> impl IntoView {
     );
     let create = ServerAction::<AdminCreateCustomer>::new();
     view! {
-        <h1>{t("admin.customers")}</h1>
+        <h1>{t("admin-customers")}</h1>
         <form method="get" action="/admin" class="form row" role="search">
             <div class="field">
-                <label for="customer-search">{t("admin.search_label")}</label>
+                <label for="customer-search">{t("admin-search_label")}</label>
                 <input id="customer-search" name="q" value=move || search.get() />
             </div>
-            <button type="submit">{t("admin.search")}</button>
+            <button type="submit">{t("admin-search")}</button>
         </form>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 show(customers.await, |list: Vec<CustomerSummary>| {
                     if list.is_empty() {
-                        return view! { <p class="empty">{t("admin.no_customers")}</p> }.into_any();
+                        return view! { <p class="empty">{t("admin-no_customers")}</p> }.into_any();
                     }
                     view! {
                         <table class="table">
                             <thead>
                                 <tr>
-                                    <th scope="col">{t("label.customer")}</th>
-                                    <th scope="col">{t("label.licenses")}</th>
-                                    <th scope="col">{t("label.accounts")}</th>
-                                    <th scope="col">{t("admin.since")}</th>
+                                    <th scope="col">{t("label-customer")}</th>
+                                    <th scope="col">{t("label-licenses")}</th>
+                                    <th scope="col">{t("label-accounts")}</th>
+                                    <th scope="col">{t("admin-since")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -125,12 +125,12 @@ pub fn CustomersPage() -> impl IntoView {
                                     .map(|c| {
                                         view! {
                                             <tr data-testid="customer-row">
-                                                <td data-label=t("label.customer")>
+                                                <td data-label=t("label-customer")>
                                                     <a href=format!("/admin/customers/{}", c.id)>{c.name.clone()}</a>
                                                 </td>
-                                                <td data-label=t("label.licenses")>{c.licenses}</td>
-                                                <td data-label=t("label.accounts")>{c.accounts}</td>
-                                                <td data-label=t("admin.since")>{format_date(c.created_at)}</td>
+                                                <td data-label=t("label-licenses")>{c.licenses}</td>
+                                                <td data-label=t("label-accounts")>{c.accounts}</td>
+                                                <td data-label=t("admin-since")>{format_date(c.created_at)}</td>
                                             </tr>
                                         }
                                     })
@@ -143,14 +143,14 @@ pub fn CustomersPage() -> impl IntoView {
             })}
         </Suspense>
         <section class="card">
-            <h2>{t("admin.create_customer")}</h2>
+            <h2>{t("admin-create_customer")}</h2>
             {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
             <ActionForm action=create attr:class="form row">
                 <div class="field">
-                    <label for="customer-name">{t("admin.customer_name")}</label>
+                    <label for="customer-name">{t("admin-customer_name")}</label>
                     <input id="customer-name" name="name" required maxlength="200" />
                 </div>
-                <button type="submit" disabled=move || create.pending().get()>{t("admin.create_customer")}</button>
+                <button type="submit" disabled=move || create.pending().get()>{t("admin-create_customer")}</button>
             </ActionForm>
         </section>
     }
@@ -200,7 +200,7 @@ pub fn CustomerPage() -> impl IntoView {
                     _ => None,
                 };
                 let link = link.map(|link| {
-                    let (before, after) = t_around_link("admin.password_link");
+                    let (before, after) = t_around_link("admin-password_link");
                     view! {
                         <section class="notice">
                             <p>
@@ -215,21 +215,21 @@ pub fn CustomerPage() -> impl IntoView {
                     let owners = c.accounts.clone();
                     view! {
                         <Title text=c.name.clone() />
-                        <p class="crumbs"><a href="/admin">{t("admin.customers")}</a></p>
+                        <p class="crumbs"><a href="/admin">{t("admin-customers")}</a></p>
                         <h1>{c.name.clone()}</h1>
                         <section class="card">
-                            <h2>{t("label.licenses")}</h2>
+                            <h2>{t("label-licenses")}</h2>
                             <CustomerLicenses list=c.licenses.clone() />
                         </section>
                         <section class="card">
-                            <h2>{t("label.accounts")}</h2>
+                            <h2>{t("label-accounts")}</h2>
                             <ul class="plain">
                                 {c
                                     .accounts
                                     .iter()
                                     .map(|a| {
                                         let seats = if a.seats.is_empty() {
-                                            t("admin.no_seat")
+                                            t("admin-no_seat")
                                         } else {
                                             a.seats
                                                 .iter()
@@ -245,33 +245,33 @@ pub fn CustomerPage() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
-                            <h3>{t("admin.add_account")}</h3>
+                            <h3>{t("admin-add_account")}</h3>
                             <ActionForm action=account attr:class="form row">
                                 <input type="hidden" name="customer_id" value=move || id.get() />
                                 <div class="field">
-                                    <label for="account-name">{t("label.name")}</label>
+                                    <label for="account-name">{t("label-name")}</label>
                                     <input id="account-name" name="name" required maxlength="100" />
                                 </div>
                                 <div class="field">
-                                    <label for="account-email">{t("label.email")}</label>
+                                    <label for="account-email">{t("label-email")}</label>
                                     <input id="account-email" name="email" type="email" required />
                                 </div>
-                                <button type="submit">{t("admin.add_account")}</button>
+                                <button type="submit">{t("admin-add_account")}</button>
                             </ActionForm>
                         </section>
                         <SellForm customer_id=c.id.clone() owners action=sell />
                         <p>
-                            <a href=format!("/admin/audit?customer_id={}", c.id)>{t("admin.customer_log")}</a>
+                            <a href=format!("/admin/audit?customer_id={}", c.id)>{t("admin-customer_log")}</a>
                         </p>
                         <section class="card">
-                            <h2>{t("admin.rename")}</h2>
+                            <h2>{t("admin-rename")}</h2>
                             <ActionForm action=rename attr:class="form row">
                                 <input type="hidden" name="id" value=move || id.get() />
                                 <div class="field">
-                                    <label for="rename">{t("admin.customer_name")}</label>
+                                    <label for="rename">{t("admin-customer_name")}</label>
                                     <input id="rename" name="name" value=c.name.clone() required maxlength="200" />
                                 </div>
-                                <button type="submit" class="secondary">{t("admin.rename")}</button>
+                                <button type="submit" class="secondary">{t("admin-rename")}</button>
                             </ActionForm>
                         </section>
                     }
@@ -285,18 +285,18 @@ pub fn CustomerPage() -> impl IntoView {
 #[component]
 fn CustomerLicenses(list: Vec<TenantLicense>) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p class="empty">{t("admin.no_licenses")}</p> }.into_any();
+        return view! { <p class="empty">{t("admin-no_licenses")}</p> }.into_any();
     }
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">{t("label.product")}</th>
-                    <th scope="col">{t("label.type")}</th>
-                    <th scope="col">{t("label.status")}</th>
-                    <th scope="col">{t("label.seats")}</th>
-                    <th scope="col">{t("label.devices")}</th>
-                    <th scope="col">{t("label.deactivations")}</th>
+                    <th scope="col">{t("label-product")}</th>
+                    <th scope="col">{t("label-type")}</th>
+                    <th scope="col">{t("label-status")}</th>
+                    <th scope="col">{t("label-seats")}</th>
+                    <th scope="col">{t("label-devices")}</th>
+                    <th scope="col">{t("label-deactivations")}</th>
                 </tr>
             </thead>
             <tbody>
@@ -306,14 +306,14 @@ fn CustomerLicenses(list: Vec<TenantLicense>) -> impl IntoView {
                         let l = sold.license;
                         view! {
                             <tr data-testid="admin-license-row">
-                                <td data-label=t("label.product")>
+                                <td data-label=t("label-product")>
                                     <a href=format!("/admin/licenses/{}", l.id)>{l.product.clone()}</a>
                                 </td>
-                                <td data-label=t("label.type")>{i18n::license_type(l.license_type)}</td>
-                                <td data-label=t("label.status")>{i18n::license_status(l.status)}</td>
-                                <td data-label=t("label.seats")>{format!("{} / {}", l.seats_used, l.max_users)}</td>
-                                <td data-label=t("label.devices")>{format!("{} / {}", l.devices_active, l.max_activations)}</td>
-                                <td data-label=t("label.deactivations")>{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</td>
+                                <td data-label=t("label-type")>{i18n::license_type(l.license_type)}</td>
+                                <td data-label=t("label-status")>{i18n::license_status(l.status)}</td>
+                                <td data-label=t("label-seats")>{format!("{} / {}", l.seats_used, l.max_users)}</td>
+                                <td data-label=t("label-devices")>{format!("{} / {}", l.devices_active, l.max_activations)}</td>
+                                <td data-label=t("label-deactivations")>{format!("{} / {}", l.deactivations_used, l.max_deactivations)}</td>
                             </tr>
                         }
                     })

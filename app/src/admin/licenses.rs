@@ -157,7 +157,7 @@ pub fn AdminLicensePage() -> impl IntoView {
                     _ => None,
                 };
                 let key = key.map(|key| {
-                    let (before, after) = t_around_link("admin.license_key");
+                    let (before, after) = t_around_link("admin-license_key");
                     view! {
                         <section class="notice">
                             <p>
@@ -175,7 +175,7 @@ pub fn AdminLicensePage() -> impl IntoView {
                     view! {
                         <Title text=format!("{} · {}", l.customer_name, l.product) />
                         <p class="crumbs">
-                            <a href="/admin">{t("admin.customers")}</a>
+                            <a href="/admin">{t("admin-customers")}</a>
                             " / "
                             <a href=format!("/admin/customers/{}", sold.customer_id)>{l.customer_name.clone()}</a>
                         </p>
@@ -183,58 +183,58 @@ pub fn AdminLicensePage() -> impl IntoView {
                         <UsageStats license=l.clone() />
                         <section class="card">
                             <dl class="facts">
-                                <dt>{t("label.type")}</dt><dd>{i18n::license_type(l.license_type)}</dd>
-                                <dt>{t("label.status")}</dt><dd data-testid="status">{i18n::license_status(l.status)}</dd>
-                                <dt>{t("label.subscriptions")}</dt><dd>{l.subscriptions}</dd>
-                                <dt>{t("label.valid_until")}</dt><dd>{until.clone()}</dd>
+                                <dt>{t("label-type")}</dt><dd>{i18n::license_type(l.license_type)}</dd>
+                                <dt>{t("label-status")}</dt><dd data-testid="status">{i18n::license_status(l.status)}</dd>
+                                <dt>{t("label-subscriptions")}</dt><dd>{l.subscriptions}</dd>
+                                <dt>{t("label-valid_until")}</dt><dd>{until.clone()}</dd>
                             </dl>
                         </section>
                         <section class="card">
-                            <h2>{t("admin.reset_limit")}</h2>
-                            <p class="hint">{t("admin.reset_limit_hint")}</p>
+                            <h2>{t("admin-reset_limit")}</h2>
+                            <p class="hint">{t("admin-reset_limit_hint")}</p>
                             <ActionForm action=reset attr:class="form row">
                                 <input type="hidden" name="license_id" value=move || id.get() />
                                 <div class="field">
-                                    <label for="reset-reason">{t("admin.reason")}</label>
+                                    <label for="reset-reason">{t("admin-reason")}</label>
                                     <input id="reset-reason" name="reason" required maxlength="500" />
                                 </div>
-                                <button type="submit">{t("admin.reset_limit")}</button>
+                                <button type="submit">{t("admin-reset_limit")}</button>
                             </ActionForm>
                         </section>
                         <section class="card">
-                            <h2>{t("admin.limits")}</h2>
+                            <h2>{t("admin-limits")}</h2>
                             <ActionForm action=limits attr:class="form">
                                 <input type="hidden" name="license_id" value=move || id.get() />
-                                <label>{t("label.seats")} <input name="max_users" type="number" min="1" value=l.max_users.to_string() required /></label>
-                                <label>{t("label.devices")} <input name="max_activations" type="number" min="0" value=l.max_activations.to_string() required /></label>
-                                <label>{t("admin.deactivations_allowed")} <input name="max_deactivations" type="number" min="0" value=l.max_deactivations.to_string() required /></label>
-                                <label>{t("admin.valid_until_utc")} <input name="valid_until" type="date" value=until required /></label>
-                                <button type="submit">{t("admin.save_limits")}</button>
+                                <label>{t("label-seats")} <input name="max_users" type="number" min="1" value=l.max_users.to_string() required /></label>
+                                <label>{t("label-devices")} <input name="max_activations" type="number" min="0" value=l.max_activations.to_string() required /></label>
+                                <label>{t("admin-deactivations_allowed")} <input name="max_deactivations" type="number" min="0" value=l.max_deactivations.to_string() required /></label>
+                                <label>{t("admin-valid_until_utc")} <input name="valid_until" type="date" value=until required /></label>
+                                <button type="submit">{t("admin-save_limits")}</button>
                             </ActionForm>
                         </section>
                         <section class="card">
-                            <h2>{t("admin.add_subscriptions")}</h2>
+                            <h2>{t("admin-add_subscriptions")}</h2>
                             <ActionForm action=add attr:class="form row">
                                 <input type="hidden" name="license_id" value=move || id.get() />
                                 <div class="field">
-                                    <label for="add-count">{t("admin.subscriptions_to_add")}</label>
+                                    <label for="add-count">{t("admin-subscriptions_to_add")}</label>
                                     <input id="add-count" name="count" type="number" min="1" value="1" required />
                                 </div>
-                                <button type="submit">{t("admin.add_subscriptions")}</button>
+                                <button type="submit">{t("admin-add_subscriptions")}</button>
                             </ActionForm>
                         </section>
                         <section class="card">
-                            <h2>{if suspended { t("admin.resume") } else { t("admin.suspend") }}</h2>
-                            <p class="hint">{t("admin.suspend_hint")}</p>
+                            <h2>{if suspended { t("admin-resume") } else { t("admin-suspend") }}</h2>
+                            <p class="hint">{t("admin-suspend_hint")}</p>
                             <ActionForm action=suspend>
                                 <input type="hidden" name="license_id" value=move || id.get() />
                                 <input type="hidden" name="suspend" value=(!suspended).to_string() />
                                 <button type="submit" class=if suspended { "" } else { "danger" }>
-                                    {if suspended { t("admin.resume") } else { t("admin.suspend") }}
+                                    {if suspended { t("admin-resume") } else { t("admin-suspend") }}
                                 </button>
                             </ActionForm>
                         </section>
-                        <p><a href=format!("/admin/audit?license_id={}", l.id)>{t("admin.license_log")}</a></p>
+                        <p><a href=format!("/admin/audit?license_id={}", l.id)>{t("admin-license_log")}</a></p>
                     }
                 });
                 view! { {key} {page} }

@@ -25,16 +25,16 @@ use crate::i18n::{t, LanguageSwitcher};
 pub fn AdminLayout() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
-        <Title text=t("admin.title") />
+        <Title text=t("admin-title") />
         <header class="topbar">
-            <a class="brand" href="/admin">{t("admin.brand")}</a>
-            <nav aria-label=t("nav.main")>
-                <A href="/admin" exact=true>{t("admin.customers")}</A>
-                <A href="/admin/audit">{t("admin.audit")}</A>
+            <a class="brand" href="/admin">{t("admin-brand")}</a>
+            <nav aria-label=t("nav-main")>
+                <A href="/admin" exact=true>{t("admin-customers")}</A>
+                <A href="/admin/audit">{t("admin-audit")}</A>
             </nav>
             <LanguageSwitcher />
             <ActionForm action=logout attr:class="logout">
-                <button type="submit" class="link">{t("nav.logout")}</button>
+                <button type="submit" class="link">{t("nav-logout")}</button>
             </ActionForm>
         </header>
         <main id="main" tabindex="-1" class="page">

@@ -74,19 +74,19 @@ pub(super) fn SellForm(
     if owners.is_empty() {
         return view! {
             <section class="card">
-                <h2>{t("admin.sell")}</h2>
-                <p class="hint">{t("admin.sell_first_account")}</p>
+                <h2>{t("admin-sell")}</h2>
+                <p class="hint">{t("admin-sell_first_account")}</p>
             </section>
         }
         .into_any();
     }
     view! {
         <section class="card">
-            <h2>{t("admin.sell")}</h2>
+            <h2>{t("admin-sell")}</h2>
             <ActionForm action attr:class="form">
                 <input type="hidden" name="customer_id" value=customer_id />
-                <label>{t("label.product")} <input name="product" required value="CodeGlass" /></label>
-                <label for="sell-type">{t("label.type")}</label>
+                <label>{t("label-product")} <input name="product" required value="CodeGlass" /></label>
+                <label for="sell-type">{t("label-type")}</label>
                 <select id="sell-type" name="license_type">
                         {LicenseType::ALL
                             .into_iter()
@@ -99,19 +99,19 @@ pub(super) fn SellForm(
                             })
                             .collect_view()}
                 </select>
-                <label for="sell-owner">{t("admin.owner")}</label>
+                <label for="sell-owner">{t("admin-owner")}</label>
                 <select id="sell-owner" name="owner_account_id">
                         {owners
                             .into_iter()
                             .map(|a| view! { <option value=a.id>{format!("{} <{}>", a.name, a.email)}</option> })
                             .collect_view()}
                 </select>
-                <label>{t("admin.subscriptions_bought")} <input name="terms[subscriptions]" type="number" min="1" value="1" required /></label>
-                <label>{t("admin.seats_per_subscription")} <input name="terms[seats_per_subscription]" type="number" min="1" value="5" required /></label>
-                <label>{t("admin.devices_per_subscription")} <input name="terms[devices_per_subscription]" type="number" min="0" value="10" required /></label>
-                <label>{t("admin.deactivations_allowed")} <input name="terms[deactivations]" type="number" min="0" value="3" required /></label>
-                <label>{t("admin.valid_days")} <input name="terms[valid_days]" type="number" min="1" max="36500" value="365" required /></label>
-                <button type="submit" disabled=move || action.pending().get()>{t("admin.sell")}</button>
+                <label>{t("admin-subscriptions_bought")} <input name="terms[subscriptions]" type="number" min="1" value="1" required /></label>
+                <label>{t("admin-seats_per_subscription")} <input name="terms[seats_per_subscription]" type="number" min="1" value="5" required /></label>
+                <label>{t("admin-devices_per_subscription")} <input name="terms[devices_per_subscription]" type="number" min="0" value="10" required /></label>
+                <label>{t("admin-deactivations_allowed")} <input name="terms[deactivations]" type="number" min="0" value="3" required /></label>
+                <label>{t("admin-valid_days")} <input name="terms[valid_days]" type="number" min="1" max="36500" value="365" required /></label>
+                <button type="submit" disabled=move || action.pending().get()>{t("admin-sell")}</button>
             </ActionForm>
         </section>
     }

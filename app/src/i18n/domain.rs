@@ -4,7 +4,7 @@
 use licensing::customers::Seat;
 use licensing::licenses::{LicenseRole, LicenseStatus, LicenseType};
 
-use super::{current, fill, lookup, t, Locale};
+use super::{current, t, text_in, Locale};
 
 pub fn license_type(t: LicenseType) -> String {
     self::t(license_type_key(t))
@@ -18,20 +18,20 @@ pub fn seat(seat: &licensing::customers::Seat) -> String {
 /// The catalog key of a license type's name.
 pub fn license_type_key(license_type: LicenseType) -> &'static str {
     match license_type {
-        LicenseType::Personal => "license_type.personal",
-        LicenseType::Organisation => "license_type.organisation",
-        LicenseType::OfflineOrganisation => "license_type.offline_organisation",
-        LicenseType::Experimental => "license_type.experimental",
+        LicenseType::Personal => "license_type-personal",
+        LicenseType::Organisation => "license_type-organisation",
+        LicenseType::OfflineOrganisation => "license_type-offline_organisation",
+        LicenseType::Experimental => "license_type-experimental",
     }
 }
 
 /// A seat as the vendor console lists it: "License manager of CodeGlass".
 pub fn seat_text_in(locale: Locale, seat: &Seat) -> String {
     let key = match seat.role {
-        LicenseRole::Manager => "seat.manager_of",
-        LicenseRole::User => "seat.user_of",
+        LicenseRole::Manager => "seat-manager_of",
+        LicenseRole::User => "seat-user_of",
     };
-    fill(lookup(locale, key), &[("product", &seat.product)])
+    text_in(locale, key, &[("product", &seat.product)])
 }
 
 pub fn license_status(status: LicenseStatus) -> String {
@@ -41,12 +41,12 @@ pub fn license_status(status: LicenseStatus) -> String {
 /// The catalog key of a license status's name (the admin command prints the English).
 pub fn license_status_key(status: LicenseStatus) -> &'static str {
     match status {
-        LicenseStatus::Active => "license_status.active",
-        LicenseStatus::Suspended => "license_status.suspended",
-        LicenseStatus::Expired => "license_status.expired",
+        LicenseStatus::Active => "license_status-active",
+        LicenseStatus::Suspended => "license_status-suspended",
+        LicenseStatus::Expired => "license_status-expired",
     }
 }
 
 pub fn role(role: LicenseRole) -> String {
-    t(&format!("role.{}", role.as_str()))
+    t(&format!("role-{}", role.as_str()))
 }

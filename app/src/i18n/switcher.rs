@@ -11,27 +11,24 @@ use super::{current, t, Locale};
 /// here (see [`LanguageSwitcher`]), so the browser loads that page anew in the new language.
 #[server(endpoint = "set_language")]
 pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppError> {
-    use super::LANGUAGE_COOKIE;
-    use axum::http::header::SET_COOKIE;
-    use axum::http::HeaderValue;
-
     let locale = Locale::from_tag(&lang).unwrap_or_default();
     // Not HttpOnly: the client-rendered build (Trunk) has no server render to read it for it, and
     // a language is no secret. Over HTTPS it still never travels in the clear.
     let secure = crate::session::state().is_ok_and(|state| state.secure_cookies);
-    let cookie = format!(
-        "{LANGUAGE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
-        locale.code(),
-        if secure { "; Secure" } else { "" }
-    );
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&cookie),
-    ) {
-        response.append_header(SET_COOKIE, value);
-    }
+    crate::session::append_cookie(&language_cookie(locale, secure));
     leptos_axum::redirect(&local_path(next.as_deref()));
     Ok(())
+}
+
+/// The `Set-Cookie` value of the language: a year long, for the whole portal, Secure over HTTPS.
+pub fn language_cookie(locale: Locale, secure: bool) -> String {
+    cookie::Cookie::build((super::LANGUAGE_COOKIE, locale.code()))
+        .path("/")
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::days(365))
+        .secure(secure)
+        .build()
+        .to_string()
 }
 
 /// The page to return to after switching, if it is on this portal; else the start page.
@@ -55,7 +52,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
     view! {
         <form class="language" method="post" action=SetLanguage::url()>
             <input type="hidden" name="next" value=here />
-            <label for="language">{t("language.label")}</label>
+            <label for="language">{t("language-label")}</label>
             <select id="language" name="lang">
                 {Locale::ALL
                     .into_iter()
@@ -68,7 +65,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <button type="submit" class="small secondary">{t("language.submit")}</button>
+            <button type="submit" class="small secondary">{t("language-submit")}</button>
         </form>
     }
 }

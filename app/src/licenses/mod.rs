@@ -67,43 +67,43 @@ pub fn DashboardPage() -> impl IntoView {
     let net = use_network();
     let data = Resource::new(move || net.epoch(), move |_| net.track(get_dashboard()));
     view! {
-        <Title text=t("dashboard.title") />
+        <Title text=t("dashboard-title") />
         <SignedIn>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     show(data.await, |d| {
                         let role = d
                             .role
-                            .map_or_else(|| t("dashboard.no_role"), i18n::role);
+                            .map_or_else(|| t("dashboard-no_role"), i18n::role);
                         view! {
-                            <h1>{t_args("dashboard.welcome", &[("name", &d.name)])}</h1>
+                            <h1>{t_args("dashboard-welcome", &[("name", &d.name)])}</h1>
                             <section class="card">
                                 <dl class="facts">
-                                    <dt>{t("label.your_role")}</dt>
+                                    <dt>{t("label-your_role")}</dt>
                                     <dd data-testid="role" class="role">{role}</dd>
-                                    <dt>{t("dashboard.company")}</dt>
+                                    <dt>{t("dashboard-company")}</dt>
                                     <dd>{d.customer_name.clone().unwrap_or_default()}</dd>
-                                    <dt>{t("dashboard.vendor")}</dt>
+                                    <dt>{t("dashboard-vendor")}</dt>
                                     <dd>{d.company.clone()}</dd>
-                                    <dt>{t("label.email")}</dt>
+                                    <dt>{t("label-email")}</dt>
                                     <dd>{d.email.clone()}</dd>
                                 </dl>
                                 <p>
                                     {match d.role {
                                         Some(licensing::licenses::LicenseRole::Manager) => {
-                                            t("dashboard.as_manager")
+                                            t("dashboard-as_manager")
                                         }
                                         Some(licensing::licenses::LicenseRole::User) => {
-                                            t("dashboard.as_user")
+                                            t("dashboard-as_user")
                                         }
-                                        None => t("dashboard.no_license"),
+                                        None => t("dashboard-no_license"),
                                     }}
                                 </p>
                                 <p>
                                     {if d.vendor_admin {
-                                        view! { <a class="button" href="/admin">{t("dashboard.open_console")}</a> }.into_any()
+                                        view! { <a class="button" href="/admin">{t("dashboard-open_console")}</a> }.into_any()
                                     } else {
-                                        view! { <a class="button" href="/licenses">{t("dashboard.view_license")}</a> }.into_any()
+                                        view! { <a class="button" href="/licenses">{t("dashboard-view_license")}</a> }.into_any()
                                     }}
                                 </p>
                             </section>
@@ -120,15 +120,15 @@ pub fn LicensesPage() -> impl IntoView {
     let net = use_network();
     let licenses = Resource::new(move || net.epoch(), move |_| net.track(list_licenses()));
     view! {
-        <Title text=t("licenses.title") />
+        <Title text=t("licenses-title") />
         <SignedIn>
-            <h1>{t("licenses.title")}</h1>
+            <h1>{t("licenses-title")}</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     show(licenses.await, |list| {
                         if list.is_empty() {
                             return view! {
-                                <p class="empty">{t("licenses.empty")}</p>
+                                <p class="empty">{t("licenses-empty")}</p>
                             }
                                 .into_any();
                         }
@@ -136,12 +136,12 @@ pub fn LicensesPage() -> impl IntoView {
                             <table class="table">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{t("label.product")}</th>
-                                        <th scope="col">{t("label.type")}</th>
-                                        <th scope="col">{t("label.status")}</th>
-                                        <th scope="col">{t("label.valid_until")}</th>
-                                        <th scope="col">{t("label.seats")}</th>
-                                        <th scope="col">{t("label.your_role")}</th>
+                                        <th scope="col">{t("label-product")}</th>
+                                        <th scope="col">{t("label-type")}</th>
+                                        <th scope="col">{t("label-status")}</th>
+                                        <th scope="col">{t("label-valid_until")}</th>
+                                        <th scope="col">{t("label-seats")}</th>
+                                        <th scope="col">{t("label-your_role")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -150,14 +150,14 @@ pub fn LicensesPage() -> impl IntoView {
                                         .map(|l| {
                                             view! {
                                                 <tr data-testid="license-row">
-                                                    <td data-label=t("label.product")>
+                                                    <td data-label=t("label-product")>
                                                         <a href=format!("/licenses/{}", l.id)>{l.product.clone()}</a>
                                                     </td>
-                                                    <td data-label=t("label.type")>{i18n::license_type(l.license_type)}</td>
-                                                    <td data-label=t("label.status")>{i18n::license_status(l.status)}</td>
-                                                    <td data-label=t("label.valid_until")>{format_date(l.valid_until)}</td>
-                                                    <td data-label=t("label.seats")>{format!("{} / {}", l.seats_used, l.max_users)}</td>
-                                                    <td data-label=t("label.your_role")>{i18n::role(l.my_role)}</td>
+                                                    <td data-label=t("label-type")>{i18n::license_type(l.license_type)}</td>
+                                                    <td data-label=t("label-status")>{i18n::license_status(l.status)}</td>
+                                                    <td data-label=t("label-valid_until")>{format_date(l.valid_until)}</td>
+                                                    <td data-label=t("label-seats")>{format!("{} / {}", l.seats_used, l.max_users)}</td>
+                                                    <td data-label=t("label-your_role")>{i18n::role(l.my_role)}</td>
                                                 </tr>
                                             }
                                         })

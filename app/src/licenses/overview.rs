@@ -32,42 +32,42 @@ pub fn OverviewTab() -> impl IntoView {
                     _ => None,
                 };
                 ctx.license.await.ok().map(|l| {
-                    let (hint_before, hint_after) = t_around_link("overview.hint");
+                    let (hint_before, hint_after) = t_around_link("overview-hint");
                     view! {
                         <section class="card">
-                            <h2>{t("overview.heading")}</h2>
+                            <h2>{t("overview-heading")}</h2>
                             <dl class="facts">
-                                <dt>{t("label.type")}</dt>
+                                <dt>{t("label-type")}</dt>
                                 <dd>{i18n::license_type(l.license_type)}</dd>
-                                <dt>{t("label.status")}</dt>
+                                <dt>{t("label-status")}</dt>
                                 <dd>{i18n::license_status(l.status)}</dd>
-                                <dt>{t("label.valid_from")}</dt>
+                                <dt>{t("label-valid_from")}</dt>
                                 <dd>{format_date(l.valid_from)}</dd>
-                                <dt>{t("label.valid_until")}</dt>
+                                <dt>{t("label-valid_until")}</dt>
                                 <dd>{format_date(l.valid_until)}</dd>
-                                <dt>{t("label.subscriptions")}</dt>
+                                <dt>{t("label-subscriptions")}</dt>
                                 <dd>{l.subscriptions}</dd>
-                                <dt>{t("label.seats")}</dt>
-                                <dd>{used_of("overview.seats", l.seats_used, l.max_users, None)}</dd>
-                                <dt>{t("label.devices")}</dt>
+                                <dt>{t("label-seats")}</dt>
+                                <dd>{used_of("overview-seats", l.seats_used, l.max_users, None)}</dd>
+                                <dt>{t("label-devices")}</dt>
                                 <dd>
-                                    {used_of("overview.devices", l.devices_active, l.max_activations, None)}
+                                    {used_of("overview-devices", l.devices_active, l.max_activations, None)}
                                 </dd>
-                                <dt>{t("label.deactivations")}</dt>
+                                <dt>{t("label-deactivations")}</dt>
                                 <dd>
                                     {used_of(
-                                        "overview.deactivations",
+                                        "overview-deactivations",
                                         l.deactivations_used,
                                         l.max_deactivations,
                                         Some(l.deactivations_left()),
                                     )}
                                 </dd>
-                                <dt>{t("label.your_role")}</dt>
+                                <dt>{t("label-your_role")}</dt>
                                 <dd>{i18n::role(l.my_role)}</dd>
                             </dl>
                             <p class="hint">
                                 {hint_before}
-                                <a href=format!("/licenses/{}/devices", l.id)>{t("tabs.devices")}</a>
+                                <a href=format!("/licenses/{}/devices", l.id)>{t("tabs-devices")}</a>
                                 {hint_after}
                             </p>
                         </section>
@@ -104,7 +104,7 @@ fn ResetLicenseSection(license: License, action: ServerAction<ResetLicense>) -> 
     let base = format!("/licenses/{id}");
     let left = license.deactivations_left();
     let text = t_args(
-        "reset_license.confirm_text",
+        "reset_license-confirm_text",
         &[
             ("devices", &count(license.devices_active, "active_device")),
             ("left", &count(left, "deactivation")),
@@ -112,16 +112,16 @@ fn ResetLicenseSection(license: License, action: ServerAction<ResetLicense>) -> 
     );
     view! {
         <section class="card">
-            <h2>{t("reset_license.heading")}</h2>
-            <p class="hint">{t("reset_license.hint")}</p>
+            <h2>{t("reset_license-heading")}</h2>
+            <p class="hint">{t("reset_license-hint")}</p>
             {move || {
                 let (id, base, text) = (id.clone(), base.clone(), text.clone());
                 if !confirming() {
                     let href = format!("{base}?confirm=reset-license");
-                    return view! { <a class="button danger" href=href>{t("reset_license.open")}</a> }.into_any();
+                    return view! { <a class="button danger" href=href>{t("reset_license-open")}</a> }.into_any();
                 }
                 view! {
-                    <ConfirmDialog id="reset-license" title=t("reset_license.confirm_title") text>
+                    <ConfirmDialog id="reset-license" title=t("reset_license-confirm_title") text>
                         <ActionForm action>
                             <input type="hidden" name="license_id" value=id />
                             <button
@@ -129,9 +129,9 @@ fn ResetLicenseSection(license: License, action: ServerAction<ResetLicense>) -> 
                                 class="danger"
                                 disabled=move || action.pending().get()
                             >
-                                {t("reset_license.submit")}
+                                {t("reset_license-submit")}
                             </button>
-                            <a href=base>{t("action.cancel")}</a>
+                            <a href=base>{t("action-cancel")}</a>
                         </ActionForm>
                     </ConfirmDialog>
                 }

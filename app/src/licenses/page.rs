@@ -94,23 +94,23 @@ pub fn LicenseLayout() -> impl IntoView {
                         view! {
                             <Title text=l.product.clone() />
                             <p class="crumbs">
-                                <a href="/licenses">{t("nav.licenses")}</a>
+                                <a href="/licenses">{t("nav-licenses")}</a>
                                 " / "
                                 {l.customer_name.clone()}
                             </p>
                             <h1>{l.product.clone()}</h1>
                             <UsageStats license=l.clone() />
-                            <nav class="tabs" aria-label=t("tabs.label")>
-                                <A href=base.clone() exact=true>{t("tabs.overview")}</A>
-                                <A href=format!("{base}/devices")>{t("tabs.devices")}</A>
+                            <nav class="tabs" aria-label=t("tabs-label")>
+                                <A href=base.clone() exact=true>{t("tabs-overview")}</A>
+                                <A href=format!("{base}/devices")>{t("tabs-devices")}</A>
                                 <Show when=move || {
                                     l.my_role == LicenseRole::Manager
                                         && l.license_type.fixed_seats().is_none()
                                 }>
-                                    <A href=users_href.clone()>{t("tabs.users")}</A>
+                                    <A href=users_href.clone()>{t("tabs-users")}</A>
                                 </Show>
                                 <Show when=move || l.my_role == LicenseRole::Manager>
-                                    <A href=activity_href.clone()>{t("tabs.activity")}</A>
+                                    <A href=activity_href.clone()>{t("tabs-activity")}</A>
                                 </Show>
                             </nav>
                         }
@@ -129,33 +129,33 @@ pub fn LicenseLayout() -> impl IntoView {
 pub fn UsageStats(license: License) -> impl IntoView {
     let items = [
         (
-            t("usage.seats"),
+            t("usage-seats"),
             "seats",
             license.seats_used,
             license.max_users,
         ),
         (
-            t("usage.devices"),
+            t("usage-devices"),
             "devices",
             license.devices_active,
             license.max_activations,
         ),
         (
-            t("usage.deactivations"),
+            t("usage-deactivations"),
             "deactivations",
             license.deactivations_used,
             license.max_deactivations,
         ),
     ];
     view! {
-        <ul class="stats" aria-label=t("usage.label")>
+        <ul class="stats" aria-label=t("usage-label")>
             {items
                 .into_iter()
                 .map(|(label, testid, used, allowed)| {
                     let (low, high) = meter_bounds(allowed);
                     let (used_text, allowed_text) = (used.to_string(), allowed.to_string());
                     let meter_label = t_args(
-                        "usage.meter",
+                        "usage-meter",
                         &[("label", &label), ("used", &used_text), ("allowed", &allowed_text)],
                     );
                     view! {

@@ -49,9 +49,9 @@ pub fn SetPasswordPage() -> impl IntoView {
     let link = Resource::new(move || token.get(), get_password_link);
     let set = ServerAction::<SetPassword>::new();
     view! {
-        <Title text=t("set_password.title") />
+        <Title text=t("set_password-title") />
         <main id="main" tabindex="-1" class="login">
-            <h1>{t("set_password.title")}</h1>
+            <h1>{t("set_password-title")}</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match link.await {
@@ -60,7 +60,7 @@ pub fn SetPasswordPage() -> impl IntoView {
                             view! {
                                 <p class="lead">
                                     {t_args(
-                                        "set_password.lead",
+                                        "set_password-lead",
                                         &[
                                             ("name", &link.name),
                                             ("email", &link.email),
@@ -72,14 +72,14 @@ pub fn SetPasswordPage() -> impl IntoView {
                                 <ActionForm action=set attr:class="card form">
                                     <input type="hidden" name="token" value=token.get_untracked() />
                                     <label>
-                                        {t("set_password.new")}
+                                        {t("set_password-new")}
                                         <input name="password" type="password" autocomplete="new-password" minlength="8" required />
                                     </label>
                                     <label>
-                                        {t("set_password.confirm")}
+                                        {t("set_password-confirm")}
                                         <input name="confirm" type="password" autocomplete="new-password" minlength="8" required />
                                     </label>
-                                    <button type="submit" disabled=move || set.pending().get()>{t("set_password.submit")}</button>
+                                    <button type="submit" disabled=move || set.pending().get()>{t("set_password-submit")}</button>
                                 </ActionForm>
                             }
                                 .into_any()

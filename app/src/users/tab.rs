@@ -67,8 +67,8 @@ pub fn UsersTab() -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{t("users.heading")}</h2>
-            <p class="hint">{t("users.hint")}</p>
+            <h2>{t("users-heading")}</h2>
+            <p class="hint">{t("users-hint")}</p>
             <FlashNote flash />
             {move || failed().map(|error| view! { <FailedNotice error /> })}
             <Suspense fallback=Loading>
@@ -86,15 +86,15 @@ pub fn UsersTab() -> impl IntoView {
                             {link.map(|link| view! { <NewUserLink link /> })}
                             <p data-testid="seats-left">
                                 {t_args(
-                                    "users.seats_used",
+                                    "users-seats_used",
                                     &[
                                         ("used", &page.view.seats_used.to_string()),
                                         ("allowed", &page.view.max_users.to_string()),
                                         (
                                             "left",
                                             &match page.view.seats_left() {
-                                                0 => t("users.none_left"),
-                                                n => t_args("users.some_left", &[("n", &n.to_string())]),
+                                                0 => t("users-none_left"),
+                                                n => t_args("users-some_left", &[("n", &n.to_string())]),
                                             },
                                         ),
                                     ],
@@ -115,13 +115,13 @@ pub fn UsersTab() -> impl IntoView {
 #[component]
 fn FailedNotice(error: AppError) -> impl IntoView {
     let seats = matches!(error, AppError::SeatLimitReached { .. });
-    let (before, after) = t_around_link("users.more_seats");
+    let (before, after) = t_around_link("users-more_seats");
     view! {
         <ErrorNotice error />
         <Show when=move || seats>
             <p class="hint">
                 {before.clone()}
-                <a href="/help/seats">{t("users.more_seats_link")}</a>
+                <a href="/help/seats">{t("users-more_seats_link")}</a>
                 {after.clone()}
             </p>
         </Show>
@@ -133,10 +133,10 @@ fn FailedNotice(error: AppError) -> impl IntoView {
 fn NewUserLink(link: String) -> impl IntoView {
     view! {
         <section class="notice" aria-labelledby="link-title">
-            <h3 id="link-title">{t("users.link_heading")}</h3>
-            <p>{t("users.link_text")}</p>
+            <h3 id="link-title">{t("users-link_heading")}</h3>
+            <p>{t("users-link_text")}</p>
             <label>
-                {t("users.link_label")}
+                {t("users-link_label")}
                 <input class="link-box" readonly value=link.clone() data-testid="password-link" />
             </label>
         </section>
@@ -158,13 +158,13 @@ fn UserTable(view: UsersView) -> impl IntoView {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">{t("label.name")}</th>
-                    <th scope="col">{t("label.email")}</th>
-                    <th scope="col">{t("users.role")}</th>
-                    <th scope="col">{t("users.assigned_since")}</th>
-                    <th scope="col">{t("users.devices_in_use")}</th>
+                    <th scope="col">{t("label-name")}</th>
+                    <th scope="col">{t("label-email")}</th>
+                    <th scope="col">{t("users-role")}</th>
+                    <th scope="col">{t("users-assigned_since")}</th>
+                    <th scope="col">{t("users-devices_in_use")}</th>
                     <th scope="col">
-                        <span class="visually-hidden">{t("label.actions")}</span>
+                        <span class="visually-hidden">{t("label-actions")}</span>
                     </th>
                 </tr>
             </thead>
@@ -176,11 +176,11 @@ fn UserTable(view: UsersView) -> impl IntoView {
                         let last_manager = u.role == LicenseRole::Manager && managers <= 1;
                         view! {
                             <tr data-testid="user-row">
-                                <td data-label=t("label.name")>{u.name.clone()}</td>
-                                <td data-label=t("label.email")>{u.email.clone()}</td>
-                                <td data-label=t("users.role")>{i18n::role(u.role)}</td>
-                                <td data-label=t("users.assigned_since")>{format_date(u.assigned_at)}</td>
-                                <td data-label=t("users.devices_in_use")>{u.devices_active}</td>
+                                <td data-label=t("label-name")>{u.name.clone()}</td>
+                                <td data-label=t("label-email")>{u.email.clone()}</td>
+                                <td data-label=t("users-role")>{i18n::role(u.role)}</td>
+                                <td data-label=t("users-assigned_since")>{format_date(u.assigned_at)}</td>
+                                <td data-label=t("users-devices_in_use")>{u.devices_active}</td>
                                 <td class="actions">
                                     <UserActions user=u.clone() last_manager />
                                 </td>
@@ -200,14 +200,14 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let forms = expect_context::<UserForms>();
     if last_manager {
-        return view! { <span class="hint">{t("users.last_manager")}</span> }.into_any();
+        return view! { <span class="hint">{t("users-last_manager")}</span> }.into_any();
     }
     let (new_role, label) = match user.role {
-        LicenseRole::Manager => (LicenseRole::User, t("users.make_user")),
-        LicenseRole::User => (LicenseRole::Manager, t("users.make_manager")),
+        LicenseRole::Manager => (LicenseRole::User, t("users-make_user")),
+        LicenseRole::User => (LicenseRole::Manager, t("users-make_manager")),
     };
     let role_label = t_args(
-        "users.role_label",
+        "users-role_label",
         &[("action", &label), ("name", &user.name)],
     );
     let account_id = user.account_id.clone();
@@ -223,9 +223,9 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
         <a
             class="button small danger"
             href=format!("?unassign={}", user.account_id)
-            aria-label=t_args("users.unassign_label", &[("name", &user.name)])
+            aria-label=t_args("users-unassign_label", &[("name", &user.name)])
         >
-            {t("users.unassign")}
+            {t("users-unassign")}
         </a>
     }
     .into_any()
@@ -237,23 +237,23 @@ fn ConfirmUnassign(user: LicenseUser) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let forms = expect_context::<UserForms>();
     let text = t_count_args(
-        "users.unassign_text",
+        "users-unassign_text",
         user.devices_active,
         &[("name", &user.name)],
     );
     view! {
         <ConfirmDialog
             id="unassign"
-            title=t_args("users.unassign_title", &[("name", &user.name)])
+            title=t_args("users-unassign_title", &[("name", &user.name)])
             text
         >
             <ActionForm action=forms.unassign_user>
                 <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
                 <input type="hidden" name="account_id" value=user.account_id.clone() />
                 <button type="submit" class="danger" disabled=move || forms.unassign_user.pending().get()>
-                    {t("users.unassign_submit")}
+                    {t("users-unassign_submit")}
                 </button>
-                <a href=move || format!("/licenses/{}/users", ctx.id.get())>{t("action.cancel")}</a>
+                <a href=move || format!("/licenses/{}/users", ctx.id.get())>{t("action-cancel")}</a>
             </ActionForm>
         </ConfirmDialog>
     }
@@ -266,17 +266,17 @@ fn AssignForm(view: UsersView) -> impl IntoView {
     let forms = expect_context::<UserForms>();
     if view.candidates.is_empty() {
         return view! {
-            <h3>{t("users.assign_heading")}</h3>
-            <p class="hint">{t("users.assign_none")}</p>
+            <h3>{t("users-assign_heading")}</h3>
+            <p class="hint">{t("users-assign_none")}</p>
         }
         .into_any();
     }
     view! {
-        <h3>{t("users.assign_heading")}</h3>
+        <h3>{t("users-assign_heading")}</h3>
         <ActionForm action=forms.assign_user attr:class="form row">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <div class="field">
-                <label for="assign-account">{t("users.account")}</label>
+                <label for="assign-account">{t("users-account")}</label>
                 <select id="assign-account" name="account_id" required>
                     {view
                         .candidates
@@ -292,7 +292,7 @@ fn AssignForm(view: UsersView) -> impl IntoView {
                 </select>
             </div>
             <button type="submit" disabled=move || forms.assign_user.pending().get()>
-                {t("users.assign_submit")}
+                {t("users-assign_submit")}
             </button>
         </ActionForm>
     }
@@ -305,19 +305,19 @@ fn CreateForm() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let forms = expect_context::<UserForms>();
     view! {
-        <h3>{t("users.create_heading")}</h3>
+        <h3>{t("users-create_heading")}</h3>
         <ActionForm action=forms.create_user attr:class="form">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <label>
-                {t("label.name")}
+                {t("label-name")}
                 <input name="name" autocomplete="off" required maxlength="100" />
             </label>
             <label>
-                {t("label.email")}
+                {t("label-email")}
                 <input name="email" type="email" autocomplete="off" required />
             </label>
             <label>
-                {t("users.initial_password")}
+                {t("users-initial_password")}
                 <input
                     name="password"
                     type="password"
@@ -326,13 +326,13 @@ fn CreateForm() -> impl IntoView {
                     aria-describedby="password-hint"
                 />
             </label>
-            <p id="password-hint" class="hint">{t("users.password_hint")}</p>
+            <p id="password-hint" class="hint">{t("users-password_hint")}</p>
             <label class="check">
                 <input type="checkbox" name="assign" value="on" checked />
-                {t("users.assign_seat")}
+                {t("users-assign_seat")}
             </label>
             <button type="submit" disabled=move || forms.create_user.pending().get()>
-                {t("users.create_submit")}
+                {t("users-create_submit")}
             </button>
         </ActionForm>
     }
@@ -342,20 +342,20 @@ fn CreateForm() -> impl IntoView {
 #[component]
 pub fn SeatsHelpPage() -> impl IntoView {
     view! {
-        <Title text=t("seats_help.title") />
+        <Title text=t("seats_help-title") />
         <main id="main" tabindex="-1" class="page">
-            <h1>{t("seats_help.heading")}</h1>
+            <h1>{t("seats_help-heading")}</h1>
             <section class="card">
-                <p>{t("seats_help.intro")}</p>
-                <h2>{t("seats_help.how")}</h2>
+                <p>{t("seats_help-intro")}</p>
+                <h2>{t("seats_help-how")}</h2>
                 <ol>
-                    <li>{t("seats_help.step1")}</li>
-                    <li>{t("seats_help.step2")}</li>
-                    <li>{t("seats_help.step3")}</li>
+                    <li>{t("seats_help-step1")}</li>
+                    <li>{t("seats_help-step2")}</li>
+                    <li>{t("seats_help-step3")}</li>
                 </ol>
-                <p>{t("seats_help.free")}</p>
+                <p>{t("seats_help-free")}</p>
                 <p>
-                    <a href="/licenses">{t("seats_help.back")}</a>
+                    <a href="/licenses">{t("seats_help-back")}</a>
                 </p>
             </section>
         </main>
