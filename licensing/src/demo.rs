@@ -217,4 +217,12 @@ mod tests {
         }
         assert_eq!(DEMO_LOGINS.len(), 3 * DEMO_VENDORS.len());
     }
+
+    /// The README and `make run`'s banner tell apps built on LicenseSpring's SDK to send
+    /// `product="codeglass"` for the demo's CodeGlass.
+    #[test]
+    fn the_demo_product_short_code_is_codeglass() {
+        let (_, _, _, _, product) = DEMO_VENDORS[0];
+        assert_eq!(crate::products::short_code_for(product), "codeglass");
+    }
 }

@@ -20,6 +20,10 @@ pub mod users;
 #[cfg(feature = "server")]
 pub mod demo;
 #[cfg(feature = "server")]
+pub mod licensespring;
+#[cfg(feature = "server")]
+pub mod products;
+#[cfg(feature = "server")]
 pub mod secret;
 #[cfg(feature = "server")]
 pub mod signing;

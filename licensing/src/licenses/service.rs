@@ -213,6 +213,8 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
         },
     )
     .await?;
+    // After the first write: on SQLite the transaction must not start with a read (see above).
+    crate::products::ensure(&mut tx, &new.tenant_id, &new.product).await?;
     let owner_role = if new.license_type.owner_is_manager() {
         LicenseRole::Manager
     } else {

@@ -456,6 +456,7 @@ mod bounds;
 mod concurrency;
 mod isolation;
 mod license_reset;
+mod licensespring;
 mod login;
 mod offline_activation;
 mod portal;
