@@ -1,10 +1,13 @@
-//! The LicenseSpring-compatible API's credentials: per-tenant keys that never cross tenants, one
-//! set per tenant however many processes make it at once, a rotatable shared key, and products'
-//! short codes.
+//! The LicenseSpring-compatible API's credentials and request authentication: per-tenant keys
+//! that never cross tenants, one set per tenant however many processes make it at once, a
+//! rotatable shared key, the HMAC's clock-skew window, and products' short codes.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use licensing::licensespring::credentials;
+use licensing::licensespring::auth::authorization_header;
+use licensing::licensespring::{authenticate, credentials, RequestAuth, V4Error, MAX_CLOCK_SKEW};
 use licensing::products;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey;
@@ -13,6 +16,34 @@ use rsa::RsaPublicKey;
 use sha2::Sha256;
 
 use super::*;
+
+/// The server's clock for a test, to whole seconds (HTTP dates carry no fraction).
+fn now() -> SystemTime {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// Authenticates a request as the SDK would send it at `sent`, checked by the server at `now`.
+async fn auth_as(
+    store: &Store,
+    api_key: &str,
+    shared_key: &str,
+    sent: SystemTime,
+    now: SystemTime,
+) -> Result<String, V4Error> {
+    let date = httpdate::fmt_http_date(sent);
+    let header = authorization_header(api_key, shared_key, &date);
+    let request = RequestAuth {
+        authorization: Some(&header),
+        date: Some(&date),
+    };
+    authenticate(store, request, now)
+        .await
+        .map(|ok| ok.tenant_id().to_owned())
+}
 
 fn verifies(public_pem: &str, body: &[u8], signature: &str) -> bool {
     let public = RsaPublicKey::from_public_key_pem(public_pem).expect("SPKI PEM");
@@ -48,6 +79,30 @@ async fn each_tenant_has_its_own_credentials_and_they_never_cross() {
     assert_eq!(again.api_key(), a_creds.api_key());
     assert_eq!(again.shared_key(), a_creds.shared_key());
     assert_eq!(again.public_key_pem(), a_creds.public_key_pem());
+
+    let t = now();
+    // Each tenant's own pair authenticates as that tenant, and only as it.
+    assert_eq!(
+        auth_as(store, a_creds.api_key(), a_creds.shared_key(), t, t).await,
+        Ok(ta.clone())
+    );
+    assert_eq!(
+        auth_as(store, b_creds.api_key(), b_creds.shared_key(), t, t).await,
+        Ok(tb.clone())
+    );
+    // One tenant's API key with the other's shared key is refused, both ways.
+    assert_eq!(
+        auth_as(store, a_creds.api_key(), b_creds.shared_key(), t, t).await,
+        Err(V4Error::SignatureMismatch)
+    );
+    assert_eq!(
+        auth_as(store, b_creds.api_key(), a_creds.shared_key(), t, t).await,
+        Err(V4Error::SignatureMismatch)
+    );
+    assert_eq!(
+        auth_as(store, "no-such-key", a_creds.shared_key(), t, t).await,
+        Err(V4Error::InvalidApiKey)
+    );
 
     // A response signed for one tenant verifies with its public key only.
     let body = br#"{"id":1,"license_type":"perpetual"}"#;
@@ -91,11 +146,84 @@ async fn a_rotated_shared_key_replaces_the_old_one_and_nothing_else() {
     assert_eq!(after.api_key(), before.api_key());
     assert_eq!(after.public_key_pem(), before.public_key_pem());
 
+    let t = now();
+    assert_eq!(
+        auth_as(store, after.api_key(), before.shared_key(), t, t).await,
+        Err(V4Error::SignatureMismatch)
+    );
+    assert_eq!(
+        auth_as(store, after.api_key(), after.shared_key(), t, t).await,
+        Ok(ta.clone())
+    );
     // The other tenant's credentials are untouched.
     let b_after = credentials::for_tenant(store, &b.manager.tenant_id)
         .await
         .unwrap();
     assert_eq!(b_after.shared_key(), b_before.shared_key());
+}
+
+/// The signed date may be up to [`MAX_CLOCK_SKEW`] (15 minutes) from the server's clock either
+/// way; past that the request is refused even with the right key, so a captured header soon
+/// stops working.
+#[tokio::test]
+async fn the_signed_date_must_be_within_the_clock_skew() {
+    let w = world().await;
+    let store = &w.store;
+    let creds = credentials::for_tenant(store, &w.a.manager.tenant_id)
+        .await
+        .unwrap();
+    let (key, shared) = (creds.api_key(), creds.shared_key());
+    let t = now();
+    let minute = Duration::from_secs(60);
+    assert_eq!(MAX_CLOCK_SKEW, 15 * minute);
+    for sent in [t - 14 * minute, t + 14 * minute, t - MAX_CLOCK_SKEW] {
+        assert!(auth_as(store, key, shared, sent, t).await.is_ok());
+    }
+    for sent in [t - 16 * minute, t + 16 * minute, t - 24 * 60 * minute] {
+        assert_eq!(
+            auth_as(store, key, shared, sent, t).await,
+            Err(V4Error::DateOutsideWindow)
+        );
+    }
+    // A stale request is refused before its key is even looked up.
+    assert_eq!(
+        auth_as(store, "no-such-key", shared, t - 16 * minute, t).await,
+        Err(V4Error::DateOutsideWindow)
+    );
+}
+
+#[tokio::test]
+async fn missing_headers_are_refused_with_the_contract_codes() {
+    let w = world().await;
+    let store = &w.store;
+    let creds = credentials::for_tenant(store, &w.a.manager.tenant_id)
+        .await
+        .unwrap();
+    let date = httpdate::fmt_http_date(now());
+    let header = authorization_header(creds.api_key(), creds.shared_key(), &date);
+    let cases = [
+        (None, Some(date.as_str()), "missing_headers"),
+        (Some(header.as_str()), None, "missing_headers"),
+        (
+            Some("algorithm=\"hmac-sha256\",headers=\"date\""),
+            Some(date.as_str()),
+            "authorization_missing_params",
+        ),
+        (
+            Some(header.as_str()),
+            Some("not a date"),
+            "authorization_invalid_headers",
+        ),
+    ];
+    for (authorization, date, code) in cases {
+        let request = RequestAuth {
+            authorization,
+            date,
+        };
+        let err = authenticate(store, request, now()).await.unwrap_err();
+        assert_eq!(err.body().code, code, "{authorization:?} {date:?}");
+        assert_eq!(err.http_status(), 400);
+    }
 }
 
 /// Each product has one short code per tenant: the demo's "CodeGlass" is `codeglass`, in every
