@@ -10,9 +10,9 @@ use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, AuditAction, AuditSubject, Event};
-use crate::error::{AppError, Result, Thing};
+use crate::error::{AppError, Result};
 use crate::now_millis;
-use crate::store::{secrets, tenants, Store};
+use crate::store::{secrets, Store};
 
 /// The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 key bytes follow it.
 const SPKI_ED25519_PREFIX: [u8; 12] = [
@@ -112,12 +112,7 @@ pub async fn tenant_key(store: &Store, tenant_id: &str) -> Result<TenantKey> {
 
 /// The tenant a company ID names (case-insensitive, as at login) and its public key.
 pub async fn public_key_for_company(store: &Store, company: &str) -> Result<(String, PublicKey)> {
-    let tenant_id = {
-        let mut conn = store.pool().acquire().await?;
-        tenants::by_company(&mut conn, &crate::input::normalised_company(company))
-            .await?
-            .ok_or_else(|| AppError::not_found(Thing::Company))?
-    };
+    let tenant_id = crate::tenants::by_company(store, company).await?;
     let key = tenant_key(store, &tenant_id).await?;
     Ok((tenant_id, key.public_key()))
 }

@@ -4,7 +4,7 @@
 use sqlx::AnyConnection;
 
 use crate::auth::{hash_password, AccountKind};
-use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result};
+use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::now_millis;
 use crate::store::{accounts, customers, new_id, tenants, Store};
 
@@ -80,6 +80,14 @@ async fn insert_tenant(conn: &mut AnyConnection, company_id: &str, name: &str) -
         })),
         other => other.map(|_| id),
     }
+}
+
+/// The tenant a company ID names (case-insensitive, as at login); `NotFound(Company)` if none.
+pub async fn by_company(store: &Store, company: &str) -> Result<String> {
+    let mut conn = store.pool().acquire().await?;
+    tenants::by_company(&mut conn, &crate::input::normalised_company(company))
+        .await?
+        .ok_or_else(|| AppError::not_found(Thing::Company))
 }
 
 pub async fn create_customer(store: &Store, tenant_id: &str, name: &str) -> Result<String> {

@@ -172,6 +172,23 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
     }
 }
 
+/// `keyport licensespring-keys`: the tenant's LicenseSpring-compatible credentials, for the vendor
+/// to build into its app. The shared key is a secret: this prints it because the operator of the
+/// server is the one who hands it to the vendor.
+pub async fn licensespring_keys(store: &Store, company: &str, json: bool) -> Result<(), AppError> {
+    let config = licensing::licensespring::credentials::client_config(store, company).await?;
+    if json {
+        let text = serde_json::to_string_pretty(&config).map_err(|_| AppError::Internal)?;
+        println!("{text}");
+    } else {
+        println!("api_key: {}", config.api_key);
+        println!("shared_key: {}", config.shared_key);
+        println!("products: {}", config.products.join(", "));
+        print!("{}", config.public_key_pem);
+    }
+    Ok(())
+}
+
 fn print_table(list: &[TenantLicense]) {
     println!(
         "{:<36}  {:<24}  {:<16}  {:<9}  {:>7}  {:>7}  {:>13}",

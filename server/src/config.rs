@@ -131,6 +131,16 @@ pub enum Command {
     License(LicenseCommand),
     /// Serve the portal (the default).
     Serve,
+    /// Print what an app built on LicenseSpring's SDK is configured with for a tenant: API key,
+    /// shared key, product short codes and the RSA public key (PEM). Made on first use.
+    LicensespringKeys {
+        /// The tenant's company ID.
+        #[arg(long)]
+        company: String,
+        /// Print `{"api_key", "shared_key", "products", "public_key_pem"}` as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a vendor tenant with the demo customer, accounts, license and devices.
     DemoTenant {
         /// The company ID customers type at login.

@@ -64,6 +64,11 @@ async fn run() -> ExitCode {
         Some(Command::License(command)) => admin::license(&store, command)
             .await
             .map_err(|e| admin::english(&e)),
+        Some(Command::LicensespringKeys { company, json }) => {
+            admin::licensespring_keys(&store, &company, json)
+                .await
+                .map_err(|e| admin::english(&e))
+        }
         Some(Command::DemoTenant {
             company,
             subscriptions,

@@ -277,3 +277,52 @@ async fn an_operator_bootstraps_a_vendor_sells_a_license_and_lifts_a_limit() {
         .unwrap();
     assert_eq!(used, 0);
 }
+
+/// `keyport licensespring-keys` prints what a vendor builds into an app on LicenseSpring's SDK;
+/// the same set every time (made once), and the demo product's short code among it.
+#[tokio::test]
+async fn an_operator_prints_a_tenants_licensespring_keys() {
+    let (url, _dir) = test_database("cli-ls");
+    let company = format!("Ls{}", random_hex(10));
+    ok(&keyport(&url, &["demo-tenant", "--company", &company]));
+    let json = |out: &Output| -> Value { serde_json::from_str(&ok(out)).expect("JSON") };
+    let first = json(&keyport(
+        &url,
+        &["licensespring-keys", "--company", &company, "--json"],
+    ));
+    // The demo tenant sells a product named after its company ID.
+    let code = licensing::products::short_code_for(&company);
+    assert_eq!(first["products"], serde_json::json!([code]));
+    assert!(!first["api_key"].as_str().unwrap().is_empty());
+    assert_eq!(first["shared_key"].as_str().unwrap().len(), 64);
+    assert!(first["public_key_pem"]
+        .as_str()
+        .unwrap()
+        .starts_with("-----BEGIN PUBLIC KEY-----\n"));
+    // Company IDs are case-insensitive, and the keys are made once.
+    let again = json(&keyport(
+        &url,
+        &[
+            "licensespring-keys",
+            "--company",
+            &company.to_uppercase(),
+            "--json",
+        ],
+    ));
+    assert_eq!(again, first);
+    let text = ok(&keyport(
+        &url,
+        &["licensespring-keys", "--company", &company],
+    ));
+    assert_eq!(
+        line_after(&text, "api_key:"),
+        first["api_key"].as_str().unwrap()
+    );
+    refused(
+        &keyport(
+            &url,
+            &["licensespring-keys", "--company", "no-such-company"],
+        ),
+        "company was not found",
+    );
+}

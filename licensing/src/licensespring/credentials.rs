@@ -87,6 +87,31 @@ pub async fn for_tenant(store: &Store, tenant_id: &str) -> Result<TenantCredenti
         .ok_or(AppError::Internal)
 }
 
+/// What an app built on LicenseSpring's SDK is configured with to talk to this tenant: its
+/// `Configuration(api_key=, shared_key=, product=)` and its `SignatureVerifier.PUBLIC_KEY`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ClientConfig {
+    pub api_key: String,
+    pub shared_key: String,
+    /// The short codes of the tenant's products, one of which the app sends as `product`.
+    pub products: Vec<String>,
+    pub public_key_pem: String,
+}
+
+/// The [`ClientConfig`] of the tenant a company ID names (case-insensitive, as at login), its
+/// credentials made if it had none: for the vendor who builds the app, never for its customers.
+pub async fn client_config(store: &Store, company: &str) -> Result<ClientConfig> {
+    let tenant_id = crate::tenants::by_company(store, company).await?;
+    let credentials = for_tenant(store, &tenant_id).await?;
+    let products = crate::products::list(store, &tenant_id).await?;
+    Ok(ClientConfig {
+        api_key: credentials.api_key,
+        shared_key: credentials.shared_key,
+        products: products.into_iter().map(|p| p.short_code).collect(),
+        public_key_pem: credentials.public_key_pem,
+    })
+}
+
 /// The credentials a request's API key names, whichever tenant holds them; `None` when none
 /// does.
 pub async fn by_api_key(store: &Store, api_key: &str) -> Result<Option<TenantCredentials>> {
