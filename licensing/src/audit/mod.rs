@@ -39,10 +39,14 @@ pub enum AuditAction {
     CustomerRenamed,
     TenantCreated,
     SigningKeyCreated,
+    /// A tenant's LicenseSpring-compatible credentials (API key, shared key, RSA key) were made.
+    LicensespringCredentialsCreated,
+    /// A tenant's LicenseSpring shared key was replaced: apps built with the old one stop working.
+    LicensespringSharedKeyRotated,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 26] = [
         Self::DeviceActivated,
         Self::DeviceReactivated,
         Self::DeviceActivatedOffline,
@@ -67,6 +71,8 @@ impl AuditAction {
         Self::CustomerRenamed,
         Self::TenantCreated,
         Self::SigningKeyCreated,
+        Self::LicensespringCredentialsCreated,
+        Self::LicensespringSharedKeyRotated,
     ];
 
     /// The stored code; its first part is the action's [`AuditKind`].
@@ -96,6 +102,9 @@ impl AuditAction {
             Self::CustomerRenamed => "customer.renamed",
             Self::TenantCreated => "tenant.created",
             Self::SigningKeyCreated => "signing_key.created",
+            // Keys, so the console's "Signing keys" filter finds them.
+            Self::LicensespringCredentialsCreated => "signing_key.licensespring_created",
+            Self::LicensespringSharedKeyRotated => "signing_key.licensespring_rotated",
         }
     }
 

@@ -15,11 +15,13 @@ use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
 use sha2::Sha256;
 
+use crate::access::{self, Actor};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::error::{AppError, Result};
 use crate::now_millis;
 use crate::secret::random_token;
 use crate::store::licensespring::{self as rows, CredentialsRow};
-use crate::store::{new_id, Store};
+use crate::store::{new_id, Store, Tx};
 
 /// The modulus size of new keys: the contract's minimum (LicenseSpring itself uses 4096), which
 /// every SDK verifies and which keeps signing cheap.
@@ -71,17 +73,21 @@ impl TenantCredentials {
     }
 }
 
-/// The tenant's credentials, made on first use. Concurrent first uses, in one process or
-/// several, agree on one set: the first insert wins and everyone reads it back.
+/// The tenant's credentials, made on first use (and logged as
+/// `signing_key.licensespring_created`, naming the API key). Concurrent first uses, in one
+/// process or several, agree on one set: the first insert wins and everyone reads it back.
 pub async fn for_tenant(store: &Store, tenant_id: &str) -> Result<TenantCredentials> {
     if let Some(found) = load_tenant(store, tenant_id).await? {
         return Ok(found);
     }
     let row = fresh_row(tenant_id.to_owned()).await?;
-    {
-        let mut conn = store.pool().acquire().await?;
-        rows::insert(&mut conn, &row).await?;
+    let mut tx = store.begin().await?;
+    // The insert and its audit event commit together, or neither does.
+    if rows::insert(&mut tx, &row).await? {
+        let action = AuditAction::LicensespringCredentialsCreated;
+        record(&mut tx, tenant_id, &row.api_key, action, None).await?;
     }
+    tx.commit().await?;
     load_tenant(store, tenant_id)
         .await?
         .ok_or(AppError::Internal)
@@ -122,18 +128,52 @@ pub async fn by_api_key(store: &Store, api_key: &str) -> Result<Option<TenantCre
     row.map(decode).transpose()
 }
 
-/// Gives the tenant a new shared key (the old one stops working at once); the API key and the
-/// RSA key pair stay, so apps need a new shared key only.
-pub async fn rotate_shared_key(store: &Store, tenant_id: &str) -> Result<TenantCredentials> {
+/// Gives the caller's tenant a new shared key (the old one stops working at once), logged as
+/// `signing_key.licensespring_rotated`; the API key and the RSA key pair stay, so apps need a new
+/// shared key only. Vendor staff only.
+pub async fn rotate_shared_key(store: &Store, actor: &Actor) -> Result<TenantCredentials> {
+    let vendor = access::vendor_admin(&actor.principal)?;
     // Made first, so there is a row to rotate.
-    for_tenant(store, tenant_id).await?;
-    {
-        let mut conn = store.pool().acquire().await?;
-        rows::set_shared_key(&mut conn, tenant_id, &random_token(), now_millis()).await?;
-    }
-    load_tenant(store, tenant_id)
+    let current = for_tenant(store, &vendor.tenant_id).await?;
+    let mut tx = store.begin().await?;
+    rows::set_shared_key(&mut tx, &vendor.tenant_id, &random_token(), now_millis()).await?;
+    let action = AuditAction::LicensespringSharedKeyRotated;
+    record(
+        &mut tx,
+        &vendor.tenant_id,
+        current.api_key(),
+        action,
+        Some(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    load_tenant(store, &vendor.tenant_id)
         .await?
         .ok_or(AppError::Internal)
+}
+
+/// Logs a change to a tenant's credentials, naming them by their API key (never a secret).
+async fn record(
+    tx: &mut Tx,
+    tenant_id: &str,
+    api_key: &str,
+    action: AuditAction,
+    actor: Option<&Actor>,
+) -> Result<()> {
+    audit::record(
+        tx,
+        Event {
+            tenant_id,
+            license_id: None,
+            actor_id: actor.map(|a| a.principal.account_id.as_str()),
+            action,
+            subject: AuditSubject::SigningKey {
+                key_id: api_key.to_owned(),
+            },
+            ip: actor.map(|a| a.ip.as_str()),
+        },
+    )
+    .await
 }
 
 async fn load_tenant(store: &Store, tenant_id: &str) -> Result<Option<TenantCredentials>> {

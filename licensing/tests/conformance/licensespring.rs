@@ -45,6 +45,27 @@ async fn auth_as(
         .map(|ok| ok.tenant_id().to_owned())
 }
 
+/// The tenant's LicenseSpring credential events, oldest first: (action, actor, subject's key).
+async fn tenant_actions(store: &Store, tenant_id: &str) -> Vec<(String, Option<String>, String)> {
+    let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT action, actor_id, subject FROM audit_events \
+         WHERE tenant_id = $1 AND action LIKE 'signing_key.licensespring%' ORDER BY at, action",
+    )
+    .bind(tenant_id)
+    .fetch_all(store.pool())
+    .await
+    .expect("read audit events");
+    rows.into_iter()
+        .map(|(action, actor, subject)| {
+            let key = match AuditSubject::from_stored(&subject) {
+                AuditSubject::SigningKey { key_id } => key_id,
+                other => panic!("subject {other:?}"),
+            };
+            (action, actor, key)
+        })
+        .collect()
+}
+
 fn verifies(public_pem: &str, body: &[u8], signature: &str) -> bool {
     let public = RsaPublicKey::from_public_key_pem(public_pem).expect("SPKI PEM");
     let Ok(sig) = BASE64.decode(signature) else {
@@ -141,7 +162,35 @@ async fn a_rotated_shared_key_replaces_the_old_one_and_nothing_else() {
     let b_before = credentials::for_tenant(store, &b.manager.tenant_id)
         .await
         .unwrap();
-    let after = credentials::rotate_shared_key(store, ta).await.unwrap();
+    let created = "signing_key.licensespring_created";
+    let rotated = "signing_key.licensespring_rotated";
+    assert_eq!(
+        tenant_actions(store, ta).await,
+        vec![(created.to_owned(), None, before.api_key().to_owned())]
+    );
+
+    // Only the tenant's vendor staff rotate it; a customer's manager is refused, changing nothing.
+    assert_eq!(
+        credentials::rotate_shared_key(store, &as_actor(&w.a.manager))
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    let support = vendor_admin(store, &w.a, "support@codeglass.example").await;
+    let after = credentials::rotate_shared_key(store, &as_actor(&support))
+        .await
+        .unwrap();
+    assert_eq!(
+        tenant_actions(store, ta).await,
+        vec![
+            (created.to_owned(), None, before.api_key().to_owned()),
+            (
+                rotated.to_owned(),
+                Some(support.account_id.clone()),
+                before.api_key().to_owned()
+            ),
+        ]
+    );
     assert_ne!(after.shared_key(), before.shared_key());
     assert_eq!(after.api_key(), before.api_key());
     assert_eq!(after.public_key_pem(), before.public_key_pem());
