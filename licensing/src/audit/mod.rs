@@ -165,17 +165,17 @@ impl AuditKind {
         }
     }
 
+    pub const ALL: [Self; 6] = [
+        Self::Device,
+        Self::License,
+        Self::User,
+        Self::Customer,
+        Self::Tenant,
+        Self::SigningKey,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Device,
-            Self::License,
-            Self::User,
-            Self::Customer,
-            Self::Tenant,
-            Self::SigningKey,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     /// Every action of this kind.
