@@ -13,7 +13,7 @@ mod portal_input;
 mod security;
 mod service_worker;
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use app::state::AppState;
 use app::{shell, App};
@@ -23,11 +23,16 @@ use axum::routing::get;
 use axum::Router;
 use config::ServeArgs;
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use licensing::auth::{SessionPolicy, ThrottlePolicy};
 use licensing::Store;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
+
+/// The portal's routes, found once per process. Finding them sets a process-wide flag in
+/// leptos_server that parks every resource first polled meanwhile, for good: a second [`app`] in
+/// the same process (the tests start one per case) would hang pages another one is rendering.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
 /// The application on `store`, configured by `args` (the flags of `keyport serve`); the Leptos
 /// options locate the site (assets, output name). Serve it with
@@ -84,7 +89,7 @@ pub async fn app(
             .map_err(|e| format!("cannot read the installation's form-error key: {e}"))?,
         secure_cookies: https,
     });
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     // Layers wrap what was added before them: the order below is the order of the checks, from
     // the last layer (first to see a request) up.
     Ok(Router::new()

@@ -411,3 +411,43 @@ async fn no_page_shows_text_from_its_query_string() {
         }
     }
 }
+
+/// Starting a portal finds its routes by rendering the app with every resource load suppressed
+/// process-wide; a page another portal of the same process renders meanwhile must not stall. (The
+/// tests start one portal per case; CI once hung on a Users tab whose note never came.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_another_portal_starts_in_the_same_process() {
+    let (url, _dir) = test_database("FlashStarts");
+    let store = Store::connect(&url).await.expect("open the test database");
+    let tenant = demo_tenant(&store, "FlashStarts").await;
+    let manager = session(&store, &tenant.company_id, "manager@acme.example").await;
+    let server = App::start(&url).await;
+    let starting = tokio::spawn({
+        let url = url.clone();
+        async move {
+            for _ in 0..30 {
+                drop(App::start(&url).await);
+            }
+        }
+    });
+    let http = Client::new();
+    let page = format!("{}/licenses/{}/users", server.base, tenant.license_id);
+    let mut rendered = 0;
+    while !starting.is_finished() || rendered < 12 {
+        let body = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            let r = http
+                .get(&page)
+                .header("cookie", format!("keyport_session={manager}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            r.text().await.unwrap()
+        })
+        .await
+        .unwrap_or_else(|_| panic!("page {rendered} never finished rendering"));
+        assert!(body.contains("data-testid=\"seats-left\""), "{body}");
+        rendered += 1;
+    }
+    starting.await.unwrap();
+}
