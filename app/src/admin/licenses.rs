@@ -11,7 +11,7 @@ use licensing::AppError;
 use crate::components::{show, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
 use crate::format::format_date;
-use crate::i18n::{self, t, t_around_link};
+use crate::i18n::{self, t, t_around};
 use crate::licenses::UsageStats;
 use crate::network::use_network;
 
@@ -157,7 +157,7 @@ pub fn AdminLicensePage() -> impl IntoView {
                     _ => None,
                 };
                 let key = key.map(|key| {
-                    let (before, after) = t_around_link("admin-license_key");
+                    let (before, after) = t_around("admin-license_key", "key");
                     view! {
                         <section class="notice">
                             <p>

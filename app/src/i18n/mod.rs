@@ -263,9 +263,19 @@ pub fn t_count_args(key: &str, n: i64, args: &[(&str, &str)]) -> String {
 /// A text split around its `{ $link }` variable: what comes before and after the link a view
 /// puts there, so each language can place the link where its grammar wants it.
 pub fn t_around_link(key: &str) -> (String, String) {
-    // A character no catalog text contains marks where the link goes.
+    t_around(key, "link")
+}
+
+/// A text split around its variable `var`: what comes before and after the element a view puts
+/// there (a link, a `<code>`).
+pub fn t_around(key: &str, var: &str) -> (String, String) {
+    around_in(current(), key, var)
+}
+
+fn around_in(locale: Locale, key: &str, var: &str) -> (String, String) {
+    // A character no catalog text contains marks where the element goes.
     const MARK: &str = "\u{1}";
-    let text = t_args(key, &[("link", MARK)]);
+    let text = text_in(locale, key, &[(var, MARK)]);
     match text.split_once(MARK) {
         Some((before, after)) => (before.to_owned(), after.to_owned()),
         None => (text, String::new()),
@@ -539,6 +549,29 @@ mod tests {
             used > 300,
             "the scan found only {used} keys: is it still working?"
         );
+    }
+
+    /// A text split around an element has the element's variable in every language: without it
+    /// the page would show Fluent's `{$link}` placeholder and the element after the sentence.
+    #[test]
+    fn every_text_split_around_an_element_has_its_variable() {
+        let mut splits: Vec<(String, &str)> = Vec::new();
+        for (_, source) in app_sources() {
+            for key in literal_args(&source, "t_around_link(") {
+                splits.push((key.to_owned(), "link"));
+            }
+        }
+        splits.push(("admin-license_key".to_owned(), "key"));
+        assert!(splits.len() >= 5, "the scan found only {splits:?}");
+        for locale in Locale::ALL {
+            for (key, var) in &splits {
+                let (before, after) = around_in(locale, key, var);
+                assert!(
+                    !before.contains('{') && !after.contains('{'),
+                    "{locale:?} {key} has no {{ ${var} }}: {before}|{after}"
+                );
+            }
+        }
     }
 
     #[test]
