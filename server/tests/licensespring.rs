@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use common::{demo_tenant, test_database, App, ScratchDir};
 use licensing::demo::{DemoTenant, DEMO_PASSWORD};
-use licensing::licensespring::auth::authorization_header;
+use licensing::licensespring::auth::{authorization_header, hmac_base64};
 use licensing::licensespring::{credentials, TenantCredentials};
 use licensing::Store;
 use reqwest::{Client, Method, Response};
@@ -461,7 +461,7 @@ async fn every_refusal_is_the_contracts_json_never_html() {
         .await
         .assert_refused(400, "license_not_found");
 
-    for path in ["/floating/borrow", "/add_consumption", "/activate_offline"] {
+    for path in ["/floating/borrow", "/add_consumption", "/trial_key"] {
         w.call(Method::POST, path, w.by_key("m"))
             .await
             .assert_refused(400, "not_supported");
@@ -541,5 +541,167 @@ async fn every_endpoint_asks_for_the_hmac_first() {
             .await
             .assert_refused(400, "not_supported");
     }
+    assert_eq!(w.active_devices().await, 4);
+}
+
+/// An offline request file as the SDK writes it (contract section 7): `fields` serialised as
+/// Python's `json.dumps` does (`", "` and `": "`), S1 over the date, key and machine, S2 over the
+/// exact request text, the envelope in base64.
+fn offline_request(creds: &TenantCredentials, kind: &str, fields: &[(&str, Value)]) -> String {
+    let date = http_date(SystemTime::now());
+    let holder = fields
+        .iter()
+        .find(|(k, _)| *k == "license_key")
+        .or_else(|| fields.iter().find(|(k, _)| *k == "username"))
+        .and_then(|(_, v)| v.as_str())
+        .unwrap()
+        .to_owned();
+    let hardware = fields
+        .iter()
+        .find(|(k, _)| *k == "hardware_id")
+        .and_then(|(_, v)| v.as_str())
+        .unwrap()
+        .to_owned();
+    let s1 = hmac_base64(
+        creds.shared_key(),
+        format!(
+            "licenseSpring\ndate: {date}\n{holder}\n{hardware}\n{}",
+            creds.api_key()
+        )
+        .as_bytes(),
+    );
+    let mut all: Vec<(&str, Value)> = vec![("request", json!(kind))];
+    all.extend(fields.iter().cloned());
+    all.extend([
+        ("date", json!(date)),
+        ("request_id", json!("3f1e1c7a-5b7e-4c1e-9a59-0d6d1f0b2c44")),
+        ("schema_version", json!(2)),
+        ("signature", json!(s1)),
+        ("api_key", json!(creds.api_key())),
+    ]);
+    let request = format!(
+        "{{{}}}",
+        all.iter()
+            .map(|(k, v)| format!("{}: {v}", json!(k)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let s2 = hmac_base64(creds.shared_key(), request.as_bytes());
+    let envelope = format!("{{\"request\": {request}, \"signature\": \"{s2}\"}}");
+    base64_encode(envelope.as_bytes())
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn base64_decode(text: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap()
+}
+
+impl World {
+    async fn post_text(&self, path: &str, body: String) -> Answer {
+        let date = http_date(SystemTime::now());
+        let r = self
+            .http
+            .post(format!("{}/api/v4{path}", self.server.base))
+            .header("date", &date)
+            .header(
+                "authorization",
+                authorization_header(self.creds.api_key(), self.creds.shared_key(), &date),
+            )
+            .header("content-type", "text/plain")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Answer::from(r).await
+    }
+}
+
+#[tokio::test]
+async fn an_offline_request_file_gets_a_signed_license_file_and_gives_the_slot_back() {
+    let w = world("LsOffline").await;
+    let machine = [
+        ("product", json!(w.product)),
+        ("hardware_id", json!("air-gapped")),
+        ("license_key", json!(w.tenant.license_key)),
+        ("os_ver", json!("Windows 11")),
+        ("hostname", json!("lab-pc")),
+        ("is_vm", json!(false)),
+        ("vm_info", Value::Null),
+        ("sdk_ver", json!("PythonSDK 4.0.0")),
+    ];
+    let request = offline_request(&w.creds, "activation", &machine);
+    // Only Offline Organisation licenses activate offline.
+    w.post_text("/activate_offline", request.clone())
+        .await
+        .assert_refused(400, "offline_activation_not_allowed");
+    assert_eq!(w.active_devices().await, 4);
+    w.set_license("UPDATE licenses SET license_type = 'offline_organisation' WHERE id = $1")
+        .await;
+
+    let answer = w.post_text("/activate_offline", request).await;
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let mut file: serde_json::Map<String, Value> =
+        serde_json::from_slice(&base64_decode(&answer.body)).unwrap();
+    assert_eq!(file["request_id"], "3f1e1c7a-5b7e-4c1e-9a59-0d6d1f0b2c44");
+    assert_eq!(file["hardware_id"], "air-gapped");
+    assert_eq!(file["product_details"]["short_code"], w.product);
+    assert!(file.contains_key("license_signature"));
+    let v2 = file.remove("license_signature_v2").unwrap();
+    file.remove("license_signature");
+    // The SDK's check: the other fields, compact, in file order (sorted here and in the file).
+    let signed = serde_json::to_vec(&file).unwrap();
+    assert_eq!(v2.as_str().unwrap(), w.creds.sign(&signed));
+    assert_eq!(w.active_devices().await, 5);
+    assert!(w
+        .audit_actions()
+        .await
+        .iter()
+        .any(|a| a == "device.activated_offline"));
+
+    // A file changed after it was signed, or signed with another shared key, is refused.
+    let mut forged = offline_request(&w.creds, "activation", &machine);
+    forged.insert(0, 'e');
+    w.post_text("/activate_offline", forged)
+        .await
+        .assert_refused(400, "invalid_offline_request");
+    let other = credentials::for_tenant(
+        &w.store,
+        &demo_tenant(&w.store, "LsOffline2").await.tenant_id,
+    )
+    .await
+    .unwrap();
+    w.post_text(
+        "/activate_offline",
+        offline_request(&other, "activation", &machine),
+    )
+    .await
+    .assert_refused(400, "invalid_offline_request");
+    // An activation file is no deactivation file.
+    w.post_text(
+        "/deactivate_offline",
+        offline_request(&w.creds, "activation", &machine),
+    )
+    .await
+    .assert_refused(400, "invalid_offline_request");
+
+    let back = w
+        .post_text(
+            "/deactivate_offline",
+            offline_request(&w.creds, "deactivation", &machine[..3]),
+        )
+        .await;
+    assert_eq!(back.status, 200, "{}", String::from_utf8_lossy(&back.body));
     assert_eq!(w.active_devices().await, 4);
 }

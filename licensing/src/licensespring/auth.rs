@@ -137,27 +137,38 @@ fn signing_string(date: &str) -> String {
     format!("licenseSpring\ndate: {date}")
 }
 
-fn mac(shared_key: &str, date: &str) -> Hmac<Sha256> {
+fn mac(shared_key: &str, message: &[u8]) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(shared_key.as_bytes())
         .expect("HMAC takes a key of any length");
-    mac.update(signing_string(date).as_bytes());
+    mac.update(message);
     mac
+}
+
+/// Base64 of HMAC-SHA256 of `message` with the shared key: what the SDK signs requests and
+/// offline request files with. For tests and clients that speak the scheme.
+pub fn hmac_base64(shared_key: &str, message: &[u8]) -> String {
+    BASE64.encode(mac(shared_key, message).finalize().into_bytes())
+}
+
+/// Checks a base64 HMAC of `message` in constant time (`verify_slice`), so its timing tells an
+/// attacker nothing about how much of a guess was right.
+pub fn verify_hmac(shared_key: &str, message: &[u8], signature: &str) -> Result<(), V4Error> {
+    let given = BASE64
+        .decode(signature)
+        .map_err(|_| V4Error::SignatureMismatch)?;
+    mac(shared_key, message)
+        .verify_slice(&given)
+        .map_err(|_| V4Error::SignatureMismatch)
 }
 
 /// The `signature` the SDK sends for this date: for tests and clients that speak the scheme.
 pub fn sign_date(shared_key: &str, date: &str) -> String {
-    BASE64.encode(mac(shared_key, date).finalize().into_bytes())
+    hmac_base64(shared_key, signing_string(date).as_bytes())
 }
 
-/// Checks a request's signature in constant time (`verify_slice`), so its timing tells an
-/// attacker nothing about how much of a guess was right.
+/// Checks a request's signature of its date.
 pub fn verify_signature(shared_key: &str, date: &str, signature: &str) -> Result<(), V4Error> {
-    let given = BASE64
-        .decode(signature)
-        .map_err(|_| V4Error::SignatureMismatch)?;
-    mac(shared_key, date)
-        .verify_slice(&given)
-        .map_err(|_| V4Error::SignatureMismatch)
+    verify_hmac(shared_key, signing_string(date).as_bytes(), signature)
 }
 
 /// The `Authorization` header the SDK sends, for tests and clients that speak the scheme.

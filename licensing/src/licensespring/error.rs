@@ -60,6 +60,13 @@ pub enum V4Error {
     /// No endpoint at this path.
     #[error("no such endpoint")]
     NoSuchEndpoint,
+    /// An offline request file for a license that is not an Offline Organisation license.
+    #[error("offline activation not allowed")]
+    OfflineNotAllowed,
+    /// An offline request file that is not the SDK's envelope, or whose signatures are not the
+    /// tenant's shared key's.
+    #[error("invalid offline request")]
+    InvalidOfflineRequest,
     /// An endpoint called with a method it does not answer.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -124,6 +131,16 @@ impl V4Error {
                 "Keyport does not support this LicenseSpring feature yet",
             ),
             Self::NoSuchEndpoint => (404, "not_found", "No such endpoint"),
+            Self::OfflineNotAllowed => (
+                400,
+                "offline_activation_not_allowed",
+                "Only Offline Organisation licenses activate offline",
+            ),
+            Self::InvalidOfflineRequest => (
+                400,
+                "invalid_offline_request",
+                "The offline request file is damaged or was not made with this API key",
+            ),
             Self::MethodNotAllowed => (
                 405,
                 "method_not_allowed",

@@ -12,7 +12,7 @@ use crate::auth::{authenticate, Credentials};
 use crate::devices::{self, ActivationAuth, ActivationTarget, AppDeactivation, DeviceInfo};
 use crate::error::{AppError, Thing};
 use crate::input::normalised_email;
-use crate::licenses::{self, License, LicenseStatus};
+use crate::licenses::{self, License, LicenseStatus, LicenseType};
 use crate::products::{self, Product};
 use crate::store::{accounts, tenants, Store};
 
@@ -82,6 +82,16 @@ pub async fn product(store: &Store, tenant_id: &str, code: &str) -> Result<Produ
         .ok_or(V4Error::UnknownProduct)
 }
 
+/// How a machine asks for its slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The app online (`activate_license`).
+    App,
+    /// A request file of a machine without a connection (`activate_offline`): Offline
+    /// Organisation licenses only, like the portal's own offline files.
+    OfflineFile,
+}
+
 /// `activate_license`: by license key (throttled per address like `/api/v1`'s) or by the
 /// portal's email and password (the portal's login throttle), a slot taken through the one
 /// activation path (idempotent for a hardware id already active; `license_activated_max_times`
@@ -93,6 +103,7 @@ pub async fn activate(
     machine: &Machine<'_>,
     ip: &str,
     throttle: &ThrottlePolicy,
+    via: Via,
 ) -> Result<LicenseAnswer, V4Error> {
     let product = product(store, tenant_id, request.product).await?;
     let hardware_id = hardware_id(request)?;
@@ -158,6 +169,9 @@ pub async fn activate(
         return Err(AppError::not_found(Thing::License).into());
     }
     refuse_inactive(&license)?;
+    if via == Via::OfflineFile && license.license_type != LicenseType::OfflineOrganisation {
+        return Err(V4Error::OfflineNotAllowed);
+    }
     let name = first_filled(&[machine.hostname, hardware_id]);
     let os = first_filled(&[machine.os_ver, "unknown"]);
     let device = DeviceInfo {
@@ -165,7 +179,15 @@ pub async fn activate(
         name,
         os,
     };
-    if let Err(err) = devices::activate_device(store, &target, &device, ip).await {
+    let activated = match via {
+        Via::App => devices::activate_device(store, &target, &device, ip)
+            .await
+            .map(|_| ()),
+        Via::OfflineFile => devices::activate_offline(store, &target, &device, ip)
+            .await
+            .map(|_| ()),
+    };
+    if let Err(err) = activated {
         // Suspended or expired in between: say which.
         if matches!(err, AppError::LicenseInactive) {
             refuse_inactive(&licenses::for_app(store, &target.license_id).await?)?;

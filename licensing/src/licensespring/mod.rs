@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod error;
 pub mod flows;
 pub mod license;
+pub mod offline;
 
 pub use auth::{authenticate, Authenticated, RequestAuth, MAX_CLOCK_SKEW};
 pub use credentials::TenantCredentials;

@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 use licensing::auth::ThrottlePolicy;
-use licensing::licensespring::flows::{self, LicenseRequest, Machine};
+use licensing::licensespring::flows::{self, LicenseRequest, Machine, Via};
+use licensing::licensespring::offline::{self, OfflineRequest, RequestKind};
 use licensing::licensespring::{authenticate, Authenticated, RequestAuth, V4Error};
 use licensing::Store;
 use serde::Serialize;
@@ -33,18 +34,18 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 pub const SIGNATURE_HEADER: &str = "licensesignature";
 
 /// The LicenseSpring endpoints Keyport serves, each behind the request authentication.
-pub const SUPPORTED: [&str; 4] = [
+pub const SUPPORTED: [&str; 6] = [
     "/activate_license",
     "/check_license",
     "/deactivate_license",
     "/product_details",
+    "/activate_offline",
+    "/deactivate_offline",
 ];
 
 /// LicenseSpring endpoints Keyport does not offer yet: each answers `not_supported` (after the
 /// request proved its API key), so an app sees a refusal it can show rather than an outage.
 pub const NOT_SUPPORTED: &[&str] = &[
-    "/activate_offline",
-    "/deactivate_offline",
     "/trial_key",
     "/add_consumption",
     "/add_feature_consumption",
@@ -74,14 +75,17 @@ where
     Store: FromRef<S>,
     ThrottlePolicy: FromRef<S>,
 {
-    let [activate_path, check_path, deactivate_path, product_path] = SUPPORTED;
+    let [activate_path, check_path, deactivate_path, product_path, offline_path, offline_back_path] =
+        SUPPORTED;
     let mut router = Router::new()
         .route("/", get(online))
         .route("/openapi.json", get(openapi))
         .route(activate_path, post(activate))
         .route(check_path, get(check))
         .route(deactivate_path, post(deactivate))
-        .route(product_path, get(product_details));
+        .route(product_path, get(product_details))
+        .route(offline_path, post(activate_offline))
+        .route(offline_back_path, post(deactivate_offline));
     for path in NOT_SUPPORTED {
         router = router.route(path, any(not_supported));
     }
@@ -253,6 +257,7 @@ async fn activate(
         &machine,
         &ip,
         &throttle,
+        Via::App,
     )
     .await?;
     signed(&client, &answer.object())
@@ -324,6 +329,46 @@ async fn product_details(
             custom_fields: Vec::new(),
         },
     )
+}
+
+/// `activate_offline`: the body is the request file the SDK wrote (base64 text); the answer is the
+/// license file, base64 text the SDK verifies itself (`license_signature_v2`).
+async fn activate_offline(
+    State(store): State<Store>,
+    State(throttle): State<ThrottlePolicy>,
+    ClientIp(ip): ClientIp,
+    Client(client): Client,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let request = OfflineRequest::open(&client.credentials, &body, RequestKind::Activation)?;
+    let answer = flows::activate(
+        &store,
+        client.tenant_id(),
+        &request.license_request(),
+        &request.machine(),
+        &ip,
+        &throttle,
+        Via::OfflineFile,
+    )
+    .await?;
+    let file = offline::license_file(&client.credentials, &answer, request.request_id())?;
+    let mut response = (StatusCode::OK, file).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// `deactivate_offline`: a machine without a connection gives its slot back with a request file.
+async fn deactivate_offline(
+    State(store): State<Store>,
+    ClientIp(ip): ClientIp,
+    Client(client): Client,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let request = OfflineRequest::open(&client.credentials, &body, RequestKind::Deactivation)?;
+    flows::deactivate(&store, client.tenant_id(), &request.license_request(), &ip).await?;
+    Ok(json_bytes(StatusCode::OK, b"{}".to_vec()))
 }
 
 async fn not_supported(_: Client, _: HeaderMap) -> Response {

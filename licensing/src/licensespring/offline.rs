@@ -1,0 +1,157 @@
+//! LicenseSpring's offline activation on `/api/v4` (contract section 7): the request files the
+//! SDK writes on a machine without a connection, checked byte for byte against the tenant's shared
+//! key, and the signed license file (`.lic`) they are answered with. The slot itself is taken and
+//! given back by the same flows as online (`flows`), for Offline Organisation licenses only.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use super::auth::verify_hmac;
+use super::credentials::TenantCredentials;
+use super::error::V4Error;
+use super::flows::{LicenseAnswer, LicenseRequest, Machine};
+
+/// What a request file asks for (its `request` field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    Activation,
+    Deactivation,
+}
+
+/// A request file whose signatures are the tenant's: its fields, as the SDK wrote them.
+#[derive(Debug, Clone)]
+pub struct OfflineRequest {
+    pub kind: RequestKind,
+    fields: Map<String, Value>,
+}
+
+/// How the SDK frames the signed request: `{"request": ` + json.dumps(R) + `, "signature": "` +
+/// S2 + `"}`. Reading R's exact bytes between the two means no re-serialisation can differ from
+/// Python's.
+const OPEN: &str = "{\"request\": ";
+const SIGNATURE: &str = ", \"signature\": \"";
+const CLOSE: &str = "\"}";
+
+impl OfflineRequest {
+    /// Decodes a request file (base64 of the envelope) and checks that it was made with these
+    /// credentials: its API key is theirs, S2 is the shared key's HMAC of the exact request text
+    /// and S1 the HMAC of its date, license and machine. The date is not held to a window: a file
+    /// is carried from the offline machine, maybe days later. A file asking for another `kind`
+    /// (a deactivation file sent to activate) is refused like a damaged one.
+    pub fn open(
+        credentials: &TenantCredentials,
+        body: &[u8],
+        kind: RequestKind,
+    ) -> Result<Self, V4Error> {
+        let invalid = || V4Error::InvalidOfflineRequest;
+        let compact: Vec<u8> = body
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        let decoded = BASE64.decode(compact).map_err(|_| invalid())?;
+        let text = std::str::from_utf8(&decoded).map_err(|_| invalid())?;
+        let inner = text
+            .strip_prefix(OPEN)
+            .and_then(|t| t.strip_suffix(CLOSE))
+            .ok_or_else(invalid)?;
+        let (request_text, outer_signature) = inner.rsplit_once(SIGNATURE).ok_or_else(invalid)?;
+        verify_hmac(
+            credentials.shared_key(),
+            request_text.as_bytes(),
+            outer_signature,
+        )
+        .map_err(|_| invalid())?;
+        let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(request_text) else {
+            return Err(invalid());
+        };
+        crate::input::refuse_nul_in_json(&Value::Object(fields.clone()))?;
+        let request = Self {
+            kind: match fields.get("request").and_then(Value::as_str) {
+                Some("activation") => RequestKind::Activation,
+                Some("deactivation") => RequestKind::Deactivation,
+                _ => return Err(invalid()),
+            },
+            fields,
+        };
+        if request.kind != kind || request.text("api_key") != Some(credentials.api_key()) {
+            return Err(invalid());
+        }
+        let holder = request
+            .text("license_key")
+            .filter(|k| !k.is_empty())
+            .or(request.text("username"))
+            .unwrap_or_default();
+        let inner_message = format!(
+            "licenseSpring\ndate: {}\n{holder}\n{}\n{}",
+            request.text("date").unwrap_or_default(),
+            request.text("hardware_id").unwrap_or_default(),
+            credentials.api_key(),
+        );
+        verify_hmac(
+            credentials.shared_key(),
+            inner_message.as_bytes(),
+            request.text("signature").unwrap_or_default(),
+        )
+        .map_err(|_| invalid())?;
+        Ok(request)
+    }
+
+    /// A text field; `license_id` may be a number.
+    fn text(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).and_then(Value::as_str)
+    }
+
+    /// The license and machine the file names, as an online request would.
+    pub fn license_request(&self) -> LicenseRequest<'_> {
+        LicenseRequest {
+            product: self.text("product").unwrap_or_default(),
+            hardware_id: self.text("hardware_id").unwrap_or_default(),
+            license_key: self.text("license_key"),
+            username: self.text("username"),
+            password: self.text("password"),
+            // The deactivation file carries the id the activation answered (a number).
+            license_id: None,
+        }
+    }
+
+    pub fn machine(&self) -> Machine<'_> {
+        Machine {
+            hostname: self.text("hostname").unwrap_or_default(),
+            os_ver: self.text("os_ver").unwrap_or_default(),
+        }
+    }
+
+    pub fn request_id(&self) -> &str {
+        self.text("request_id").unwrap_or_default()
+    }
+}
+
+/// The license file answering an activation request: base64 of the license object with the
+/// request's `request_id` (the SDK's guard wants its own back), signed as the SDK checks it:
+/// `license_signature_v2` is the RSA signature of the compact JSON of every other field, in the
+/// order they appear in the file.
+pub fn license_file(
+    credentials: &TenantCredentials,
+    answer: &LicenseAnswer,
+    request_id: &str,
+) -> Result<String, V4Error> {
+    let internal = |err: serde_json::Error| {
+        tracing::error!(error = %err, "cannot serialise an offline license file");
+        V4Error::App(crate::AppError::Internal)
+    };
+    let Value::Object(mut fields) = serde_json::to_value(answer.object()).map_err(internal)? else {
+        return Err(V4Error::App(crate::AppError::Internal));
+    };
+    fields.insert("request_id".into(), Value::String(request_id.to_owned()));
+    // What is signed: the file without its two signature fields, serialised as the SDK
+    // re-serialises it (compact, UTF-8, keys in file order; no floats anywhere).
+    let signed = serde_json::to_vec(&fields).map_err(internal)?;
+    let signature = credentials.sign(&signed);
+    // The SDK requires `license_signature` (v1) to be present but never checks it.
+    fields.insert("license_signature".into(), Value::String(signature.clone()));
+    fields.insert("license_signature_v2".into(), Value::String(signature));
+    let file = serde_json::to_vec(&fields).map_err(internal)?;
+    Ok(BASE64.encode(file))
+}
