@@ -7,6 +7,7 @@ pub mod api;
 pub mod config;
 mod form_errors;
 pub mod fuzzing;
+pub mod licensespring;
 mod offline;
 mod portal;
 mod portal_input;
@@ -123,6 +124,7 @@ pub async fn app(
         // Added after the portal's body limit: the API has its own, smaller one that answers in
         // JSON like every other API error.
         .nest("/api/v1", api::router())
+        .nest("/api/v4", licensespring::router())
         .layer(axum::middleware::from_fn_with_state(
             https,
             security::common_headers,

@@ -542,9 +542,36 @@ pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
     if device.deactivated_at.is_some() {
         return Err(AppError::DeviceDeactivated);
     }
+    seen_now(&mut conn, device).await
+}
+
+/// A LicenseSpring app checks in by its hardware id on a license it already found: as
+/// [`check_in`], and `NotFound(Device)` when no active device has that hardware id there.
+pub async fn check_in_hardware(
+    store: &Store,
+    license_id: &str,
+    hardware_id: &str,
+) -> Result<DeviceStatus> {
+    let mut conn = store.pool().acquire().await?;
+    let device = rows::with_license(
+        &mut conn,
+        DeviceKey::ActiveHardware {
+            license_id,
+            hardware_id,
+        },
+    )
+    .await?
+    .ok_or_else(|| AppError::not_found(Thing::Device))?;
+    seen_now(&mut conn, device).await
+}
+
+async fn seen_now(
+    conn: &mut sqlx::AnyConnection,
+    device: rows::DeviceOnLicense,
+) -> Result<DeviceStatus> {
     let now = now_millis();
     // Only while still active: a reset committed in between wins.
-    rows::seen(&mut conn, &device.device_id, now, None).await?;
+    rows::seen(conn, &device.device_id, now, None).await?;
     Ok(DeviceStatus {
         license: summary_from_row(&device.license, now)?,
         tenant_id: device.license.tenant_id,
@@ -577,7 +604,38 @@ pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result
     if device.deactivated_at.is_some() {
         return Err(AppError::DeviceDeactivated);
     }
+    deactivate_by_app(tx, device, ip).await
+}
+
+/// A LicenseSpring app deactivates its machine by hardware id on a license it already found: as
+/// [`deactivate_by_token`], and `NotFound(Device)` when no active device has that hardware id.
+pub async fn deactivate_hardware(
+    store: &Store,
+    license_id: &str,
+    hardware_id: &str,
+    ip: &str,
+) -> Result<AppDeactivation> {
+    let mut tx = store.begin_locked(license_id).await?;
+    let device = rows::with_license(
+        &mut tx,
+        DeviceKey::ActiveHardware {
+            license_id,
+            hardware_id,
+        },
+    )
+    .await?
+    .ok_or_else(|| AppError::not_found(Thing::Device))?;
+    deactivate_by_app(tx, device, ip).await
+}
+
+/// Spends one deactivation on an active device found in `tx`, which holds its license's lock.
+async fn deactivate_by_app(
+    mut tx: Tx,
+    device: rows::DeviceOnLicense,
+    ip: &str,
+) -> Result<AppDeactivation> {
     let tenant_id = device.license.tenant_id;
+    let license_id = device.license.id;
     let device_id = device.device_id;
     let left = spend_deactivation(
         &mut tx,

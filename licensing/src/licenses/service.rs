@@ -60,6 +60,32 @@ pub async fn get(store: &Store, who: &Principal, license_id: &str) -> Result<Lic
     )
 }
 
+/// A license as a LicenseSpring app reads it, its tenant's API key being the authority: no
+/// person views it, so the role is that of a plain user, which nothing on that surface reads.
+pub async fn for_app(store: &Store, license_id: &str) -> Result<License> {
+    let mut conn = store.pool().acquire().await?;
+    license_from_row(
+        license_row(&mut conn, license_id).await?,
+        LicenseRole::User,
+        now_millis(),
+    )
+}
+
+/// The licenses an account holds a seat on, as an app of its tenant reads them.
+pub async fn of_account_for_app(
+    store: &Store,
+    tenant_id: &str,
+    account_id: &str,
+) -> Result<Vec<License>> {
+    let mut conn = store.pool().acquire().await?;
+    let now = now_millis();
+    rows::of_account(&mut conn, account_id, tenant_id)
+        .await?
+        .into_iter()
+        .map(|assigned| license_from_row(assigned.license, LicenseRole::User, now))
+        .collect()
+}
+
 /// The licenses the caller is assigned to: one entry per license, however many subscriptions
 /// were bought for it (more subscriptions raise the seats of the same license).
 pub async fn list(store: &Store, who: &Principal) -> Result<Vec<License>> {

@@ -45,8 +45,33 @@ pub enum V4Error {
     /// request replayed, or a client clock that is off.
     #[error("date outside the accepted window")]
     DateOutsideWindow,
+    /// The tenant has no product with the short code the app sent.
+    #[error("unknown product")]
+    UnknownProduct,
+    /// A required request field is missing or empty (`hardware_id` has a code of its own).
+    #[error("missing parameter {0}")]
+    MissingParameter(&'static str),
+    /// The license's end date has passed (suspended is `App(LicenseInactive)`).
+    #[error("license expired")]
+    LicenseExpired,
+    /// A LicenseSpring feature Keyport does not offer yet (floating, consumption, trials...).
+    #[error("not supported")]
+    NotSupported,
+    /// No endpoint at this path.
+    #[error("no such endpoint")]
+    NoSuchEndpoint,
+    /// The body is not the JSON object the endpoint reads, or is too large.
+    #[error("unreadable body")]
+    UnreadableBody,
     #[error(transparent)]
     App(#[from] AppError),
+}
+
+#[cfg(feature = "server")]
+impl From<sqlx::Error> for V4Error {
+    fn from(err: sqlx::Error) -> Self {
+        Self::App(err.into())
+    }
 }
 
 /// The JSON body of an `/api/v4` error, as the SDK reads it into `ClientError`.
@@ -82,6 +107,21 @@ impl V4Error {
                 "signature_mismatch",
                 "Date header is too far from the server's time",
             ),
+            Self::UnknownProduct => (400, "unknown_product", "Unknown product"),
+            Self::MissingParameter("hardware_id") => {
+                (400, "missing_hardware_id", "Hardware ID is missing")
+            }
+            Self::MissingParameter(_) => {
+                (400, "missing_parameters", "Required parameters are missing")
+            }
+            Self::LicenseExpired => (400, "license_expired", "License has expired"),
+            Self::NotSupported => (
+                400,
+                "not_supported",
+                "Keyport does not support this LicenseSpring feature yet",
+            ),
+            Self::NoSuchEndpoint => (404, "not_found", "No such endpoint"),
+            Self::UnreadableBody => (400, "invalid_request", "The request body is unreadable"),
             Self::App(err) => app_body(err),
         };
         ErrorBody {

@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod credentials;
 pub mod error;
+pub mod flows;
 pub mod license;
 
 pub use auth::{authenticate, Authenticated, RequestAuth, MAX_CLOCK_SKEW};

@@ -42,6 +42,24 @@ pub async fn by_login(
     .await
 }
 
+/// The account with this (normalised) email in a tenant: whom an app's `username` names, the API
+/// key having named the tenant.
+pub async fn by_email_in_tenant(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    email: &str,
+) -> sqlx::Result<Option<PrincipalRow>> {
+    sqlx::query_as(
+        "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind \
+         FROM accounts a JOIN tenants t ON t.id = a.tenant_id \
+         WHERE a.tenant_id = $1 AND a.email = $2",
+    )
+    .bind(tenant_id)
+    .bind(email)
+    .fetch_optional(conn)
+    .await
+}
+
 /// An account to insert.
 pub struct AccountRow<'a> {
     pub id: &'a str,

@@ -127,29 +127,44 @@ pub struct DeviceOnLicense {
     pub license: LicenseRow,
 }
 
-/// Finds a device, active or not, by its id or its app's token.
+/// Finds a device: active or not by its id or its app's token; the active one of a hardware id on
+/// a license (what a LicenseSpring app names its machine by).
 #[derive(Debug, Clone, Copy)]
 pub enum DeviceKey<'a> {
     Id(&'a str),
     TokenHash(&'a str),
+    ActiveHardware {
+        license_id: &'a str,
+        hardware_id: &'a str,
+    },
 }
 
 pub async fn with_license(
     conn: &mut AnyConnection,
     key: DeviceKey<'_>,
 ) -> sqlx::Result<Option<DeviceOnLicense>> {
-    let (filter, value) = match key {
-        DeviceKey::Id(id) => ("d.id = $1", id),
-        DeviceKey::TokenHash(hash) => ("d.token_hash = $1", hash),
+    let (filter, value, second) = match key {
+        DeviceKey::Id(id) => ("d.id = $1", id, None),
+        DeviceKey::TokenHash(hash) => ("d.token_hash = $1", hash, None),
+        DeviceKey::ActiveHardware {
+            license_id,
+            hardware_id,
+        } => (
+            "d.license_id = $1 AND d.hardware_id = $2 AND d.deactivated_at IS NULL",
+            license_id,
+            Some(hardware_id),
+        ),
     };
-    sqlx::query_as(&licenses::select(
+    let sql = licenses::select(
         ", d.id AS device_id, d.hardware_id, d.name AS device_name, d.account_id, d.deactivated_at",
         "devices d JOIN licenses l ON l.id = d.license_id JOIN customers c ON c.id = l.customer_id",
         filter,
-    ))
-    .bind(value)
-    .fetch_optional(conn)
-    .await
+    );
+    let mut query = sqlx::query_as(&sql).bind(value);
+    if let Some(second) = second {
+        query = query.bind(second);
+    }
+    query.fetch_optional(conn).await
 }
 
 /// The license of the device holding this token.

@@ -32,6 +32,17 @@ pub async fn by_company(
         .await
 }
 
+/// The (normalised) company key of a tenant.
+pub async fn company_key(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT company_key FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
         .fetch_one(conn)

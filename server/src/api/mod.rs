@@ -70,13 +70,8 @@ async fn signed<T: Serialize>(
     })?;
     let key = signing::tenant_key(store, tenant_id).await?;
     let signature = key.sign(&bytes);
-    let mut response = (status, Body::from(bytes)).into_response();
+    let mut response = json_bytes(status, bytes);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     for (name, value) in [(SIGNATURE_HEADER, signature), (KEY_ID_HEADER, key.key_id())] {
         // Base64 and hex are always valid header values.
         if let Ok(value) = HeaderValue::from_str(&value) {
@@ -84,6 +79,18 @@ async fn signed<T: Serialize>(
         }
     }
     Ok(response)
+}
+
+/// JSON bytes as an API answer: never cached, since every answer is about one device or key.
+pub fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
+    let mut response = (status, Body::from(bytes)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The address the request came from (see `security::client_address`), for throttling and the
