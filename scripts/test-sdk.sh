@@ -27,9 +27,9 @@ export DATABASE_URL=$database
 test_server_start "$bin" "$port" KEYPORT_DEMO=false KEYPORT_THROTTLE_ADDRESS_FAILURES=1000000
 
 status=0
-# -p no:cacheprovider: nothing written into the source tree. The SDK's license files go to pytest's
+# -p no:cacheprovider and no bytecode: nothing written into the source tree. The SDK's license files go to pytest's
 # tmp_path, under $work, via --basetemp.
-KEYPORT_BIN=$bin KEYPORT_SDK_BASE=$base KEYPORT_SDK_RUN=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n') \
+PYTHONDONTWRITEBYTECODE=1 KEYPORT_BIN=$bin KEYPORT_SDK_BASE=$base KEYPORT_SDK_RUN=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n') \
   "$py" -m pytest tests/licensespring_sdk -p no:cacheprovider --basetemp="$work/pytest" -q -rfE "$@" || status=$?
 
 test_server_check || status=1

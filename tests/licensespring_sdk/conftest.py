@@ -126,6 +126,10 @@ def verifier(public_key_pem: str) -> type:
 
 @pytest.fixture
 def world(tmp_path) -> World:
+    return make_world(tmp_path)
+
+
+def make_world(files: Path) -> World:
     company = f"Sdk{RUN}n{next(_companies)}"
     out = admin("demo-tenant", "--company", company)
     (license_key,) = [line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("license key: ")]
@@ -139,7 +143,7 @@ def world(tmp_path) -> World:
         api_key=keys["api_key"],
         shared_key=keys["shared_key"],
         public_key_pem=keys["public_key_pem"],
-        files=tmp_path,
+        files=files,
     )
     rows = json.loads(admin("license", "list", "--company", company, "--as", w.vendor_admin, "--json"))
     assert len(rows) == 1, rows

@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
-from Crypto.PublicKey import RSA
 from licensespring.api.error import ClientError
+from licensespring.licensefile.error import LicenseStateException
 from licensespring.licensefile.license_manager import LicenseID, LicenseManager
 
-from conftest import BASE, DEMO_PASSWORD, USER, Portal, verifier
+from conftest import BASE, DEMO_PASSWORD, USER, make_world, verifier
 
 DEMO_DEVICES = 4  # licensing::demo seeds four active devices on the demo license
 DEMO_LIMIT = 10
@@ -45,7 +45,7 @@ def test_key_activation_then_check_on_the_same_license(world, portal):
     lic = world.manager("laptop").activate_license(key_of(world))
 
     # What the SDK kept from the signed activation response.
-    assert lic.key == world.license_key
+    assert lic.key() == world.license_key
     assert lic.license_active() and lic.license_enabled() and not lic.is_expired()
     assert lic.max_activations() == DEMO_LIMIT
     assert lic.license_type() in {"perpetual", "time-limited", "subscription"}
@@ -68,7 +68,7 @@ def test_the_license_file_reloads_and_checks_from_a_new_process(world):
     world.manager("laptop").activate_license(key_of(world))
     # The app restarting: a new manager reads the encrypted license file the activation wrote.
     lic = world.manager("laptop").load_license()
-    assert lic is not None and lic.key == world.license_key
+    assert lic.key() == world.license_key
     lic.local_check()
     assert lic.check()["times_activated"] == DEMO_DEVICES + 1
 
@@ -137,7 +137,9 @@ def test_wrong_password_is_refused(world):
 
 def test_deactivation_frees_the_device(world, portal):
     lic = world.manager("laptop").activate_license(key_of(world))
-    assert "laptop" in names(portal.devices())
+    # A second copy of the app on the same machine (its own license file), activated too: the same device.
+    copy = world.manager("laptop", file_path=str(world.files / "laptop-copy")).activate_license(key_of(world))
+    assert names(portal.devices()).count("laptop") == 1
 
     lic.deactivate()
     assert not lic.license_active()
@@ -147,10 +149,17 @@ def test_deactivation_frees_the_device(world, portal):
     (event,) = [r for r in portal.activity() if r["What"] == "Device deactivated by the app"]
     assert event["Device or user"] == "laptop"
 
-    # The server no longer knows the device: the app checking in again is refused.
+    # The server no longer knows the device: the copy that still thinks it is active is refused.
     with pytest.raises(ClientError) as refused:
-        lic.check()
+        copy.check()
     assert refused.value.code == "device_not_found", repr(refused.value)
+    assert refused.value.status == 400
+    # The deactivated app itself: the SDK's local state wins over the server's refusal, which it
+    # still received (the exception's context).
+    with pytest.raises(LicenseStateException) as inactive:
+        lic.check()
+    assert isinstance(inactive.value.__context__, ClientError)
+    assert inactive.value.__context__.code == "device_not_found"
 
 
 def test_device_limit_then_a_deactivation_makes_room(world, portal):
@@ -192,14 +201,21 @@ def test_unknown_api_key_is_refused_by_the_server(world):
     assert refused.value.code == "invalid_api_key", repr(refused.value)
 
 
-def test_a_response_signed_by_another_key_is_refused_by_the_sdk(world):
-    # The app ships some other RSA key than the server signs with: nothing it receives verifies.
-    stranger = RSA.generate(2048).publickey().export_key().decode()
-    app = world.manager("laptop", signature_verifier=verifier(stranger))
-    with pytest.raises(ValueError, match="Invalid signature"):
+def test_a_response_signed_by_another_key_is_refused_by_the_sdk(world, tmp_path):
+    # The app ships another tenant's public key: nothing this tenant's server signs verifies.
+    # pycryptodome says "Invalid signature", or "Plaintext too large" when the signature, read as a
+    # number, exceeds the other key's modulus; both are its verification refusing.
+    other = make_world(tmp_path / "other")
+    assert other.public_key_pem != world.public_key_pem
+    app = world.manager("laptop", signature_verifier=verifier(other.public_key_pem))
+    refusal = "Invalid signature|Plaintext too large"
+    with pytest.raises(ValueError, match=refusal):
         app.activate_license(key_of(world))
-    with pytest.raises(ValueError, match="Invalid signature"):
+    assert not (world.files / "laptop" / "License.key").exists()
+    with pytest.raises(ValueError, match=refusal):
         app.get_product_details()
+    # The same calls with the tenant's own key go through.
+    assert world.manager("laptop").get_product_details()["short_code"] == world.product
 
 
 class _Proxy(http.server.BaseHTTPRequestHandler):
