@@ -64,6 +64,21 @@ def test_key_activation_then_check_on_the_same_license(world, portal):
     assert any(r["What"] == "Device activated" and r["Device or user"] == "laptop" for r in portal.activity())
 
 
+def test_the_getters_an_app_reads_have_their_fields(world):
+    # A getter whose field never came in the response raises AttributeError in the app.
+    lic = world.manager("laptop").activate_license(key_of(world))
+    assert lic.is_valid() and not lic.is_floating() and not lic.is_trial()
+    assert lic.customer_information()["company_name"] == "Acme Corp"
+    # Deactivations are LicenseSpring's transfers: the demo license allows 3, none used.
+    assert (lic.transfer_count(), lic.max_transfers()) == (0, 3)
+    assert lic.is_device_transfer_allowed() and lic.is_device_transfer_limited()
+    assert 363 <= lic.days_remaining() <= 365  # the demo license runs for a year
+    assert lic.start_date() < lic.validity_period()
+    assert lic.metadata() == {} and lic.features() == [] and lic.custom_fields() == []
+    assert lic.get_product_details()["short_code"] == world.product
+    assert lic.id() is not None
+
+
 def test_the_license_file_reloads_and_checks_from_a_new_process(world):
     world.manager("laptop").activate_license(key_of(world))
     # The app restarting: a new manager reads the encrypted license file the activation wrote.
@@ -148,6 +163,8 @@ def test_deactivation_frees_the_device(world, portal):
     assert "laptop" not in names(portal.devices())
     (event,) = [r for r in portal.activity() if r["What"] == "Device deactivated by the app"]
     assert event["Device or user"] == "laptop"
+    # The next machine's app sees the deactivation spent as a transfer.
+    assert world.manager("desktop").activate_license(key_of(world)).transfer_count() == 1
 
     # The server no longer knows the device: the copy that still thinks it is active is refused.
     with pytest.raises(ClientError) as refused:
