@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the device API from its own OpenAPI document with schemathesis: no 5xx, and every answer as documented.
+# Fuzzes the device API and the LicenseSpring-compatible API from their own OpenAPI documents with schemathesis: no 5xx, and every answer as documented.
 # Usage: scripts/fuzz-api.sh [BINARY]   (default target/release/keyport; FUZZ_API_EXAMPLES cases per operation, default 100)
 # Starts the binary on a fresh SQLite database on port FUZZ_API_PORT (default 3150) with the demo tenants and
 # throttle limits high enough that the fuzzer reaches the parsers and services instead of the 429 refusal.
@@ -43,6 +43,24 @@ status=0
   --workers 1 \
   --request-timeout 10 \
   --header "Authorization: Bearer $token" \
+  --generation-database none \
+  --no-color || status=$?
+
+# The LicenseSpring-compatible API, signed by tools/fuzz_v4_hooks.py with the demo tenant's keys.
+# Without `missing_required_header`: the contract answers a missing `Authorization` or `Date` with
+# 400 `missing_headers` (what the SDK expects), where that check insists on 401;
+# server/tests/licensespring.rs checks those refusals.
+keys=$(DATABASE_URL="sqlite://$work/fuzz.db" "$bin" licensespring-keys --company CodeGlass --json)
+read -r api_key shared_key < <("$py" -c 'import json, sys; k = json.load(sys.stdin); print(k["api_key"], k["shared_key"])' <<<"$keys")
+KEYPORT_LS_API_KEY=$api_key KEYPORT_LS_SHARED_KEY=$shared_key PYTHONPATH=tools SCHEMATHESIS_HOOKS=fuzz_v4_hooks \
+  "$st" --config-file tools/fuzz-api.toml run "$base/api/v4/openapi.json" \
+  --url "$base/api/v4" \
+  --checks all \
+  --exclude-checks missing_required_header \
+  --max-examples "$examples" \
+  --seed "${FUZZ_API_SEED:-20261128}" \
+  --workers 1 \
+  --request-timeout 10 \
   --generation-database none \
   --no-color || status=$?
 

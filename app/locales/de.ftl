@@ -292,6 +292,26 @@ admin-license = Lizenz
 admin-details = Details
 admin-system = System
 
+# Vendor console: LicenseSpring SDK page
+licensespring-nav = LicenseSpring-SDK
+licensespring-title = LicenseSpring-SDK
+licensespring-intro = Apps, die auf dem SDK von LicenseSpring aufbauen, aktivieren mit diesen Einstellungen bei Keyport: Übergeben Sie sie der Configuration des SDK und den öffentlichen Schlüssel einer Unterklasse von SignatureVerifier (siehe „Migrating from LicenseSpring“ im README).
+licensespring-configuration = Konfiguration
+licensespring-reveal = Anzeigen
+licensespring-hide = Verbergen
+licensespring-no_products = Noch kein Produkt: Verkaufen Sie zuerst eine Lizenz.
+licensespring-public_key = Öffentlicher Schlüssel
+licensespring-public_key_hint = Keyport signiert seine Antworten mit diesem RSA-Schlüssel; SignatureVerifier.PUBLIC_KEY der App enthält ihn, damit die App nur Antworten dieses Servers annimmt.
+licensespring-public_key_pem = Öffentlicher Schlüssel (PEM)
+licensespring-copy = Kopieren
+licensespring-copied = Kopiert.
+licensespring-rotate = Gemeinsamen Schlüssel erneuern
+licensespring-rotate_hint = Für einen gemeinsamen Schlüssel, der nach außen gelangt ist. API-Schlüssel und öffentlicher Schlüssel bleiben.
+licensespring-rotate_confirm_title = Gemeinsamen Schlüssel erneuern?
+licensespring-rotate_confirm_text = Der bisherige gemeinsame Schlüssel gilt ab sofort nicht mehr: Jede damit gebaute App wird abgewiesen, bis sie mit dem neuen neu gebaut ist.
+licensespring-rotate_submit = Jetzt erneuern
+licensespring-rotated = Der gemeinsame Schlüssel wurde erneuert. Mit dem alten gebaute Apps werden abgewiesen, bis sie mit dem neuen neu gebaut sind.
+
 # Audit log: kinds and actions
 audit-kind-device = Geräte
 audit-kind-license = Lizenzen

@@ -297,6 +297,26 @@ admin-license = License
 admin-details = Details
 admin-system = System
 
+# Vendor console: LicenseSpring SDK page
+licensespring-nav = LicenseSpring SDK
+licensespring-title = LicenseSpring SDK
+licensespring-intro = Apps built on LicenseSpring's SDK activate against Keyport with these settings: pass them to the SDK's Configuration, and the public key to a SignatureVerifier subclass (see "Migrating from LicenseSpring" in the README).
+licensespring-configuration = Configuration
+licensespring-reveal = Reveal
+licensespring-hide = Hide
+licensespring-no_products = No product yet: sell a license first.
+licensespring-public_key = Public key
+licensespring-public_key_hint = Keyport signs its answers with this RSA key; the app's SignatureVerifier.PUBLIC_KEY holds it, so the app accepts only this server's answers.
+licensespring-public_key_pem = Public key (PEM)
+licensespring-copy = Copy
+licensespring-copied = Copied.
+licensespring-rotate = Rotate shared key
+licensespring-rotate_hint = For a shared key that got out. The API key and the public key stay.
+licensespring-rotate_confirm_title = Rotate the shared key?
+licensespring-rotate_confirm_text = The current shared key stops working at once: every app built with it is refused until it is rebuilt with the new one.
+licensespring-rotate_submit = Rotate now
+licensespring-rotated = The shared key was rotated. Apps built with the old one are refused until they are rebuilt with the new one.
+
 # Audit log: kinds and actions
 audit-kind-device = Devices
 audit-kind-license = Licenses

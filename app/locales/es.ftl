@@ -292,6 +292,26 @@ admin-license = Licencia
 admin-details = Detalles
 admin-system = Sistema
 
+# Vendor console: LicenseSpring SDK page
+licensespring-nav = SDK de LicenseSpring
+licensespring-title = SDK de LicenseSpring
+licensespring-intro = Las aplicaciones creadas con el SDK de LicenseSpring se activan en Keyport con estos ajustes: páselos a la Configuration del SDK, y la clave pública a una subclase de SignatureVerifier (vea «Migrating from LicenseSpring» en el README).
+licensespring-configuration = Configuración
+licensespring-reveal = Mostrar
+licensespring-hide = Ocultar
+licensespring-no_products = Aún no hay productos: venda primero una licencia.
+licensespring-public_key = Clave pública
+licensespring-public_key_hint = Keyport firma sus respuestas con esta clave RSA; el SignatureVerifier.PUBLIC_KEY de la aplicación la contiene, para que solo acepte respuestas de este servidor.
+licensespring-public_key_pem = Clave pública (PEM)
+licensespring-copy = Copiar
+licensespring-copied = Copiada.
+licensespring-rotate = Renovar la clave compartida
+licensespring-rotate_hint = Para una clave compartida que se ha filtrado. La clave de API y la clave pública se mantienen.
+licensespring-rotate_confirm_title = ¿Renovar la clave compartida?
+licensespring-rotate_confirm_text = La clave compartida actual deja de funcionar de inmediato: toda aplicación creada con ella se rechaza hasta que se vuelva a crear con la nueva.
+licensespring-rotate_submit = Renovar ahora
+licensespring-rotated = Se renovó la clave compartida. Las aplicaciones creadas con la anterior se rechazan hasta que se vuelvan a crear con la nueva.
+
 # Audit log: kinds and actions
 audit-kind-device = Dispositivos
 audit-kind-license = Licencias

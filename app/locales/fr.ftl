@@ -292,6 +292,26 @@ admin-license = Licence
 admin-details = Détails
 admin-system = Système
 
+# Vendor console: LicenseSpring SDK page
+licensespring-nav = SDK LicenseSpring
+licensespring-title = SDK LicenseSpring
+licensespring-intro = Les applications construites sur le SDK de LicenseSpring s’activent auprès de Keyport avec ces réglages : passez-les à la Configuration du SDK, et la clé publique à une sous-classe de SignatureVerifier (voir « Migrating from LicenseSpring » dans le README).
+licensespring-configuration = Configuration
+licensespring-reveal = Afficher
+licensespring-hide = Masquer
+licensespring-no_products = Aucun produit pour l’instant : vendez d’abord une licence.
+licensespring-public_key = Clé publique
+licensespring-public_key_hint = Keyport signe ses réponses avec cette clé RSA ; le SignatureVerifier.PUBLIC_KEY de l’application la contient, afin qu’elle n’accepte que les réponses de ce serveur.
+licensespring-public_key_pem = Clé publique (PEM)
+licensespring-copy = Copier
+licensespring-copied = Copiée.
+licensespring-rotate = Renouveler la clé partagée
+licensespring-rotate_hint = Pour une clé partagée qui a fuité. La clé d’API et la clé publique restent.
+licensespring-rotate_confirm_title = Renouveler la clé partagée ?
+licensespring-rotate_confirm_text = La clé partagée actuelle cesse aussitôt de fonctionner : toute application construite avec elle est refusée jusqu'à ce qu’elle soit reconstruite avec la nouvelle.
+licensespring-rotate_submit = Renouveler maintenant
+licensespring-rotated = La clé partagée a été renouvelée. Les applications construites avec l’ancienne sont refusées jusqu'à ce qu’elles soient reconstruites avec la nouvelle.
+
 # Audit log: kinds and actions
 audit-kind-device = Appareils
 audit-kind-license = Licences

@@ -32,11 +32,13 @@ pub async fn take_flash(path: String) -> Result<Option<Flash>, AppError> {
 
 /// Keeps `flash` for this request's session and the page at `path`, then redirects there with a
 /// clean address. A note that cannot be kept is logged, not returned: the change it describes is
-/// done, and an error would invite doing it again.
+/// done, and an error would invite doing it again. A query in `path` (a page's own display
+/// switch, never data) goes into the redirect only: the note is the page's, whatever its query.
 #[cfg(feature = "ssr")]
 pub async fn redirect_with(path: &str, flash: Flash) {
+    let page = path.split_once('?').map_or(path, |(page, _)| page);
     if let (Ok(state), Some(token)) = (crate::session::state(), crate::session::session_token()) {
-        if let Err(error) = licensing::flash::put(&state.store, &token, path, &flash).await {
+        if let Err(error) = licensing::flash::put(&state.store, &token, page, &flash).await {
             tracing::error!(?error, path, "cannot keep a flash for the next page");
         }
     }
@@ -139,6 +141,7 @@ pub fn note_text(flash: &Flash) -> Option<String> {
         Flash::DeactivationLimitReset => t("admin-limit_reset"),
         Flash::LicenseSuspended => t("admin-license_suspended"),
         Flash::LicenseResumed => t("admin-license_resumed"),
+        Flash::SharedKeyRotated => t("licensespring-rotated"),
         Flash::OfflineActivationFailed { .. } => return None,
     })
 }

@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:id") view=admin::CustomerPage ssr=admin_ssr.clone() />
                     <Route path=path!("licenses/:id") view=admin::AdminLicensePage ssr=admin_ssr.clone() />
                     <Route path=path!("audit") view=admin::AdminAuditPage ssr=admin_ssr.clone() />
+                    <Route path=path!("licensespring") view=admin::LicensespringPage ssr=admin_ssr.clone() />
                 </ParentRoute>
                 <ParentRoute path=path!("/licenses/:id") view=licenses::LicenseLayout ssr=ssr.clone()>
                     <Route path=path!("") view=licenses::OverviewTab ssr=ssr.clone() />

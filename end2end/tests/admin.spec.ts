@@ -119,3 +119,35 @@ test('a customer at the deactivation limit is refused; the vendor admin lifts it
   await hydrated(page);
   await resetDevice(page, "Morgan's workstation", 2);
 });
+
+test('a vendor admin reveals the LicenseSpring shared key and rotates it', async ({ page, tenant }) => {
+  await loginAs(page, tenant, 'vendor');
+  await page.getByRole('link', { name: 'LicenseSpring SDK', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'LicenseSpring SDK', exact: true })).toBeVisible();
+  await expect(page.getByTestId('api-key')).toHaveText(/^[0-9a-f-]{36}$/);
+  await expect(page.getByLabel('Public key (PEM)', { exact: true })).toHaveValue(/^-----BEGIN PUBLIC KEY-----\n/);
+  // The shared key is not in the page until asked for, and never in the address.
+  await expect(page.getByTestId('shared-key')).toHaveCount(0);
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Reveal', exact: true }).click();
+  await expect(page.getByTestId('shared-key')).toHaveText(/^[0-9a-f]{64}$/);
+  const before = (await page.getByTestId('shared-key').textContent())!.trim();
+  expect(page.url()).not.toContain(before);
+
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Rotate shared key', exact: true }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Rotate the shared key?' });
+  await dialog.getByRole('button', { name: 'Rotate now', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText(
+    'The shared key was rotated. Apps built with the old one are refused until they are rebuilt with the new one.',
+  );
+  await expect(page.getByTestId('shared-key')).toHaveText(/^[0-9a-f]{64}$/);
+  const after = (await page.getByTestId('shared-key').textContent())!.trim();
+  expect(after).not.toBe(before);
+  expect(page.url()).not.toContain(after);
+
+  await page.goto('/admin/audit?kind=signing_key');
+  const row = page.getByTestId('audit-row').filter({ hasText: 'LicenseSpring shared key rotated' });
+  await expect(row).toHaveCount(1);
+  await expect(row).not.toContainText(after);
+});

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use leptos::config::get_configuration;
 use licensing::demo::{self, DEMO_LOGINS, DEMO_PASSWORD};
+use licensing::licensespring::credentials::ClientConfig;
 use licensing::{AppError, Store};
 use server::admin;
 use server::config::{Cli, Command, ServeArgs};
@@ -106,7 +107,15 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let sdk = if args.demo {
+        demo_sdk_settings(&closing).await
+    } else {
+        None
+    };
     print_banner(args.addr, args.demo, &seeded);
+    if let Some(config) = sdk {
+        print_sdk_banner(args.addr, &config);
+    }
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -130,6 +139,38 @@ async fn demo_tenant(store: &Store, company: &str, subscriptions: i64) -> Result
     println!("created tenant {company} with the Acme Corp demo ({subscriptions} subscriptions)");
     println!("license key: {}", tenant.license_key);
     Ok(())
+}
+
+/// The demo vendor's LicenseSpring SDK settings (its keys are made on first use); `None` when the
+/// database has no such tenant, since the banner is a convenience.
+async fn demo_sdk_settings(store: &Store) -> Option<ClientConfig> {
+    let company = DEMO_LOGINS[0].0;
+    match licensing::licensespring::credentials::client_config(store, company).await {
+        Ok(config) => Some(config),
+        Err(error) => {
+            tracing::warn!(
+                ?error,
+                company,
+                "no LicenseSpring SDK settings for the banner"
+            );
+            None
+        }
+    }
+}
+
+/// What an app built on LicenseSpring's SDK is configured with to try the demo.
+fn print_sdk_banner(addr: SocketAddr, config: &ClientConfig) {
+    let company = DEMO_LOGINS[0].0;
+    println!("LicenseSpring SDK (/api/v4) for {company}: Configuration(api_protocol=\"http\", api_domain=\"{addr}\",");
+    println!(
+        "  api_key=\"{}\", shared_key=\"{}\", product=\"{}\")",
+        config.api_key,
+        config.shared_key,
+        config.products.join("|")
+    );
+    println!(
+        "  public key (SignatureVerifier.PUBLIC_KEY): keyport licensespring-keys --company {company} --json, or the console's LicenseSpring SDK page"
+    );
 }
 
 fn print_banner(addr: SocketAddr, demo: bool, seeded: &[demo::DemoTenant]) {

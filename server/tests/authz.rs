@@ -637,6 +637,14 @@ fn console_rows() -> Vec<Row> {
             |_, _| vec![("filter[kind]", "device".into()), ("page", "1".into())],
             ANY_VENDOR,
         ),
+        // Each vendor sees and rotates their own tenant's keys (licensespring_console.rs checks
+        // that they are their own).
+        row(
+            "admin_licensespring",
+            |_, _| vec![("reveal", "true".into())],
+            ANY_VENDOR,
+        ),
+        row("admin_rotate_shared_key", |_, _| vec![], ANY_VENDOR),
     ]
 }
 

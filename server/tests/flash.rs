@@ -56,15 +56,7 @@ impl World {
 
     /// A page as the browser loads it: server-rendered with the session.
     async fn page(&self, token: &str, path: &str) -> String {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.server.base))
-            .header("cookie", format!("keyport_session={token}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200, "GET {path}");
-        r.text().await.unwrap()
+        common::page(&self.http, &self.server.base, token, path).await
     }
 
     /// What a hydrated page asks for after its form finished.

@@ -471,7 +471,7 @@ async fn every_refusal_is_the_contracts_json_never_html() {
         .assert_refused(404, "not_found");
     w.call(Method::GET, "/activate_license", json!({}))
         .await
-        .assert_refused(404, "not_found");
+        .assert_refused(405, "method_not_allowed");
     assert_eq!(w.active_devices().await, 4);
 }
 
@@ -517,7 +517,7 @@ async fn every_endpoint_asks_for_the_hmac_first() {
             assert!(
                 matches!(
                     (bare.status, code.as_str()),
-                    (400, "missing_headers") | (404, "not_found")
+                    (400, "missing_headers") | (405, "method_not_allowed")
                 ),
                 "{method} {path}: {} {code}",
                 bare.status
@@ -531,7 +531,7 @@ async fn every_endpoint_asks_for_the_hmac_first() {
                 )
                 .await;
             assert!(
-                forged.status == 401 || forged.status == 404,
+                forged.status == 401 || forged.status == 405,
                 "{method} {path}"
             );
         }

@@ -1,17 +1,21 @@
 //! The vendor console under `/admin` (vendor staff of the tenant only): customers, their licenses
-//! and accounts, selling and changing licenses, lifting deactivation limits, the tenant's log.
+//! and accounts, selling and changing licenses, lifting deactivation limits, the tenant's log, and
+//! what apps built on LicenseSpring's SDK are configured with.
 //!
 //! One module per page: `customers` (the list and one customer), `sell` (selling subscriptions on
-//! the customer page), `licenses` (one license and the vendor's actions on it), `audit` (the log).
+//! the customer page), `licenses` (one license and the vendor's actions on it), `audit` (the log),
+//! `licensespring` (the SDK's keys, rotating the shared key).
 
 pub mod audit;
 pub mod customers;
 pub mod licenses;
+pub mod licensespring;
 pub mod sell;
 
 pub use audit::AdminAuditPage;
 pub use customers::{CustomerPage, CustomersPage};
 pub use licenses::AdminLicensePage;
+pub use licensespring::LicensespringPage;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,6 +35,7 @@ pub fn AdminLayout() -> impl IntoView {
             <nav aria-label=t("nav-main")>
                 <A href="/admin" exact=true>{t("admin-customers")}</A>
                 <A href="/admin/audit">{t("admin-audit")}</A>
+                <A href=licensespring::PATH>{t("licensespring-nav")}</A>
             </nav>
             <LanguageSwitcher />
             <ActionForm action=logout attr:class="logout">

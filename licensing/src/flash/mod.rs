@@ -67,6 +67,8 @@ pub enum Flash {
     DeactivationLimitReset,
     LicenseSuspended,
     LicenseResumed,
+    /// Vendor console, LicenseSpring SDK page: the shared key was rotated.
+    SharedKeyRotated,
     /// License overview: the offline activation form was refused.
     OfflineActivationFailed {
         error: AppError,

@@ -17,6 +17,7 @@ use sha2::Sha256;
 
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
+use crate::auth::Principal;
 use crate::error::{AppError, Result};
 use crate::now_millis;
 use crate::secret::random_token;
@@ -108,8 +109,19 @@ pub struct ClientConfig {
 /// credentials made if it had none: for the vendor who builds the app, never for its customers.
 pub async fn client_config(store: &Store, company: &str) -> Result<ClientConfig> {
     let tenant_id = crate::tenants::by_company(store, company).await?;
-    let credentials = for_tenant(store, &tenant_id).await?;
-    let products = crate::products::list(store, &tenant_id).await?;
+    config_of(store, &tenant_id).await
+}
+
+/// The [`ClientConfig`] of the caller's own tenant, for the vendor console: vendor staff only (a
+/// customer is `Forbidden` before anything is read or made), and never another tenant's.
+pub async fn for_vendor(store: &Store, who: &Principal) -> Result<ClientConfig> {
+    let vendor = access::vendor_admin(who)?;
+    config_of(store, &vendor.tenant_id).await
+}
+
+async fn config_of(store: &Store, tenant_id: &str) -> Result<ClientConfig> {
+    let credentials = for_tenant(store, tenant_id).await?;
+    let products = crate::products::list(store, tenant_id).await?;
     Ok(ClientConfig {
         api_key: credentials.api_key,
         shared_key: credentials.shared_key,

@@ -60,6 +60,9 @@ pub enum V4Error {
     /// No endpoint at this path.
     #[error("no such endpoint")]
     NoSuchEndpoint,
+    /// An endpoint called with a method it does not answer.
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// The body is not the JSON object the endpoint reads, or is too large.
     #[error("unreadable body")]
     UnreadableBody,
@@ -121,6 +124,11 @@ impl V4Error {
                 "Keyport does not support this LicenseSpring feature yet",
             ),
             Self::NoSuchEndpoint => (404, "not_found", "No such endpoint"),
+            Self::MethodNotAllowed => (
+                405,
+                "method_not_allowed",
+                "This endpoint does not answer this method",
+            ),
             Self::UnreadableBody => (400, "invalid_request", "The request body is unreadable"),
             Self::App(err) => app_body(err),
         };

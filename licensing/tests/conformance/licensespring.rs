@@ -211,6 +211,49 @@ async fn a_rotated_shared_key_replaces_the_old_one_and_nothing_else() {
     assert_eq!(b_after.shared_key(), b_before.shared_key());
 }
 
+/// The console's view of the keys: the caller's own tenant's, vendor staff only. A customer is
+/// refused before anything is read or made (no credentials, no audit event appear).
+#[tokio::test]
+async fn the_console_shows_vendor_staff_their_own_tenants_keys_only() {
+    let w = world().await;
+    let store = &w.store;
+    let b = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    let ta = &w.a.manager.tenant_id;
+    assert_eq!(
+        credentials::for_vendor(store, &w.a.manager)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    assert_eq!(tenant_actions(store, ta).await, vec![]);
+
+    let support = vendor_admin(store, &w.a, "support@codeglass.example").await;
+    let other_support = vendor_admin(store, &b, "support@othersoft.example").await;
+    let own = credentials::for_vendor(store, &support).await.unwrap();
+    let a = credentials::for_tenant(store, ta).await.unwrap();
+    assert_eq!(
+        own,
+        credentials::ClientConfig {
+            api_key: a.api_key().to_owned(),
+            shared_key: a.shared_key().to_owned(),
+            products: vec!["codeglass".into()],
+            public_key_pem: a.public_key_pem().to_owned(),
+        }
+    );
+    assert_eq!(
+        own,
+        credentials::client_config(store, &w.a.company)
+            .await
+            .unwrap()
+    );
+    let other = credentials::for_vendor(store, &other_support)
+        .await
+        .unwrap();
+    assert_ne!(other.api_key, own.api_key);
+    assert_ne!(other.shared_key, own.shared_key);
+    assert_ne!(other.public_key_pem, own.public_key_pem);
+}
+
 /// The signed date may be up to [`MAX_CLOCK_SKEW`] (15 minutes) from the server's clock either
 /// way; past that the request is refused even with the right key, so a captured header soon
 /// stops working.

@@ -77,6 +77,7 @@ where
     let [activate_path, check_path, deactivate_path, product_path] = SUPPORTED;
     let mut router = Router::new()
         .route("/", get(online))
+        .route("/openapi.json", get(openapi))
         .route(activate_path, post(activate))
         .route(check_path, get(check))
         .route(deactivate_path, post(deactivate))
@@ -86,7 +87,9 @@ where
     }
     router
         .fallback(|| async { Refusal(V4Error::NoSuchEndpoint).into_response() })
-        .method_not_allowed_fallback(|| async { Refusal(V4Error::NoSuchEndpoint).into_response() })
+        .method_not_allowed_fallback(|| async {
+            Refusal(V4Error::MethodNotAllowed).into_response()
+        })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
@@ -217,6 +220,13 @@ fn signed<T: Serialize>(client: &Authenticated, body: &T) -> Result<Response, Re
         response.headers_mut().insert(SIGNATURE_HEADER, value);
     }
     Ok(response)
+}
+
+/// The hand-written OpenAPI 3.0 description, served as is (no credentials needed to read it).
+const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> Response {
+    json_bytes(StatusCode::OK, OPENAPI.as_bytes().to_vec())
 }
 
 /// `GET /api/v4/`: answers 200, so a reachability check through the API prefix succeeds.

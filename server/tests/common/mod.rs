@@ -222,3 +222,15 @@ pub async fn take_flash(
     assert_eq!(r.status(), 200, "take_flash {path}");
     r.json().await.expect("a flash or null")
 }
+
+/// A page as the browser loads it with a session: server-rendered, answered 200.
+pub async fn page(client: &reqwest::Client, base: &str, session: &str, path: &str) -> String {
+    let r = client
+        .get(format!("{base}{path}"))
+        .header("cookie", format!("keyport_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "GET {path}");
+    r.text().await.unwrap()
+}
