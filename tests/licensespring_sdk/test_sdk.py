@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from licensespring.api.error import ClientError
 from licensespring.licensefile.error import LicenseStateException
-from licensespring.licensefile.license_manager import LicenseID, LicenseManager
+from licensespring.licensefile.license_manager import LicenseID
 
 from conftest import BASE, DEMO_PASSWORD, USER, make_world, verifier
 
@@ -138,10 +138,14 @@ def test_user_activation_check_and_deactivation(world, portal):
     assert event["Who"] == "Uma User"
 
 
-def test_wrong_password_is_refused(world):
+def test_wrong_password_and_an_account_without_the_license_are_refused(world):
     with pytest.raises(ClientError) as refused:
         world.manager("uma-pc").activate_license(LicenseID.from_user(USER, "not-the-password"))
-    assert 400 <= refused.value.status < 500 and refused.value.code, repr(refused.value)
+    assert (refused.value.status, refused.value.code) == (401, "unauthorized"), repr(refused.value)
+    # The vendor admin logs in fine but holds no license of the product.
+    with pytest.raises(ClientError) as refused:
+        world.manager("vera-pc").activate_license(LicenseID.from_user(world.vendor_admin, DEMO_PASSWORD))
+    assert (refused.value.status, refused.value.code) == (400, "license_not_found"), repr(refused.value)
     assert world.license_row()["devices_active"] == DEMO_DEVICES
 
 
