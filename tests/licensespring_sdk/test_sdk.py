@@ -183,6 +183,21 @@ def test_deactivation_frees_the_device(world, portal):
     assert inactive.value.__context__.code == "device_not_found"
 
 
+def test_deactivations_past_the_licenses_budget_are_refused(world, portal):
+    # The demo license allows 3 deactivations (LicenseSpring's transfers); the 4th is refused
+    # and the device stays active, as the portal's Reset would be refused.
+    licenses = [world.manager(f"pc-{n}").activate_license(key_of(world)) for n in range(4)]
+    for lic in licenses[:3]:
+        lic.deactivate()
+    with pytest.raises(ClientError) as refused:
+        licenses[3].deactivate()
+    assert (refused.value.status, refused.value.code) == (400, "deactivation_limit_reached"), repr(refused.value)
+    assert licenses[3].license_active()
+    assert licenses[3].check()["transfer_count"] == 3
+    assert world.license_row()["deactivations_used"] == 3
+    assert names(portal.devices()).count("pc-3") == 1
+
+
 def test_device_limit_then_a_deactivation_makes_room(world, portal):
     licenses = [
         world.manager(f"pc-{n}").activate_license(key_of(world)) for n in range(DEMO_LIMIT - DEMO_DEVICES)
