@@ -30,7 +30,7 @@ csr:
 	@command -v trunk >/dev/null || { echo "trunk is missing: scripts/setup.sh test installs it" >&2; exit 1; }
 	trunk build --release
 
-test: setup-test fmt-check lint test-rust test-postgres release fuzz-api csr e2e
+test: setup-test fmt-check lint test-rust test-postgres release fuzz-api test-sdk csr e2e
 	@echo "make test: all passed"
 
 fmt-check:
@@ -58,6 +58,15 @@ e2e:
 .PHONY: fuzz-api
 fuzz-api:
 	scripts/fuzz-api.sh target/release/keyport
+
+# LicenseSpring's own Python SDK (tools/requirements-sdk.txt) against /api/v4 of the release binary: key
+# and user activation, check, deactivation on the portal's Devices tab, the device limit, refused keys
+# and tampered signatures (tests/licensespring_sdk). On SQLite, then on Postgres in a database of its own
+# (postgres.sh runs on its own first: its failure must stop the target, not fall back to SQLite).
+.PHONY: test-sdk
+test-sdk:
+	scripts/test-sdk.sh target/release/keyport
+	url=$$(scripts/postgres.sh keyport_sdk_test) && KEYPORT_TEST_DATABASE_URL=$$url scripts/test-sdk.sh target/release/keyport
 
 # The request parsers under libFuzzer (fuzz/: device API JSON bodies, offline activation request
 # files, Accept-Language), for FUZZ_SECONDS each (default 60). `make test` does not build this

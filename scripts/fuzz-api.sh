@@ -10,33 +10,13 @@ bin=${1:-target/release/keyport}
 port=${FUZZ_API_PORT:-3150}
 examples=${FUZZ_API_EXAMPLES:-100}
 st=tools/venv/bin/st
-base=http://127.0.0.1:$port
 
 [ -x "$bin" ] || { echo "fuzz-api: $bin is missing (make release builds it)" >&2; exit 1; }
 [ -x "$st" ] || { echo "fuzz-api: $st is missing (scripts/setup.sh test installs it)" >&2; exit 1; }
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-DATABASE_URL="sqlite://$work/fuzz.db" KEYPORT_ADDR=127.0.0.1:$port KEYPORT_DEMO=true \
-  KEYPORT_THROTTLE_ACCOUNT_FAILURES=1000000 KEYPORT_THROTTLE_ADDRESS_FAILURES=1000000 \
-  LEPTOS_OUTPUT_NAME=keyport RUST_LOG=${RUST_LOG:-warn} \
-  "$bin" serve >"$work/server.log" 2>&1 &
-server_pid=$!
-
-py=tools/venv/bin/python
-# Plain Python rather than curl, which a fresh Debian machine may not have.
-get() { "$py" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1"; }
-for _ in $(seq 1 100); do
-  get "$base/health" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; echo "fuzz-api: keyport exited at start" >&2; exit 1; }
-  sleep 0.2
-done
+. scripts/test-server.sh fuzz-api
+test_server_start "$bin" "$port" DATABASE_URL="sqlite://$work/fuzz.db" KEYPORT_DEMO=true \
+  KEYPORT_THROTTLE_ACCOUNT_FAILURES=1000000 KEYPORT_THROTTLE_ADDRESS_FAILURES=1000000
 
 # A real device token, so the fuzzer also reaches the check-in and deactivation code behind the token
 # check (it still sends requests without one and with broken ones).
@@ -84,10 +64,5 @@ KEYPORT_LS_API_KEY=$api_key KEYPORT_LS_SHARED_KEY=$shared_key PYTHONPATH=tools S
   --generation-database none \
   --no-color || status=$?
 
-if grep -qiE 'panicked|stack overflow' "$work/server.log"; then
-  echo "fuzz-api: the server panicked:" >&2
-  grep -iE -A3 'panicked|stack overflow' "$work/server.log" >&2
-  status=1
-fi
-kill -0 "$server_pid" 2>/dev/null || { echo "fuzz-api: the server died during the run" >&2; status=1; }
+test_server_check || status=1
 exit "$status"

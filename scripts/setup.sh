@@ -64,5 +64,24 @@ if [ "$want" = test ]; then
     python3 -m venv tools/venv
     tools/venv/bin/pip install -q -r tools/requirements-fuzz.txt
   fi
+  # LicenseSpring's Python SDK and pytest for scripts/test-sdk.sh, in the same venv. The check also
+  # imports the SDK's hardware module, which loads the native hardware-id library: a wheel that
+  # installs but does not load on this machine is caught here, not halfway through the tests.
+  if ! tools/venv/bin/python - tools/requirements-sdk.txt 2>/dev/null <<'PY'
+import importlib.metadata, sys
+for line in open(sys.argv[1]):
+    if "==" in line and not line.startswith("#"):
+        name, version = line.strip().split("==")
+        if importlib.metadata.version(name) != version:
+            sys.exit(1)
+import licensespring.hardware  # noqa: F401  (loads the native library)
+PY
+  then
+    say "installing the LicenseSpring SDK and pytest (tools/requirements-sdk.txt) into tools/venv"
+    [ -x tools/venv/bin/python ] || { python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv; python3 -m venv tools/venv; }
+    tools/venv/bin/pip install -q -r tools/requirements-sdk.txt
+    tools/venv/bin/python -c 'import licensespring.hardware' \
+      || { echo "setup: the LicenseSpring SDK does not import (its native hardware-id library?)" >&2; exit 1; }
+  fi
 fi
 say "tools ready"
