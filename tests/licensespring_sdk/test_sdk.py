@@ -6,7 +6,9 @@ Every call goes through the SDK; only the tampering proxy touches HTTP itself. R
 
 from __future__ import annotations
 
+import base64
 import http.client
+import json
 import http.server
 import threading
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from licensespring.api.error import ClientError
 from licensespring.licensefile.error import LicenseStateException
 from licensespring.licensefile.license_manager import LicenseID
 
-from conftest import BASE, DEMO_PASSWORD, USER, make_world, verifier
+from conftest import BASE, DEMO_PASSWORD, USER, admin, make_world, verifier
 
 DEMO_DEVICES = 4  # licensing::demo seeds four active devices on the demo license
 DEMO_LIMIT = 10
@@ -146,6 +148,75 @@ def test_wrong_password_and_an_account_without_the_license_are_refused(world):
     with pytest.raises(ClientError) as refused:
         world.manager("vera-pc").activate_license(LicenseID.from_user(world.vendor_admin, DEMO_PASSWORD))
     assert (refused.value.status, refused.value.code) == (400, "license_not_found"), repr(refused.value)
+    assert world.license_row()["devices_active"] == DEMO_DEVICES
+
+
+# ---------------------------------------------------------------------------------------------
+# Offline activation: request file in, license file out (Offline Organisation licenses)
+# ---------------------------------------------------------------------------------------------
+
+
+def sell_offline_license(world) -> tuple[str, str, str]:
+    """An Offline Organisation license of a product of its own, sold to a new customer of the
+    tenant: its key, its product's short code and its id."""
+    vendor = ("--company", world.company, "--as", world.vendor_admin)
+    customer = admin("customer", "create", *vendor, "--name", "Lab Corp").strip()
+    out = admin(
+        "license", "create", *vendor, "--customer", customer, "--product", "CodeGlass Offline",
+        "--type", "offline_organisation", "--owner-email", "lab@lab.example", "--owner-name", "Lab Owner",
+    )
+    (license_id,) = [line.split()[1] for line in out.splitlines() if line.startswith("license ") and "key" not in line]
+    (key,) = [line.rsplit(" ", 1)[1] for line in out.splitlines() if line.startswith("license key")]
+    return key, "codeglass-offline", license_id
+
+
+def offline_devices(world, license_id: str) -> int:
+    rows = json.loads(admin("license", "list", "--company", world.company, "--as", world.vendor_admin, "--json"))
+    (row,) = [r for r in rows if r["id"] == license_id]
+    return row["devices_active"]
+
+
+def test_offline_activation_and_deactivation_with_request_files(world, tmp_path):
+    key, product, license_id = sell_offline_license(world)
+    lab = world.manager("lab-pc", product=product)
+    request_path = lab.create_offline_activation_file(LicenseID.from_key(key), str(tmp_path / "req"))
+    with open(request_path) as f:
+        request = f.read()
+    # The request file reaches Keyport from a machine that has a connection; the answer is the
+    # license file, whose signature the SDK checks on receipt.
+    answer = lab.api_client.send_request(
+        method="post", endpoint="/activate_offline", custom_headers={"Content-type": "text/plain"}, data=request
+    )
+    assert answer.status_code == 200, answer.text
+    lic_file = base64.b64encode(answer.content).decode()
+    assert lab.api_client.activate_offline_load(lic_file)["license_key"] == key
+    tampered = base64.b64encode(answer.content.replace(b'"max_activations":10', b'"max_activations":99')).decode()
+    with pytest.raises(ValueError):
+        lab.api_client.activate_offline_load(tampered)
+    assert offline_devices(world, license_id) == 1
+
+    # On the offline machine: the .lic file activates the app (its guard matches the request).
+    lic_path = tmp_path / "ls_activation.lic"
+    lic_path.write_text(lic_file)
+    lic = lab.activate_license_offline(str(lic_path))
+    assert lic.license_active() and not lic.is_expired()
+    lic.local_check()
+    assert lic.max_activations() == 10
+
+    # Giving the slot back offline: the SDK writes a deactivation file, Keyport reads it.
+    back_path = lic.deactivate_offline(str(tmp_path / "back"))
+    with open(back_path) as f:
+        lab.api_client.deactivate_offline(f.read())
+    assert offline_devices(world, license_id) == 0
+
+
+def test_an_online_license_cannot_be_activated_offline(world, tmp_path):
+    lab = world.manager("lab-pc")
+    request_path = lab.create_offline_activation_file(key_of(world), str(tmp_path / "req"))
+    with open(request_path) as f:
+        with pytest.raises(ClientError) as refused:
+            lab.api_client.activate_offline(f.read())
+    assert (refused.value.status, refused.value.code) == (400, "offline_activation_not_allowed"), repr(refused.value)
     assert world.license_row()["devices_active"] == DEMO_DEVICES
 
 

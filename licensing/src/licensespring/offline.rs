@@ -83,18 +83,29 @@ impl OfflineRequest {
             .filter(|k| !k.is_empty())
             .or(request.text("username"))
             .unwrap_or_default();
-        let inner_message = format!(
-            "licenseSpring\ndate: {}\n{holder}\n{}\n{}",
-            request.text("date").unwrap_or_default(),
-            request.text("hardware_id").unwrap_or_default(),
-            credentials.api_key(),
-        );
-        verify_hmac(
-            credentials.shared_key(),
-            inner_message.as_bytes(),
-            request.text("signature").unwrap_or_default(),
-        )
-        .map_err(|_| invalid())?;
+        // The SDK stamps S1 with a second call to the clock, after the request's `date`: it may
+        // be one second later. (S2 already covers the whole request; S1 is checked for
+        // completeness, as LicenseSpring does.)
+        let date = request.text("date").unwrap_or_default();
+        let later = httpdate::parse_http_date(date)
+            .map(|at| httpdate::fmt_http_date(at + std::time::Duration::from_secs(1)))
+            .unwrap_or_default();
+        let inner_valid = [date, later.as_str()].iter().any(|date| {
+            let message = format!(
+                "licenseSpring\ndate: {date}\n{holder}\n{}\n{}",
+                request.text("hardware_id").unwrap_or_default(),
+                credentials.api_key(),
+            );
+            verify_hmac(
+                credentials.shared_key(),
+                message.as_bytes(),
+                request.text("signature").unwrap_or_default(),
+            )
+            .is_ok()
+        });
+        if !inner_valid {
+            return Err(invalid());
+        }
         Ok(request)
     }
 
@@ -128,15 +139,15 @@ impl OfflineRequest {
     }
 }
 
-/// The license file answering an activation request: base64 of the license object with the
-/// request's `request_id` (the SDK's guard wants its own back), signed as the SDK checks it:
-/// `license_signature_v2` is the RSA signature of the compact JSON of every other field, in the
-/// order they appear in the file.
+/// The license file answering an activation request, as the JSON `activate_offline` answers
+/// (a `.lic` file is its base64): the license object with the request's `request_id` (the SDK's
+/// guard wants its own back), signed as the SDK checks it: `license_signature_v2` is the RSA
+/// signature of the compact JSON of every other field, in the order they appear in the file.
 pub fn license_file(
     credentials: &TenantCredentials,
     answer: &LicenseAnswer,
     request_id: &str,
-) -> Result<String, V4Error> {
+) -> Result<Vec<u8>, V4Error> {
     let internal = |err: serde_json::Error| {
         tracing::error!(error = %err, "cannot serialise an offline license file");
         V4Error::App(crate::AppError::Internal)
@@ -152,6 +163,5 @@ pub fn license_file(
     // The SDK requires `license_signature` (v1) to be present but never checks it.
     fields.insert("license_signature".into(), Value::String(signature.clone()));
     fields.insert("license_signature_v2".into(), Value::String(signature));
-    let file = serde_json::to_vec(&fields).map_err(internal)?;
-    Ok(BASE64.encode(file))
+    serde_json::to_vec(&fields).map_err(internal)
 }

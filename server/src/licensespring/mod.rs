@@ -332,7 +332,7 @@ async fn product_details(
 }
 
 /// `activate_offline`: the body is the request file the SDK wrote (base64 text); the answer is the
-/// license file, base64 text the SDK verifies itself (`license_signature_v2`).
+/// license file's JSON, which the SDK verifies itself (`license_signature_v2`).
 async fn activate_offline(
     State(store): State<Store>,
     State(throttle): State<ThrottlePolicy>,
@@ -352,11 +352,7 @@ async fn activate_offline(
     )
     .await?;
     let file = offline::license_file(&client.credentials, &answer, request.request_id())?;
-    let mut response = (StatusCode::OK, file).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok(json_bytes(StatusCode::OK, file))
 }
 
 /// `deactivate_offline`: a machine without a connection gives its slot back with a request file.
