@@ -263,7 +263,7 @@ fn decode(row: CredentialsRow) -> Result<TenantCredentials> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rsa::pkcs1v15::{Signature, VerifyingKey};
     use rsa::pkcs8::DecodePublicKey;
@@ -277,7 +277,7 @@ mod tests {
     const BODY: &[u8] = br#"{"id":101,"license_key":"KEY-AAAA-BBBB"}"#;
     const OPENSSL_SIGNATURE: &str = include_str!("testdata/vector-signature.b64");
 
-    fn vector_credentials() -> TenantCredentials {
+    pub(crate) fn vector_credentials() -> TenantCredentials {
         let key = RsaPrivateKey::from_pkcs8_pem(PRIVATE_PEM).expect("test key");
         let row = CredentialsRow {
             tenant_id: "t".into(),

@@ -165,3 +165,75 @@ pub fn license_file(
     fields.insert("license_signature_v2".into(), Value::String(signature));
     serde_json::to_vec(&fields).map_err(internal)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::licensespring::auth::hmac_base64;
+    use crate::licensespring::credentials::tests::vector_credentials;
+
+    const DATE: &str = "Mon, 30 Nov 2026 04:09:46 GMT";
+
+    /// A request file as `activate_offline_dump` writes it, S1 stamped at `s1_date`.
+    fn request_file(creds: &TenantCredentials, kind: &str, s1_date: &str) -> Vec<u8> {
+        let s1 = hmac_base64(
+            creds.shared_key(),
+            format!(
+                "licenseSpring\ndate: {s1_date}\nKEY-1\nhw-1\n{}",
+                creds.api_key()
+            )
+            .as_bytes(),
+        );
+        let request = format!(
+            "{{\"request\": \"{kind}\", \"product\": \"p\", \"hardware_id\": \"hw-1\", \
+             \"license_key\": \"KEY-1\", \"date\": \"{DATE}\", \"request_id\": \"r-1\", \
+             \"schema_version\": 2, \"signature\": \"{s1}\", \"api_key\": \"{}\"}}",
+            creds.api_key()
+        );
+        let s2 = hmac_base64(creds.shared_key(), request.as_bytes());
+        BASE64
+            .encode(format!(
+                "{{\"request\": {request}, \"signature\": \"{s2}\"}}"
+            ))
+            .into_bytes()
+    }
+
+    #[test]
+    fn a_request_file_opens_with_its_own_kind_and_keys_only() {
+        let creds = vector_credentials();
+        let file = request_file(&creds, "activation", DATE);
+        let request = OfflineRequest::open(&creds, &file, RequestKind::Activation).unwrap();
+        assert_eq!(request.request_id(), "r-1");
+        assert_eq!(request.license_request().license_key, Some("KEY-1"));
+        assert!(OfflineRequest::open(&creds, &file, RequestKind::Deactivation).is_err());
+        // One byte changed anywhere in the request breaks S2.
+        let mut text = String::from_utf8(BASE64.decode(&file).unwrap()).unwrap();
+        text = text.replacen("hw-1", "hw-2", 1);
+        let forged = BASE64.encode(text).into_bytes();
+        assert_eq!(
+            OfflineRequest::open(&creds, &forged, RequestKind::Activation).unwrap_err(),
+            V4Error::InvalidOfflineRequest
+        );
+        assert!(OfflineRequest::open(&creds, b"not base64!", RequestKind::Activation).is_err());
+    }
+
+    /// The SDK reads the clock again for S1, after the request's `date`.
+    #[test]
+    fn s1_may_be_stamped_one_second_after_the_date_and_no_later() {
+        let creds = vector_credentials();
+        let next = "Mon, 30 Nov 2026 04:09:47 GMT";
+        let two_later = "Mon, 30 Nov 2026 04:09:48 GMT";
+        assert!(OfflineRequest::open(
+            &creds,
+            &request_file(&creds, "activation", next),
+            RequestKind::Activation
+        )
+        .is_ok());
+        assert!(OfflineRequest::open(
+            &creds,
+            &request_file(&creds, "activation", two_later),
+            RequestKind::Activation
+        )
+        .is_err());
+    }
+}
