@@ -455,6 +455,10 @@ async fn every_refusal_is_the_contracts_json_never_html() {
     w.call(Method::POST, "/activate_license", json!([1]))
         .await
         .assert_refused(400, "invalid_request");
+    let huge = format!("{{\"product\": \"{}\"}}", "x".repeat(20_000));
+    w.call(Method::POST, "/activate_license", json!(huge))
+        .await
+        .assert_refused(413, "payload_too_large");
     let mut unknown = w.by_key("m");
     unknown["license_key"] = json!("NOT-A-KEY");
     w.call(Method::POST, "/activate_license", unknown)
@@ -489,6 +493,12 @@ async fn product_details_and_the_online_check_answer() {
     w.assert_signed(&details);
     assert_eq!(details.json()["short_code"], w.product);
     assert_eq!(details.json()["product_name"], w.tenant.company_id);
+    // A host name longer than Keyport keeps is cut, not refused: the app's user cannot change it.
+    let mut long_name = w.by_key("machine-long");
+    long_name["hostname"] = json!("é".repeat(500));
+    let long = w.call(Method::POST, "/activate_license", long_name).await;
+    assert_eq!(long.status, 200, "{}", long.json());
+    assert_eq!(w.active_devices().await, 5);
     // `is_online()` asks the server's root, unauthenticated, following redirects.
     let root = Client::new().get(&w.server.base).send().await.unwrap();
     assert_eq!(root.status(), 200);

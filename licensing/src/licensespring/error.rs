@@ -70,9 +70,12 @@ pub enum V4Error {
     /// An endpoint called with a method it does not answer.
     #[error("method not allowed")]
     MethodNotAllowed,
-    /// The body is not the JSON object the endpoint reads, or is too large.
+    /// The body is not the JSON object the endpoint reads.
     #[error("unreadable body")]
     UnreadableBody,
+    /// The body is larger than the API reads.
+    #[error("body too large")]
+    BodyTooLarge,
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -147,6 +150,7 @@ impl V4Error {
                 "This endpoint does not answer this method",
             ),
             Self::UnreadableBody => (400, "invalid_request", "The request body is unreadable"),
+            Self::BodyTooLarge => (413, "payload_too_large", "The request body is too large"),
             Self::App(err) => app_body(err),
         };
         ErrorBody {

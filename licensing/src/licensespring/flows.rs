@@ -172,8 +172,13 @@ pub async fn activate(
     if via == Via::OfflineFile && license.license_type != LicenseType::OfflineOrganisation {
         return Err(V4Error::OfflineNotAllowed);
     }
-    let name = first_filled(&[machine.hostname, hardware_id]);
-    let os = first_filled(&[machine.os_ver, "unknown"]);
+    // What the SDK reads off the machine, which its user cannot change: cut to Keyport's limits
+    // rather than refused.
+    let name = clip(
+        first_filled(&[machine.hostname, hardware_id]),
+        devices::MAX_DEVICE_NAME,
+    );
+    let os = clip(first_filled(&[machine.os_ver, "unknown"]), devices::MAX_OS);
     let device = DeviceInfo {
         hardware_id,
         name,
@@ -253,6 +258,13 @@ fn first_filled<'a>(candidates: &[&'a str]) -> &'a str {
         .copied()
         .find(|s| !s.trim().is_empty())
         .unwrap_or_default()
+}
+
+fn clip(text: &str, max_chars: usize) -> &str {
+    let text = text.trim();
+    text.char_indices()
+        .nth(max_chars)
+        .map_or(text, |(end, _)| &text[..end])
 }
 
 /// An expired license is `license_expired`, a suspended one `license_not_active`.

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use std::time::SystemTime;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRef, FromRequestParts, Query, State};
+use axum::extract::{
+    DefaultBodyLimit, FromRef, FromRequest, FromRequestParts, Query, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -154,6 +156,27 @@ where
     }
 }
 
+/// The request body up to [`BODY_LIMIT`]; past it, or unreadable, the contract's JSON error
+/// rather than axum's plain-text refusal.
+pub struct Body(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = Refusal;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|rejection| {
+                Refusal(if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    V4Error::BodyTooLarge
+                } else {
+                    V4Error::UnreadableBody
+                })
+            })
+    }
+}
+
 /// The request's fields, from the query string of a GET or the JSON object of a POST: strings as
 /// sent, numbers and booleans as their JSON text (the SDK sends `license_id` as a number in a
 /// body and as a string in a query).
@@ -243,7 +266,7 @@ async fn activate(
     State(throttle): State<ThrottlePolicy>,
     ClientIp(ip): ClientIp,
     Client(client): Client,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, Refusal> {
     let fields = Fields::from_json(&body)?;
     let machine = Machine {
@@ -277,7 +300,7 @@ async fn deactivate(
     State(store): State<Store>,
     ClientIp(ip): ClientIp,
     Client(client): Client,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, Refusal> {
     let fields = Fields::from_json(&body)?;
     flows::deactivate(&store, client.tenant_id(), &fields.license_request(), &ip).await?;
@@ -338,7 +361,7 @@ async fn activate_offline(
     State(throttle): State<ThrottlePolicy>,
     ClientIp(ip): ClientIp,
     Client(client): Client,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, Refusal> {
     let request = OfflineRequest::open(&client.credentials, &body, RequestKind::Activation)?;
     let answer = flows::activate(
@@ -360,7 +383,7 @@ async fn deactivate_offline(
     State(store): State<Store>,
     ClientIp(ip): ClientIp,
     Client(client): Client,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<Response, Refusal> {
     let request = OfflineRequest::open(&client.credentials, &body, RequestKind::Deactivation)?;
     flows::deactivate(&store, client.tenant_id(), &request.license_request(), &ip).await?;
