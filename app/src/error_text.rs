@@ -75,6 +75,7 @@ fn thing_key(thing: Thing) -> &'static str {
         Thing::Customer => "thing-customer",
         Thing::Device => "thing-device",
         Thing::License => "thing-license",
+        Thing::Message => "thing-message",
         Thing::Record => "thing-record",
         Thing::User => "thing-user",
     }
@@ -147,6 +148,7 @@ fn reason_key(reason: &InvalidReason) -> Text {
         R::AtMost { max } => ("invalid-at_most", vec![("max", n(max))]),
         R::NotNegative => ("invalid-not_negative", vec![]),
         R::ContainsNul => ("invalid-contains_nul", vec![]),
+        R::LineBreak => ("invalid-line_break", vec![]),
         R::CommonPassword => ("invalid-common_password", vec![]),
         R::PasswordMismatch => ("invalid-password_mismatch", vec![]),
         R::EmailFormat => ("invalid-email_format", vec![]),
@@ -272,6 +274,7 @@ mod tests {
             R::AtMost { max: 10 },
             R::NotNegative,
             R::ContainsNul,
+            R::LineBreak,
             R::CommonPassword,
             R::PasswordMismatch,
             R::EmailFormat,
@@ -341,12 +344,13 @@ mod tests {
         ]
     }
 
-    const THINGS: [Thing; 7] = [
+    const THINGS: [Thing; 8] = [
         Thing::Account,
         Thing::Company,
         Thing::Customer,
         Thing::Device,
         Thing::License,
+        Thing::Message,
         Thing::Record,
         Thing::User,
     ];

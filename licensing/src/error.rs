@@ -69,6 +69,8 @@ pub enum Thing {
     Customer,
     Device,
     License,
+    /// An email in the outbox.
+    Message,
     Record,
     User,
 }
@@ -188,6 +190,9 @@ pub enum InvalidReason {
     },
     NotNegative,
     ContainsNul,
+    /// A line break in a name, address or subject that goes into an email's headers, where it
+    /// would start a header of its own.
+    LineBreak,
     CommonPassword,
     PasswordMismatch,
     EmailFormat,

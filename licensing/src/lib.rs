@@ -14,6 +14,7 @@ pub mod error;
 pub mod flash;
 pub mod input;
 pub mod licenses;
+pub mod mail;
 pub mod offline;
 pub mod users;
 

@@ -68,6 +68,26 @@ pub struct ServeArgs {
     #[arg(long, env = "KEYPORT_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// The SMTP server email goes through: `smtp://host:port` (plain; add `?tls=required` for
+    /// STARTTLS), `smtps://host:port` (TLS from the start), with `user:password@` before the host
+    /// or `--smtp-user` / `--smtp-password`. Without it, email waits in the outbox and the vendor
+    /// console shows it.
+    #[arg(long, env = "KEYPORT_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The SMTP user, when not in `--smtp-url`.
+    #[arg(long, env = "KEYPORT_SMTP_USER")]
+    pub smtp_user: Option<String>,
+
+    /// The SMTP password, when not in `--smtp-url`.
+    #[arg(long, env = "KEYPORT_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// The address email comes from (the vendor's name is shown as the sender's). Required with
+    /// `--smtp-url`.
+    #[arg(long, env = "KEYPORT_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
     /// Minutes of inactivity after which a portal session ends.
     #[arg(long, env = "KEYPORT_SESSION_IDLE_MINUTES", default_value_t = 120,
           value_parser = clap::value_parser!(i64).range(1..=MAX_MINUTES))]

@@ -8,6 +8,7 @@ pub mod config;
 mod form_errors;
 pub mod fuzzing;
 pub mod licensespring;
+pub mod mail;
 mod offline;
 mod portal;
 mod portal_input;

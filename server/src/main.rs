@@ -102,6 +102,19 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?
         .leptos_options;
     let closing = store.clone();
+    let smtp = match (&args.smtp_url, &args.mail_from) {
+        (Some(url), Some(from)) => Some(server::mail::Smtp::new(
+            url,
+            from,
+            args.smtp_user.as_deref(),
+            args.smtp_password.as_deref(),
+        )?),
+        (Some(_), None) => {
+            return Err("--smtp-url needs --mail-from, the address email comes from".into())
+        }
+        (None, _) => None,
+    };
+    let outbox = store.clone();
     let app = server::app(store, leptos_options, &args).await?;
 
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -113,6 +126,14 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         None
     };
     print_banner(args.addr, args.demo, &seeded);
+    match smtp {
+        Some(smtp) => {
+            server::mail::spawn(outbox, smtp);
+        }
+        None => println!(
+            "Email: no SMTP server (--smtp-url), so messages wait in the outbox; the vendor console shows them"
+        ),
+    }
     if let Some(config) = sdk {
         print_sdk_banner(args.addr, &config);
     }

@@ -66,6 +66,8 @@ struct World {
     other_customer_device: String,
     tenant_ids: Vec<String>,
     link_token: String,
+    /// An email in the tenant's outbox.
+    message_id: String,
     sessions: Vec<(Who, String)>,
 }
 
@@ -243,7 +245,26 @@ async fn world(store: &Store) -> World {
             .fetch_one(store.pool())
             .await
             .unwrap();
+    let message_id = {
+        let mut conn = store.pool().acquire().await.unwrap();
+        licensing::mail::enqueue(
+            &mut conn,
+            &licensing::mail::Message {
+                tenant_id: acme.tenant_id.clone(),
+                kind: licensing::mail::MailKind::Invitation,
+                to: "someone@acme.example".into(),
+                from_name: "CodeGlass".into(),
+                reply_to: None,
+                subject: "Invitation".into(),
+                text: "Hello".into(),
+                html: "<p>Hello</p>".into(),
+            },
+        )
+        .await
+        .unwrap()
+    };
     World {
+        message_id,
         manager_device: device_of(store, &acme.license_id, "manager@acme.example").await,
         user_device: device_of(store, &acme.license_id, "user@acme.example").await,
         license: acme.license_id,
@@ -636,6 +657,18 @@ fn console_rows() -> Vec<Row> {
             "admin_audit",
             |_, _| vec![("filter[kind]", "device".into()), ("page", "1".into())],
             ANY_VENDOR,
+        ),
+        // Each vendor sees their own tenant's email (the conformance suite's outbox tests check
+        // that it is their own).
+        row(
+            "admin_outbox",
+            |_, _| vec![("page", "0".into())],
+            ANY_VENDOR,
+        ),
+        row(
+            "admin_outbox_message",
+            |w, _| vec![("id", w.message_id.clone())],
+            OWN_TENANT,
         ),
         // Each vendor sees and rotates their own tenant's keys (licensespring_console.rs checks
         // that they are their own).

@@ -4,18 +4,20 @@
 //!
 //! One module per page: `customers` (the list and one customer), `sell` (selling subscriptions on
 //! the customer page), `licenses` (one license and the vendor's actions on it), `audit` (the log),
-//! `licensespring` (the SDK's keys, rotating the shared key).
+//! `licensespring` (the SDK's keys, rotating the shared key), `outbox` (the email Keyport wrote).
 
 pub mod audit;
 pub mod customers;
 pub mod licenses;
 pub mod licensespring;
+pub mod outbox;
 pub mod sell;
 
 pub use audit::AdminAuditPage;
 pub use customers::{CustomerPage, CustomersPage};
 pub use licenses::AdminLicensePage;
 pub use licensespring::LicensespringPage;
+pub use outbox::{OutboxMessagePage, OutboxPage};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,6 +38,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <A href="/admin" exact=true>{t("admin-customers")}</A>
                 <A href="/admin/audit">{t("admin-audit")}</A>
                 <A href=licensespring::PATH>{t("licensespring-nav")}</A>
+                <A href=outbox::PATH>{t("outbox-nav")}</A>
             </nav>
             <LanguageSwitcher />
             <ActionForm action=logout attr:class="logout">

@@ -24,6 +24,7 @@ pub mod flashes;
 pub mod licenses;
 pub mod licensespring;
 pub mod links;
+pub mod outbox;
 pub mod products;
 pub mod seats;
 pub mod secrets;

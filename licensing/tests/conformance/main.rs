@@ -459,6 +459,7 @@ mod license_reset;
 mod licensespring;
 mod login;
 mod offline_activation;
+mod outbox;
 mod portal;
 mod purchases;
 mod seats;

@@ -33,6 +33,11 @@ pub struct Server {
 
 impl Server {
     pub async fn start(url: &str) -> Self {
+        Self::start_with_env(url, &[]).await
+    }
+
+    /// [`Server::start`] with more environment (`KEYPORT_SMTP_URL`...).
+    pub async fn start_with_env(url: &str, env: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .expect("free port")
             .local_addr()
@@ -45,6 +50,7 @@ impl Server {
             .env("KEYPORT_DEMO", "false")
             .env("RUST_LOG", "warn")
             .env("LEPTOS_OUTPUT_NAME", "keyport")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -72,6 +78,14 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
+    }
+}
+
+impl Server {
+    /// Ends the process as `kill -9` does: no shutdown, no last writes.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
