@@ -12,6 +12,7 @@ pub mod customers;
 pub mod devices;
 pub mod error;
 pub mod flash;
+pub mod i18n;
 pub mod input;
 pub mod licenses;
 pub mod mail;

@@ -128,6 +128,13 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     print_banner(args.addr, args.demo, &seeded);
     match smtp {
         Some(smtp) => {
+            if args.public_url.is_none() {
+                // Links in email would lead to the listen address, useless outside this machine.
+                println!(
+                    "Email: links in messages start with http://{}: set --public-url to the address your users reach",
+                    args.addr
+                );
+            }
             server::mail::spawn(outbox, smtp);
         }
         None => println!(

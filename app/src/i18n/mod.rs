@@ -10,9 +10,11 @@
 
 use std::sync::OnceLock;
 
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource};
+use fluent_bundle::FluentArgs;
+#[cfg(test)]
+use fluent_bundle::FluentResource;
 use leptos::prelude::*;
+use licensing::i18n::{text_args, Catalogs};
 
 mod domain;
 mod switcher;
@@ -23,15 +25,7 @@ pub use switcher::*;
 /// The cookie the switcher sets; it wins over the browser's `Accept-Language`.
 pub const LANGUAGE_COOKIE: &str = "keyport_lang";
 
-/// A language of the portal: the hosted portal's set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Locale {
-    #[default]
-    En,
-    De,
-    Fr,
-    Es,
-}
+pub use licensing::i18n::Locale;
 
 /// The catalogs, in the order of [`Locale::ALL`].
 const SOURCES: [&str; 4] = [
@@ -41,133 +35,26 @@ const SOURCES: [&str; 4] = [
     include_str!("../../locales/es.ftl"),
 ];
 
-impl Locale {
-    pub const ALL: [Self; 4] = [Self::En, Self::De, Self::Fr, Self::Es];
-
-    /// The ISO 639-1 code, as in `<html lang>`, the cookie and the catalog's file name.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::De => "de",
-            Self::Fr => "fr",
-            Self::Es => "es",
-        }
-    }
-
-    /// The language's name in itself, so the switcher is readable whatever the page's language.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Self::En => "English",
-            Self::De => "Deutsch",
-            Self::Fr => "Français",
-            Self::Es => "Español",
-        }
-    }
-
-    /// A language tag (`de`, `de-CH`, `DE_de`) to a locale, by its primary language.
-    pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.trim().split(['-', '_']).next()?;
-        Self::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(primary))
-    }
-
-    /// The best supported language of an `Accept-Language` header, by quality (`q`); on a tie
-    /// the one listed first. `None` when nothing listed is supported.
-    pub fn from_accept_language(header: &str) -> Option<Self> {
-        let mut best: Option<(Self, f32)> = None;
-        for part in header.split(',') {
-            let mut pieces = part.split(';');
-            let Some(locale) = pieces.next().and_then(Self::from_tag) else {
-                continue;
-            };
-            let q = pieces
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .next()
-                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
-                .unwrap_or(0.0);
-            if q > 0.0 && best.is_none_or(|(_, b)| q > b) {
-                best = Some((locale, q));
-            }
-        }
-        best.map(|(locale, _)| locale)
-    }
-
-    /// The language of a request: its cookie, else its `Accept-Language`, else English.
-    pub fn for_request(cookie: Option<&str>, accept_language: Option<&str>) -> Self {
-        cookie
-            .and_then(Self::from_tag)
-            .or_else(|| accept_language.and_then(Self::from_accept_language))
-            .unwrap_or_default()
-    }
-
-    pub(crate) fn index(self) -> usize {
-        match self {
-            Self::En => 0,
-            Self::De => 1,
-            Self::Fr => 2,
-            Self::Es => 3,
-        }
-    }
-}
-
-/// A language's catalog, parsed by Fluent's parser into a bundle that formats its messages. The
-/// concurrent bundle, because the server formats from many threads at once.
-fn bundle(locale: Locale) -> FluentBundle<FluentResource> {
-    let language = locale
-        .code()
-        .parse()
-        .unwrap_or_else(|_| unic_langid::LanguageIdentifier::default());
-    let mut bundle = FluentBundle::new_concurrent(vec![language]);
-    // No Unicode isolation marks around placeables: all four languages run left to right, and the
-    // marks would end up in titles, attributes and the device API's English error messages.
-    bundle.set_use_isolating(false);
-    // A syntax error (the catalog tests fail on any) loses only the messages it is in.
-    let resource = FluentResource::try_new(SOURCES[locale.index()].to_owned())
-        .unwrap_or_else(|(resource, _errors)| resource);
-    // A message defined twice keeps its first text; the catalog tests refuse duplicates.
-    let _ = bundle.add_resource(resource);
-    bundle
-}
-
-fn bundles() -> &'static [FluentBundle<FluentResource>; 4] {
-    static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 4]> = OnceLock::new();
-    BUNDLES.get_or_init(|| Locale::ALL.map(bundle))
+/// The portal's catalogs, parsed once.
+fn catalogs() -> &'static Catalogs {
+    static CATALOGS: OnceLock<Catalogs> = OnceLock::new();
+    CATALOGS.get_or_init(|| Catalogs::new(SOURCES))
 }
 
 /// Whether `locale`'s catalog has the message `key` (for keys made of data, like audit actions).
 pub fn has_message(locale: Locale, key: &str) -> bool {
-    bundles()[locale.index()].has_message(key)
+    catalogs().has(locale, key)
 }
 
 /// The message `key` in `locale` with `args` for its variables; English if the language lacks it,
 /// empty (and a warning in debug builds) if no catalog has it. The catalog tests keep both from
 /// happening.
 fn format(locale: Locale, key: &str, args: &FluentArgs) -> String {
-    let bundles = bundles();
-    let found = [locale, Locale::En].into_iter().find_map(|l| {
-        let bundle = &bundles[l.index()];
-        Some((bundle, bundle.get_message(key)?.value()?))
-    });
-    let Some((bundle, pattern)) = found else {
-        leptos::logging::debug_warn!("no translation for {key}");
-        return String::new();
-    };
-    let mut errors = Vec::new();
-    let text = bundle.format_pattern(pattern, Some(args), &mut errors);
+    let (text, errors) = catalogs().format(locale, key, args);
     if !errors.is_empty() {
-        leptos::logging::debug_warn!("{key}: {errors:?}");
+        leptos::logging::debug_warn!("{errors:?}");
     }
-    text.into_owned()
-}
-
-/// Fluent arguments of `name = value` pairs, all text.
-fn text_args<'a>(args: &[(&'a str, &'a str)]) -> FluentArgs<'a> {
-    let mut fluent = FluentArgs::with_capacity(args.len() + 1);
-    for (name, value) in args {
-        fluent.set(*name, *value);
-    }
-    fluent
+    text
 }
 
 /// The message `key` in `locale`, without variables.

@@ -15,6 +15,8 @@ use crate::Millis;
 #[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
+pub mod texts;
+#[cfg(feature = "server")]
 pub use service::*;
 
 /// What caused a message; stored as [`MailKind::as_str`].
