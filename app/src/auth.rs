@@ -42,6 +42,22 @@ pub async fn login(
         state.sessions.absolute_ms / 1000,
         state.secure_cookies,
     );
+    // The language the portal shows is the one this person's email speaks too.
+    let chosen = use_context::<axum::http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(crate::i18n::cookie_language)
+    });
+    if let Some(locale) = chosen.as_deref().and_then(crate::i18n::Locale::from_tag) {
+        if let Err(error) =
+            licensing::mail::remember_language(&state.store, &session.principal, locale).await
+        {
+            tracing::warn!(%error, "cannot remember the chosen language");
+        }
+    }
     // Vendor staff have no license of their own: their home is the vendor console.
     let home = match next.as_deref() {
         None | Some("") if session.principal.kind == licensing::auth::AccountKind::VendorAdmin => {

@@ -16,6 +16,16 @@ pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppE
     // a language is no secret. Over HTTPS it still never travels in the clear.
     let secure = crate::session::state().is_ok_and(|state| state.secure_cookies);
     crate::session::append_cookie(&language_cookie(locale, secure));
+    // A logged-in person's choice is also the language of the email they receive. Switching
+    // works logged out and with the database away; remembering it is a nicety.
+    if let Ok(who) = crate::session::require_login().await {
+        if let Ok(state) = crate::session::state() {
+            if let Err(error) = licensing::mail::remember_language(&state.store, &who, locale).await
+            {
+                tracing::warn!(%error, "cannot remember the chosen language");
+            }
+        }
+    }
     leptos_axum::redirect(&local_path(next.as_deref()));
     Ok(())
 }

@@ -9,9 +9,35 @@ use super::{MailKind, MailStatus, Message, OutboxEntry, PAGE};
 use crate::access;
 use crate::auth::Principal;
 use crate::error::{AppError, Result, Thing};
+use crate::i18n::Locale;
 use crate::store::outbox::{self as rows, MessageRow, NewMessageRow};
-use crate::store::{new_id, Store};
+use crate::store::{accounts, new_id, tenants, Store};
 use crate::{now_millis, Millis};
+
+/// The language of email to `email` in the tenant: the one its person last chose in the portal,
+/// else the tenant's default (an address without an account, such as a new owner's before the
+/// account exists, gets the default too).
+pub async fn recipient_locale(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    email: &str,
+) -> Result<Locale> {
+    let code = match accounts::mail_language(conn, tenant_id, email).await? {
+        Some(code) => Some(code),
+        None => tenants::default_language(conn, tenant_id).await?,
+    };
+    Ok(code
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .unwrap_or_default())
+}
+
+/// Remembers the language a logged-in person chose, for the email they receive.
+pub async fn remember_language(store: &Store, who: &Principal, locale: Locale) -> Result<()> {
+    let mut conn = store.pool().acquire().await?;
+    accounts::set_language(&mut conn, &who.account_id, locale.code()).await?;
+    Ok(())
+}
 
 /// Writes a message in the caller's transaction (the change that causes it); returns its id.
 pub async fn enqueue(conn: &mut AnyConnection, message: &Message) -> Result<String> {

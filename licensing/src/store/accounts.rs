@@ -60,6 +60,37 @@ pub async fn by_email_in_tenant(
     .await
 }
 
+/// Records the language the person chose (a `Locale` code), for the email they receive.
+pub async fn set_language(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    language: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
+        .bind(language)
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The language email to this address speaks: the one its person chose, else the tenant's
+/// default; `None` when the tenant has no account with that address.
+pub async fn mail_language(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    email: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(a.language, t.default_language) FROM accounts a \
+         JOIN tenants t ON t.id = a.tenant_id WHERE a.tenant_id = $1 AND a.email = $2",
+    )
+    .bind(tenant_id)
+    .bind(email)
+    .fetch_optional(conn)
+    .await
+}
+
 /// An account to insert.
 pub struct AccountRow<'a> {
     pub id: &'a str,

@@ -43,6 +43,17 @@ pub async fn company_key(
         .await
 }
 
+/// A tenant's default language for email (a `Locale` code).
+pub async fn default_language(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT default_language FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
         .fetch_one(conn)

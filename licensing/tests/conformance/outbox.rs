@@ -259,3 +259,39 @@ async fn the_console_lists_a_tenants_messages_to_its_staff_only() {
         );
     }
 }
+
+/// Email speaks the language its person last chose in the portal, else the tenant's default,
+/// which also covers an address without an account.
+#[tokio::test]
+async fn email_speaks_the_persons_language_else_the_tenants_default() {
+    use licensing::i18n::Locale;
+    let w = world().await;
+    let tenant = w.a.manager.tenant_id.clone();
+    let locale = |email: String| {
+        let store = w.store.clone();
+        let tenant = tenant.clone();
+        async move {
+            let mut conn = store.pool().acquire().await.unwrap();
+            mail::recipient_locale(&mut conn, &tenant, &email)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(locale(w.a.manager_email()).await, Locale::En);
+    mail::remember_language(&w.store, &w.a.manager, Locale::De)
+        .await
+        .unwrap();
+    assert_eq!(locale(w.a.manager_email()).await, Locale::De);
+    sqlx::query("UPDATE tenants SET default_language = 'fr' WHERE id = $1")
+        .bind(&tenant)
+        .execute(w.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(locale(w.a.user_email()).await, Locale::Fr);
+    assert_eq!(locale("nobody@acme.example".into()).await, Locale::Fr);
+    assert_eq!(
+        locale(w.a.manager_email()).await,
+        Locale::De,
+        "a choice wins"
+    );
+}
