@@ -3,8 +3,9 @@
 //! permanent one given up on; a sender that died holding a lease leaves the message to the next;
 //! a header injection writes nothing; the console lists a tenant's messages to its staff only.
 //!
-//! The tests that deliver share one lock: on a shared Postgres a sender claims every tenant's due
-//! messages, so two of them at once would take each other's.
+//! The tests that deliver, or read a status a delivery would change, share one lock: on a shared
+//! Postgres a round claims every tenant's due messages, so two of them at once would take each
+//! other's; what a test counts as sent is its own tenant's.
 
 use super::*;
 use licensing::demo::admin_email;
@@ -32,13 +33,14 @@ impl Transport for Recorder {
 }
 
 impl Recorder {
-    fn sent_to(&self, domain: &str) -> Vec<Outgoing> {
-        let suffix = format!("@{domain}.example");
+    /// What was sent for this tenant: on a shared Postgres a round also delivers other tests'
+    /// messages, and every world seeds the same customer domain, so only the tenant tells.
+    fn sent_for(&self, t: &Tenant) -> Vec<Outgoing> {
         self.sent
             .lock()
             .unwrap()
             .iter()
-            .filter(|m| m.message.to.ends_with(&suffix))
+            .filter(|m| m.message.tenant_id == t.manager.tenant_id)
             .cloned()
             .collect()
     }
@@ -134,7 +136,7 @@ async fn each_message_is_sent_once_by_one_of_many_senders() {
         drain(&second, &transport, "c"),
         drain(&second, &transport, "d"),
     );
-    let sent = transport.sent_to(&w.a.domain);
+    let sent = transport.sent_for(&w.a);
     let sent_ids: Vec<String> = sent.iter().map(|m| m.id.clone()).collect();
     assert_eq!(sent_ids.len(), 40, "each message sent exactly once");
     assert_eq!(sent_ids.into_iter().collect::<BTreeSet<_>>(), ids);
@@ -162,14 +164,14 @@ async fn a_transient_failure_is_retried_after_a_backoff_and_a_permanent_one_give
     // Not due yet: the next round leaves it alone, even with the server back.
     *transport.failure.lock().unwrap() = None;
     drain(&w.store, &transport, "s").await;
-    assert!(transport.sent_to(&w.a.domain).is_empty());
+    assert!(transport.sent_for(&w.a).is_empty());
     sqlx::query("UPDATE outbox SET next_attempt_at = 0 WHERE id = $1")
         .bind(&id)
         .execute(w.store.pool())
         .await
         .unwrap();
     drain(&w.store, &transport, "s").await;
-    assert_eq!(transport.sent_to(&w.a.domain).len(), 1);
+    assert_eq!(transport.sent_for(&w.a).len(), 1);
     assert_eq!(row(&w.store, &w.a, &id).await.status, "sent");
 
     let refused = enqueue(&w.store, &message(&w.a, 2)).await;
@@ -184,7 +186,7 @@ async fn a_transient_failure_is_retried_after_a_backoff_and_a_permanent_one_give
         .unwrap();
     *transport.failure.lock().unwrap() = None;
     drain(&w.store, &transport, "s").await;
-    assert_eq!(transport.sent_to(&w.a.domain).len(), 1, "never retried");
+    assert_eq!(transport.sent_for(&w.a).len(), 1, "never retried");
 }
 
 /// A sender that claimed a message and died (kill -9) holds it until its lease ends; then the
@@ -211,7 +213,7 @@ async fn a_message_a_dead_sender_held_is_sent_when_its_lease_ends() {
     }
     let transport = Recorder::default();
     drain(&w.store, &transport, "alive").await;
-    assert!(transport.sent_to(&w.a.domain).is_empty(), "the lease holds");
+    assert!(transport.sent_for(&w.a).is_empty(), "the lease holds");
 
     sqlx::query("UPDATE outbox SET claimed_until = $1 WHERE id = $2")
         .bind(now - 1)
@@ -220,7 +222,7 @@ async fn a_message_a_dead_sender_held_is_sent_when_its_lease_ends() {
         .await
         .unwrap();
     drain(&w.store, &transport, "alive").await;
-    assert_eq!(transport.sent_to(&w.a.domain).len(), 1);
+    assert_eq!(transport.sent_for(&w.a).len(), 1);
     let mut conn = w.store.pool().acquire().await.unwrap();
     assert!(!outbox::mark_sent(&mut conn, &id, "dead", now)
         .await
@@ -232,6 +234,8 @@ async fn a_message_a_dead_sender_held_is_sent_when_its_lease_ends() {
 #[tokio::test]
 async fn the_console_lists_a_tenants_messages_to_its_staff_only() {
     let w = world().await;
+    // No round may deliver these messages while the test reads their status.
+    let _one_at_a_time = DELIVERING.lock().await;
     let b = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
     let mine = enqueue(&w.store, &message(&w.a, 1)).await;
     let theirs = enqueue(&w.store, &message(&b, 1)).await;
