@@ -82,6 +82,25 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
+/// *Forgot password*: the answer is the login page's "if there is such an account, we sent a
+/// link", whether or not there is one (see `licensing::users::request_password_reset`).
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(company: String, email: String) -> Result<(), AppError> {
+    use crate::session::{client_ip, state};
+    let state = state()?;
+    let portal = licensing::mail::Portal::new(&state.public_url);
+    licensing::users::request_password_reset(
+        &state.store,
+        &state.throttle,
+        &portal,
+        (&company, &email),
+        &client_ip(),
+    )
+    .await?;
+    leptos_axum::redirect("/login?reset_requested=1");
+    Ok(())
+}
+
 /// Where to go after login: the page asked for, if it is on this portal and not the login page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
@@ -97,6 +116,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let logged_out = move || query.read().get("logged_out").is_some();
     let password_set = move || query.read().get("password_set").is_some();
+    let reset_requested = move || query.read().get("reset_requested").is_some();
     // After a set-password link the page knows the company and email; the person types only
     // the password they just chose.
     let company = move || query.read().get("company").unwrap_or_default();
@@ -111,6 +131,9 @@ pub fn LoginPage() -> impl IntoView {
             </Show>
             <Show when=password_set>
                 <p role="status" class="notice">{t("login-password_set")}</p>
+            </Show>
+            <Show when=reset_requested>
+                <p role="status" class="notice">{t("forgot-sent")}</p>
             </Show>
             {move || login.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
             <ActionForm action=login attr:class="card form">
@@ -132,8 +155,40 @@ pub fn LoginPage() -> impl IntoView {
             <p class="hint">
                 {t("login-hint")}
             </p>
+            <p>
+                <a href="/forgot-password">{t("login-forgot")}</a>
+            </p>
             // After the form: the company field, focused on arrival, stays the first field after
             // the skip link.
+            <LanguageSwitcher />
+        </main>
+    }
+}
+
+/// *Forgot password*: company ID and email; the reset link comes by email.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let request = ServerAction::<RequestPasswordReset>::new();
+    view! {
+        <Title text=t("forgot-title") />
+        <main id="main" tabindex="-1" class="login">
+            <h1>{t("forgot-title")}</h1>
+            <p class="lead">{t("forgot-lead")}</p>
+            {move || request.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            <ActionForm action=request attr:class="card form">
+                <label>
+                    {t("login-company")}
+                    <input name="company" autocomplete="organization" required autofocus />
+                </label>
+                <label>
+                    {t("login-email")}
+                    <input name="email" type="email" autocomplete="username" required />
+                </label>
+                <button type="submit" disabled=move || request.pending().get()>{t("forgot-submit")}</button>
+            </ActionForm>
+            <p>
+                <a href="/login">{t("forgot-back")}</a>
+            </p>
             <LanguageSwitcher />
         </main>
     }

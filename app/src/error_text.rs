@@ -232,6 +232,7 @@ fn conflict_key(locale: Locale, reason: &ConflictReason) -> Text {
             vec![("product", product.clone()), ("type", license_type(t))],
         ),
         C::NothingToReset => ("conflict-nothing_to_reset", vec![]),
+        C::InvitationUsed => ("conflict-invitation_used", vec![]),
         C::AlreadySuspended => ("conflict-already_suspended", vec![]),
         C::AlreadyActive => ("conflict-already_active", vec![]),
         C::DeviceAlreadyReset { name } => (
@@ -335,6 +336,7 @@ mod tests {
                 license_type: LicenseType::Personal,
             },
             C::NothingToReset,
+            C::InvitationUsed,
             C::AlreadySuspended,
             C::AlreadyActive,
             C::DeviceAlreadyReset { name: s("Laptop") },

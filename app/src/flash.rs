@@ -108,15 +108,19 @@ pub fn note_text(flash: &Flash) -> Option<String> {
             ],
         ),
         Flash::UserCreated {
-            email, assigned, ..
+            email,
+            assigned,
+            invited,
         } => {
-            let key = if *assigned {
-                "users-created_assigned"
-            } else {
-                "users-created"
+            let key = match (*invited, *assigned) {
+                (true, true) => "users-invited_assigned",
+                (true, false) => "users-invited",
+                (false, true) => "users-created_assigned",
+                (false, false) => "users-created",
             };
             t_args(key, &[("email", email)])
         }
+        Flash::InvitationResent { email } => t_args("users-invitation_resent", &[("email", email)]),
         Flash::UserAssigned { name } => t_args("users-assigned", &[("name", name)]),
         Flash::UserUnassigned { name, devices } => t_args(
             "users-unassigned",
@@ -131,7 +135,7 @@ pub fn note_text(flash: &Flash) -> Option<String> {
         }
         Flash::CustomerCreated => t("admin-customer_created"),
         Flash::CustomerRenamed => t("admin-customer_renamed"),
-        Flash::AccountAdded { email, .. } => t_args("users-created", &[("email", email)]),
+        Flash::AccountAdded { email } => t_args("users-invited", &[("email", email)]),
         Flash::LicenseSold { .. } => t("admin-license_created"),
         Flash::SubscriptionsAdded { subscriptions } => t_args(
             "admin-subscriptions_added",
@@ -186,7 +190,7 @@ mod tests {
         let created = Flash::UserCreated {
             email: "a@b.example".into(),
             assigned: true,
-            set_password_token: None,
+            invited: false,
         };
         assert_eq!(
             note_text(&created).unwrap(),

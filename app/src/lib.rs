@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard") view=licenses::DashboardPage ssr=ssr.clone() />
                 <Route path=path!("/licenses") view=licenses::LicensesPage ssr=ssr.clone() />
                 <Route path=path!("/set-password") view=users::SetPasswordPage ssr=ssr.clone() />
+                <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage ssr=ssr.clone() />
                 <Route path=path!("/help/seats") view=users::SeatsHelpPage ssr=ssr.clone() />
                 <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=admin_ssr.clone()>
                     <Route path=path!("") view=admin::CustomersPage ssr=admin_ssr.clone() />

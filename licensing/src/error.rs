@@ -297,6 +297,8 @@ pub enum ConflictReason {
     OfflineOnly {
         license_type: LicenseType,
     },
+    /// The person already chose a password: there is no invitation to resend.
+    InvitationUsed,
 }
 
 impl AppError {

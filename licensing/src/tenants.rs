@@ -130,6 +130,7 @@ pub struct PreparedAccount {
     pub email: String,
     pub name: String,
     password_hash: String,
+    password_set: bool,
 }
 
 impl PreparedAccount {
@@ -162,7 +163,15 @@ impl PreparedAccount {
             email,
             name: new.name.trim().to_owned(),
             password_hash: hash_password(new.password).await?,
+            password_set: true,
         })
+    }
+
+    /// The account's password is a random one nobody knows, to be chosen through a set-password
+    /// link: it counts as not set (a sale emails credentials, the Users tab offers a resend).
+    pub fn awaiting_link(mut self) -> Self {
+        self.password_set = false;
+        self
     }
 
     /// Inserts the account; an email already used in the tenant is a `Conflict` that names it.
@@ -177,6 +186,7 @@ impl PreparedAccount {
                 email: &self.email,
                 name: &self.name,
                 password_hash: &self.password_hash,
+                password_set: self.password_set,
                 created_at: now_millis(),
             },
         )

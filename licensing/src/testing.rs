@@ -107,3 +107,40 @@ pub async fn session(store: &Store, company: &str, email: &str) -> String {
     .unwrap_or_else(|e| panic!("log in {email}: {e:?}"))
     .token
 }
+
+/// The newest email of a tenant's outbox to `to`: its kind and plain-text body.
+pub async fn last_email(store: &Store, tenant_id: &str, to: &str) -> Option<(String, String)> {
+    sqlx::query_as(
+        "SELECT kind, text_body FROM outbox WHERE tenant_id = $1 AND recipient = $2 \
+         ORDER BY created_at DESC, attempts LIMIT 1",
+    )
+    .bind(tenant_id)
+    .bind(to)
+    .fetch_optional(store.pool())
+    .await
+    .expect("read the outbox")
+}
+
+/// The emails of a tenant's outbox to `to`, oldest first, as (kind, plain-text body).
+pub async fn emails_to(store: &Store, tenant_id: &str, to: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT kind, text_body FROM outbox WHERE tenant_id = $1 AND recipient = $2 \
+         ORDER BY created_at",
+    )
+    .bind(tenant_id)
+    .bind(to)
+    .fetch_all(store.pool())
+    .await
+    .expect("read the outbox")
+}
+
+/// The token of the set-password link in an email's text, if it has one.
+pub fn link_token(text: &str) -> Option<String> {
+    const START: &str = "/set-password?token=";
+    let at = text.find(START)? + START.len();
+    let token: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    (token.len() == 64).then_some(token)
+}

@@ -70,7 +70,13 @@ pub async fn customer(store: &Store, command: CustomerCommand) -> Result<(), App
     Ok(())
 }
 
-pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppError> {
+/// License commands; a sale emails the license's holders (credentials or a receipt) with links
+/// to `portal`, as the console's does.
+pub async fn license(
+    store: &Store,
+    command: LicenseCommand,
+    portal: &licensing::mail::Portal,
+) -> Result<(), AppError> {
     match command {
         LicenseCommand::Create {
             operator: op,
@@ -101,20 +107,25 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
                     let name = owner_name.as_deref().ok_or_else(|| {
                         AppError::invalid(Field::OwnerName, InvalidReason::RequiredForNewOwner)
                     })?;
-                    let created =
-                        users::create_for_customer(store, &actor, &customer, name, &owner_email)
-                            .await?;
-                    if let Some(token) = &created.set_password_token {
-                        println!(
-                            "owner account created; set-password link: /set-password?token={token}"
-                        );
-                    }
-                    created.account_id
+                    // Not invited on its own: the sale below emails the owner their credentials.
+                    let created = users::create_for_customer(
+                        store,
+                        &actor,
+                        &customer,
+                        (name, &owner_email),
+                        None,
+                    )
+                    .await?;
+                    println!(
+                        "owner account created for {}; their credentials are emailed with the license",
+                        created.email
+                    );
+                    created.account_id.ok_or(AppError::Internal)?
                 }
                 Err(other) => return Err(other),
             };
             let now = now_millis();
-            let purchase = licenses::purchase(
+            let purchase = licenses::purchase_emailed(
                 store,
                 &NewLicense {
                     tenant_id: who.tenant_id.clone(),
@@ -131,6 +142,7 @@ pub async fn license(store: &Store, command: LicenseCommand) -> Result<(), AppEr
                     owner_account_id: owner,
                 },
                 Some(&who.account_id),
+                Some(portal),
             )
             .await?;
             println!("license {}", purchase.license_id);

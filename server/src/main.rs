@@ -35,6 +35,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Where the links in email point: `--public-url`, else the listen address.
+fn portal(args: &ServeArgs) -> licensing::mail::Portal {
+    match &args.public_url {
+        Some(url) => licensing::mail::Portal::new(url),
+        None => licensing::mail::Portal::new(&format!("http://{}", args.addr)),
+    }
+}
+
 async fn run() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -62,7 +70,7 @@ async fn run() -> ExitCode {
         Some(Command::Customer(command)) => admin::customer(&store, command)
             .await
             .map_err(|e| admin::english(&e)),
-        Some(Command::License(command)) => admin::license(&store, command)
+        Some(Command::License(command)) => admin::license(&store, command, &portal(&cli.serve))
             .await
             .map_err(|e| admin::english(&e)),
         Some(Command::LicensespringKeys { company, json }) => {

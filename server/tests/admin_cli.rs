@@ -17,6 +17,7 @@ fn keyport(url: &str, args: &[&str]) -> Output {
         .current_dir(workspace_root())
         .env("DATABASE_URL", url)
         .env("KEYPORT_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("KEYPORT_PUBLIC_URL", "https://licenses.acme.test")
         .env("RUST_LOG", "warn")
         .args(args)
         .output()
@@ -199,13 +200,28 @@ async fn an_operator_bootstraps_a_vendor_sells_a_license_and_lifts_a_limit() {
     ]));
     let license = line_after(&first, "license ").to_owned();
     assert!(line_after(&first, "license key (shown once): ").starts_with("KP-"));
-    assert!(
-        line_after(&first, "owner account created; set-password link: ")
-            .starts_with("/set-password?token=")
+    assert_eq!(
+        line_after(&first, "owner account created for "),
+        "owner@acme.example; their credentials are emailed with the license"
     );
-    // A second purchase raises the same license.
+    // One email to the new owner: the credentials, with a link to the portal (`--public-url`).
+    let tenant = ada.tenant_id.as_str();
+    let emails = licensing::testing::emails_to(&store, tenant, "owner@acme.example").await;
+    assert_eq!(emails.len(), 1, "{emails:?}");
+    assert_eq!(emails[0].0, "credentials");
+    assert!(
+        emails[0]
+            .1
+            .contains("https://licenses.acme.test/set-password?token="),
+        "{}",
+        emails[0].1
+    );
+    // A second purchase raises the same license, and the owner (still without a password) is
+    // sent their credentials again rather than a receipt.
     let second = ok(&sell(&["--type", "organisation", "--subscriptions", "2"]));
     assert_eq!(line_after(&second, "license "), license);
+    let emails = licensing::testing::emails_to(&store, tenant, "owner@acme.example").await;
+    assert_eq!(emails.len(), 2);
 
     let listed = ok(&keyport(
         &url,

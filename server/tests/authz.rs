@@ -66,6 +66,8 @@ struct World {
     other_customer_device: String,
     tenant_ids: Vec<String>,
     link_token: String,
+    /// An Acme account whose invitation waits: the one invitations are resent to.
+    pending_id: String,
     /// An email in the tenant's outbox.
     message_id: String,
     sessions: Vec<(Who, String)>,
@@ -223,20 +225,35 @@ async fn world(store: &Store) -> World {
     )
     .await
     .unwrap();
+    let portal = licensing::mail::Portal::new("http://keyport.test");
+    let invite = |name: &str, email: &str| NewUser {
+        name: name.into(),
+        email: email.into(),
+        password: None,
+        assign: false,
+    };
+    let as_manager = Actor::new(manager.clone(), "127.0.0.1");
     let link_token = users::create(
         store,
-        &Actor::new(manager.clone(), "127.0.0.1"),
+        &as_manager,
         &acme.license_id,
-        &NewUser {
-            name: "Link Person".into(),
-            email: "link@acme.example".into(),
-            password: None,
-            assign: false,
-        },
+        &invite("Link Person", "link@acme.example"),
+        &portal,
     )
     .await
     .unwrap()
     .set_password_token
+    .unwrap();
+    let pending_id = users::create(
+        store,
+        &as_manager,
+        &acme.license_id,
+        &invite("Pending Person", "pending@acme.example"),
+        &portal,
+    )
+    .await
+    .unwrap()
+    .account_id
     .unwrap();
     let user_id: String =
         sqlx::query_scalar("SELECT id FROM accounts WHERE tenant_id = $1 AND email = $2")
@@ -275,6 +292,7 @@ async fn world(store: &Store) -> World {
         other_customer_device,
         tenant_ids: vec![acme.tenant_id, other.tenant_id],
         link_token,
+        pending_id,
         sessions,
         company,
         customer_id: acme_customer,
@@ -503,6 +521,32 @@ fn rows() -> Vec<Row> {
             allowed_first: false,
         },
         Row {
+            endpoint: "resend_invitation",
+            args: |w, _| {
+                vec![
+                    ("license_id", w.license.clone()),
+                    ("account_id", w.pending_id.clone()),
+                ]
+            },
+            expect: [401, 403, 404, 404, 200],
+            allowed_first: false,
+        },
+        Row {
+            endpoint: "request_password_reset",
+            // Anyone, and the same answer whether the account exists or not.
+            args: |w, who| {
+                vec![
+                    ("company", w.company.clone()),
+                    (
+                        "email",
+                        format!("nobody-{who:?}@acme.example").to_lowercase(),
+                    ),
+                ]
+            },
+            expect: [200, 200, 200, 200, 200],
+            allowed_first: false,
+        },
+        Row {
             endpoint: "get_password_link",
             // The link is the credential: whoever holds it may read whom it is for.
             args: |w, _| vec![("token", w.link_token.clone())],
@@ -589,6 +633,16 @@ fn console_rows() -> Vec<Row> {
                     ("customer_id", w.customer_id.clone()),
                     ("name", "New Person".into()),
                     ("email", format!("new-{who:?}@acme.example").to_lowercase()),
+                ]
+            },
+            OWN_TENANT,
+        ),
+        row(
+            "admin_resend_invitation",
+            |w, _| {
+                vec![
+                    ("customer_id", w.customer_id.clone()),
+                    ("account_id", w.pending_id.clone()),
                 ]
             },
             OWN_TENANT,

@@ -1,13 +1,15 @@
-//! One-time notes over HTTP on the server's router (`server::app`, in process): after *Create user*, *Add account*, *Sell license*
-//! and a device reset the redirect's address carries no secret and no note; the page shows the
-//! note (and the set-password link or license key in it) once, to the session that made the change
-//! only; logging out deletes it; and a crafted query string puts no words on any page.
+//! One-time notes over HTTP on the server's router (`server::app`, in process): after *Create
+//! user*, *Add account*, *Sell license* and a device reset the redirect's address carries no secret
+//! and no note; the page shows the note (and a new license key in it) once, to the session that
+//! made the change only, and never a set-password link (it goes by email); logging out deletes it;
+//! and a crafted query string puts no words on any page.
 
 mod common;
 
 use common::{demo_tenant, session, take_flash, test_database, App, ScratchDir};
 use licensing::demo::{admin_email, DemoTenant};
 use licensing::flash::Flash;
+use licensing::testing::{last_email, link_token};
 use licensing::Store;
 use reqwest::{Client, Response};
 
@@ -121,7 +123,7 @@ fn set_password_token(html: &str) -> Option<String> {
 }
 
 #[tokio::test]
-async fn create_user_shows_the_set_password_link_once_and_never_in_the_address() {
+async fn create_user_emails_the_link_and_the_page_only_says_so_once() {
     let w = world("FlashUser").await;
     let users = format!("/licenses/{}/users", w.tenant.license_id);
     let r = w
@@ -140,22 +142,24 @@ async fn create_user_shows_the_set_password_link_once_and_never_in_the_address()
     assert_eq!(location(&r), users);
 
     let html = w.page(&w.manager, &users).await;
-    assert!(html.contains("The account lin@acme.example was created and assigned a seat."));
-    let token = set_password_token(&html).expect("the set-password link");
-    // Twice: the link shown, and the note handed to hydration with the page, so the browser does
-    // not ask for it again (it would find nothing and blank the note).
-    assert_eq!(html.matches(&token).count(), 2, "{html}");
+    assert!(html.contains("Invitation sent to lin@acme.example, with a seat on this license."));
+    // The link went by email only: the manager's page never holds it.
+    assert!(set_password_token(&html).is_none(), "{html}");
+    let (kind, text) = last_email(&w.store, &w.tenant.tenant_id, "lin@acme.example")
+        .await
+        .expect("the invitation");
+    assert_eq!(kind, "invitation");
+    let token = link_token(&text).expect("a set-password link in the email");
+    assert!(!html.contains(&token));
     // It is the real one: the set-password page knows whom it is for.
     let set = w
         .page(&w.manager, &format!("/set-password?token={token}"))
         .await;
     assert!(set.contains("lin@acme.example"), "{set}");
 
-    // Shown once: a reload (or a second tab) has neither the note nor the link.
+    // Shown once: a reload (or a second tab) has no note.
     let again = w.page(&w.manager, &users).await;
-    assert!(!again.contains("was created"));
-    assert!(set_password_token(&again).is_none());
-    assert!(!again.contains(&token));
+    assert!(!again.contains("Invitation sent"));
 }
 
 #[tokio::test]
@@ -181,7 +185,7 @@ async fn a_note_is_for_its_session_only_and_ends_with_it() {
     // Another session of the same person, and another person, find nothing.
     assert_eq!(w.take(&other, &users).await, None);
     let page = w.page(&other, &users).await;
-    assert!(!page.contains("nina@acme.example was created"));
+    assert!(!page.contains("Invitation sent to nina@acme.example"));
     assert!(set_password_token(&page).is_none());
     let user = session(&w.store, &w.tenant.company_id, "user@acme.example").await;
     assert_eq!(w.take(&user, &users).await, None);
@@ -198,10 +202,9 @@ async fn a_note_is_for_its_session_only_and_ends_with_it() {
         Some(Flash::UserCreated {
             email,
             assigned: false,
-            set_password_token: Some(token),
+            invited: true,
         }) => {
             assert_eq!(email, "nina@acme.example");
-            assert_eq!(token.len(), 64);
         }
         other => panic!("{other:?}"),
     }
@@ -220,7 +223,7 @@ async fn a_note_is_for_its_session_only_and_ends_with_it() {
 }
 
 #[tokio::test]
-async fn the_vendor_console_shows_a_new_accounts_link_and_a_new_license_key_once() {
+async fn the_vendor_console_emails_a_new_accounts_link_and_shows_a_new_license_key_once() {
     let w = world("FlashAdmin").await;
     let admin = w.admin().await;
     let customer = w.customer_id().await;
@@ -239,13 +242,18 @@ async fn the_vendor_console_shows_a_new_accounts_link_and_a_new_license_key_once
         .await;
     assert_eq!(location(&r), customer_page);
     let html = w.page(&admin, &customer_page).await;
-    assert!(html.contains("The account ada@acme.example was created."));
-    assert!(html.contains("data-testid=\"password-link\""));
-    let token = set_password_token(&html).expect("the set-password link");
+    assert!(
+        html.contains("Invitation sent to ada@acme.example."),
+        "{html}"
+    );
+    assert!(set_password_token(&html).is_none());
+    let (_, text) = last_email(&w.store, &w.tenant.tenant_id, "ada@acme.example")
+        .await
+        .expect("the invitation");
+    let token = link_token(&text).expect("a set-password link in the email");
     let again = w.page(&admin, &customer_page).await;
     assert!(!again.contains(&token));
-    assert!(!again.contains("data-testid=\"password-link\""));
-    assert!(!again.contains("ada@acme.example was created"));
+    assert!(!again.contains("Invitation sent to ada@acme.example"));
 
     let owner: String =
         sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1 AND tenant_id = $2")

@@ -693,6 +693,7 @@ async fn nul_in_an_offline_activation_request_is_refused() {
             valid_days: 30,
             owner_account_id: owner_id,
         },
+        &licensing::mail::Portal::new("http://keyport.test"),
     )
     .await
     .expect("sell an offline license");

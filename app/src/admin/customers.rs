@@ -5,14 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use licensing::customers::{CustomerDetail, CustomerSummary};
-use licensing::flash::Flash;
 use licensing::licenses::TenantLicense;
 use licensing::AppError;
 
 use crate::components::{show, ErrorNotice, Loading};
 use crate::flash::{use_flash, FlashNote};
 use crate::format::format_date;
-use crate::i18n::{self, t, t_around_link};
+use crate::i18n::{self, t, t_args};
 use crate::network::use_network;
 
 use super::sell::{AdminSell, SellForm};
@@ -59,8 +58,8 @@ pub async fn admin_rename_customer(id: String, name: String) -> Result<(), AppEr
     Ok(())
 }
 
-/// An account for a customer; the person sets their password with the link shown once (in the
-/// customer page's one-time note, never in an address).
+/// An account for a customer; the person is emailed an invitation with a set-password link (the
+/// console never shows the link; the Email page shows what was sent).
 #[server(endpoint = "admin_create_account")]
 pub async fn admin_create_account(
     customer_id: String,
@@ -69,15 +68,44 @@ pub async fn admin_create_account(
 ) -> Result<(), AppError> {
     use crate::session::{client_ip, require_login, state};
     let actor = licensing::access::Actor::new(require_login().await?, client_ip());
-    let created =
-        licensing::users::create_for_customer(&state()?.store, &actor, &customer_id, &name, &email)
-            .await?;
+    let state = state()?;
+    let portal = licensing::mail::Portal::new(&state.public_url);
+    let created = licensing::users::create_for_customer(
+        &state.store,
+        &actor,
+        &customer_id,
+        (&name, &email),
+        Some(&portal),
+    )
+    .await?;
     crate::flash::redirect_with(
         &format!("/admin/customers/{customer_id}"),
         licensing::flash::Flash::AccountAdded {
             email: created.email,
-            set_password_token: created.set_password_token,
         },
+    )
+    .await;
+    Ok(())
+}
+
+/// *Resend invitation* from a customer's page: a new set-password link by email.
+#[server(endpoint = "admin_resend_invitation")]
+pub async fn admin_resend_invitation(
+    customer_id: String,
+    account_id: String,
+) -> Result<(), AppError> {
+    use crate::session::{client_ip, require_login, state};
+    use licensing::users::ResendFrom;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    let state = state()?;
+    let portal = licensing::mail::Portal::new(&state.public_url);
+    let from = ResendFrom::Customer(&customer_id);
+    let email =
+        licensing::users::resend_invitation(&state.store, &actor, from, &account_id, &portal)
+            .await?;
+    crate::flash::redirect_with(
+        &format!("/admin/customers/{customer_id}"),
+        licensing::flash::Flash::InvitationResent { email },
     )
     .await;
     Ok(())
@@ -163,25 +191,33 @@ pub fn CustomerPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let rename = ServerAction::<AdminRenameCustomer>::new();
     let account = ServerAction::<AdminCreateAccount>::new();
+    let resend = ServerAction::<AdminResendInvitation>::new();
     let sell = ServerAction::<AdminSell>::new();
     let net = use_network();
     let customer = Resource::new(
         move || {
             (
                 id.get(),
-                rename.version().get() + account.version().get() + net.epoch() as usize,
+                rename.version().get()
+                    + account.version().get()
+                    + resend.version().get()
+                    + net.epoch() as usize,
             )
         },
         move |(id, _)| net.track(admin_get_customer(id)),
     );
     let flash = use_flash("/admin/customers/:id", move || {
-        rename.version().get() + account.version().get() + sell.version().get()
+        rename.version().get()
+            + account.version().get()
+            + sell.version().get()
+            + resend.version().get()
     });
     let failed = move || {
         [
             rename.value().get().and_then(Result::err),
             account.value().get().and_then(Result::err),
             sell.value().get().and_then(Result::err),
+            resend.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -192,25 +228,6 @@ pub fn CustomerPage() -> impl IntoView {
         {move || failed().map(|error| view! { <ErrorNotice error /> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                let link = match flash.await {
-                    Some(Flash::AccountAdded {
-                        set_password_token: Some(token),
-                        ..
-                    }) => Some(format!("/set-password?token={token}")),
-                    _ => None,
-                };
-                let link = link.map(|link| {
-                    let (before, after) = t_around_link("admin-password_link");
-                    view! {
-                        <section class="notice">
-                            <p>
-                                {before}
-                                <code data-testid="password-link">{link}</code>
-                                {after}
-                            </p>
-                        </section>
-                    }
-                });
                 let page = show(customer.await, move |c: CustomerDetail| {
                     let owners = c.accounts.clone();
                     view! {
@@ -226,7 +243,8 @@ pub fn CustomerPage() -> impl IntoView {
                             <ul class="plain">
                                 {c
                                     .accounts
-                                    .iter()
+                                    .clone()
+                                    .into_iter()
                                     .map(|a| {
                                         let seats = if a.seats.is_empty() {
                                             t("admin-no_seat")
@@ -237,9 +255,26 @@ pub fn CustomerPage() -> impl IntoView {
                                                 .collect::<Vec<_>>()
                                                 .join(", ")
                                         };
+                                        let line = format!("{} <{}> — {seats}", a.name, a.email);
+                                        let pending = a.invitation_pending.then(move || view! {
+                                            " "
+                                            <span class="tag">{t("users-invitation_pending")}</span>
+                                            <ActionForm action=resend attr:class="inline">
+                                                <input type="hidden" name="customer_id" value=id.get_untracked() />
+                                                <input type="hidden" name="account_id" value=a.id.clone() />
+                                                <button
+                                                    type="submit"
+                                                    class="small secondary"
+                                                    aria-label=t_args("users-resend_label", &[("name", &a.name)])
+                                                >
+                                                    {t("users-resend")}
+                                                </button>
+                                            </ActionForm>
+                                        });
                                         view! {
                                             <li data-testid="account-row">
-                                                {format!("{} <{}> — {seats}", a.name, a.email)}
+                                                {line}
+                                                {pending}
                                             </li>
                                         }
                                     })
@@ -276,7 +311,7 @@ pub fn CustomerPage() -> impl IntoView {
                         </section>
                     }
                 });
-                view! { {link} {page} }
+                page
             })}
         </Suspense>
     }

@@ -66,7 +66,10 @@ pub async fn admin_update_limits(
 pub async fn admin_add_subscriptions(license_id: String, count: i64) -> Result<(), AppError> {
     use crate::session::{require_login, state};
     let who = require_login().await?;
-    licensing::licenses::sell_subscriptions(&state()?.store, &who, &license_id, count).await?;
+    let state = state()?;
+    let portal = licensing::mail::Portal::new(&state.public_url);
+    licensing::licenses::sell_subscriptions(&state.store, &who, &license_id, count, &portal)
+        .await?;
     crate::flash::redirect_with(
         &format!("/admin/licenses/{license_id}"),
         licensing::flash::Flash::SubscriptionsAdded {

@@ -36,8 +36,10 @@ pub async fn admin_sell(
             licensing::InvalidReason::NoLicenseType,
         )
     })?;
+    let state = state()?;
+    let portal = licensing::mail::Portal::new(&state.public_url);
     let (purchase, key) = licensing::licenses::sell(
-        &state()?.store,
+        &state.store,
         &who,
         &Sale {
             customer_id,
@@ -50,6 +52,7 @@ pub async fn admin_sell(
             valid_days: terms.valid_days,
             owner_account_id,
         },
+        &portal,
     )
     .await?;
     // A new license's key is shown this once (only its hash is kept), in the page's note.

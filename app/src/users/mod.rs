@@ -11,15 +11,14 @@ pub use set_password::SetPasswordPage;
 pub use tab::{SeatsHelpPage, UsersTab};
 
 use leptos::prelude::*;
-use licensing::users::{CreatedUser, UserChange, UsersView};
+use licensing::users::{Invited, UserChange, UsersView};
 use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
-/// The Users tab's data and the portal address its set-password links start with.
+/// The Users tab's data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersPage {
     pub view: UsersView,
-    pub portal_url: String,
 }
 
 #[server(endpoint = "list_users")]
@@ -28,14 +27,11 @@ pub async fn list_users(license_id: String) -> Result<UsersPage, AppError> {
     let who = require_login().await?;
     let state = state()?;
     let view = licensing::users::list(&state.store, &who, &license_id).await?;
-    Ok(UsersPage {
-        view,
-        portal_url: state.public_url.clone(),
-    })
+    Ok(UsersPage { view })
 }
 
-/// "Create user". An empty password asks for a one-time set-password link instead; it reaches the
-/// manager once, in the note the Users tab takes after the redirect (never in an address).
+/// "Create user". An empty password sends the person an invitation with a set-password link by
+/// email; the manager sees "Invitation sent to x" and never the link.
 #[server(endpoint = "create_user")]
 pub async fn create_user(
     license_id: String,
@@ -43,7 +39,7 @@ pub async fn create_user(
     email: String,
     password: Option<String>,
     assign: Option<String>,
-) -> Result<CreatedUser, AppError> {
+) -> Result<Invited, AppError> {
     use crate::flash::redirect_with;
     use crate::session::{client_ip, require_login, state};
     use licensing::flash::Flash;
@@ -55,18 +51,43 @@ pub async fn create_user(
         password: password.filter(|p| !p.is_empty()),
         assign: assign.is_some(),
     };
-    let mut created = licensing::users::create(&state()?.store, &actor, &license_id, &new).await?;
+    let state = state()?;
+    let portal = licensing::mail::Portal::new(&state.public_url);
+    let created =
+        licensing::users::create(&state.store, &actor, &license_id, &new, &portal).await?;
+    let invited = Invited::from(&created);
     redirect_with(
         &format!("/licenses/{license_id}/users"),
         Flash::UserCreated {
-            email: created.email.clone(),
-            assigned: created.assigned,
-            // Taken out of the answer too: the note is its one way to the manager.
-            set_password_token: created.set_password_token.take(),
+            email: invited.email.clone(),
+            assigned: invited.assigned,
+            invited: invited.invited,
         },
     )
     .await;
-    Ok(created)
+    Ok(invited)
+}
+
+/// "Resend invitation": a new set-password link by email; the one sent before stops working.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(license_id: String, account_id: String) -> Result<(), AppError> {
+    use crate::flash::redirect_with;
+    use crate::session::{client_ip, require_login, state};
+    use licensing::flash::Flash;
+    use licensing::users::ResendFrom;
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    let state = state()?;
+    let portal = licensing::mail::Portal::new(&state.public_url);
+    let from = ResendFrom::License(&license_id);
+    let email =
+        licensing::users::resend_invitation(&state.store, &actor, from, &account_id, &portal)
+            .await?;
+    redirect_with(
+        &format!("/licenses/{license_id}/users"),
+        Flash::InvitationResent { email },
+    )
+    .await;
+    Ok(())
 }
 
 #[server(endpoint = "assign_user")]

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use licensing::flash::Flash;
 use licensing::licenses::LicenseRole;
 use licensing::users::{LicenseUser, UsersView};
 use licensing::AppError;
@@ -16,7 +15,9 @@ use crate::i18n::{self, t, t_args, t_around_link, t_count_args};
 use crate::licenses::LicenseContext;
 use crate::network::use_network;
 
-use super::{list_users, AssignUser, CreateUser, SetUserRole, UnassignUser, UsersPage};
+use super::{
+    list_users, AssignUser, CreateUser, ResendInvitation, SetUserRole, UnassignUser, UsersPage,
+};
 
 /// The Users tab's forms, shared by its parts; each finished one reloads the license page.
 #[derive(Clone, Copy)]
@@ -25,6 +26,7 @@ struct UserForms {
     assign_user: ServerAction<AssignUser>,
     unassign_user: ServerAction<UnassignUser>,
     set_user_role: ServerAction<SetUserRole>,
+    resend_invitation: ServerAction<ResendInvitation>,
 }
 
 impl UserForms {
@@ -34,11 +36,13 @@ impl UserForms {
             assign_user: ServerAction::new(),
             unassign_user: ServerAction::new(),
             set_user_role: ServerAction::new(),
+            resend_invitation: ServerAction::new(),
         };
         ctx.notify_when(forms.create_user.version());
         ctx.notify_when(forms.assign_user.version());
         ctx.notify_when(forms.unassign_user.version());
         ctx.notify_when(forms.set_user_role.version());
+        ctx.notify_when(forms.resend_invitation.version());
         forms
     }
 }
@@ -60,6 +64,7 @@ pub fn UsersTab() -> impl IntoView {
             forms.assign_user.value().get().and_then(Result::err),
             forms.unassign_user.value().get().and_then(Result::err),
             forms.set_user_role.value().get().and_then(Result::err),
+            forms.resend_invitation.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -73,17 +78,8 @@ pub fn UsersTab() -> impl IntoView {
             {move || failed().map(|error| view! { <FailedNotice error /> })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    let note = flash.await;
                     show(users.await, move |page: UsersPage| {
-                        let link = match note {
-                            Some(Flash::UserCreated {
-                                set_password_token: Some(token),
-                                ..
-                            }) => Some(format!("{}/set-password?token={token}", page.portal_url)),
-                            _ => None,
-                        };
                         view! {
-                            {link.map(|link| view! { <NewUserLink link /> })}
                             <p data-testid="seats-left">
                                 {t_args(
                                     "users-seats_used",
@@ -128,21 +124,6 @@ fn FailedNotice(error: AppError) -> impl IntoView {
     }
 }
 
-/// The one-time set-password link, shown to the manager right after "Create user".
-#[component]
-fn NewUserLink(link: String) -> impl IntoView {
-    view! {
-        <section class="notice" aria-labelledby="link-title">
-            <h3 id="link-title">{t("users-link_heading")}</h3>
-            <p>{t("users-link_text")}</p>
-            <label>
-                {t("users-link_label")}
-                <input class="link-box" readonly value=link.clone() data-testid="password-link" />
-            </label>
-        </section>
-    }
-}
-
 #[component]
 fn UserTable(view: UsersView) -> impl IntoView {
     let query = use_query_map();
@@ -176,7 +157,13 @@ fn UserTable(view: UsersView) -> impl IntoView {
                         let last_manager = u.role == LicenseRole::Manager && managers <= 1;
                         view! {
                             <tr data-testid="user-row">
-                                <td data-label=t("label-name")>{u.name.clone()}</td>
+                                <td data-label=t("label-name")>
+                                    {u.name.clone()}
+                                    {u.invitation_pending.then(|| view! {
+                                        " "
+                                        <span class="tag" data-testid="invitation-pending">{t("users-invitation_pending")}</span>
+                                    })}
+                                </td>
                                 <td data-label=t("label-email")>{u.email.clone()}</td>
                                 <td data-label=t("users-role")>{i18n::role(u.role)}</td>
                                 <td data-label=t("users-assigned_since")>{format_date(u.assigned_at)}</td>
@@ -211,7 +198,23 @@ fn UserActions(user: LicenseUser, last_manager: bool) -> impl IntoView {
         &[("action", &label), ("name", &user.name)],
     );
     let account_id = user.account_id.clone();
+    let (resend_id, resend_label) = (
+        user.account_id.clone(),
+        t_args("users-resend_label", &[("name", &user.name)]),
+    );
+    let resend = user.invitation_pending.then(move || {
+        view! {
+            <ActionForm action=forms.resend_invitation attr:class="inline">
+                <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
+                <input type="hidden" name="account_id" value=resend_id />
+                <button type="submit" class="small secondary" aria-label=resend_label>
+                    {t("users-resend")}
+                </button>
+            </ActionForm>
+        }
+    });
     view! {
+        {resend}
         <ActionForm action=forms.set_user_role attr:class="inline">
             <input type="hidden" name="license_id" value=ctx.id.get_untracked() />
             <input type="hidden" name="account_id" value=account_id />

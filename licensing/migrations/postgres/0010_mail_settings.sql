@@ -8,3 +8,12 @@ ALTER TABLE accounts ADD COLUMN language TEXT;
 -- gives as Reply-To (NULL: replies go to the sender address).
 ALTER TABLE tenants ADD COLUMN default_language TEXT NOT NULL DEFAULT 'en';
 ALTER TABLE tenants ADD COLUMN support_email TEXT;
+
+-- 0 while nobody has chosen the account's password: an account made for an invitation or for a
+-- license's owner holds a random one until its set-password link is used. A sale emails such an
+-- owner their credentials, anyone else a receipt; the Users tab offers to resend the invitation.
+ALTER TABLE accounts ADD COLUMN password_set BIGINT NOT NULL DEFAULT 1;
+
+-- What a set-password link is for: an invitation or a sale's credentials (7 days), or a
+-- forgotten password (1 hour). A reset link's use is a password change, told to the account.
+ALTER TABLE password_links ADD COLUMN purpose TEXT NOT NULL DEFAULT 'invitation';

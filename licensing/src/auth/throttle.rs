@@ -75,6 +75,28 @@ fn address_key(ip: &str) -> String {
     format!("address:{ip}")
 }
 
+/// Books a forgot-password request, or refuses it with `TooManyAttempts`: as many per account
+/// and per address in the window as failed logins, counted apart from logins so neither uses up
+/// the other's allowance. The same writes whether or not the account exists.
+pub async fn book_reset(
+    store: &Store,
+    policy: &ThrottlePolicy,
+    company: &str,
+    email: &str,
+    ip: &str,
+) -> Result<()> {
+    let account = format!("reset:{}", account_key(company, email));
+    let address = format!("reset:{}", address_key(ip));
+    let mut tx = store.begin_keyed(&account).await?;
+    let now = now_millis();
+    within_limits(&mut tx, (&account, &address), now, policy, ip).await?;
+    for key in [&account, &address] {
+        failures::insert(&mut tx, &secret::random_token(), key, now, false).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// An admitted attempt, settled by [`Attempt::failed`], [`Attempt::succeeded`] or
 /// [`Attempt::withdraw`]. Dropped unsettled, its pending row turns into a failure once stale.
 #[must_use]
@@ -117,19 +139,8 @@ pub async fn admit(
     loop {
         let mut tx = store.begin_keyed(&account).await?;
         let now = now_millis();
-        let by_address = failures_at(&mut tx, &address, now, policy).await?;
-        let by_account = failures_at(&mut tx, &account, now, policy).await?;
-        let left = policy.account_failures - by_account.settled.len() as i64;
-        refuse_over_limit(
-            ip,
-            now,
-            policy,
-            &[
-                (by_address.settled, policy.address_failures),
-                (by_account.settled, policy.account_failures),
-            ],
-        )?;
-        if by_account.pending < left {
+        let by_account = within_limits(&mut tx, (&account, &address), now, policy, ip).await?;
+        if by_account.pending < by_account.left {
             let id = secret::random_token();
             failures::insert(&mut tx, &id, &account, now, true).await?;
             tx.commit().await?;
@@ -150,6 +161,39 @@ pub async fn admit(
         }
         tokio::time::sleep(ADMIT_POLL).await;
     }
+}
+
+/// What an account has in the window: its checks in flight, and the failures it has left.
+struct AccountCount {
+    pending: i64,
+    left: i64,
+}
+
+/// Refuses with `TooManyAttempts` when the account or the address is at its limit; else says
+/// what the account has left.
+async fn within_limits(
+    conn: &mut AnyConnection,
+    (account, address): (&str, &str),
+    now: Millis,
+    policy: &ThrottlePolicy,
+    ip: &str,
+) -> Result<AccountCount> {
+    let by_address = failures_at(conn, address, now, policy).await?;
+    let by_account = failures_at(conn, account, now, policy).await?;
+    let count = AccountCount {
+        pending: by_account.pending,
+        left: policy.account_failures - by_account.settled.len() as i64,
+    };
+    refuse_over_limit(
+        ip,
+        now,
+        policy,
+        &[
+            (by_address.settled, policy.address_failures),
+            (by_account.settled, policy.account_failures),
+        ],
+    )?;
+    Ok(count)
 }
 
 /// The failures of one throttle key inside the window: the times of the settled ones, oldest

@@ -29,6 +29,8 @@ pub struct CustomerAccount {
     pub email: String,
     /// One per seat; the console says "License manager of CodeGlass".
     pub seats: Vec<Seat>,
+    /// The person has not used their invitation (or credentials) link yet.
+    pub invitation_pending: bool,
 }
 
 /// A seat an account holds: its role on the license of a product.

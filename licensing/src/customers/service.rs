@@ -131,6 +131,7 @@ pub async fn get(store: &Store, who: &Principal, id: &str) -> Result<CustomerDet
                 name: seat.name,
                 email: seat.email,
                 seats: Vec::new(),
+                invitation_pending: seat.password_set == 0,
             });
         }
         if let (Some(role), Some(product), Some(account)) =

@@ -31,11 +31,15 @@ pub enum Flash {
         users: i64,
         deactivations_left: i64,
     },
-    /// Users tab: *Create user*; without a password, the one-time set-password token.
+    /// Users tab: *Create user*; `invited` when a set-password link was emailed.
     UserCreated {
         email: String,
         assigned: bool,
-        set_password_token: Option<String>,
+        invited: bool,
+    },
+    /// Users tab or console: *Resend invitation*.
+    InvitationResent {
+        email: String,
     },
     UserAssigned {
         name: String,
@@ -54,7 +58,6 @@ pub enum Flash {
     /// *Add account*: the account and its one-time set-password token.
     AccountAdded {
         email: String,
-        set_password_token: Option<String>,
     },
     /// Vendor console, license page: a new license and its key, shown this once.
     LicenseSold {

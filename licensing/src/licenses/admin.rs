@@ -2,10 +2,9 @@
 //! reset your limit"), change its limits and validity, suspend and resume it, list the tenant's
 //! licenses. Every action is the caller's own tenant only and is audited with their name.
 
-use super::service::{check_valid_until, license_from_row, license_row};
+use super::service::{check_valid_until, license_from_row, license_row, raise};
 use super::{
-    add_subscriptions, issue_key, purchase, LicenseRole, LicenseType, NewLicense, Purchase,
-    TenantLicense,
+    issue_key, purchase_emailed, LicenseRole, LicenseType, NewLicense, Purchase, TenantLicense,
 };
 use crate::access::{self, Actor, VendorLicenseGrant};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
@@ -15,6 +14,7 @@ use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing
 use crate::input::{
     bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
 };
+use crate::mail::Portal;
 use crate::store::licenses::{self as rows, LimitsRow, TenantScope};
 use crate::store::{Store, Tx};
 use crate::{now_millis, Millis};
@@ -280,10 +280,14 @@ pub struct Sale {
 
 /// Vendor staff sell subscriptions: the customer's license for the product is created (and its
 /// license key issued, returned once) or raised.
+///
+/// The license's holders are emailed in the sale's transaction: credentials to an owner who never
+/// chose a password, else a receipt.
 pub async fn sell(
     store: &Store,
     who: &Principal,
     sale: &Sale,
+    portal: &Portal,
 ) -> Result<(Purchase, Option<String>)> {
     let vendor = access::vendor_admin(who)?;
     if sale.product.trim().is_empty() {
@@ -310,7 +314,7 @@ pub async fn sell(
         access::vendor_customer(&mut conn, &vendor, &sale.customer_id).await?
     };
     let now = now_millis();
-    let purchase = purchase(
+    let purchase = purchase_emailed(
         store,
         &NewLicense {
             tenant_id: customer.tenant_id,
@@ -326,6 +330,7 @@ pub async fn sell(
             owner_account_id: sale.owner_account_id.clone(),
         },
         Some(&who.account_id),
+        Some(portal),
     )
     .await?;
     let key = if purchase.created {
@@ -336,19 +341,22 @@ pub async fn sell(
     Ok((purchase, key))
 }
 
-/// Vendor staff add subscriptions (seats and devices) to a license of their tenant.
+/// Vendor staff add subscriptions (seats and devices) to a license of their tenant; its holders
+/// get a receipt (or credentials) by email.
 pub async fn sell_subscriptions(
     store: &Store,
     who: &Principal,
     license_id: &str,
     count: i64,
+    portal: &Portal,
 ) -> Result<()> {
     let vendor = access::vendor_admin(who)?;
     let license = {
         let mut conn = store.pool().acquire().await?;
         access::vendor_license(&mut conn, &vendor, license_id).await?
     };
-    add_subscriptions(store, &license.license_id, count, Some(&who.account_id)).await
+    let by = Some(who.account_id.as_str());
+    raise(store, &license.license_id, count, by, Some(portal)).await
 }
 
 fn required_reason(reason: &str) -> Result<&str> {

@@ -10,12 +10,14 @@ use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing
 use crate::input::{
     bounded, DAY_MS, MAX_DEACTIVATIONS, MAX_DEVICES, MAX_SEATS, MAX_SUBSCRIPTIONS, MAX_VALID_DAYS,
 };
+use crate::mail::{self, texts::Letter, Portal};
 use crate::store::devices::{self as device_rows, Deactivate, DeactivationReason};
 use crate::store::licenses::{self as rows, LicenseRow, NewLicenseRow};
 use crate::store::seats::{self, Seats};
 use crate::store::sessions::{self, Sessions};
 use crate::store::{accounts, new_id, Store, Tx};
-use crate::{now_millis, Millis};
+use crate::users::{store_password_link, LinkPurpose};
+use crate::{now_millis, secret, Millis};
 
 /// A license as its customer sees it, from its row and the viewer's role.
 pub(super) fn license_from_row(
@@ -196,6 +198,17 @@ pub(super) fn check_valid_until(valid_until: Millis) -> Result<()> {
 
 /// Creates a license and assigns its owner, in one transaction with its audit event.
 pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<String> {
+    create_license(store, new, actor, None).await
+}
+
+/// [`create`], and (with a portal to link to) the sale's email in its transaction: see
+/// [`tell_holders`].
+async fn create_license(
+    store: &Store,
+    new: &NewLicense,
+    actor: Option<&str>,
+    email: Option<&Portal>,
+) -> Result<String> {
     let max_users = checked_new(new)?;
     // Checked before the transaction (accounts never change customer), so the transaction starts
     // with its first write: on SQLite a read first could not be upgraded to a write once a
@@ -269,8 +282,53 @@ pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Res
         },
     )
     .await?;
+    if let Some(portal) = email {
+        tell_holders(&mut tx, &id, new.subscriptions, portal).await?;
+    }
     tx.commit().await?;
     Ok(id)
+}
+
+/// A sale's email, written in the sale's transaction: each manager of the license (its user, for
+/// a license without managers) who never chose a password gets their credentials (company ID,
+/// email and a set-password link, never a password); everyone else a receipt of the license's new
+/// seats and devices.
+async fn tell_holders(tx: &mut Tx, license_id: &str, count: i64, portal: &Portal) -> Result<()> {
+    let license = license_row(tx, license_id).await?;
+    let holders = seats::holders(tx, license_id).await?;
+    let manager = LicenseRole::Manager.as_str();
+    let managers = holders.iter().filter(|h| h.role == manager).count();
+    let from = mail::sender(tx, &license.tenant_id).await?;
+    for holder in holders
+        .iter()
+        .filter(|h| managers == 0 || h.role == manager)
+    {
+        let link;
+        let letter = if holder.password_set == 0 {
+            let token = secret::random_token();
+            store_password_link(tx, &holder.id, &token, LinkPurpose::Invitation).await?;
+            link = portal.set_password_link(&token);
+            Letter::Credentials {
+                manages: holder.role == manager,
+                product: &license.product,
+                customer: &license.customer_name,
+                company: &from.company_key,
+                email: &holder.email,
+                link: &link,
+            }
+        } else {
+            Letter::Receipt {
+                product: &license.product,
+                customer: &license.customer_name,
+                count,
+                seats: license.max_users,
+                devices: license.max_activations,
+            }
+        };
+        let to = (holder.email.as_str(), holder.name.as_str());
+        mail::post(tx, &from, &license.tenant_id, to, &letter).await?;
+    }
+    Ok(())
 }
 
 /// What a purchase did: created the customer's license for the product, or raised it.
@@ -283,11 +341,22 @@ pub struct Purchase {
 /// A customer buys subscriptions: the first purchase of a product creates the license, every
 /// later one raises that same license, so the customer never sees more than one entry for it.
 pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<Purchase> {
+    purchase_emailed(store, new, actor, None).await
+}
+
+/// [`purchase`], emailing the license's holders in its transaction when given the portal their
+/// links point at: credentials to an owner who never chose a password, else a receipt.
+pub async fn purchase_emailed(
+    store: &Store,
+    new: &NewLicense,
+    actor: Option<&str>,
+    email: Option<&Portal>,
+) -> Result<Purchase> {
     // Also when it raises a license: the order itself must be one a new license could hold.
     checked_new(new)?;
     let (license_id, license_type) = match existing_license(store, new).await? {
         Some(row) => row,
-        None => match create(store, new, actor).await {
+        None => match create_license(store, new, actor, email).await {
             Ok(license_id) => {
                 return Ok(Purchase {
                     license_id,
@@ -308,7 +377,7 @@ pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> R
             license_type: LicenseType::parse(&license_type).ok_or(AppError::Internal)?,
         }));
     }
-    add_subscriptions(store, &license_id, new.subscriptions, actor).await?;
+    raise(store, &license_id, new.subscriptions, actor, email).await?;
     Ok(Purchase {
         license_id,
         created: false,
@@ -328,6 +397,17 @@ pub async fn add_subscriptions(
     license_id: &str,
     count: i64,
     actor: Option<&str>,
+) -> Result<()> {
+    raise(store, license_id, count, actor, None).await
+}
+
+/// [`add_subscriptions`], and (with a portal to link to) the sale's email: see [`tell_holders`].
+pub(crate) async fn raise(
+    store: &Store,
+    license_id: &str,
+    count: i64,
+    actor: Option<&str>,
+    email: Option<&Portal>,
 ) -> Result<()> {
     bounded(Field::Subscriptions, count, 1, MAX_SUBSCRIPTIONS)?;
     let mut tx = store.begin_locked(license_id).await?;
@@ -378,6 +458,9 @@ pub async fn add_subscriptions(
         },
     )
     .await?;
+    if let Some(portal) = email {
+        tell_holders(&mut tx, license_id, count, portal).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -5,6 +5,7 @@ use std::future::Future;
 
 use sqlx::AnyConnection;
 
+use super::texts::{compose, Letter};
 use super::{MailKind, MailStatus, Message, OutboxEntry, PAGE};
 use crate::access;
 use crate::auth::Principal;
@@ -13,6 +14,64 @@ use crate::i18n::Locale;
 use crate::store::outbox::{self as rows, MessageRow, NewMessageRow};
 use crate::store::{accounts, new_id, tenants, Store};
 use crate::{now_millis, Millis};
+
+/// The portal's address as its users reach it (`--public-url`): where the links in email point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Portal {
+    url: String,
+}
+
+impl Portal {
+    pub fn new(url: &str) -> Self {
+        Self {
+            url: url.trim().trim_end_matches('/').to_owned(),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The page a set-password link opens, for invitations, credentials and resets alike.
+    pub fn set_password_link(&self, token: &str) -> String {
+        format!("{}/set-password?token={token}", self.url)
+    }
+}
+
+/// Who a tenant's email comes from: [`tenants::MailSender`], or `Internal` for a tenant that
+/// is not there (the callers hold one of its rows).
+pub async fn sender(conn: &mut AnyConnection, tenant_id: &str) -> Result<tenants::MailSender> {
+    tenants::mail_sender(conn, tenant_id)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// Writes `letter` to `to` (whose name is `name`) in the caller's transaction, in the recipient's
+/// language, from the vendor's name, with the vendor's support address to reply to.
+pub async fn post(
+    conn: &mut AnyConnection,
+    from: &tenants::MailSender,
+    tenant_id: &str,
+    (to, name): (&str, &str),
+    letter: &Letter<'_>,
+) -> Result<String> {
+    let locale = recipient_locale(conn, tenant_id, to).await?;
+    let composed = compose(locale, &from.name, name, letter);
+    enqueue(
+        conn,
+        &Message {
+            tenant_id: tenant_id.to_owned(),
+            kind: letter.kind(),
+            to: to.to_owned(),
+            from_name: from.name.clone(),
+            reply_to: from.support_email.clone(),
+            subject: composed.subject,
+            text: composed.text,
+            html: composed.html,
+        },
+    )
+    .await
+}
 
 /// The language of email to `email` in the tenant: the one its person last chose in the portal,
 /// else the tenant's default (an address without an account, such as a new owner's before the

@@ -100,13 +100,16 @@ pub struct AccountRow<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub password_hash: &'a str,
+    /// False for an account whose random password waits for its set-password link.
+    pub password_set: bool,
     pub created_at: Millis,
 }
 
 pub async fn insert(conn: &mut AnyConnection, account: &AccountRow<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO accounts (id, tenant_id, customer_id, kind, email, name, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO accounts \
+            (id, tenant_id, customer_id, kind, email, name, password_hash, password_set, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(account.id)
     .bind(account.tenant_id)
@@ -115,6 +118,7 @@ pub async fn insert(conn: &mut AnyConnection, account: &AccountRow<'_>) -> sqlx:
     .bind(account.email)
     .bind(account.name)
     .bind(account.password_hash)
+    .bind(i64::from(account.password_set))
     .bind(account.created_at)
     .execute(conn)
     .await?;
@@ -126,7 +130,7 @@ pub async fn set_password_hash(
     account_id: &str,
     password_hash: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+    sqlx::query("UPDATE accounts SET password_hash = $1, password_set = 1 WHERE id = $2")
         .bind(password_hash)
         .bind(account_id)
         .execute(conn)
@@ -173,6 +177,8 @@ pub struct AccountName {
     pub id: String,
     pub name: String,
     pub email: String,
+    /// 0 while the person's invitation waits to be used.
+    pub password_set: i64,
 }
 
 /// The customer's people without a seat on the license, by name.
@@ -182,7 +188,7 @@ pub async fn without_seat(
     license_id: &str,
 ) -> sqlx::Result<Vec<AccountName>> {
     sqlx::query_as(
-        "SELECT a.id, a.name, a.email FROM accounts a \
+        "SELECT a.id, a.name, a.email, a.password_set FROM accounts a \
          WHERE a.customer_id = $1 AND a.kind = 'customer' AND NOT EXISTS \
             (SELECT 1 FROM license_users lu WHERE lu.license_id = $2 AND lu.account_id = a.id) \
          ORDER BY a.name, a.email",
@@ -201,6 +207,7 @@ pub struct AccountSeat {
     pub email: String,
     pub role: Option<String>,
     pub product: Option<String>,
+    pub password_set: i64,
 }
 
 /// The customer's accounts with their seats, by name and product.
@@ -209,7 +216,7 @@ pub async fn seats_of_customer(
     customer_id: &str,
 ) -> sqlx::Result<Vec<AccountSeat>> {
     sqlx::query_as(
-        "SELECT a.id, a.name, a.email, lu.role, l.product FROM accounts a \
+        "SELECT a.id, a.name, a.email, lu.role, l.product, a.password_set FROM accounts a \
          LEFT JOIN license_users lu ON lu.account_id = a.id \
          LEFT JOIN licenses l ON l.id = lu.license_id \
          WHERE a.customer_id = $1 ORDER BY a.name, a.email, l.product",
@@ -217,4 +224,13 @@ pub async fn seats_of_customer(
     .bind(customer_id)
     .fetch_all(conn)
     .await
+}
+
+/// Whether the account's person has chosen a password (false while an invitation waits).
+pub async fn password_set(conn: &mut AnyConnection, account_id: &str) -> sqlx::Result<bool> {
+    let set: Option<i64> = sqlx::query_scalar("SELECT password_set FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(set.unwrap_or(1) != 0)
 }

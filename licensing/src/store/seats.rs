@@ -14,11 +14,13 @@ pub struct SeatHolder {
     pub assigned_at: Millis,
     /// The devices this person activated on the license that are still active.
     pub devices_active: i64,
+    /// 0 while the person's invitation waits to be used.
+    pub password_set: i64,
 }
 
 pub async fn holders(conn: &mut AnyConnection, license_id: &str) -> sqlx::Result<Vec<SeatHolder>> {
     sqlx::query_as(
-        "SELECT a.id, a.name, a.email, lu.role, lu.assigned_at, \
+        "SELECT a.id, a.name, a.email, lu.role, lu.assigned_at, a.password_set, \
             (SELECT COUNT(*) FROM devices d WHERE d.license_id = lu.license_id \
                 AND d.account_id = a.id AND d.deactivated_at IS NULL) AS devices_active \
          FROM license_users lu JOIN accounts a ON a.id = lu.account_id \

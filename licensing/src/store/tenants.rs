@@ -54,6 +54,25 @@ pub async fn default_language(
         .await
 }
 
+/// What email from a tenant is signed with: the vendor's name, the company ID its people log in
+/// with, and the support address replies go to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MailSender {
+    pub name: String,
+    pub company_key: String,
+    pub support_email: Option<String>,
+}
+
+pub async fn mail_sender(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+) -> sqlx::Result<Option<MailSender>> {
+    sqlx::query_as("SELECT name, company_key, support_email FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await
+}
+
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
         .fetch_one(conn)

@@ -21,6 +21,8 @@ pub struct LicenseUser {
     pub assigned_at: Millis,
     /// Devices this person activated that are still active on the license.
     pub devices_active: i64,
+    /// The person has not used their invitation yet: the manager may resend it.
+    pub invitation_pending: bool,
 }
 
 /// An account of the license's customer that holds no seat yet, offered by "Assign license user".
@@ -29,6 +31,7 @@ pub struct Candidate {
     pub account_id: String,
     pub name: String,
     pub email: String,
+    pub invitation_pending: bool,
 }
 
 /// Everything the Users tab shows.
@@ -64,15 +67,41 @@ pub struct NewUser {
     pub assign: bool,
 }
 
-/// What "Create user" did. The set-password token is shown to the manager once and stored only
-/// as a hash.
+/// What "Create user" did. The set-password token went to the person by email; it is returned to
+/// the caller (the admin command prints it for the operator) and stored only as a hash. The portal
+/// shows neither: its answer is [`Invited`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedUser {
-    pub account_id: String,
+    /// `None` when the address belongs to another customer or to vendor staff: nothing was
+    /// created, and its owner was told by email instead.
+    pub account_id: Option<String>,
     pub name: String,
     pub email: String,
     pub assigned: bool,
+    /// The person was (or, for an address that belongs elsewhere, would have been) emailed an
+    /// invitation: no initial password was given.
+    pub invited: bool,
     pub set_password_token: Option<String>,
+}
+
+/// What the portal answers "Create user" with: the same whether an account was made or the
+/// address belonged elsewhere, so a manager cannot test addresses with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invited {
+    pub email: String,
+    pub assigned: bool,
+    /// A set-password link was emailed (no initial password was given).
+    pub invited: bool,
+}
+
+impl From<&CreatedUser> for Invited {
+    fn from(created: &CreatedUser) -> Self {
+        Self {
+            email: created.email.clone(),
+            assigned: created.assigned,
+            invited: created.invited,
+        }
+    }
 }
 
 /// What an assignment, unassignment or role change did, for the message the portal shows.
@@ -92,7 +121,34 @@ pub struct PasswordLink {
     pub email: String,
     /// The vendor's company ID, needed at login.
     pub company_id: String,
+    /// The link resets a forgotten password (rather than setting a first one).
+    pub reset: bool,
 }
 
-/// How long a set-password link works.
+/// What a set-password link is for, which says how long it works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// An invitation, or a sale's credentials to a new owner: 7 days.
+    Invitation,
+    /// Forgot password: 1 hour.
+    Reset,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+            Self::Reset => "reset",
+        }
+    }
+
+    pub fn lifetime_ms(self) -> i64 {
+        match self {
+            Self::Invitation => PASSWORD_LINK_DAYS * 24 * 60 * 60 * 1000,
+            Self::Reset => 60 * 60 * 1000,
+        }
+    }
+}
+
+/// How long an invitation's set-password link works.
 pub const PASSWORD_LINK_DAYS: i64 = 7;

@@ -5,20 +5,21 @@
 use sqlx::AnyConnection;
 
 use super::{
-    Candidate, CreatedUser, LicenseUser, NewUser, PasswordLink, UserChange, UsersView,
-    PASSWORD_LINK_DAYS,
+    Candidate, CreatedUser, LicenseUser, LinkPurpose, NewUser, PasswordLink, UserChange, UsersView,
 };
 use crate::access::{self, Actor, ManagerGrant};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
+use crate::auth::throttle::{self, ThrottlePolicy};
 use crate::auth::{hash_password, AccountKind, Principal};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::licenses::{license_row, LicenseRole, LicenseType};
+use crate::mail::{self, texts::Letter, Portal};
 use crate::store::devices::{self as devices, Deactivate, DeactivationReason};
 use crate::store::seats::{self, Seats};
 use crate::store::sessions::{self, Sessions};
-use crate::store::{accounts, links, Store, Tx};
+use crate::store::{accounts, customers, links, Store, Tx};
 use crate::tenants::{check_password, NewAccount, PreparedAccount};
-use crate::{now_millis, secret};
+use crate::{input, now_millis, secret};
 
 /// The license whose users a manager manages: [`access::manager`], and a license with users at
 /// all (a Personal license has its one user and no Users tab).
@@ -53,6 +54,7 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Us
                 email: row.email,
                 assigned_at: row.assigned_at,
                 devices_active: row.devices_active,
+                invitation_pending: row.password_set == 0,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -63,6 +65,7 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Us
             account_id: row.id,
             name: row.name,
             email: row.email,
+            invitation_pending: row.password_set == 0,
         })
         .collect();
     let max_users = license_row(&mut conn, license_id).await?.max_users;
@@ -75,14 +78,20 @@ pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<Us
     })
 }
 
-/// "Create user": a new account of the license's customer, with an initial password or a
-/// one-time set-password link, and (when asked) a seat on the license in the same transaction, so
-/// a full license refuses the whole thing and no half-made account is left behind.
+/// "Create user": a new account of the license's customer, with an initial password or (without
+/// one) an invitation emailed with a set-password link, and (when asked) a seat on the license,
+/// all in one transaction: a full license refuses the whole thing and no half-made account or
+/// unsent invitation is left behind.
+///
+/// An address that already belongs to another customer of the tenant or to vendor staff gets the
+/// same answer, after the same work, and nothing changes: its owner is emailed that a manager of
+/// this customer tried to add them. Otherwise any manager could test addresses with this form.
 pub async fn create(
     store: &Store,
     actor: &Actor,
     license_id: &str,
     new: &NewUser,
+    portal: &Portal,
 ) -> Result<CreatedUser> {
     let (who, ip) = (&actor.principal, actor.ip.as_str());
     // Who may do this is checked before the password is hashed: nobody else costs us Argon2.
@@ -90,10 +99,10 @@ pub async fn create(
         let mut conn = store.pool().acquire().await?;
         manage(&mut conn, who, license_id).await?
     };
-    let link_token = new.password.is_none().then(secret::random_token);
+    let invite = new.password.is_none();
     // Without a password nobody knows the account's: it becomes usable once the link sets one.
     let password = new.password.clone().unwrap_or_else(secret::random_token);
-    let account = PreparedAccount::new(&NewAccount {
+    let mut account = PreparedAccount::new(&NewAccount {
         tenant_id: &first.tenant_id,
         customer_id: Some(&first.customer_id),
         kind: AccountKind::Customer,
@@ -102,6 +111,9 @@ pub async fn create(
         password: &password,
     })
     .await?;
+    if invite {
+        account = account.awaiting_link();
+    }
 
     let mut tx = store.begin_locked(license_id).await?;
     let managed = manage(&mut tx, who, license_id).await?;
@@ -109,13 +121,60 @@ pub async fn create(
         // The license changed hands between the two checks; start over rather than guess.
         return Err(AppError::conflict(ConflictReason::LicenseChanged));
     }
+    let license = license_row(&mut tx, license_id).await?;
+    let from = mail::sender(&mut tx, &managed.tenant_id).await?;
+    if let Some(owner) = elsewhere(&mut tx, &managed, &account.email).await? {
+        if new.assign && license.seats_used >= license.max_users {
+            return Err(AppError::SeatLimitReached {
+                allowed: license.max_users,
+            });
+        }
+        let letter = Letter::InvitationRefused {
+            customer: &license.customer_name,
+            email: &owner.email,
+        };
+        mail::post(
+            &mut tx,
+            &from,
+            &managed.tenant_id,
+            (&owner.email, &owner.name),
+            &letter,
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            ip,
+            license = license_id,
+            "create user refused: address taken elsewhere"
+        );
+        return Ok(CreatedUser {
+            account_id: None,
+            name: account.name,
+            email: account.email,
+            assigned: new.assign,
+            invited: invite,
+            set_password_token: None,
+        });
+    }
     account.insert(&mut tx).await?;
     if new.assign {
         take_seat(&mut tx, license_id, &account.id, LicenseRole::User).await?;
     }
-    if let Some(token) = &link_token {
-        store_password_link(&mut tx, &account.id, token).await?;
-    }
+    let link_token = if invite {
+        let invitation = Invitation {
+            manager: &who.name,
+            product: Some(&license.product),
+            customer: &license.customer_name,
+        };
+        let to = (
+            account.id.as_str(),
+            account.email.as_str(),
+            account.name.as_str(),
+        );
+        Some(send_invitation(&mut tx, &managed.tenant_id, to, &invitation, portal).await?)
+    } else {
+        None
+    };
     let subject = AuditSubject::Account {
         name: account.name.clone(),
         email: account.email.clone(),
@@ -135,22 +194,37 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(CreatedUser {
-        account_id: account.id,
+        account_id: Some(account.id),
         name: account.name,
         email: account.email,
         assigned: new.assign,
+        invited: invite,
         set_password_token: link_token,
     })
 }
 
-/// Vendor staff create an account of one of their customers (a license's future owner, say); the
-/// person sets their password with the one-time link returned.
+/// The account an address names in the tenant when it is not one of this customer's: another
+/// customer's person or vendor staff.
+async fn elsewhere(
+    tx: &mut Tx,
+    managed: &ManagerGrant,
+    email: &str,
+) -> Result<Option<accounts::PrincipalRow>> {
+    let found = accounts::by_email_in_tenant(tx, &managed.tenant_id, email).await?;
+    Ok(found.filter(|row| row.customer_id.as_deref() != Some(managed.customer_id.as_str())))
+}
+
+/// Vendor staff create an account of one of their customers (a license's future owner, say).
+/// With a portal to link to, the person is emailed an invitation with a set-password link, which
+/// is also returned (the console does not show it). Without, nobody is told yet: a sale to the
+/// new owner emails their credentials (`keyport license create` makes its owner so), and the
+/// console can still send the invitation.
 pub async fn create_for_customer(
     store: &Store,
     actor: &Actor,
     customer_id: &str,
-    name: &str,
-    email: &str,
+    (name, email): (&str, &str),
+    invite: Option<&Portal>,
 ) -> Result<CreatedUser> {
     let (who, ip) = (&actor.principal, actor.ip.as_str());
     let vendor = access::vendor_admin(who)?;
@@ -158,7 +232,6 @@ pub async fn create_for_customer(
         let mut conn = store.pool().acquire().await?;
         access::vendor_customer(&mut conn, &vendor, customer_id).await?
     };
-    let token = secret::random_token();
     let account = PreparedAccount::new(&NewAccount {
         tenant_id: &customer.tenant_id,
         customer_id: Some(&customer.customer_id),
@@ -167,10 +240,27 @@ pub async fn create_for_customer(
         name,
         password: &secret::random_token(),
     })
-    .await?;
+    .await?
+    .awaiting_link();
     let mut tx = store.begin().await?;
     account.insert(&mut tx).await?;
-    store_password_link(&mut tx, &account.id, &token).await?;
+    let token = match invite {
+        Some(portal) => {
+            let customer_name = customer_name(&mut tx, &customer.customer_id).await?;
+            let invitation = Invitation {
+                manager: &who.name,
+                product: None,
+                customer: &customer_name,
+            };
+            let to = (
+                account.id.as_str(),
+                account.email.as_str(),
+                account.name.as_str(),
+            );
+            Some(send_invitation(&mut tx, &customer.tenant_id, to, &invitation, portal).await?)
+        }
+        None => None,
+    };
     audit::record(
         &mut tx,
         Event {
@@ -189,20 +279,127 @@ pub async fn create_for_customer(
     .await?;
     tx.commit().await?;
     Ok(CreatedUser {
-        account_id: account.id,
+        account_id: Some(account.id),
         name: account.name,
         email: account.email,
         assigned: false,
-        set_password_token: Some(token),
+        invited: token.is_some(),
+        set_password_token: token,
     })
 }
 
+/// What an invitation says: who invites, to which product (the vendor's name when it is to the
+/// portal as a whole), for which customer.
+struct Invitation<'a> {
+    manager: &'a str,
+    product: Option<&'a str>,
+    customer: &'a str,
+}
+
+/// A new invitation link for the account `(id, email, name)`, emailed in the caller's
+/// transaction (older links stop working); returns its token.
+async fn send_invitation(
+    tx: &mut Tx,
+    tenant_id: &str,
+    (account_id, email, name): (&str, &str, &str),
+    invitation: &Invitation<'_>,
+    portal: &Portal,
+) -> Result<String> {
+    let token = secret::random_token();
+    store_password_link(tx, account_id, &token, LinkPurpose::Invitation).await?;
+    let from = mail::sender(tx, tenant_id).await?;
+    let link = portal.set_password_link(&token);
+    let letter = Letter::Invitation {
+        manager: invitation.manager,
+        product: invitation.product.unwrap_or(&from.name),
+        customer: invitation.customer,
+        company: &from.company_key,
+        email,
+        link: &link,
+    };
+    mail::post(tx, &from, tenant_id, (email, name), &letter).await?;
+    Ok(token)
+}
+
 /// Keeps the hash of a set-password link for the account; the token itself goes to the caller.
-async fn store_password_link(tx: &mut Tx, account_id: &str, token: &str) -> Result<()> {
+/// Links sent before it stop working: the newest email is the one to follow.
+pub(crate) async fn store_password_link(
+    tx: &mut Tx,
+    account_id: &str,
+    token: &str,
+    purpose: LinkPurpose,
+) -> Result<()> {
     let now = now_millis();
-    let expires_at = now + PASSWORD_LINK_DAYS * 24 * 60 * 60 * 1000;
-    links::insert(tx, &secret::hash(token), account_id, now, expires_at).await?;
+    links::revoke(tx, account_id, now).await?;
+    let expires_at = now + purpose.lifetime_ms();
+    links::insert(
+        tx,
+        &secret::hash(token),
+        account_id,
+        purpose.as_str(),
+        now,
+        expires_at,
+    )
+    .await?;
     Ok(())
+}
+
+async fn customer_name(tx: &mut Tx, customer_id: &str) -> Result<String> {
+    customers::name(tx, customer_id)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// Who may resend an invitation: a manager of a license the person may use, or the tenant's
+/// vendor staff from a customer's page.
+#[derive(Debug, Clone, Copy)]
+pub enum ResendFrom<'a> {
+    License(&'a str),
+    Customer(&'a str),
+}
+
+/// "Resend invitation": a new set-password link for a person who has not used theirs; the old
+/// link stops working. Refused (`InvitationUsed`) once the person has chosen a password.
+pub async fn resend_invitation(
+    store: &Store,
+    actor: &Actor,
+    from: ResendFrom<'_>,
+    account_id: &str,
+    portal: &Portal,
+) -> Result<String> {
+    let who = &actor.principal;
+    // Keyed on the account: two resends at once each revoke the other's link in turn, never
+    // leaving two working; on SQLite it also takes the write lock before the first read.
+    let mut tx = store
+        .begin_keyed(&format!("invitation:{account_id}"))
+        .await?;
+    let (tenant_id, customer_id, product) = match from {
+        ResendFrom::License(license_id) => {
+            let managed = manage(&mut tx, who, license_id).await?;
+            let product = license_row(&mut tx, license_id).await?.product;
+            (managed.tenant_id, managed.customer_id, Some(product))
+        }
+        ResendFrom::Customer(customer_id) => {
+            let vendor = access::vendor_admin(who)?;
+            let customer = access::vendor_customer(&mut tx, &vendor, customer_id).await?;
+            (customer.tenant_id, customer.customer_id, None)
+        }
+    };
+    let (name, email) = customer_account(&mut tx, &customer_id, account_id).await?;
+    if accounts::password_set(&mut tx, account_id).await? {
+        return Err(AppError::conflict(ConflictReason::InvitationUsed));
+    }
+    let customer_name = customer_name(&mut tx, &customer_id).await?;
+    let invitation = Invitation {
+        manager: &who.name,
+        product: product.as_deref(),
+        customer: &customer_name,
+    };
+    let to = (account_id, email.as_str(), name.as_str());
+    send_invitation(&mut tx, &tenant_id, to, &invitation, portal).await?;
+    tx.commit().await?;
+    tracing::info!(ip = %actor.ip, account = account_id, "invitation resent");
+    Ok(email)
 }
 
 /// "Assign license user": gives an existing account of the license's customer a seat.
@@ -477,6 +674,14 @@ struct UsableLink {
     tenant_id: String,
 }
 
+fn link_purpose(purpose: &str) -> LinkPurpose {
+    if purpose == LinkPurpose::Reset.as_str() {
+        LinkPurpose::Reset
+    } else {
+        LinkPurpose::Invitation
+    }
+}
+
 async fn usable_link(conn: &mut AnyConnection, token: &str) -> Result<UsableLink> {
     let row = links::usable(conn, &secret::hash(token.trim()), now_millis())
         .await?
@@ -486,14 +691,16 @@ async fn usable_link(conn: &mut AnyConnection, token: &str) -> Result<UsableLink
             name: row.name,
             email: row.email,
             company_id: row.company_key,
+            reset: link_purpose(&row.purpose) == LinkPurpose::Reset,
         },
         account_id: row.id,
         tenant_id: row.tenant_id,
     })
 }
 
-/// Redeems a set-password link: the account gets the password, the link is spent, and any
-/// session the account had is ended.
+/// Redeems a set-password link: the account gets the password, every link of the account is
+/// spent, and any session the account had is ended. A reset link's use is a password change,
+/// which the account is told of by email (someone else may have reset it).
 pub async fn set_password_with_link(
     store: &Store,
     token: &str,
@@ -527,7 +734,23 @@ pub async fn set_password_with_link(
         return Err(link_refused());
     }
     accounts::set_password_hash(&mut tx, &account_id, &hash).await?;
+    links::revoke(&mut tx, &account_id, now_millis()).await?;
     sessions::end(&mut tx, Sessions::Account(&account_id)).await?;
+    if link.reset {
+        let from = mail::sender(&mut tx, &tenant_id).await?;
+        let letter = Letter::PasswordChanged {
+            company: &link.company_id,
+            email: &link.email,
+        };
+        mail::post(
+            &mut tx,
+            &from,
+            &tenant_id,
+            (&link.email, &link.name),
+            &letter,
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         Event {
@@ -544,4 +767,64 @@ pub async fn set_password_with_link(
     .await?;
     tx.commit().await?;
     Ok(link)
+}
+
+/// *Forgot password*: books the request against its throttle, then emails the account with this
+/// company ID and email a reset link that works once, within an hour. The answer is the same
+/// whether or not there is such an account, and so is its timing: the look-up and the email are
+/// done after the answer, in the background.
+pub async fn request_password_reset(
+    store: &Store,
+    throttle: &ThrottlePolicy,
+    portal: &Portal,
+    (company, email): (&str, &str),
+    ip: &str,
+) -> Result<()> {
+    if company.trim().is_empty() {
+        return Err(AppError::invalid(Field::CompanyId, InvalidReason::Required));
+    }
+    if email.trim().is_empty() {
+        return Err(AppError::invalid(Field::Email, InvalidReason::Required));
+    }
+    throttle::book_reset(store, throttle, company, email, ip).await?;
+    let (store, portal) = (store.clone(), portal.clone());
+    let company = input::normalised_company(company);
+    let email = input::normalised_email(email);
+    let ip = ip.to_owned();
+    tokio::spawn(async move {
+        if let Err(error) = send_reset_link(&store, &portal, &company, &email).await {
+            tracing::warn!(%error, ip, "a password reset email could not be written");
+        }
+    });
+    Ok(())
+}
+
+/// The reset link and its email, in one transaction, if the account exists.
+async fn send_reset_link(store: &Store, portal: &Portal, company: &str, email: &str) -> Result<()> {
+    let mut tx = store
+        .begin_keyed(&format!("reset-link:{company}:{email}"))
+        .await?;
+    let Some(row) = accounts::by_login(&mut tx, company, email).await? else {
+        return Ok(());
+    };
+    let account = row.principal;
+    let token = secret::random_token();
+    store_password_link(&mut tx, &account.id, &token, LinkPurpose::Reset).await?;
+    let from = mail::sender(&mut tx, &account.tenant_id).await?;
+    let link = portal.set_password_link(&token);
+    let letter = Letter::PasswordReset {
+        company: &from.company_key,
+        email: &account.email,
+        link: &link,
+    };
+    mail::post(
+        &mut tx,
+        &from,
+        &account.tenant_id,
+        (&account.email, &account.name),
+        &letter,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -52,7 +52,7 @@ async fn numbers_past_their_bounds_are_refused_and_change_nothing() {
     ] {
         let what = format!("{sale:?}");
         assert_eq!(
-            invalid_field(licenses::sell(store, &support, &sale).await),
+            invalid_field(licenses::sell(store, &support, &sale, &portal()).await),
             field,
             "{what}"
         );
@@ -76,7 +76,9 @@ async fn numbers_past_their_bounds_are_refused_and_change_nothing() {
         "Subscriptions"
     );
     assert_eq!(
-        invalid_field(licenses::sell_subscriptions(store, &support, lic, i64::MAX).await),
+        invalid_field(
+            licenses::sell_subscriptions(store, &support, lic, i64::MAX, &portal()).await
+        ),
         "Subscriptions"
     );
 

@@ -135,6 +135,11 @@ async fn sqlite_commits_are_durable_unless_the_operator_chooses_otherwise() {
 }
 
 /// A company ID nobody else uses, with an upper-case letter so case-insensitivity is exercised.
+/// The portal the links in the suites' email point at.
+fn portal() -> licensing::mail::Portal {
+    licensing::mail::Portal::new("http://keyport.test")
+}
+
 fn fresh_company() -> String {
     testing::fresh_company("Kp")
 }
@@ -454,6 +459,7 @@ async fn vendor_admin(store: &Store, t: &Tenant, email: &str) -> Principal {
 mod activation;
 mod bounds;
 mod concurrency;
+mod email_flows;
 mod isolation;
 mod license_reset;
 mod licensespring;

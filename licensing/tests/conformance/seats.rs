@@ -253,6 +253,7 @@ async fn unassigned_users_devices_stop_checking_in() {
             Some("dora-password"),
             true,
         ),
+        &portal(),
     )
     .await
     .unwrap();
@@ -265,10 +266,7 @@ async fn unassigned_users_devices_stop_checking_in() {
         .await
         .expect("the new user activates");
     assert_eq!(target.license_id, *lic);
-    assert_eq!(
-        target.account_id.as_deref(),
-        Some(created.account_id.as_str())
-    );
+    assert_eq!(target.account_id.as_deref(), created.account_id.as_deref());
     let activation = devices::activate_device(
         store,
         &target,
@@ -290,13 +288,18 @@ async fn unassigned_users_devices_stop_checking_in() {
     let dora = view
         .users
         .iter()
-        .find(|u| u.account_id == created.account_id)
+        .find(|u| Some(&u.account_id) == created.account_id.as_ref())
         .unwrap();
     assert_eq!(dora.devices_active, 1);
 
-    let change = users::unassign(store, &as_actor(&a.manager), lic, &created.account_id)
-        .await
-        .expect("unassign");
+    let change = users::unassign(
+        store,
+        &as_actor(&a.manager),
+        lic,
+        created.account_id.as_deref().unwrap(),
+    )
+    .await
+    .expect("unassign");
     assert_eq!(change.devices_deactivated, 1);
     assert_eq!(
         devices::check_in(store, &activation.token).await,

@@ -91,6 +91,7 @@ async fn users_tab_lists_users_seats_and_candidates() {
             account_id: extra.clone(),
             name: "Extra Person".into(),
             email: "extra@acme.example".into(),
+            invitation_pending: false,
         }]
     );
     // The tab counts seats as the license does.
@@ -191,7 +192,8 @@ async fn users_tab_is_for_the_licenses_managers_only() {
                     store,
                     &as_actor(who),
                     lic,
-                    &new_user("New Person", "new@acme.example", password, assign)
+                    &new_user("New Person", "new@acme.example", password, assign),
+                    &portal()
                 )
                 .await,
                 Err(refused.clone()),
@@ -282,7 +284,8 @@ async fn users_tab_is_for_the_licenses_managers_only() {
                 "new@acme.example",
                 Some("new-password"),
                 false
-            )
+            ),
+            &portal()
         )
         .await,
         Err(AppError::not_found(Thing::License))
@@ -327,6 +330,7 @@ async fn create_user_with_a_password_and_a_seat() {
             Some("nora-password"),
             true,
         ),
+        &portal(),
     )
     .await
     .expect("the manager creates a user");
@@ -337,6 +341,7 @@ async fn create_user_with_a_password_and_a_seat() {
             name: "Nora New".into(),
             email: "nora@acme.example".into(),
             assigned: true,
+            invited: false,
             set_password_token: None,
         }
     );
@@ -349,7 +354,7 @@ async fn create_user_with_a_password_and_a_seat() {
     )
     .await
     .expect("the new user logs in");
-    assert_eq!(nora.account_id, created.account_id);
+    assert_eq!(Some(&nora.account_id), created.account_id.as_ref());
     assert_eq!(nora.kind, AccountKind::Customer);
     assert_eq!(nora.customer_id, a.manager.customer_id);
     assert_eq!(nora.name, "Nora New");
@@ -369,7 +374,7 @@ async fn create_user_with_a_password_and_a_seat() {
     let row = view
         .users
         .iter()
-        .find(|u| u.account_id == created.account_id)
+        .find(|u| Some(&u.account_id) == created.account_id.as_ref())
         .expect("listed");
     assert_eq!(
         (row.name.as_str(), row.role, row.devices_active),
@@ -404,12 +409,6 @@ async fn create_user_with_a_password_and_a_seat() {
             "nora@ACME.example",
             "nora-again-password",
             email_taken("nora@acme.example"),
-        ),
-        (
-            "Boss Again",
-            " Boss@Initech.Example",
-            "boss-again-password",
-            email_taken("boss@initech.example"),
         ),
         (
             "No At",
@@ -479,7 +478,8 @@ async fn create_user_with_a_password_and_a_seat() {
                     store,
                     &as_actor(&a.manager),
                     lic,
-                    &new_user(name, email, Some(password), assign)
+                    &new_user(name, email, Some(password), assign),
+                    &portal()
                 )
                 .await,
                 Err(refused.clone()),
@@ -503,6 +503,7 @@ async fn create_user_with_a_password_and_a_seat() {
         &as_actor(&a.manager),
         lic,
         &new_user("Globex Twin", &b.user_email(), Some("twin-password"), false),
+        &portal(),
     )
     .await
     .expect("an email of another tenant is free here");
@@ -510,7 +511,7 @@ async fn create_user_with_a_password_and_a_seat() {
         principal_with(store, &a.company, &b.user_email(), "twin-password")
             .await
             .account_id,
-        twin.account_id
+        twin.account_id.unwrap()
     );
     principal(store, &b.company, &b.user_email()).await;
 }
@@ -535,7 +536,8 @@ async fn create_user_on_a_full_license() {
                 store,
                 &as_actor(&a.manager),
                 lic,
-                &new_user("Fay Full", "fay@acme.example", password, true)
+                &new_user("Fay Full", "fay@acme.example", password, true),
+                &portal()
             )
             .await,
             Err(AppError::SeatLimitReached { allowed: 2 })
@@ -556,13 +558,14 @@ async fn create_user_on_a_full_license() {
         &as_actor(&a.manager),
         lic,
         &new_user("Fay Full", "fay@acme.example", Some("full-password"), false),
+        &portal(),
     )
     .await
     .expect("create without a seat");
     assert!(!created.assigned);
     assert_eq!(created.set_password_token, None);
     let fay = principal_with(store, &a.company, "fay@acme.example", "full-password").await;
-    assert_eq!(fay.account_id, created.account_id);
+    assert_eq!(Some(&fay.account_id), created.account_id.as_ref());
     assert_eq!(licenses::dashboard(store, &fay).await.unwrap().role, None);
     assert!(licenses::list(store, &fay).await.unwrap().is_empty());
     let view = users_of(store, &a.manager, lic).await;
@@ -570,9 +573,10 @@ async fn create_user_on_a_full_license() {
     assert_eq!(
         view.candidates,
         vec![users::Candidate {
-            account_id: created.account_id.clone(),
+            account_id: created.account_id.clone().unwrap(),
             name: "Fay Full".into(),
             email: "fay@acme.example".into(),
+            invitation_pending: false,
         }]
     );
     assert_eq!(
@@ -591,16 +595,27 @@ async fn create_user_on_a_full_license() {
     // Assigning her is refused until the customer buys another subscription.
     let before = users_state(store, &a.manager, lic).await;
     assert_eq!(
-        users::assign(store, &as_actor(&a.manager), lic, &created.account_id).await,
+        users::assign(
+            store,
+            &as_actor(&a.manager),
+            lic,
+            created.account_id.as_deref().unwrap()
+        )
+        .await,
         Err(AppError::SeatLimitReached { allowed: 2 })
     );
     assert_eq!(users_state(store, &a.manager, lic).await, before);
     licenses::add_subscriptions(store, lic, 1, None)
         .await
         .expect("add a subscription");
-    users::assign(store, &as_actor(&a.manager), lic, &created.account_id)
-        .await
-        .expect("a seat is free now");
+    users::assign(
+        store,
+        &as_actor(&a.manager),
+        lic,
+        created.account_id.as_deref().unwrap(),
+    )
+    .await
+    .expect("a seat is free now");
     let view = users_of(store, &a.manager, lic).await;
     assert_eq!((view.seats_used, view.max_users), (3, 7));
     assert!(view.candidates.is_empty());
@@ -684,6 +699,7 @@ async fn set_password_link_sets_the_password_once() {
         &as_actor(&a.manager),
         lic,
         &new_user("Lena Link", "Lena@acme.example", None, true),
+        &portal(),
     )
     .await
     .expect("create with a link");
@@ -717,6 +733,7 @@ async fn set_password_link_sets_the_password_once() {
             name: "Lena Link".into(),
             email: "lena@acme.example".into(),
             company_id: a.company.to_lowercase(),
+            reset: false,
         }
     );
 
@@ -754,7 +771,7 @@ async fn set_password_link_sets_the_password_once() {
         Ok(link.clone())
     );
     let lena = principal_with(store, &link.company_id, &link.email, "lena-password").await;
-    assert_eq!(lena.account_id, created.account_id);
+    assert_eq!(Some(&lena.account_id), created.account_id.as_ref());
     assert_eq!(
         licenses::dashboard(store, &lena).await.unwrap().role,
         Some(LicenseRole::User)
@@ -801,6 +818,7 @@ async fn set_password_link_sets_the_password_once() {
         &as_actor(&a.manager),
         lic,
         &new_user("Leo Late", "leo@acme.example", None, false),
+        &portal(),
     )
     .await
     .unwrap();

@@ -315,8 +315,8 @@ async fn vendor_staff_create_customer_accounts_with_a_link() {
             store,
             &as_actor(&a.manager),
             &customer,
-            "Ann",
-            "ann@acme.example"
+            ("Ann", "ann@acme.example"),
+            Some(&portal())
         )
         .await,
         Err(AppError::Forbidden)
@@ -326,8 +326,8 @@ async fn vendor_staff_create_customer_accounts_with_a_link() {
             store,
             &as_actor(&support),
             &foreign,
-            "Ann",
-            "ann@acme.example"
+            ("Ann", "ann@acme.example"),
+            Some(&portal())
         )
         .await,
         Err(AppError::not_found(Thing::Customer))
@@ -338,8 +338,8 @@ async fn vendor_staff_create_customer_accounts_with_a_link() {
         store,
         &as_actor(&support),
         &customer,
-        "Ann Owner",
-        "ann@acme.example",
+        ("Ann Owner", "ann@acme.example"),
+        Some(&portal()),
     )
     .await
     .expect("create a customer account");
