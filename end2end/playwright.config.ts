@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { BASE_URL, CSR_URL, DATABASE_URL, KEYPORT_BIN, REPO_ROOT, listenAddr } from './fixtures/env';
+import { BASE_URL, CSR_URL, DATABASE_URL, KEYPORT_BIN, MAILDIR, REPO_ROOT, SMTP_ADDR, listenAddr } from './fixtures/env';
 
 // The machine's network is closed: without these flags Chromium keeps trying to reach Google services.
 const chromiumArgs = [
@@ -43,6 +43,16 @@ export default defineConfig({
     { name: 'no-js', use: { browserName: 'chromium', javaScriptEnabled: false } },
   ],
   webServer: [
+    // A real SMTP server the portal delivers its email to; fixtures/mail.ts reads what it received.
+    {
+      command: `sh -c 'rm -rf ${MAILDIR} && exec tools/venv/bin/python -m aiosmtpd -n -l ${SMTP_ADDR} -c aiosmtpd.handlers.Mailbox ${MAILDIR}'`,
+      cwd: REPO_ROOT,
+      port: Number(SMTP_ADDR.split(':')[1]),
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
     {
       command: `sh -c '${serverCommand}'`,
       cwd: REPO_ROOT,
@@ -52,6 +62,10 @@ export default defineConfig({
         LEPTOS_SITE_ADDR: listenAddr(),
         LEPTOS_SITE_ROOT: 'target/site',
         KEYPORT_DEMO: 'false',
+        // Email goes to the SMTP server above, its links to the portal under test.
+        KEYPORT_SMTP_URL: `smtp://${SMTP_ADDR}`,
+        KEYPORT_MAIL_FROM: 'licenses@keyport.test',
+        KEYPORT_PUBLIC_URL: BASE_URL,
         // Every test logs in from 127.0.0.1 and some fail on purpose; the per-address limit is for
         // attackers (server/tests/security.rs tests it), not for one suite's worth of wrong passwords.
         KEYPORT_THROTTLE_ADDRESS_FAILURES: '100000',

@@ -13,6 +13,7 @@ import {
   statusMessage,
   test,
 } from '../fixtures/keyport';
+import { emailTo } from '../fixtures/mail';
 
 test('a vendor admin creates a customer, its manager and an Organisation license; the manager logs in and sees it', async ({
   page,
@@ -30,17 +31,15 @@ test('a vendor admin creates a customer, its manager and an Organisation license
   await expect(page.getByRole('heading', { name: 'Initech', exact: true })).toBeVisible();
   await hydrated(page);
 
-  // The buyer's account; its set-password link is shown once.
+  // The buyer's account: an invitation by email; the console never shows the link.
   await page.getByLabel('Name', { exact: true }).fill('Ivy Initech');
   await page.getByLabel('Email', { exact: true }).fill('ivy@initech.example');
   await page.getByRole('button', { name: 'Add account', exact: true }).click();
-  await expect(statusMessage(page)).toHaveText('The account ivy@initech.example was created.');
-  const link = (await page.getByTestId('password-link').textContent())!.trim();
-  expect(link).toMatch(/^\/set-password\?token=[0-9a-f]{64}$/);
-  // Shown through a one-time note kept for this session: never in the address.
+  await expect(statusMessage(page)).toHaveText('Invitation sent to ivy@initech.example.');
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/admin/customers/') && url.search === '');
+  await expect(page.locator('body')).not.toContainText('set-password');
+  const invitation = await emailTo('ivy@initech.example', tenant.company, /gave you access/);
   await hydrated(page);
-  await expect(page.getByTestId('password-link')).toHaveText(link);
 
   // Sell an Organisation license with Ivy as its owner: she becomes its manager.
   await page.getByLabel('Type', { exact: true }).selectOption('organisation');
@@ -59,10 +58,14 @@ test('a vendor admin creates a customer, its manager and an Organisation license
   await expect(page.getByRole('heading', { name: 'CodeGlass', exact: true })).toBeVisible();
   await expect(page.getByTestId('license-key')).toHaveCount(0);
 
-  // Ivy sets her password with the link and sees the license as its manager.
+  // The sale emails Ivy her credentials (a new link: the invitation's no longer works). She sets her
+  // password with it and sees the license as its manager.
+  const credentials = await emailTo('ivy@initech.example', tenant.company, /license portal account/);
+  expect(credentials.text).toContain('you manage it');
+  expect(credentials.link).not.toBe(invitation.link);
   const ivy = await newContext(browser);
   const ivyPage = await ivy.newPage();
-  await ivyPage.goto(link);
+  await ivyPage.goto(credentials.link!);
   await hydrated(ivyPage);
   await ivyPage.getByLabel('New password', { exact: true }).fill('ivy-password-1');
   await ivyPage.getByLabel('Confirm password', { exact: true }).fill('ivy-password-1');

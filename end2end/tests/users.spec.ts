@@ -1,5 +1,5 @@
 // The Users tab (license managers): creating accounts, assigning and unassigning seats up to the
-// seat limit, making someone a manager, set-password links; and what a license user may not do.
+// seat limit, making someone a manager, invitations by email; and what a license user may not do.
 import {
   alertMessage,
   createUser,
@@ -19,6 +19,7 @@ import {
   userRows,
   type Tenant,
 } from '../fixtures/keyport';
+import { emailTo } from '../fixtures/mail';
 import type { Browser } from '@playwright/test';
 
 const SEAT_LIMIT = 'Max license users number reached (5 seats). Buy additional subscriptions to assign more users.';
@@ -137,27 +138,36 @@ test.describe('a customer with three subscriptions', () => {
   });
 });
 
-test('a set-password link lets the new user choose a password and log in', async ({ page, browser, tenant }) => {
+test('an invitation email lets the new user choose a password and log in', async ({ page, browser, tenant }) => {
   await loginAs(page, tenant, 'manager');
   await openUsersTab(page);
   await createUser(page, { name: 'Lin Link', email: 'lin@acme.example' });
-  const linkBox = page.getByTestId('password-link');
-  await expect(linkBox).toHaveValue(/\/set-password\?token=[0-9a-f]{64}$/);
-  const link = await linkBox.inputValue();
-  // The link reached the page through a one-time note kept for this session, not the address
-  // (which lands in history, logs and Referer): the address is bare, and a reload shows it no more.
+  // The link goes to Lin by email, never to the manager's page or address.
   await expect(page).toHaveURL((url) => url.pathname.endsWith('/users') && url.search === '');
+  await expect(page.locator('body')).not.toContainText('set-password');
+  await expect(userRow(page, 'Lin Link').getByTestId('invitation-pending')).toHaveText('Invitation pending');
+  const first = await emailTo('lin@acme.example', tenant.company, /^Morgan Manager gave you access to /);
+  expect(first.from).toContain('licenses@keyport.test');
+  expect(first.html).toContain('Lin Link');
+
+  // Resent: a new link, and the first one no longer works.
   await hydrated(page);
-  await expect(linkBox).toHaveValue(link);
-  await page.reload();
-  await expect(page.getByRole('heading', { name: 'Users', exact: true })).toBeVisible();
-  await expect(page.getByTestId('password-link')).toHaveCount(0);
-  await expect(statusMessage(page)).toHaveCount(0);
+  await userRow(page, 'Lin Link').getByRole('button', { name: 'Resend the invitation to Lin Link', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText(
+    'A new invitation was sent to lin@acme.example. The link sent before no longer works.',
+  );
+  let email = first;
+  await expect
+    .poll(async () => (email = await emailTo('lin@acme.example', tenant.company, /gave you access/)).link)
+    .not.toBe(first.link);
+  const link = email.link!;
 
   // Opened by the new user: a browser of their own, without the manager's session.
   const context = await newContext(browser);
   try {
     const lin = await context.newPage();
+    await lin.goto(first.link!);
+    await expect(lin.getByText('already used or expired')).toBeVisible();
     await lin.goto(link);
     await expect(lin.getByRole('heading', { name: 'Set your password', exact: true })).toBeVisible();
     await expect(lin.getByText('lin@acme.example')).toBeVisible();
