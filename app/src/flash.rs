@@ -142,6 +142,7 @@ pub fn note_text(flash: &Flash) -> Option<String> {
             &[("subscriptions", &count(*subscriptions, "subscription"))],
         ),
         Flash::LimitsSaved => t("admin-limits_saved"),
+        Flash::MailSettingsSaved => t("outbox-settings_saved"),
         Flash::DeactivationLimitReset => t("admin-limit_reset"),
         Flash::LicenseSuspended => t("admin-license_suspended"),
         Flash::LicenseResumed => t("admin-license_resumed"),

@@ -153,6 +153,9 @@ fields! {
     As = "--as",
     OwnerEmail = "--owner-email",
     OwnerName = "--owner-name",
+    /// The console's email settings.
+    Language = "Language",
+    SupportEmail = "Support email",
 }
 
 impl From<Field> for String {
@@ -200,6 +203,8 @@ pub enum InvalidReason {
     DateFormat,
     UnknownKind,
     UnknownRole,
+    /// Not one of the portal's languages.
+    UnknownLanguage,
     NoLicenseType,
     AfterStart,
     NoLaterThanDays {

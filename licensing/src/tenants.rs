@@ -226,7 +226,7 @@ pub fn check_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-fn is_plausible_email(email: &str) -> bool {
+pub(crate) fn is_plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

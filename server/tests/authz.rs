@@ -724,6 +724,18 @@ fn console_rows() -> Vec<Row> {
             |w, _| vec![("id", w.message_id.clone())],
             OWN_TENANT,
         ),
+        // Each vendor reads and saves their own tenant's email settings.
+        row("admin_mail_settings", |_, _| vec![], ANY_VENDOR),
+        row(
+            "admin_save_mail_settings",
+            |_, _| {
+                vec![
+                    ("default_language", "de".into()),
+                    ("support_email", "help@vendor.example".into()),
+                ]
+            },
+            ANY_VENDOR,
+        ),
         // Each vendor sees and rotates their own tenant's keys (licensespring_console.rs checks
         // that they are their own).
         row(
@@ -758,6 +770,7 @@ fn mutates(endpoint: &str) -> bool {
             | "list_users"
             | "get_password_link"
             | "set_language"
+            | "admin_mail_settings"
     )
 }
 

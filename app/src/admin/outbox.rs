@@ -5,10 +5,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use licensing::mail::{MailKind, MailStatus, OutboxEntry};
+use licensing::i18n::Locale;
+use licensing::mail::{MailKind, MailSettings, MailStatus, OutboxEntry};
 use licensing::AppError;
 
-use crate::components::{show, Loading};
+use crate::components::{show, ErrorNotice, Loading};
+use crate::flash::{use_flash, FlashNote};
 use crate::format::format_time;
 use crate::i18n::t;
 use crate::network::use_network;
@@ -22,6 +24,28 @@ pub async fn admin_outbox(#[server(default)] page: i64) -> Result<Vec<OutboxEntr
     use crate::session::{require_login, state};
     let who = require_login().await?;
     licensing::mail::list_for_tenant(&state()?.store, &who, page).await
+}
+
+/// The tenant's email settings (vendor staff of the tenant only).
+#[server(endpoint = "admin_mail_settings")]
+pub async fn admin_mail_settings() -> Result<MailSettings, AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::mail::settings(&state()?.store, &who).await
+}
+
+/// Saves the default language of email and the support address replies go to.
+#[server(endpoint = "admin_save_mail_settings")]
+pub async fn admin_save_mail_settings(
+    default_language: String,
+    support_email: String,
+) -> Result<(), AppError> {
+    use crate::session::{require_login, state};
+    let who = require_login().await?;
+    licensing::mail::save_settings(&state()?.store, &who, &default_language, &support_email)
+        .await?;
+    crate::flash::redirect_with(PATH, licensing::flash::Flash::MailSettingsSaved).await;
+    Ok(())
 }
 
 /// One message of the tenant, with its text (vendor staff of the tenant only).
@@ -81,6 +105,7 @@ pub fn OutboxPage() -> impl IntoView {
         <Title text=t("outbox-title") />
         <h1>{t("outbox-title")}</h1>
         <p class="hint">{t("outbox-intro")}</p>
+        <SettingsForm />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 show(messages.await, move |list: Vec<OutboxEntry>| {
@@ -132,6 +157,66 @@ pub fn OutboxPage() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// The tenant's email settings: the language of email to people who never chose one, and the
+/// support address replies go to.
+#[component]
+fn SettingsForm() -> impl IntoView {
+    let save = ServerAction::<AdminSaveMailSettings>::new();
+    let net = use_network();
+    let settings = Resource::new(
+        move || (save.version().get(), net.epoch()),
+        move |_| net.track(admin_mail_settings()),
+    );
+    let flash = use_flash(PATH, move || save.version().get());
+    view! {
+        <section class="card" aria-labelledby="mail-settings">
+            <h2 id="mail-settings">{t("outbox-settings")}</h2>
+            <FlashNote flash />
+            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    show(settings.await, move |s: MailSettings| {
+                        view! {
+                            <ActionForm action=save attr:class="form row">
+                                <div class="field">
+                                    <label for="default-language">{t("outbox-default_language")}</label>
+                                    <select id="default-language" name="default_language">
+                                        {Locale::ALL
+                                            .iter()
+                                            .map(|l| {
+                                                let selected = l.code() == s.default_language;
+                                                view! {
+                                                    <option value=l.code() lang=l.code() selected=selected>
+                                                        {l.native_name()}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="support-email">{t("outbox-support_email")}</label>
+                                    <input
+                                        id="support-email"
+                                        name="support_email"
+                                        type="email"
+                                        value=s.support_email.clone().unwrap_or_default()
+                                        aria-describedby="support-hint"
+                                    />
+                                </div>
+                                <button type="submit" disabled=move || save.pending().get()>
+                                    {t("outbox-settings_save")}
+                                </button>
+                            </ActionForm>
+                            <p id="support-hint" class="hint">{t("outbox-support_hint")}</p>
+                        }
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }
 

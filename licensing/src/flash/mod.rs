@@ -67,6 +67,8 @@ pub enum Flash {
         subscriptions: i64,
     },
     LimitsSaved,
+    /// Vendor console, Email page: the settings were saved.
+    MailSettingsSaved,
     DeactivationLimitReset,
     LicenseSuspended,
     LicenseResumed,

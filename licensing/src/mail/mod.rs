@@ -19,6 +19,15 @@ pub mod texts;
 #[cfg(feature = "server")]
 pub use service::*;
 
+/// A tenant's email settings, as the console shows and edits them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailSettings {
+    /// A `Locale` code: the language of email to people who never chose one in the portal.
+    pub default_language: String,
+    /// Where replies go (`Reply-To`); `None`: to the sender address.
+    pub support_email: Option<String>,
+}
+
 /// What caused a message; stored as [`MailKind::as_str`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MailKind {

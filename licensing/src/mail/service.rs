@@ -6,10 +6,10 @@ use std::future::Future;
 use sqlx::AnyConnection;
 
 use super::texts::{compose, Letter};
-use super::{MailKind, MailStatus, Message, OutboxEntry, PAGE};
+use super::{MailKind, MailSettings, MailStatus, Message, OutboxEntry, PAGE};
 use crate::access;
 use crate::auth::Principal;
-use crate::error::{AppError, Result, Thing};
+use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::i18n::Locale;
 use crate::store::outbox::{self as rows, MessageRow, NewMessageRow};
 use crate::store::{accounts, new_id, tenants, Store};
@@ -275,6 +275,57 @@ pub async fn list_for_tenant(
         .into_iter()
         .map(OutboxEntry::from)
         .collect())
+}
+
+/// The caller's tenant's email settings (vendor staff only).
+pub async fn settings(store: &Store, who: &Principal) -> Result<MailSettings> {
+    let vendor = access::vendor_admin(who)?;
+    let mut conn = store.pool().acquire().await?;
+    let (default_language, support_email) = tenants::mail_settings(&mut conn, &vendor.tenant_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(MailSettings {
+        default_language,
+        support_email,
+    })
+}
+
+/// Saves the tenant's default language for email and its support address (empty: none), after
+/// checking both: a language the portal speaks, one plausible address (which also keeps a line
+/// break out of the `Reply-To` header).
+pub async fn save_settings(
+    store: &Store,
+    who: &Principal,
+    default_language: &str,
+    support_email: &str,
+) -> Result<MailSettings> {
+    let vendor = access::vendor_admin(who)?;
+    let locale = Locale::ALL
+        .iter()
+        .copied()
+        .find(|l| l.code() == default_language.trim())
+        .ok_or_else(|| AppError::invalid(Field::Language, InvalidReason::UnknownLanguage))?;
+    let support = crate::input::normalised_email(support_email);
+    if !support.is_empty() && !crate::tenants::is_plausible_email(&support) {
+        return Err(AppError::invalid(
+            Field::SupportEmail,
+            InvalidReason::EmailFormat,
+        ));
+    }
+    let support = (!support.is_empty()).then_some(support);
+    let mut conn = store.pool().acquire().await?;
+    tenants::set_mail_settings(
+        &mut conn,
+        &vendor.tenant_id,
+        locale.code(),
+        support.as_deref(),
+    )
+    .await?;
+    tracing::info!(tenant = %vendor.tenant_id, "email settings saved");
+    Ok(MailSettings {
+        default_language: locale.code().to_owned(),
+        support_email: support,
+    })
 }
 
 /// One message of the caller's tenant; another tenant's is `NotFound`.

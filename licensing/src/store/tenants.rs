@@ -73,6 +73,32 @@ pub async fn mail_sender(
         .await
 }
 
+/// A tenant's default language for email and its support address.
+pub async fn mail_settings(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query_as("SELECT default_language, support_email FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn set_mail_settings(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    default_language: &str,
+    support_email: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE tenants SET default_language = $1, support_email = $2 WHERE id = $3")
+        .bind(default_language)
+        .bind(support_email)
+        .bind(tenant_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
         .fetch_one(conn)

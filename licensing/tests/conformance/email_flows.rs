@@ -6,7 +6,7 @@
 
 use super::*;
 use licensing::demo::admin_email;
-use licensing::mail::Portal;
+use licensing::mail::{self, Portal};
 use licensing::testing::{emails_to, last_email, link_token};
 use licensing::users::ResendFrom;
 
@@ -470,4 +470,81 @@ async fn forgot_password_emails_a_one_hour_link_and_tells_of_the_change() {
             .await,
         Err(AppError::invalid(Field::CompanyId, InvalidReason::Required))
     );
+}
+
+#[tokio::test]
+async fn the_vendor_sets_the_default_language_and_the_support_address_of_email() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let b = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    let support = vendor_admin(store, a, "support@codeglass.example").await;
+    let other = vendor_admin(store, &b, "support@othersoft.example").await;
+    let defaults = mail::MailSettings {
+        default_language: "en".into(),
+        support_email: None,
+    };
+    assert_eq!(mail::settings(store, &support).await, Ok(defaults.clone()));
+    assert_eq!(
+        mail::settings(store, &a.manager).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        mail::save_settings(store, &a.manager, "de", "").await,
+        Err(AppError::Forbidden)
+    );
+    for (language, address, refused) in [
+        (
+            "xx",
+            "",
+            AppError::invalid(Field::Language, InvalidReason::UnknownLanguage),
+        ),
+        (
+            "de",
+            "help@codeglass.example\r\nBcc: all@acme.example",
+            AppError::invalid(Field::SupportEmail, InvalidReason::EmailFormat),
+        ),
+        (
+            "de",
+            "not an address",
+            AppError::invalid(Field::SupportEmail, InvalidReason::EmailFormat),
+        ),
+    ] {
+        assert_eq!(
+            mail::save_settings(store, &support, language, address).await,
+            Err(refused)
+        );
+    }
+    assert_eq!(mail::settings(store, &support).await, Ok(defaults.clone()));
+
+    let saved = mail::save_settings(store, &support, "de", " Help@CodeGlass.Example ")
+        .await
+        .expect("save");
+    assert_eq!(
+        saved.support_email.as_deref(),
+        Some("help@codeglass.example")
+    );
+    assert_eq!(mail::settings(store, &support).await, Ok(saved));
+    // Someone who never chose a language gets German now, and replies go to the support address.
+    create(store, a, "Gerd", "gerd@acme.example", None, false)
+        .await
+        .unwrap();
+    let (subject, reply_to): (String, Option<String>) = sqlx::query_as(
+        "SELECT subject, reply_to FROM outbox WHERE tenant_id = $1 AND recipient = $2",
+    )
+    .bind(tenant_of(a))
+    .bind("gerd@acme.example")
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        subject,
+        "Morgan Manager hat Ihnen Zugang zu CodeGlass gegeben"
+    );
+    assert_eq!(reply_to.as_deref(), Some("help@codeglass.example"));
+    // Another tenant's settings are its own; empty clears the address.
+    assert_eq!(mail::settings(store, &other).await, Ok(defaults));
+    let cleared = mail::save_settings(store, &support, "fr", "")
+        .await
+        .unwrap();
+    assert_eq!(cleared.support_email, None);
 }
