@@ -100,7 +100,7 @@ test.describe('axe', () => {
     try {
       await withoutApp(context);
       const stranger = await context.newPage();
-      await stranger.goto(link);
+      await stranger.goto(link!);
       await expect(stranger.getByRole('heading', { name: 'Set your password', exact: true })).toBeVisible();
       await hydrated(stranger);
       await expectAccessible(stranger, 'the set-password page');
