@@ -175,3 +175,23 @@ pub async fn get_in_tenant(
     .fetch_optional(conn)
     .await
 }
+
+/// Whether the tenant wrote a message of this kind to this address since `since`.
+pub async fn written_since(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    (recipient, kind): (&str, &str),
+    since: Millis,
+) -> sqlx::Result<bool> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE tenant_id = $1 AND recipient = $2 AND kind = $3 \
+         AND created_at > $4",
+    )
+    .bind(tenant_id)
+    .bind(recipient)
+    .bind(kind)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok(count > 0)
+}

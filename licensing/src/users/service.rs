@@ -13,11 +13,11 @@ use crate::auth::throttle::{self, ThrottlePolicy};
 use crate::auth::{hash_password, AccountKind, Principal};
 use crate::error::{AppError, ConflictReason, Field, InvalidReason, Result, Thing};
 use crate::licenses::{license_row, LicenseRole, LicenseType};
-use crate::mail::{self, texts::Letter, Portal};
+use crate::mail::{self, texts::Letter, MailKind, Portal};
 use crate::store::devices::{self as devices, Deactivate, DeactivationReason};
 use crate::store::seats::{self, Seats};
 use crate::store::sessions::{self, Sessions};
-use crate::store::{accounts, customers, links, Store, Tx};
+use crate::store::{accounts, customers, links, outbox, Store, Tx};
 use crate::tenants::{check_password, NewAccount, PreparedAccount};
 use crate::{input, now_millis, secret};
 
@@ -129,18 +129,23 @@ pub async fn create(
                 allowed: license.max_users,
             });
         }
-        let letter = Letter::InvitationRefused {
-            customer: &license.customer_name,
-            email: &owner.email,
-        };
-        mail::post(
-            &mut tx,
-            &from,
-            &managed.tenant_id,
-            (&owner.email, &owner.name),
-            &letter,
-        )
-        .await?;
+        // One notice a day per address: the form must not become a way to flood someone's inbox.
+        let kind = (owner.email.as_str(), MailKind::InvitationRefused.as_str());
+        let day_ago = now_millis() - 24 * 60 * 60 * 1000;
+        if !outbox::written_since(&mut tx, &managed.tenant_id, kind, day_ago).await? {
+            let letter = Letter::InvitationRefused {
+                customer: &license.customer_name,
+                email: &owner.email,
+            };
+            mail::post(
+                &mut tx,
+                &from,
+                &managed.tenant_id,
+                (&owner.email, &owner.name),
+                &letter,
+            )
+            .await?;
+        }
         tx.commit().await?;
         tracing::info!(
             ip,
