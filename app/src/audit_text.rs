@@ -76,6 +76,20 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
             ],
         ),
         AuditSubject::LicenseKey => t("audit-subject-license_key"),
+        AuditSubject::MailSettings {
+            language,
+            support_email,
+        } => t_args(
+            "audit-subject-mail_settings",
+            &[
+                (
+                    "language",
+                    licensing::i18n::Locale::from_tag(language)
+                        .map_or(language.as_str(), |l| l.native_name()),
+                ),
+                ("support", support_email.as_deref().unwrap_or("—")),
+            ],
+        ),
         AuditSubject::SubscriptionsAdded { count: n } => t_args(
             "audit-subject-subscriptions_added",
             &[("subscriptions", &count(*n, "subscription"))],

@@ -40,9 +40,9 @@ pub async fn admin_save_mail_settings(
     default_language: String,
     support_email: String,
 ) -> Result<(), AppError> {
-    use crate::session::{require_login, state};
-    let who = require_login().await?;
-    licensing::mail::save_settings(&state()?.store, &who, &default_language, &support_email)
+    use crate::session::{client_ip, require_login, state};
+    let actor = licensing::access::Actor::new(require_login().await?, client_ip());
+    licensing::mail::save_settings(&state()?.store, &actor, &default_language, &support_email)
         .await?;
     crate::flash::redirect_with(PATH, licensing::flash::Flash::MailSettingsSaved).await;
     Ok(())

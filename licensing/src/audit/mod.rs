@@ -43,10 +43,12 @@ pub enum AuditAction {
     LicensespringCredentialsCreated,
     /// A tenant's LicenseSpring shared key was replaced: apps built with the old one stop working.
     LicensespringSharedKeyRotated,
+    /// The tenant's email settings (default language, support address) were changed.
+    TenantMailSettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::DeviceActivated,
         Self::DeviceReactivated,
         Self::DeviceActivatedOffline,
@@ -73,6 +75,7 @@ impl AuditAction {
         Self::SigningKeyCreated,
         Self::LicensespringCredentialsCreated,
         Self::LicensespringSharedKeyRotated,
+        Self::TenantMailSettingsChanged,
     ];
 
     /// The stored code; its first part is the action's [`AuditKind`].
@@ -105,6 +108,7 @@ impl AuditAction {
             // Keys, so the console's "Signing keys" filter finds them.
             Self::LicensespringCredentialsCreated => "signing_key.licensespring_created",
             Self::LicensespringSharedKeyRotated => "signing_key.licensespring_rotated",
+            Self::TenantMailSettingsChanged => "tenant.mail_settings_changed",
         }
     }
 
@@ -250,6 +254,11 @@ pub enum AuditSubject {
     },
     SigningKey {
         key_id: String,
+    },
+    /// The email settings as saved: a `Locale` code, and the support address if any.
+    MailSettings {
+        language: String,
+        support_email: Option<String>,
     },
     /// An event written before subjects were data: its text as stored.
     Text(String),

@@ -7,7 +7,8 @@ use sqlx::AnyConnection;
 
 use super::texts::{compose, Letter};
 use super::{MailKind, MailSettings, MailStatus, Message, OutboxEntry, PAGE};
-use crate::access;
+use crate::access::{self, Actor};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::Principal;
 use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::i18n::Locale;
@@ -295,11 +296,11 @@ pub async fn settings(store: &Store, who: &Principal) -> Result<MailSettings> {
 /// break out of the `Reply-To` header).
 pub async fn save_settings(
     store: &Store,
-    who: &Principal,
+    actor: &Actor,
     default_language: &str,
     support_email: &str,
 ) -> Result<MailSettings> {
-    let vendor = access::vendor_admin(who)?;
+    let vendor = access::vendor_admin(&actor.principal)?;
     let locale = Locale::ALL
         .iter()
         .copied()
@@ -313,15 +314,30 @@ pub async fn save_settings(
         ));
     }
     let support = (!support.is_empty()).then_some(support);
-    let mut conn = store.pool().acquire().await?;
+    let mut tx = store.begin().await?;
     tenants::set_mail_settings(
-        &mut conn,
+        &mut tx,
         &vendor.tenant_id,
         locale.code(),
         support.as_deref(),
     )
     .await?;
-    tracing::info!(tenant = %vendor.tenant_id, "email settings saved");
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &vendor.tenant_id,
+            license_id: None,
+            actor_id: Some(&actor.principal.account_id),
+            action: AuditAction::TenantMailSettingsChanged,
+            subject: AuditSubject::MailSettings {
+                language: locale.code().to_owned(),
+                support_email: support.clone(),
+            },
+            ip: Some(&actor.ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok(MailSettings {
         default_language: locale.code().to_owned(),
         support_email: support,

@@ -490,7 +490,7 @@ async fn the_vendor_sets_the_default_language_and_the_support_address_of_email()
         Err(AppError::Forbidden)
     );
     assert_eq!(
-        mail::save_settings(store, &a.manager, "de", "").await,
+        mail::save_settings(store, &as_actor(&a.manager), "de", "").await,
         Err(AppError::Forbidden)
     );
     for (language, address, refused) in [
@@ -511,13 +511,13 @@ async fn the_vendor_sets_the_default_language_and_the_support_address_of_email()
         ),
     ] {
         assert_eq!(
-            mail::save_settings(store, &support, language, address).await,
+            mail::save_settings(store, &as_actor(&support), language, address).await,
             Err(refused)
         );
     }
     assert_eq!(mail::settings(store, &support).await, Ok(defaults.clone()));
 
-    let saved = mail::save_settings(store, &support, "de", " Help@CodeGlass.Example ")
+    let saved = mail::save_settings(store, &as_actor(&support), "de", " Help@CodeGlass.Example ")
         .await
         .expect("save");
     assert_eq!(
@@ -544,8 +544,29 @@ async fn the_vendor_sets_the_default_language_and_the_support_address_of_email()
     assert_eq!(reply_to.as_deref(), Some("help@codeglass.example"));
     // Another tenant's settings are its own; empty clears the address.
     assert_eq!(mail::settings(store, &other).await, Ok(defaults));
-    let cleared = mail::save_settings(store, &support, "fr", "")
+    let cleared = mail::save_settings(store, &as_actor(&support), "fr", "")
         .await
         .unwrap();
     assert_eq!(cleared.support_email, None);
+    // Each save is one event of the tenant's log, by the admin, with what was saved.
+    let events: Vec<(Option<String>, String)> = sqlx::query_as(
+        "SELECT actor_id, subject FROM audit_events WHERE tenant_id = $1 AND action = $2 \
+         ORDER BY at",
+    )
+    .bind(tenant_of(a))
+    .bind("tenant.mail_settings_changed")
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events
+        .iter()
+        .all(|(by, _)| by.as_deref() == Some(support.account_id.as_str())));
+    assert_eq!(
+        AuditSubject::from_stored(&events[0].1),
+        AuditSubject::MailSettings {
+            language: "de".into(),
+            support_email: Some("help@codeglass.example".into()),
+        }
+    );
 }
