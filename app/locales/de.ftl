@@ -339,6 +339,8 @@ audit-action-license-key_issued = Lizenzschlüssel ausgestellt
 audit-action-signing_key-created = Signaturschlüssel erzeugt
 audit-action-signing_key-licensespring_created = LicenseSpring-API-Schlüssel erzeugt
 audit-action-signing_key-licensespring_rotated = Gemeinsamer LicenseSpring-Schlüssel erneuert
+audit-action-signing_key-api_key_created = Verwaltungs-API-Schlüssel angelegt
+audit-action-signing_key-api_key_revoked = Verwaltungs-API-Schlüssel widerrufen
 audit-action-license-subscriptions_added = Abonnements hinzugefügt
 audit-action-customer-created = Kunde angelegt
 audit-action-customer-renamed = Kunde umbenannt
@@ -391,6 +393,7 @@ thing-customer = Kunde
 thing-device = Gerät
 thing-license = Lizenz
 thing-message = E-Mail
+thing-api_key = API-Schlüssel
 thing-record = Eintrag
 thing-user = Nutzer
 

@@ -344,6 +344,8 @@ audit-action-license-key_issued = License key issued
 audit-action-signing_key-created = Signing key created
 audit-action-signing_key-licensespring_created = LicenseSpring API keys created
 audit-action-signing_key-licensespring_rotated = LicenseSpring shared key rotated
+audit-action-signing_key-api_key_created = Management API key created
+audit-action-signing_key-api_key_revoked = Management API key revoked
 audit-action-license-subscriptions_added = Subscriptions added
 audit-action-customer-created = Customer created
 audit-action-customer-renamed = Customer renamed
@@ -396,6 +398,7 @@ thing-customer = customer
 thing-device = device
 thing-license = license
 thing-message = email
+thing-api_key = API key
 thing-record = record
 thing-user = user
 

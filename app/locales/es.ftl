@@ -339,6 +339,8 @@ audit-action-license-key_issued = Clave de licencia emitida
 audit-action-signing_key-created = Clave de firma creada
 audit-action-signing_key-licensespring_created = Claves de la API de LicenseSpring creadas
 audit-action-signing_key-licensespring_rotated = Clave compartida de LicenseSpring renovada
+audit-action-signing_key-api_key_created = Clave de API de gestión creada
+audit-action-signing_key-api_key_revoked = Clave de API de gestión revocada
 audit-action-license-subscriptions_added = Suscripciones añadidas
 audit-action-customer-created = Cliente creado
 audit-action-customer-renamed = Cliente renombrado
@@ -391,6 +393,7 @@ thing-customer = Cliente
 thing-device = Dispositivo
 thing-license = Licencia
 thing-message = correo
+thing-api_key = clave de API
 thing-record = Registro
 thing-user = Usuario
 

@@ -339,6 +339,8 @@ audit-action-license-key_issued = Clé de licence émise
 audit-action-signing_key-created = Clé de signature créée
 audit-action-signing_key-licensespring_created = Clés de l'API LicenseSpring créées
 audit-action-signing_key-licensespring_rotated = Clé partagée LicenseSpring renouvelée
+audit-action-signing_key-api_key_created = Clé d’API de gestion créée
+audit-action-signing_key-api_key_revoked = Clé d’API de gestion révoquée
 audit-action-license-subscriptions_added = Abonnements ajoutés
 audit-action-customer-created = Client créé
 audit-action-customer-renamed = Client renommé
@@ -391,6 +393,7 @@ thing-customer = Client
 thing-device = Appareil
 thing-license = Licence
 thing-message = e-mail
+thing-api_key = clé d’API
 thing-record = Enregistrement
 thing-user = Utilisateur
 

@@ -76,6 +76,7 @@ fn thing_key(thing: Thing) -> &'static str {
         Thing::Device => "thing-device",
         Thing::License => "thing-license",
         Thing::Message => "thing-message",
+        Thing::ApiKey => "thing-api_key",
         Thing::Record => "thing-record",
         Thing::User => "thing-user",
     }
@@ -350,13 +351,14 @@ mod tests {
         ]
     }
 
-    const THINGS: [Thing; 8] = [
+    const THINGS: [Thing; 9] = [
         Thing::Account,
         Thing::Company,
         Thing::Customer,
         Thing::Device,
         Thing::License,
         Thing::Message,
+        Thing::ApiKey,
         Thing::Record,
         Thing::User,
     ];

@@ -65,6 +65,8 @@ pub enum AppError {
 #[serde(rename_all = "snake_case")]
 pub enum Thing {
     Account,
+    /// A management API key.
+    ApiKey,
     Company,
     Customer,
     Device,

@@ -45,10 +45,13 @@ pub enum AuditAction {
     LicensespringSharedKeyRotated,
     /// The tenant's email settings (default language, support address) were changed.
     TenantMailSettingsChanged,
+    /// A management API key was made, or revoked (it stops working at once).
+    ApiKeyCreated,
+    ApiKeyRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::DeviceActivated,
         Self::DeviceReactivated,
         Self::DeviceActivatedOffline,
@@ -76,6 +79,8 @@ impl AuditAction {
         Self::LicensespringCredentialsCreated,
         Self::LicensespringSharedKeyRotated,
         Self::TenantMailSettingsChanged,
+        Self::ApiKeyCreated,
+        Self::ApiKeyRevoked,
     ];
 
     /// The stored code; its first part is the action's [`AuditKind`].
@@ -109,6 +114,9 @@ impl AuditAction {
             Self::LicensespringCredentialsCreated => "signing_key.licensespring_created",
             Self::LicensespringSharedKeyRotated => "signing_key.licensespring_rotated",
             Self::TenantMailSettingsChanged => "tenant.mail_settings_changed",
+            // Keys, so the console's "Signing keys" filter finds them.
+            Self::ApiKeyCreated => "signing_key.api_key_created",
+            Self::ApiKeyRevoked => "signing_key.api_key_revoked",
         }
     }
 

@@ -16,6 +16,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use crate::error::{AppError, Result, Thing};
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod customers;
 pub mod devices;
