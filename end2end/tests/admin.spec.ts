@@ -154,3 +154,30 @@ test('a vendor admin reveals the LicenseSpring shared key and rotates it', async
   await expect(row).toHaveCount(1);
   await expect(row).not.toContainText(after);
 });
+
+test('a vendor admin sets the email settings; a wrong address is refused and changes nothing', async ({ page, tenant }) => {
+  await loginAs(page, tenant, 'vendor');
+  await page.getByRole('link', { name: 'Email', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Email settings', exact: true })).toBeVisible();
+  await hydrated(page);
+  const language = page.getByLabel('Language of email to people who never chose one', { exact: true });
+  const support = page.getByLabel('Support address (replies go here)', { exact: true });
+  await expect(language).toHaveValue('en');
+
+  await language.selectOption('de');
+  await support.fill('help@localhost');
+  await page.getByRole('button', { name: 'Save email settings', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('Support email');
+  await page.goto('/admin/outbox');
+  await expect(language).toHaveValue('en');
+  await expect(support).toHaveValue('');
+
+  await hydrated(page);
+  await language.selectOption('de');
+  await support.fill('help@vendor.example');
+  await page.getByRole('button', { name: 'Save email settings', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText('The email settings were saved.');
+  await page.reload();
+  await expect(language).toHaveValue('de');
+  await expect(support).toHaveValue('help@vendor.example');
+});

@@ -108,30 +108,17 @@ pub async fn session(store: &Store, company: &str, email: &str) -> String {
     .token
 }
 
-/// The newest email of a tenant's outbox to `to`: its kind and plain-text body.
-pub async fn last_email(store: &Store, tenant_id: &str, to: &str) -> Option<(String, String)> {
-    sqlx::query_as(
-        "SELECT kind, text_body FROM outbox WHERE tenant_id = $1 AND recipient = $2 \
-         ORDER BY created_at DESC, attempts LIMIT 1",
-    )
-    .bind(tenant_id)
-    .bind(to)
-    .fetch_optional(store.pool())
-    .await
-    .expect("read the outbox")
-}
-
 /// The emails of a tenant's outbox to `to`, oldest first, as (kind, plain-text body).
 pub async fn emails_to(store: &Store, tenant_id: &str, to: &str) -> Vec<(String, String)> {
-    sqlx::query_as(
-        "SELECT kind, text_body FROM outbox WHERE tenant_id = $1 AND recipient = $2 \
-         ORDER BY created_at",
-    )
-    .bind(tenant_id)
-    .bind(to)
-    .fetch_all(store.pool())
-    .await
-    .expect("read the outbox")
+    let mut conn = store.pool().acquire().await.expect("a connection");
+    crate::store::outbox::to_recipient(&mut conn, tenant_id, to)
+        .await
+        .expect("read the outbox")
+}
+
+/// The newest email of a tenant's outbox to `to`: its kind and plain-text body.
+pub async fn last_email(store: &Store, tenant_id: &str, to: &str) -> Option<(String, String)> {
+    emails_to(store, tenant_id, to).await.pop()
 }
 
 /// The token of the set-password link in an email's text, if it has one.

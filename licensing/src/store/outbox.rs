@@ -195,3 +195,19 @@ pub async fn written_since(
     .await?;
     Ok(count > 0)
 }
+
+/// A tenant's messages to one address, oldest first, as (kind, plain-text body).
+pub async fn to_recipient(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    recipient: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT kind, text_body FROM outbox WHERE tenant_id = $1 AND recipient = $2 \
+         ORDER BY created_at, id",
+    )
+    .bind(tenant_id)
+    .bind(recipient)
+    .fetch_all(conn)
+    .await
+}

@@ -7,7 +7,11 @@ use crate::licenses::LicenseRole;
 use crate::Millis;
 
 #[cfg(feature = "server")]
+mod links;
+#[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "server")]
+pub use links::*;
 #[cfg(feature = "server")]
 pub use service::*;
 
