@@ -301,6 +301,24 @@ admin-details = Details
 admin-system = System
 
 # Vendor console: LicenseSpring SDK page
+integrations-nav = Integrationen
+integrations-title = Integrationen
+integrations-intro = Verbinden Sie Ihre eigenen Systeme mit Keyport: Ein Webshop verkauft und liest Lizenzen über die Verwaltungs-API mit einem hier erstellten Schlüssel.
+integrations-keys = Schlüssel der Verwaltungs-API
+integrations-keys_hint = Ein Schlüssel handelt nur für Ihr Unternehmen und wird einmal angezeigt, wenn er erstellt wird. Seine Änderungen erscheinen im Protokoll als „API key“ mit seinem Namen. Die API ist unter /api/v1/manage/openapi.json beschrieben.
+integrations-key_name = Name
+integrations-create_key = Schlüssel erstellen
+integrations-created = Der Schlüssel { $name } wurde erstellt.
+integrations-new_key = Kopieren Sie den Schlüssel jetzt, er wird nicht erneut angezeigt: { $key } Senden Sie ihn bei jeder Anfrage als „Authorization: Bearer“.
+integrations-revoked_note = Der Schlüssel wurde widerrufen. Anfragen damit werden ab sofort abgelehnt.
+integrations-no_keys = Es gibt noch keine Schlüssel.
+integrations-prefix = Schlüssel beginnt mit
+integrations-created_by = Erstellt von
+integrations-last_used = Zuletzt verwendet
+integrations-status = Status
+integrations-never = Nie
+integrations-revoke = Widerrufen
+integrations-revoked = Widerrufen am
 licensespring-nav = LicenseSpring-SDK
 licensespring-title = LicenseSpring-SDK
 licensespring-intro = Apps, die auf dem SDK von LicenseSpring aufbauen, aktivieren mit diesen Einstellungen bei Keyport: Übergeben Sie sie der Configuration des SDK und den öffentlichen Schlüssel einer Unterklasse von SignatureVerifier (siehe „Migrating from LicenseSpring“ im README).
@@ -332,6 +350,7 @@ audit-action-device-activated_offline = Gerät offline aktiviert (Lizenzdatei au
 audit-action-device-reactivated_offline = Offline-Lizenzdatei erneut ausgestellt
 audit-action-device-deactivated_by_app = Gerät von der App deaktiviert
 audit-action-device-reset = Gerät zurückgesetzt
+audit-action-device-removed_by_vendor = Gerät vom Hersteller entfernt
 audit-action-device-limit_refused = Aktivierung abgelehnt: zu viele Geräte
 audit-action-license-reset = Lizenz zurückgesetzt
 audit-action-license-created = Lizenz angelegt
@@ -491,6 +510,9 @@ conflict-already_suspended = Die Lizenz ist bereits gesperrt.
 conflict-already_active = Die Lizenz ist bereits aktiv.
 conflict-other_license_type = Die Lizenz des Kunden für { $product } ist von einem anderen Typ ({ $type }); ändern Sie ihren Typ, statt eine andere Art zu kaufen.
 conflict-offline_only = Die Offline-Aktivierung gibt es nur für Offline-Organisationslizenzen, und diese ist von einem anderen Typ ({ $type }). Aktivieren Sie die Desktop-App stattdessen online.
+conflict-order_reused = Die Bestellung { $order } wurde bereits mit anderem Inhalt aufgegeben. Senden Sie eine neue Bestell-ID für eine neue Bestellung.
+conflict-order_in_progress = Die Bestellung { $order } wird gerade von einer anderen Anfrage aufgegeben. Senden Sie sie gleich noch einmal, um die Antwort zu erhalten.
+conflict-owner_of_other_customer = { $email } hat bereits ein Konto bei einem anderen Kunden. Verwenden Sie für den Inhaber dieses Kunden eine andere E-Mail-Adresse.
 
 # Seats an account holds, in the vendor console
 seat-manager_of = Lizenzmanager von { $product }

@@ -306,6 +306,24 @@ admin-details = Details
 admin-system = System
 
 # Vendor console: LicenseSpring SDK page
+integrations-nav = Integrations
+integrations-title = Integrations
+integrations-intro = Connect your own systems to Keyport: a web shop sells licenses and reads them through the management API with a key made here.
+integrations-keys = Management API keys
+integrations-keys_hint = A key acts for your company only and is shown once, when it is made. Its changes appear in the log as “API key” and its name. The API is described at /api/v1/manage/openapi.json.
+integrations-key_name = Name
+integrations-create_key = Create key
+integrations-created = The key { $name } was created.
+integrations-new_key = Copy the key now; it is not shown again: { $key } Send it as “Authorization: Bearer” with every request.
+integrations-revoked_note = The key was revoked. Requests with it are refused from now on.
+integrations-no_keys = There are no keys yet.
+integrations-prefix = Key starts with
+integrations-created_by = Created by
+integrations-last_used = Last used
+integrations-status = Status
+integrations-never = Never
+integrations-revoke = Revoke
+integrations-revoked = Revoked
 licensespring-nav = LicenseSpring SDK
 licensespring-title = LicenseSpring SDK
 licensespring-intro = Apps built on LicenseSpring's SDK activate against Keyport with these settings: pass them to the SDK's Configuration, and the public key to a SignatureVerifier subclass (see "Migrating from LicenseSpring" in the README).
@@ -337,6 +355,7 @@ audit-action-device-activated_offline = Device activated offline (license file i
 audit-action-device-reactivated_offline = Offline license file issued again
 audit-action-device-deactivated_by_app = Device deactivated by the app
 audit-action-device-reset = Device reset
+audit-action-device-removed_by_vendor = Device removed by the vendor
 audit-action-device-limit_refused = Activation refused: too many devices
 audit-action-license-reset = License reset
 audit-action-license-created = License created
@@ -496,6 +515,9 @@ conflict-already_suspended = The license is already suspended.
 conflict-already_active = The license is already active.
 conflict-other_license_type = The customer's license for { $product } is of another type ({ $type }); change its type instead of buying another kind.
 conflict-offline_only = Offline activation is only for Offline Organisation licenses, and this one is of another type ({ $type }). Activate the desktop app online instead.
+conflict-order_reused = The order { $order } was already placed with different contents. Send a new order id for a new order.
+conflict-order_in_progress = The order { $order } is being placed by another request. Send it again in a moment to get its answer.
+conflict-owner_of_other_customer = { $email } already has an account of another customer. Use another email for this customer's owner.
 
 # Seats an account holds, in the vendor console
 seat-manager_of = License manager of { $product }

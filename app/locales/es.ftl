@@ -301,6 +301,24 @@ admin-details = Detalles
 admin-system = Sistema
 
 # Vendor console: LicenseSpring SDK page
+integrations-nav = Integraciones
+integrations-title = Integraciones
+integrations-intro = Conecte sus propios sistemas con Keyport: una tienda web vende y consulta licencias mediante la API de gestión con una clave creada aquí.
+integrations-keys = Claves de la API de gestión
+integrations-keys_hint = Una clave actúa solo para su empresa y se muestra una vez, al crearla. Sus cambios aparecen en el registro como «API key» y su nombre. La API se describe en /api/v1/manage/openapi.json.
+integrations-key_name = Nombre
+integrations-create_key = Crear clave
+integrations-created = Se creó la clave { $name }.
+integrations-new_key = Copie la clave ahora; no se volverá a mostrar: { $key } Envíela como «Authorization: Bearer» en cada solicitud.
+integrations-revoked_note = La clave se revocó. Las solicitudes con ella se rechazan desde ahora.
+integrations-no_keys = Todavía no hay claves.
+integrations-prefix = La clave empieza por
+integrations-created_by = Creada por
+integrations-last_used = Último uso
+integrations-status = Estado
+integrations-never = Nunca
+integrations-revoke = Revocar
+integrations-revoked = Revocada el
 licensespring-nav = SDK de LicenseSpring
 licensespring-title = SDK de LicenseSpring
 licensespring-intro = Las aplicaciones creadas con el SDK de LicenseSpring se activan en Keyport con estos ajustes: páselos a la Configuration del SDK, y la clave pública a una subclase de SignatureVerifier (vea «Migrating from LicenseSpring» en el README).
@@ -332,6 +350,7 @@ audit-action-device-activated_offline = Dispositivo activado sin conexión (arch
 audit-action-device-reactivated_offline = Archivo de licencia sin conexión emitido de nuevo
 audit-action-device-deactivated_by_app = Dispositivo desactivado por la aplicación
 audit-action-device-reset = Dispositivo restablecido
+audit-action-device-removed_by_vendor = Dispositivo retirado por el proveedor
 audit-action-device-limit_refused = Activación rechazada: demasiados dispositivos
 audit-action-license-reset = Licencia restablecida
 audit-action-license-created = Licencia creada
@@ -491,6 +510,9 @@ conflict-already_suspended = La licencia ya está suspendida.
 conflict-already_active = La licencia ya está activa.
 conflict-other_license_type = La licencia del cliente para { $product } es de otro tipo ({ $type }); cambie su tipo en lugar de comprar otra clase.
 conflict-offline_only = La activación sin conexión es solo para licencias de Organización sin conexión, y esta es de otro tipo ({ $type }). Active la aplicación de escritorio en línea.
+conflict-order_reused = El pedido { $order } ya se realizó con otro contenido. Envíe un nuevo id de pedido para un pedido nuevo.
+conflict-order_in_progress = Otra solicitud está realizando el pedido { $order }. Vuelva a enviarlo en un momento para obtener su respuesta.
+conflict-owner_of_other_customer = { $email } ya tiene una cuenta de otro cliente. Use otro correo para el titular de este cliente.
 
 # Seats an account holds, in the vendor console
 seat-manager_of = Gestor de licencia de { $product }

@@ -301,6 +301,24 @@ admin-details = Détails
 admin-system = Système
 
 # Vendor console: LicenseSpring SDK page
+integrations-nav = Intégrations
+integrations-title = Intégrations
+integrations-intro = Reliez vos propres systèmes à Keyport : une boutique en ligne vend et consulte des licences via l’API de gestion avec une clé créée ici.
+integrations-keys = Clés de l’API de gestion
+integrations-keys_hint = Une clé agit pour votre société uniquement et n’est affichée qu’une fois, à sa création. Ses modifications apparaissent dans le journal sous « API key » suivi de son nom. L’API est décrite à /api/v1/manage/openapi.json.
+integrations-key_name = Nom
+integrations-create_key = Créer une clé
+integrations-created = La clé { $name } a été créée.
+integrations-new_key = Copiez la clé maintenant ; elle ne sera plus affichée : { $key } Envoyez-la en « Authorization: Bearer » avec chaque requête.
+integrations-revoked_note = La clé a été révoquée. Les requêtes qui l’utilisent sont refusées dès maintenant.
+integrations-no_keys = Il n’y a pas encore de clé.
+integrations-prefix = La clé commence par
+integrations-created_by = Créée par
+integrations-last_used = Dernière utilisation
+integrations-status = État
+integrations-never = Jamais
+integrations-revoke = Révoquer
+integrations-revoked = Révoquée le
 licensespring-nav = SDK LicenseSpring
 licensespring-title = SDK LicenseSpring
 licensespring-intro = Les applications construites sur le SDK de LicenseSpring s’activent auprès de Keyport avec ces réglages : passez-les à la Configuration du SDK, et la clé publique à une sous-classe de SignatureVerifier (voir « Migrating from LicenseSpring » dans le README).
@@ -332,6 +350,7 @@ audit-action-device-activated_offline = Appareil activé hors ligne (fichier de 
 audit-action-device-reactivated_offline = Fichier de licence hors ligne émis à nouveau
 audit-action-device-deactivated_by_app = Appareil désactivé par l’application
 audit-action-device-reset = Appareil réinitialisé
+audit-action-device-removed_by_vendor = Appareil retiré par l'éditeur
 audit-action-device-limit_refused = Activation refusée : trop d’appareils
 audit-action-license-reset = Licence réinitialisée
 audit-action-license-created = Licence créée
@@ -491,6 +510,9 @@ conflict-already_suspended = La licence est déjà suspendue.
 conflict-already_active = La licence est déjà active.
 conflict-other_license_type = La licence du client pour { $product } est d’un autre type ({ $type }) ; changez son type au lieu d’en acheter une d’un autre genre.
 conflict-offline_only = L’activation hors ligne est réservée aux licences Organisation hors ligne, et celle-ci est d’un autre type ({ $type }). Activez plutôt l’application de bureau en ligne.
+conflict-order_reused = La commande { $order } a déjà été passée avec un autre contenu. Envoyez un nouvel identifiant pour une nouvelle commande.
+conflict-order_in_progress = La commande { $order } est en cours de traitement par une autre requête. Renvoyez-la dans un instant pour obtenir sa réponse.
+conflict-owner_of_other_customer = { $email } a déjà un compte chez un autre client. Utilisez une autre adresse pour le titulaire de ce client.
 
 # Seats an account holds, in the vendor console
 seat-manager_of = Gestionnaire de licence de { $product }

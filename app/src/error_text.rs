@@ -246,6 +246,15 @@ fn conflict_key(locale: Locale, reason: &ConflictReason) -> Text {
         C::OfflineOnly { license_type: t } => {
             ("conflict-offline_only", vec![("type", license_type(t))])
         }
+        C::OrderReused { order_id } => ("conflict-order_reused", vec![("order", order_id.clone())]),
+        C::OrderInProgress { order_id } => (
+            "conflict-order_in_progress",
+            vec![("order", order_id.clone())],
+        ),
+        C::OwnerOfOtherCustomer { email } => (
+            "conflict-owner_of_other_customer",
+            vec![("email", email.clone())],
+        ),
     }
 }
 
@@ -348,6 +357,9 @@ mod tests {
             C::OfflineOnly {
                 license_type: LicenseType::Organisation,
             },
+            C::OrderReused { order_id: s("A-1") },
+            C::OrderInProgress { order_id: s("A-1") },
+            C::OwnerOfOtherCustomer { email: s("a@b.c") },
         ]
     }
 

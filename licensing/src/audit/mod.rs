@@ -21,6 +21,8 @@ pub enum AuditAction {
     DeviceReactivatedOffline,
     DeviceDeactivatedByApp,
     DeviceReset,
+    /// Vendor staff or a management key ended a device's activation without using a deactivation.
+    DeviceRemovedByVendor,
     DeviceLimitRefused,
     LicenseCreated,
     LicenseKeyIssued,
@@ -51,13 +53,14 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::DeviceActivated,
         Self::DeviceReactivated,
         Self::DeviceActivatedOffline,
         Self::DeviceReactivatedOffline,
         Self::DeviceDeactivatedByApp,
         Self::DeviceReset,
+        Self::DeviceRemovedByVendor,
         Self::DeviceLimitRefused,
         Self::LicenseCreated,
         Self::LicenseKeyIssued,
@@ -92,6 +95,7 @@ impl AuditAction {
             Self::DeviceReactivatedOffline => "device.reactivated_offline",
             Self::DeviceDeactivatedByApp => "device.deactivated_by_app",
             Self::DeviceReset => "device.reset",
+            Self::DeviceRemovedByVendor => "device.removed_by_vendor",
             Self::DeviceLimitRefused => "device.limit_refused",
             Self::LicenseCreated => "license.created",
             Self::LicenseKeyIssued => "license.key_issued",

@@ -4,19 +4,27 @@
 use super::{ApiKeyEntry, NewApiKey, KEY_START, PREFIX_LEN};
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
-use crate::auth::Principal;
+use crate::auth::{AccountKind, Principal};
 use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::store::api_keys::{self as rows, NewKeyRow};
-use crate::store::{new_id, Store};
+use crate::store::{accounts, new_id, Store};
 use crate::{now_millis, secret};
 
-/// Who a management request acts as: a key of one tenant.
+/// Who a management request acts as: a key of one tenant, and its account (vendor staff of that
+/// tenant, named "API key NAME"), which the services' guards and audit events see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyHolder {
     pub key_id: String,
-    pub tenant_id: String,
-    pub name: String,
+    pub principal: Principal,
 }
+
+/// What a key's account is called in the audit log and every list of who did what.
+pub fn key_account_name(name: &str) -> String {
+    format!("API key {name}")
+}
+
+/// A password hash no password verifies (not a PHC string): a key's account never logs in.
+const NO_PASSWORD: &str = "!";
 
 /// Makes a key for the caller's tenant (vendor staff only); the answer is the one time it is
 /// shown.
@@ -35,7 +43,25 @@ pub async fn create_key(store: &Store, actor: &Actor, name: &str) -> Result<NewA
     let key = format!("{KEY_START}{}", secret::random_token());
     let prefix: String = key.chars().take(PREFIX_LEN).collect();
     let id = new_id();
+    let account_id = new_id();
+    let now = now_millis();
     let mut tx = store.begin().await?;
+    accounts::insert(
+        &mut tx,
+        &accounts::AccountRow {
+            id: &account_id,
+            tenant_id: &vendor.tenant_id,
+            customer_id: None,
+            kind: AccountKind::VendorAdmin.as_str(),
+            // Unique per key, and `.invalid` (RFC 2606) can never receive mail.
+            email: &format!("key-{id}@api-keys.invalid"),
+            name: &key_account_name(name),
+            password_hash: NO_PASSWORD,
+            password_set: true,
+            created_at: now,
+        },
+    )
+    .await?;
     rows::insert(
         &mut tx,
         &NewKeyRow {
@@ -44,8 +70,9 @@ pub async fn create_key(store: &Store, actor: &Actor, name: &str) -> Result<NewA
             name,
             prefix: &prefix,
             key_hash: &secret::hash(&key),
+            account_id: &account_id,
             created_by: Some(&actor.principal.account_id),
-            now: now_millis(),
+            now,
         },
     )
     .await?;
@@ -113,18 +140,16 @@ pub async fn authenticate_key(store: &Store, bearer: &str) -> Result<KeyHolder> 
         return Err(AppError::Unauthenticated);
     }
     let mut conn = store.pool().acquire().await?;
-    let (key_id, tenant_id, name, last_used_at) =
-        rows::live_by_hash(&mut conn, &secret::hash(bearer))
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+    let key = rows::live_by_hash(&mut conn, &secret::hash(bearer))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let now = now_millis();
-    if last_used_at.is_none_or(|at| now - at > 60_000) {
-        rows::touch(&mut conn, &key_id, now).await?;
+    if key.last_used_at.is_none_or(|at| now - at > 60_000) {
+        rows::touch(&mut conn, &key.key_id, now).await?;
     }
     Ok(KeyHolder {
-        key_id,
-        tenant_id,
-        name,
+        key_id: key.key_id,
+        principal: crate::auth::principal_from_row(key.principal)?,
     })
 }
 

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use super::accounts::PrincipalRow;
 use crate::Millis;
 
 /// A key to insert.
@@ -11,20 +12,24 @@ pub struct NewKeyRow<'a> {
     pub name: &'a str,
     pub prefix: &'a str,
     pub key_hash: &'a str,
+    /// The key's own account, inserted before the key.
+    pub account_id: &'a str,
     pub created_by: Option<&'a str>,
     pub now: Millis,
 }
 
 pub async fn insert(conn: &mut AnyConnection, key: &NewKeyRow<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO api_keys \
+            (id, tenant_id, name, prefix, key_hash, account_id, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(key.id)
     .bind(key.tenant_id)
     .bind(key.name)
     .bind(key.prefix)
     .bind(key.key_hash)
+    .bind(key.account_id)
     .bind(key.created_by)
     .bind(key.now)
     .execute(conn)
@@ -57,14 +62,26 @@ pub async fn of_tenant(conn: &mut AnyConnection, tenant_id: &str) -> sqlx::Resul
     .await
 }
 
-/// A live (unrevoked) key by its hash: `(id, tenant_id, name, last_used_at)`.
+/// A live (unrevoked) key found by its hash.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveKey {
+    pub key_id: String,
+    pub last_used_at: Option<Millis>,
+    /// The key's account, as a logged-in caller is made from it.
+    #[sqlx(flatten)]
+    pub principal: PrincipalRow,
+}
+
 pub async fn live_by_hash(
     conn: &mut AnyConnection,
     key_hash: &str,
-) -> sqlx::Result<Option<(String, String, String, Option<Millis>)>> {
+) -> sqlx::Result<Option<LiveKey>> {
     sqlx::query_as(
-        "SELECT id, tenant_id, name, last_used_at FROM api_keys \
-         WHERE key_hash = $1 AND revoked_at IS NULL",
+        "SELECT k.id AS key_id, k.last_used_at, a.id, a.tenant_id, t.name AS tenant_name, \
+                a.customer_id, a.name, a.email, a.kind \
+         FROM api_keys k JOIN accounts a ON a.id = k.account_id \
+         JOIN tenants t ON t.id = a.tenant_id \
+         WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
     )
     .bind(key_hash)
     .fetch_optional(conn)

@@ -25,6 +25,7 @@ pub mod flashes;
 pub mod licenses;
 pub mod licensespring;
 pub mod links;
+pub mod orders;
 pub mod outbox;
 pub mod products;
 pub mod seats;

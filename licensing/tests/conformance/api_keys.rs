@@ -59,8 +59,29 @@ async fn vendor_staff_make_list_and_revoke_their_own_tenants_keys() {
     let holder = manage::authenticate_key(store, &format!(" {} ", key.key))
         .await
         .expect("the key works");
-    assert_eq!(holder.tenant_id, a.manager.tenant_id);
-    assert_eq!(holder.name, "Web shop");
+    // The key acts as vendor staff of its tenant, under its own name, with no customer.
+    let acting = &holder.principal;
+    assert_eq!(acting.tenant_id, a.manager.tenant_id);
+    assert_eq!(acting.name, "API key Web shop");
+    assert_eq!(acting.kind, licensing::auth::AccountKind::VendorAdmin);
+    assert_eq!(acting.customer_id, None);
+    // Its account never logs in, whatever password is tried.
+    for password in ["", "!", "x"] {
+        assert_eq!(
+            licensing::auth::check_credentials(
+                store,
+                &creds(&a.company, &acting.email, password),
+                IP
+            )
+            .await
+            .err(),
+            Some(if password.is_empty() {
+                AppError::invalid(Field::Password, InvalidReason::Required)
+            } else {
+                AppError::InvalidCredentials
+            })
+        );
+    }
     let listed = manage::list_keys(store, &support).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].created_by.as_deref(), Some("Vendor Support"));

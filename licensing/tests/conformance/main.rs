@@ -466,6 +466,7 @@ mod license_reset;
 mod licensespring;
 mod login;
 mod offline_activation;
+mod orders;
 mod outbox;
 mod portal;
 mod purchases;
