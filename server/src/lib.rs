@@ -10,6 +10,7 @@ pub mod fuzzing;
 pub mod licensespring;
 pub mod mail;
 pub mod manage;
+pub mod webhooks;
 mod offline;
 mod portal;
 mod portal_input;
