@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the device API and the LicenseSpring-compatible API from their own OpenAPI documents with schemathesis: no 5xx, and every answer as documented.
+# Fuzzes the device API, the LicenseSpring-compatible API and the management API from their own OpenAPI documents with schemathesis: no 5xx, and every answer as documented.
 # Usage: scripts/fuzz-api.sh [BINARY]   (default target/release/keyport; FUZZ_API_EXAMPLES cases per operation, default 100)
 # Starts the binary on a fresh SQLite database on port FUZZ_API_PORT (default 3150) with the demo tenants and
 # throttle limits high enough that the fuzzer reaches the parsers and services instead of the 429 refusal.
@@ -61,6 +61,22 @@ KEYPORT_LS_API_KEY=$api_key KEYPORT_LS_SHARED_KEY=$shared_key PYTHONPATH=tools S
   --seed "${FUZZ_API_SEED:-20261128}" \
   --workers 1 \
   --request-timeout 10 \
+  --generation-database none \
+  --no-color || status=$?
+
+# The management API with a key of the demo tenant (its orders create customers and licenses: the
+# database is this run's own).
+manage_key=$(DATABASE_URL="sqlite://$work/fuzz.db" "$bin" api-key create --company CodeGlass \
+  --as admin@codeglass.example --name fuzz | sed -n 's/^key (shown once): //p')
+[ -n "$manage_key" ] || { echo "fuzz-api: making a management key failed" >&2; exit 1; }
+"$st" --config-file tools/fuzz-api.toml run "$base/api/v1/manage/openapi.json" \
+  --url "$base/api/v1/manage" \
+  --checks all \
+  --max-examples "$examples" \
+  --seed "${FUZZ_API_SEED:-20261128}" \
+  --workers 1 \
+  --request-timeout 10 \
+  --header "Authorization: Bearer $manage_key" \
   --generation-database none \
   --no-color || status=$?
 

@@ -76,6 +76,7 @@ fn thing_key(thing: Thing) -> &'static str {
         Thing::Device => "thing-device",
         Thing::License => "thing-license",
         Thing::Message => "thing-message",
+        Thing::ApiKey => "thing-api_key",
         Thing::Record => "thing-record",
         Thing::User => "thing-user",
     }
@@ -245,6 +246,15 @@ fn conflict_key(locale: Locale, reason: &ConflictReason) -> Text {
         C::OfflineOnly { license_type: t } => {
             ("conflict-offline_only", vec![("type", license_type(t))])
         }
+        C::OrderReused { order_id } => ("conflict-order_reused", vec![("order", order_id.clone())]),
+        C::OrderInProgress { order_id } => (
+            "conflict-order_in_progress",
+            vec![("order", order_id.clone())],
+        ),
+        C::OwnerOfOtherCustomer { email } => (
+            "conflict-owner_of_other_customer",
+            vec![("email", email.clone())],
+        ),
     }
 }
 
@@ -347,16 +357,20 @@ mod tests {
             C::OfflineOnly {
                 license_type: LicenseType::Organisation,
             },
+            C::OrderReused { order_id: s("A-1") },
+            C::OrderInProgress { order_id: s("A-1") },
+            C::OwnerOfOtherCustomer { email: s("a@b.c") },
         ]
     }
 
-    const THINGS: [Thing; 8] = [
+    const THINGS: [Thing; 9] = [
         Thing::Account,
         Thing::Company,
         Thing::Customer,
         Thing::Device,
         Thing::License,
         Thing::Message,
+        Thing::ApiKey,
         Thing::Record,
         Thing::User,
     ];

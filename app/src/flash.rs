@@ -147,6 +147,8 @@ pub fn note_text(flash: &Flash) -> Option<String> {
         Flash::LicenseSuspended => t("admin-license_suspended"),
         Flash::LicenseResumed => t("admin-license_resumed"),
         Flash::SharedKeyRotated => t("licensespring-rotated"),
+        Flash::ApiKeyCreated { name, .. } => t_args("integrations-created", &[("name", name)]),
+        Flash::ApiKeyRevoked => t("integrations-revoked_note"),
         Flash::OfflineActivationFailed { .. } => return None,
     })
 }

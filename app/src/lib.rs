@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audit") view=admin::AdminAuditPage ssr=admin_ssr.clone() />
                     <Route path=path!("licensespring") view=admin::LicensespringPage ssr=admin_ssr.clone() />
                     <Route path=path!("outbox") view=admin::OutboxPage ssr=admin_ssr.clone() />
+                    <Route path=path!("integrations") view=admin::IntegrationsPage ssr=admin_ssr.clone() />
                     <Route path=path!("outbox/:id") view=admin::OutboxMessagePage ssr=admin_ssr.clone() />
                 </ParentRoute>
                 <ParentRoute path=path!("/licenses/:id") view=licenses::LicenseLayout ssr=ssr.clone()>

@@ -181,3 +181,59 @@ test('a vendor admin sets the email settings; a wrong address is refused and cha
   await expect(language).toHaveValue('de');
   await expect(support).toHaveValue('help@vendor.example');
 });
+
+test('a vendor admin makes a management key, sees it once, the API takes it until it is revoked', async ({
+  page,
+  request,
+  tenant,
+}) => {
+  await loginAs(page, tenant, 'vendor');
+  await page.getByRole('link', { name: 'Integrations', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Integrations', exact: true })).toBeVisible();
+  await expect(page.getByTestId('no-keys')).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('Web shop');
+  await page.getByRole('button', { name: 'Create key', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText('The key Web shop was created.');
+  const key = (await page.getByTestId('api-key').textContent())!.trim();
+  expect(key).toMatch(/^kp_[0-9a-f]{64}$/);
+  expect(page.url()).not.toContain(key);
+
+  const customers = () =>
+    request.get('/api/v1/manage/customers', { headers: { authorization: `Bearer ${key}` } });
+  const listed = await customers();
+  expect(listed.status()).toBe(200);
+  expect((await listed.json()).items.map((c: { name: string }) => c.name)).toContain('Acme Corp');
+
+  // Shown once: the page shows its first characters and when it was last used, never the key.
+  await page.reload();
+  await expect(page.getByTestId('api-key')).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText(key);
+  const row = page.getByTestId('api-key-row').filter({ hasText: 'Web shop' });
+  await expect(row).toContainText(key.slice(0, 12));
+  await expect(row).not.toContainText('Never');
+
+  await hydrated(page);
+  await row.getByRole('button', { name: 'Revoke Web shop', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText('The key was revoked. Requests with it are refused from now on.');
+  await expect(row).toContainText('Revoked');
+  const refused = await customers();
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error).toBe('invalid_key');
+
+  await page.goto('/admin/audit?kind=signing_key');
+  await expect(page.getByTestId('audit-row').filter({ hasText: 'Management API key created' })).toHaveCount(1);
+  await expect(page.getByTestId('audit-row').filter({ hasText: 'Management API key revoked' })).toHaveCount(1);
+});
+
+test('a refused key name changes nothing', async ({ page, tenant }) => {
+  await loginAs(page, tenant, 'vendor');
+  await page.goto('/admin/integrations');
+  await hydrated(page);
+  // The browser takes spaces (the field is only `required`); Keyport does not.
+  await page.getByLabel('Name', { exact: true }).fill('   ');
+  await page.getByRole('button', { name: 'Create key', exact: true }).click();
+  await expect(alertMessage(page)).toContainText('Name');
+  await page.goto('/admin/integrations');
+  await expect(page.getByTestId('no-keys')).toBeVisible();
+});

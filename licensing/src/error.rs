@@ -65,6 +65,8 @@ pub enum AppError {
 #[serde(rename_all = "snake_case")]
 pub enum Thing {
     Account,
+    /// A management API key.
+    ApiKey,
     Company,
     Customer,
     Device,
@@ -304,6 +306,18 @@ pub enum ConflictReason {
     },
     /// The person already chose a password: there is no invitation to resend.
     InvitationUsed,
+    /// A management API order id was sold before with a different order.
+    OrderReused {
+        order_id: String,
+    },
+    /// The same order is being sold by another request right now.
+    OrderInProgress {
+        order_id: String,
+    },
+    /// An order's owner has an account that is not the ordering customer's.
+    OwnerOfOtherCustomer {
+        email: String,
+    },
 }
 
 impl AppError {

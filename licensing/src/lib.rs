@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod input;
 pub mod licenses;
 pub mod mail;
+pub mod manage;
 pub mod offline;
 pub mod users;
 

@@ -119,6 +119,24 @@ pub async fn create_account(store: &Store, new: &NewAccount<'_>) -> Result<Strin
     Ok(account.id)
 }
 
+/// The name and email of a new account, checked: the email as it is stored.
+pub(crate) fn check_new_account(name: &str, email: &str) -> Result<String> {
+    let email = crate::input::normalised_email(email);
+    if name.trim().is_empty() {
+        return Err(AppError::invalid(Field::Name, InvalidReason::Required));
+    }
+    if name.trim().chars().count() > 100 {
+        return Err(AppError::invalid(
+            Field::Name,
+            InvalidReason::TooLong { max: 100 },
+        ));
+    }
+    if !is_plausible_email(&email) {
+        return Err(AppError::invalid(Field::Email, InvalidReason::EmailFormat));
+    }
+    Ok(email)
+}
+
 /// An account checked and with its password hashed, ready to insert. Split from the insert so a
 /// caller can hash (slow on purpose) before it takes a lock, then insert inside its transaction.
 #[derive(Debug, Clone)]
@@ -135,19 +153,7 @@ pub struct PreparedAccount {
 
 impl PreparedAccount {
     pub async fn new(new: &NewAccount<'_>) -> Result<Self> {
-        let email = crate::input::normalised_email(new.email);
-        if new.name.trim().is_empty() {
-            return Err(AppError::invalid(Field::Name, InvalidReason::Required));
-        }
-        if new.name.trim().chars().count() > 100 {
-            return Err(AppError::invalid(
-                Field::Name,
-                InvalidReason::TooLong { max: 100 },
-            ));
-        }
-        if !is_plausible_email(&email) {
-            return Err(AppError::invalid(Field::Email, InvalidReason::EmailFormat));
-        }
+        let email = check_new_account(new.name, new.email)?;
         check_password(new.password)?;
         if (new.kind == AccountKind::Customer) != new.customer_id.is_some() {
             return Err(AppError::invalid(

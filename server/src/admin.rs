@@ -10,7 +10,7 @@ use licensing::input::DAY_MS;
 use licensing::licenses::{self, NewLicense, TenantLicense};
 use licensing::{now_millis, users, AppError, Field, InvalidReason, Store};
 
-use crate::config::{CustomerCommand, LicenseCommand, Operator, TenantCommand};
+use crate::config::{ApiKeyCommand, CustomerCommand, LicenseCommand, Operator, TenantCommand};
 
 /// An error as the command prints it: in English, in the English catalog's words, like the
 /// device API.
@@ -218,4 +218,41 @@ fn print_table(list: &[TenantLicense]) {
             format!("{}/{}", l.deactivations_used, l.max_deactivations),
         );
     }
+}
+
+/// `keyport api-key …`: the management API's keys, as the console's page manages them.
+pub async fn api_key(store: &Store, command: ApiKeyCommand) -> Result<(), AppError> {
+    match command {
+        ApiKeyCommand::Create { operator: op, name } => {
+            let actor = operator(store, &op).await?;
+            let key = licensing::manage::create_key(store, &actor, &name).await?;
+            println!("api key {} ({})", key.id, key.name);
+            println!("key (shown once): {}", key.key);
+        }
+        ApiKeyCommand::List { operator: op, json } => {
+            let who = operator(store, &op).await?.principal;
+            let keys = licensing::manage::list_keys(store, &who).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&keys).map_err(|_| AppError::Internal)?
+                );
+            } else {
+                for key in keys {
+                    let state = if key.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "live"
+                    };
+                    println!("{}  {}…  {state}  {}", key.id, key.prefix, key.name);
+                }
+            }
+        }
+        ApiKeyCommand::Revoke { operator: op, id } => {
+            let actor = operator(store, &op).await?;
+            licensing::manage::revoke_key(store, &actor, &id).await?;
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
 }

@@ -149,6 +149,9 @@ pub enum Command {
     /// Licenses of a tenant, acting as one of its vendor admins.
     #[command(subcommand)]
     License(LicenseCommand),
+    /// Management API keys of a tenant, acting as one of its vendor admins.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
     /// Serve the portal (the default).
     Serve,
     /// Print what an app built on LicenseSpring's SDK is configured with for a tenant: API key,
@@ -199,6 +202,33 @@ pub enum TenantCommand {
         admin_email: String,
         #[arg(long)]
         admin_name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Make a key for the management API; prints it once (only its hash is kept).
+    Create {
+        #[command(flatten)]
+        operator: Operator,
+        /// What the key is for ("Web shop"), shown in lists and the audit log.
+        #[arg(long)]
+        name: String,
+    },
+    /// The tenant's keys, newest first: id, prefix, name, last use, revoked or not.
+    List {
+        #[command(flatten)]
+        operator: Operator,
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key by its id: it stops working at once.
+    Revoke {
+        #[command(flatten)]
+        operator: Operator,
+        #[arg(long)]
+        id: String,
     },
 }
 

@@ -9,6 +9,7 @@ mod form_errors;
 pub mod fuzzing;
 pub mod licensespring;
 pub mod mail;
+pub mod manage;
 mod offline;
 mod portal;
 mod portal_input;
@@ -124,6 +125,7 @@ pub async fn app(
         .layer(axum::middleware::from_fn(security::portal_headers))
         // Added after the portal's body limit: the API has its own, smaller one that answers in
         // JSON like every other API error.
+        .nest(manage::BASE, manage::router())
         .nest("/api/v1", api::router())
         .nest("/api/v4", licensespring::router())
         .layer(axum::middleware::from_fn_with_state(

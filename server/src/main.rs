@@ -70,6 +70,9 @@ async fn run() -> ExitCode {
         Some(Command::Customer(command)) => admin::customer(&store, command)
             .await
             .map_err(|e| admin::english(&e)),
+        Some(Command::ApiKey(command)) => admin::api_key(&store, command)
+            .await
+            .map_err(|e| admin::english(&e)),
         Some(Command::License(command)) => admin::license(&store, command, &portal(&cli.serve))
             .await
             .map_err(|e| admin::english(&e)),

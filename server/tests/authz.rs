@@ -17,7 +17,7 @@ use licensing::demo::{seed_vendor, DEMO_PASSWORD};
 use licensing::licenses::{self, LicenseType, NewLicense};
 use licensing::tenants::{self, NewAccount};
 use licensing::users::{self, NewUser};
-use licensing::{now_millis, Store};
+use licensing::{manage, now_millis, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -71,6 +71,17 @@ struct World {
     /// An email in the tenant's outbox.
     message_id: String,
     sessions: Vec<(Who, String)>,
+    /// Management keys: the license's tenant's, another tenant's, and a revoked one of the
+    /// license's tenant.
+    keys: ManagementKeys,
+}
+
+struct ManagementKeys {
+    /// A live key of the license's tenant for the console's Revoke.
+    spare_id: String,
+    own: String,
+    other_tenant: String,
+    revoked: String,
 }
 
 impl World {
@@ -280,7 +291,38 @@ async fn world(store: &Store) -> World {
         .await
         .unwrap()
     };
+    let vendor_actor = |company: &str, email: &str| {
+        let (company, email) = (company.to_owned(), email.to_owned());
+        async move {
+            let who = auth::principal_by_email(store, &company, &email)
+                .await
+                .unwrap();
+            Actor::new(who, "127.0.0.1")
+        }
+    };
+    let own_vendor = vendor_actor(&company, "support@codeglass.example").await;
+    let other_vendor = vendor_actor(&other_company, "support@othersoft.example").await;
+    let revoked = manage::create_key(store, &own_vendor, "Old").await.unwrap();
+    manage::revoke_key(store, &own_vendor, &revoked.id)
+        .await
+        .unwrap();
+    let keys = ManagementKeys {
+        spare_id: manage::create_key(store, &own_vendor, "Spare")
+            .await
+            .unwrap()
+            .id,
+        own: manage::create_key(store, &own_vendor, "Shop")
+            .await
+            .unwrap()
+            .key,
+        other_tenant: manage::create_key(store, &other_vendor, "Shop")
+            .await
+            .unwrap()
+            .key,
+        revoked: revoked.key,
+    };
     World {
+        keys,
         message_id,
         manager_device: device_of(store, &acme.license_id, "manager@acme.example").await,
         user_device: device_of(store, &acme.license_id, "user@acme.example").await,
@@ -308,6 +350,9 @@ async fn fingerprint(store: &Store, w: &World) -> Vec<i64> {
             "SELECT COUNT(*) FROM license_users lu JOIN licenses l ON l.id = lu.license_id WHERE l.tenant_id = $1 AND lu.role = 'manager'",
             "SELECT COUNT(*) FROM devices d JOIN licenses l ON l.id = d.license_id WHERE l.tenant_id = $1 AND d.deactivated_at IS NULL",
             "SELECT CAST(COALESCE(SUM(deactivations_used), 0) AS BIGINT) FROM licenses WHERE tenant_id = $1",
+            "SELECT COUNT(*) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL",
+            "SELECT COUNT(*) FROM customers WHERE tenant_id = $1",
+            "SELECT COUNT(*) FROM licenses WHERE tenant_id = $1 AND status = 'active'",
             "SELECT COUNT(*) FROM accounts WHERE tenant_id = $1",
             "SELECT COUNT(*) FROM audit_events WHERE tenant_id = $1",
             "SELECT COUNT(*) FROM password_links p JOIN accounts a ON a.id = p.account_id WHERE a.tenant_id = $1 AND p.used_at IS NULL",
@@ -744,6 +789,19 @@ fn console_rows() -> Vec<Row> {
             ANY_VENDOR,
         ),
         row("admin_rotate_shared_key", |_, _| vec![], ANY_VENDOR),
+        // Each vendor lists and makes their own tenant's management keys (api_keys.rs checks
+        // that they are their own), and revokes only those.
+        row("admin_api_keys", |_, _| vec![], ANY_VENDOR),
+        row(
+            "admin_create_api_key",
+            |_, _| vec![("name", "Web shop".into())],
+            ANY_VENDOR,
+        ),
+        row(
+            "admin_revoke_api_key",
+            |w, _| vec![("id", w.keys.spare_id.clone())],
+            OWN_TENANT,
+        ),
     ]
 }
 
@@ -771,6 +829,7 @@ fn mutates(endpoint: &str) -> bool {
             | "get_password_link"
             | "set_language"
             | "admin_mail_settings"
+            | "admin_api_keys"
     )
 }
 
@@ -839,6 +898,202 @@ async fn every_server_function_allows_exactly_whom_it_should() {
                 || body.contains("Acme"))
             {
                 failures.push(format!("{} as {who:?} shows Acme's data", row.endpoint));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Who calls the management API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyWho {
+    NoKey,
+    /// The vendor admin's portal session: a cookie is not a management key.
+    VendorSession,
+    RevokedKey,
+    OtherTenantKey,
+    OwnKey,
+}
+
+const KEY_COLUMNS: [KeyWho; 5] = [
+    KeyWho::NoKey,
+    KeyWho::VendorSession,
+    KeyWho::RevokedKey,
+    KeyWho::OtherTenantKey,
+    KeyWho::OwnKey,
+];
+
+/// The management API's rows: each operation of its OpenAPI document, the id its path names
+/// (the world's license, customer or device, all of the first tenant), its body, and the status
+/// per [`KEY_COLUMNS`]. Another tenant's key lists its own tenant's (200, nothing of Acme's) and
+/// finds none of Acme's ids (404).
+fn management_rows(w: &World) -> Vec<(&'static str, String, Option<serde_json::Value>, [u16; 5])> {
+    use serde_json::json;
+    let lid = &w.license;
+    let refused = |other: u16, own: u16| [401, 401, 401, other, own];
+    let order = json!({
+        "order_id": "A-1", "customer": {"external_id": "c-1", "name": "Umbrella"},
+        "owner": {"email": "owner@umbrella.example", "name": "Owner"}, "product": "CodeGlass",
+        "license_type": "organisation", "subscriptions": 1, "seats_per_subscription": 1,
+        "devices_per_subscription": 1, "deactivations": 1, "valid_days": 30
+    });
+    vec![
+        (
+            "POST /orders",
+            "/orders".into(),
+            Some(order),
+            refused(201, 201),
+        ),
+        (
+            "GET /customers",
+            "/customers".into(),
+            None,
+            refused(200, 200),
+        ),
+        (
+            "GET /customers/{id}",
+            format!("/customers/{}", w.customer_id),
+            None,
+            refused(404, 200),
+        ),
+        ("GET /licenses", "/licenses".into(), None, refused(200, 200)),
+        (
+            "GET /licenses",
+            format!("/licenses?customer_id={}", w.customer_id),
+            None,
+            refused(404, 200),
+        ),
+        (
+            "GET /licenses/{id}",
+            format!("/licenses/{lid}"),
+            None,
+            refused(404, 200),
+        ),
+        (
+            "PATCH /licenses/{id}",
+            format!("/licenses/{lid}"),
+            Some(json!({"max_activations": 20})),
+            refused(404, 200),
+        ),
+        (
+            "GET /licenses/{id}/devices",
+            format!("/licenses/{lid}/devices"),
+            None,
+            refused(404, 200),
+        ),
+        (
+            "POST /licenses/{id}/suspend",
+            format!("/licenses/{lid}/suspend"),
+            None,
+            refused(404, 200),
+        ),
+        // Resumed while active: the own key is told so (409), having passed the guards.
+        (
+            "POST /licenses/{id}/resume",
+            format!("/licenses/{lid}/resume"),
+            None,
+            refused(404, 409),
+        ),
+        (
+            "POST /licenses/{id}/reset-deactivations",
+            format!("/licenses/{lid}/reset-deactivations"),
+            Some(json!({"reason": "support"})),
+            refused(404, 200),
+        ),
+        (
+            "DELETE /devices/{id}",
+            format!("/devices/{}", w.user_device),
+            None,
+            refused(404, 200),
+        ),
+        ("GET /events", "/events".into(), None, refused(200, 200)),
+        (
+            "GET /events",
+            format!("/events?license_id={lid}"),
+            None,
+            refused(200, 200),
+        ),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_management_operation_answers_only_its_tenants_keys() {
+    let (url, _dir) = test_database("authz");
+    let store = Store::connect(&url).await.expect("open the test database");
+    let server = App::start(&url).await;
+    let client = reqwest::Client::new();
+    let base = format!("{}/api/v1/manage", server.base);
+
+    // The rows cover the document's operations, and nothing else.
+    let doc: serde_json::Value = client
+        .get(format!("{base}/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let documented: BTreeSet<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect();
+    let probe = world(&store).await;
+    let covered: BTreeSet<String> = management_rows(&probe)
+        .iter()
+        .map(|(operation, ..)| (*operation).to_owned())
+        .collect();
+    assert_eq!(
+        covered, documented,
+        "every management operation needs a row"
+    );
+
+    let mut failures = Vec::new();
+    for index in 0..management_rows(&probe).len() {
+        let w = world(&store).await;
+        let (operation, path, body, expect) = management_rows(&w).swap_remove(index);
+        let method: reqwest::Method = operation.split(' ').next().unwrap().parse().unwrap();
+        for (who, expected) in KEY_COLUMNS.into_iter().zip(expect) {
+            let before = fingerprint(&store, &w).await;
+            let mut request = client.request(method.clone(), format!("{base}{path}"));
+            request = match who {
+                KeyWho::NoKey => request,
+                KeyWho::VendorSession => request.header(
+                    "cookie",
+                    format!("keyport_session={}", w.cookie(Who::Vendor).unwrap()),
+                ),
+                KeyWho::RevokedKey => request.bearer_auth(&w.keys.revoked),
+                KeyWho::OtherTenantKey => request.bearer_auth(&w.keys.other_tenant),
+                KeyWho::OwnKey => request.bearer_auth(&w.keys.own),
+            };
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            let response = request.send().await.expect("request");
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap_or_default();
+            if status != expected {
+                failures.push(format!(
+                    "{path} ({operation}) as {who:?}: expected {expected}, got {status}: {text}"
+                ));
+            }
+            if expected >= 400 && fingerprint(&store, &w).await != before {
+                failures.push(format!(
+                    "{path} as {who:?} was refused but changed the database"
+                ));
+            }
+            if who != KeyWho::OwnKey
+                && (text.contains(&w.license)
+                    || text.contains(&w.customer_id)
+                    || text.contains("Acme"))
+            {
+                failures.push(format!("{path} as {who:?} shows Acme's data: {text}"));
             }
         }
     }

@@ -1,13 +1,15 @@
 //! The vendor console under `/admin` (vendor staff of the tenant only): customers, their licenses
-//! and accounts, selling and changing licenses, lifting deactivation limits, the tenant's log, and
-//! what apps built on LicenseSpring's SDK are configured with.
+//! and accounts, selling and changing licenses, lifting deactivation limits, the tenant's log,
+//! what apps built on LicenseSpring's SDK are configured with, and the vendor's own integrations.
 //!
 //! One module per page: `customers` (the list and one customer), `sell` (selling subscriptions on
 //! the customer page), `licenses` (one license and the vendor's actions on it), `audit` (the log),
-//! `licensespring` (the SDK's keys, rotating the shared key), `outbox` (the email Keyport wrote).
+//! `licensespring` (the SDK's keys, rotating the shared key), `outbox` (the email Keyport wrote),
+//! `integrations` (the management API's keys).
 
 pub mod audit;
 pub mod customers;
+pub mod integrations;
 pub mod licenses;
 pub mod licensespring;
 pub mod outbox;
@@ -15,6 +17,7 @@ pub mod sell;
 
 pub use audit::AdminAuditPage;
 pub use customers::{CustomerPage, CustomersPage};
+pub use integrations::IntegrationsPage;
 pub use licenses::AdminLicensePage;
 pub use licensespring::LicensespringPage;
 pub use outbox::{OutboxMessagePage, OutboxPage};
@@ -39,6 +42,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <A href="/admin/audit">{t("admin-audit")}</A>
                 <A href=licensespring::PATH>{t("licensespring-nav")}</A>
                 <A href=outbox::PATH>{t("outbox-nav")}</A>
+                <A href=integrations::PATH>{t("integrations-nav")}</A>
             </nav>
             <LanguageSwitcher />
             <ActionForm action=logout attr:class="logout">

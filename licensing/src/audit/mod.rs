@@ -21,6 +21,8 @@ pub enum AuditAction {
     DeviceReactivatedOffline,
     DeviceDeactivatedByApp,
     DeviceReset,
+    /// Vendor staff or a management key ended a device's activation without using a deactivation.
+    DeviceRemovedByVendor,
     DeviceLimitRefused,
     LicenseCreated,
     LicenseKeyIssued,
@@ -45,16 +47,20 @@ pub enum AuditAction {
     LicensespringSharedKeyRotated,
     /// The tenant's email settings (default language, support address) were changed.
     TenantMailSettingsChanged,
+    /// A management API key was made, or revoked (it stops working at once).
+    ApiKeyCreated,
+    ApiKeyRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 30] = [
         Self::DeviceActivated,
         Self::DeviceReactivated,
         Self::DeviceActivatedOffline,
         Self::DeviceReactivatedOffline,
         Self::DeviceDeactivatedByApp,
         Self::DeviceReset,
+        Self::DeviceRemovedByVendor,
         Self::DeviceLimitRefused,
         Self::LicenseCreated,
         Self::LicenseKeyIssued,
@@ -76,6 +82,8 @@ impl AuditAction {
         Self::LicensespringCredentialsCreated,
         Self::LicensespringSharedKeyRotated,
         Self::TenantMailSettingsChanged,
+        Self::ApiKeyCreated,
+        Self::ApiKeyRevoked,
     ];
 
     /// The stored code; its first part is the action's [`AuditKind`].
@@ -87,6 +95,7 @@ impl AuditAction {
             Self::DeviceReactivatedOffline => "device.reactivated_offline",
             Self::DeviceDeactivatedByApp => "device.deactivated_by_app",
             Self::DeviceReset => "device.reset",
+            Self::DeviceRemovedByVendor => "device.removed_by_vendor",
             Self::DeviceLimitRefused => "device.limit_refused",
             Self::LicenseCreated => "license.created",
             Self::LicenseKeyIssued => "license.key_issued",
@@ -109,6 +118,9 @@ impl AuditAction {
             Self::LicensespringCredentialsCreated => "signing_key.licensespring_created",
             Self::LicensespringSharedKeyRotated => "signing_key.licensespring_rotated",
             Self::TenantMailSettingsChanged => "tenant.mail_settings_changed",
+            // Keys, so the console's "Signing keys" filter finds them.
+            Self::ApiKeyCreated => "signing_key.api_key_created",
+            Self::ApiKeyRevoked => "signing_key.api_key_revoked",
         }
     }
 

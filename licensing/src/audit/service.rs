@@ -60,8 +60,22 @@ pub async fn list_for_tenant(
     filter: &AuditFilter,
     page: u32,
 ) -> Result<AuditPage> {
-    let vendor = access::vendor_admin(who)?;
     let page = page.max(1);
+    let (limit, offset) = window(page);
+    let events = tenant_events(store, who, filter, None, (limit, offset)).await?;
+    paged(events, page, true)
+}
+
+/// The tenant's events newest first, narrowed by `filter`: `limit` of them from `offset` on, all
+/// older than `before` (an event's `(at, id)`) when given. Vendor staff only.
+pub(crate) async fn tenant_events(
+    store: &Store,
+    who: &Principal,
+    filter: &AuditFilter,
+    before: Option<(crate::Millis, String)>,
+    (limit, offset): (i64, i64),
+) -> Result<Vec<EventRow>> {
+    let vendor = access::vendor_admin(who)?;
     let given = |v: &Option<String>| {
         v.as_deref()
             .filter(|v| !v.trim().is_empty())
@@ -84,12 +98,10 @@ pub async fn list_for_tenant(
         kind,
         from: filter.from,
         until: filter.until,
+        before,
     };
-    let (limit, offset) = window(page);
     let mut conn = store.pool().acquire().await?;
-    let events =
-        rows::page_of_tenant(&mut conn, &vendor.tenant_id, &narrowing, limit, offset).await?;
-    paged(events, page, true)
+    Ok(rows::page_of_tenant(&mut conn, &vendor.tenant_id, &narrowing, limit, offset).await?)
 }
 
 /// The rows to read for a page: one more than a page tells whether there is a next page without

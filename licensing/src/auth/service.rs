@@ -283,7 +283,7 @@ async fn end_session(store: &Store, token: &str) -> Result<()> {
     Ok(())
 }
 
-fn principal_from_row(row: PrincipalRow) -> Result<Principal> {
+pub(crate) fn principal_from_row(row: PrincipalRow) -> Result<Principal> {
     Ok(Principal {
         kind: AccountKind::parse(&row.kind).ok_or(AppError::Internal)?,
         account_id: row.id,

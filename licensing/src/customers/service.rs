@@ -21,7 +21,7 @@ pub(crate) fn contains_pattern(search: Option<&str>) -> String {
     format!("%{text}%")
 }
 
-fn checked_name(name: &str) -> Result<&str> {
+pub(crate) fn checked_name(name: &str) -> Result<&str> {
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::invalid(Field::Name, InvalidReason::Required));

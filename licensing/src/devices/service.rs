@@ -70,6 +70,48 @@ pub async fn reset(store: &Store, actor: &Actor, device_id: &str) -> Result<Rese
     })
 }
 
+/// Vendor staff (support, or the vendor's systems through the management API) end a device's
+/// activation: unlike a customer's reset, no deactivation of the license's budget is used, so it
+/// works when the budget is spent. A device of another tenant, or one no longer active, is
+/// `NotFound`. Returns the device's name.
+pub async fn remove_by_vendor(store: &Store, actor: &Actor, device_id: &str) -> Result<String> {
+    let who = &actor.principal;
+    let vendor = access::vendor_admin(who)?;
+    let license_id = {
+        let mut conn = store.pool().acquire().await?;
+        access::device_license(&mut conn, who, device_id).await?
+    };
+    let mut tx = store.begin_locked(&license_id).await?;
+    let device = rows::with_license(&mut tx, DeviceKey::Id(device_id))
+        .await?
+        .filter(|device| device.deactivated_at.is_none())
+        .ok_or_else(|| AppError::not_found(Thing::Device))?;
+    rows::deactivate(
+        &mut tx,
+        Deactivate::One(device_id),
+        Some(&who.account_id),
+        DeactivationReason::Vendor,
+        now_millis(),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &vendor.tenant_id,
+            license_id: Some(&license_id),
+            actor_id: Some(&who.account_id),
+            action: AuditAction::DeviceRemovedByVendor,
+            subject: AuditSubject::Device {
+                name: device.device_name.clone(),
+            },
+            ip: Some(&actor.ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(device.device_name)
+}
+
 /// A device the desktop app asks to activate.
 #[derive(Debug, Clone)]
 pub struct NewActivation<'a> {

@@ -74,6 +74,12 @@ pub enum Flash {
     LicenseResumed,
     /// Vendor console, LicenseSpring SDK page: the shared key was rotated.
     SharedKeyRotated,
+    /// Vendor console, Integrations page: a management key, shown this once.
+    ApiKeyCreated {
+        name: String,
+        key: String,
+    },
+    ApiKeyRevoked,
     /// License overview: the offline activation form was refused.
     OfflineActivationFailed {
         error: AppError,

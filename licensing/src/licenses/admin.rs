@@ -2,9 +2,9 @@
 //! reset your limit"), change its limits and validity, suspend and resume it, list the tenant's
 //! licenses. Every action is the caller's own tenant only and is audited with their name.
 
-use super::service::{check_valid_until, license_from_row, license_row, raise};
+use super::service::{check_valid_until, license_from_row, license_row, raise, Written};
 use super::{
-    issue_key, purchase_emailed, LicenseRole, LicenseType, NewLicense, Purchase, TenantLicense,
+    issue_key, purchase_writing, LicenseRole, LicenseType, NewLicense, Purchase, TenantLicense,
 };
 use crate::access::{self, Actor, VendorLicenseGrant};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
@@ -16,6 +16,7 @@ use crate::input::{
 };
 use crate::mail::Portal;
 use crate::store::licenses::{self as rows, LimitsRow, TenantScope};
+use crate::store::orders::OrderClaim;
 use crate::store::{Store, Tx};
 use crate::{now_millis, Millis};
 
@@ -289,7 +290,59 @@ pub async fn sell(
     sale: &Sale,
     portal: &Portal,
 ) -> Result<(Purchase, Option<String>)> {
+    sell_writing(store, who, sale, portal, None).await
+}
+
+/// [`sell`], marking a management API order sold in the sale's transaction.
+pub(crate) async fn sell_writing(
+    store: &Store,
+    who: &Principal,
+    sale: &Sale,
+    portal: &Portal,
+    order: Option<&OrderClaim>,
+) -> Result<(Purchase, Option<String>)> {
     let vendor = access::vendor_admin(who)?;
+    check_sale(sale)?;
+    // Bounded factors: the product fits in an i64, and `purchase` checks it against its bound.
+    let max_activations = sale.devices_per_subscription * sale.subscriptions;
+    let customer = {
+        let mut conn = store.pool().acquire().await?;
+        access::vendor_customer(&mut conn, &vendor, &sale.customer_id).await?
+    };
+    let now = now_millis();
+    let written = Written {
+        email: Some(portal),
+        order,
+    };
+    let purchase = purchase_writing(
+        store,
+        &NewLicense {
+            tenant_id: customer.tenant_id,
+            customer_id: customer.customer_id,
+            product: sale.product.trim().to_owned(),
+            license_type: sale.license_type,
+            subscriptions: sale.subscriptions,
+            seats_per_subscription: sale.seats_per_subscription,
+            max_activations,
+            max_deactivations: sale.max_deactivations,
+            valid_from: now,
+            valid_until: now + sale.valid_days * DAY_MS,
+            owner_account_id: sale.owner_account_id.clone(),
+        },
+        Some(&who.account_id),
+        written,
+    )
+    .await?;
+    let key = if purchase.created {
+        Some(issue_key(store, &purchase.license_id).await?)
+    } else {
+        None
+    };
+    Ok((purchase, key))
+}
+
+/// What a sale's terms must be, checked before anything is read or written.
+pub(crate) fn check_sale(sale: &Sale) -> Result<()> {
     if sale.product.trim().is_empty() {
         return Err(AppError::invalid(Field::Product, InvalidReason::Required));
     }
@@ -306,39 +359,14 @@ pub async fn sell(
         0,
         MAX_DEVICES,
     )?;
+    bounded(
+        Field::Deactivations,
+        sale.max_deactivations,
+        0,
+        MAX_DEACTIVATIONS,
+    )?;
     bounded(Field::ValidFor, sale.valid_days, 1, MAX_VALID_DAYS)?;
-    // Bounded factors: the product fits in an i64, and `purchase` checks it against its bound.
-    let max_activations = sale.devices_per_subscription * sale.subscriptions;
-    let customer = {
-        let mut conn = store.pool().acquire().await?;
-        access::vendor_customer(&mut conn, &vendor, &sale.customer_id).await?
-    };
-    let now = now_millis();
-    let purchase = purchase_emailed(
-        store,
-        &NewLicense {
-            tenant_id: customer.tenant_id,
-            customer_id: customer.customer_id,
-            product: sale.product.trim().to_owned(),
-            license_type: sale.license_type,
-            subscriptions: sale.subscriptions,
-            seats_per_subscription: sale.seats_per_subscription,
-            max_activations,
-            max_deactivations: sale.max_deactivations,
-            valid_from: now,
-            valid_until: now + sale.valid_days * DAY_MS,
-            owner_account_id: sale.owner_account_id.clone(),
-        },
-        Some(&who.account_id),
-        Some(portal),
-    )
-    .await?;
-    let key = if purchase.created {
-        Some(issue_key(store, &purchase.license_id).await?)
-    } else {
-        None
-    };
-    Ok((purchase, key))
+    Ok(())
 }
 
 /// Vendor staff add subscriptions (seats and devices) to a license of their tenant; its holders
@@ -356,7 +384,11 @@ pub async fn sell_subscriptions(
         access::vendor_license(&mut conn, &vendor, license_id).await?
     };
     let by = Some(who.account_id.as_str());
-    raise(store, &license.license_id, count, by, Some(portal)).await
+    let written = Written {
+        email: Some(portal),
+        order: None,
+    };
+    raise(store, &license.license_id, count, by, written).await
 }
 
 fn required_reason(reason: &str) -> Result<&str> {

@@ -13,6 +13,7 @@ use crate::input::{
 use crate::mail::{self, texts::Letter, Portal};
 use crate::store::devices::{self as device_rows, Deactivate, DeactivationReason};
 use crate::store::licenses::{self as rows, LicenseRow, NewLicenseRow};
+use crate::store::orders::{self, OrderClaim};
 use crate::store::seats::{self, Seats};
 use crate::store::sessions::{self, Sessions};
 use crate::store::{accounts, new_id, Store, Tx};
@@ -198,16 +199,41 @@ pub(super) fn check_valid_until(valid_until: Millis) -> Result<()> {
 
 /// Creates a license and assigns its owner, in one transaction with its audit event.
 pub async fn create(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<String> {
-    create_license(store, new, actor, None).await
+    create_license(store, new, actor, Written::default()).await
 }
 
-/// [`create`], and (with a portal to link to) the sale's email in its transaction: see
-/// [`tell_holders`].
+/// What a sale writes in its transaction besides the license: its email (with the portal the
+/// links point at) and the management API order it sells.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Written<'a> {
+    pub email: Option<&'a Portal>,
+    pub order: Option<&'a OrderClaim>,
+}
+
+/// Marks the order sold in the sale's transaction; a claim taken over by another request in the
+/// meantime refuses the sale, so an order is never sold twice.
+async fn mark_order(
+    tx: &mut Tx,
+    order: Option<&OrderClaim>,
+    license_id: &str,
+    created: bool,
+) -> Result<()> {
+    if let Some(claim) = order {
+        if !orders::mark_sold(tx, claim, license_id, created).await? {
+            return Err(AppError::conflict(ConflictReason::OrderInProgress {
+                order_id: claim.order_id.clone(),
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// [`create`], and what else the sale writes (see [`Written`] and [`tell_holders`]).
 async fn create_license(
     store: &Store,
     new: &NewLicense,
     actor: Option<&str>,
-    email: Option<&Portal>,
+    written: Written<'_>,
 ) -> Result<String> {
     let max_users = checked_new(new)?;
     // Checked before the transaction (accounts never change customer), so the transaction starts
@@ -282,9 +308,10 @@ async fn create_license(
         },
     )
     .await?;
-    if let Some(portal) = email {
+    if let Some(portal) = written.email {
         tell_holders(&mut tx, &id, new.subscriptions, portal).await?;
     }
+    mark_order(&mut tx, written.order, &id, true).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -341,7 +368,7 @@ pub struct Purchase {
 /// A customer buys subscriptions: the first purchase of a product creates the license, every
 /// later one raises that same license, so the customer never sees more than one entry for it.
 pub async fn purchase(store: &Store, new: &NewLicense, actor: Option<&str>) -> Result<Purchase> {
-    purchase_emailed(store, new, actor, None).await
+    purchase_writing(store, new, actor, Written::default()).await
 }
 
 /// [`purchase`], emailing the license's holders in its transaction when given the portal their
@@ -352,11 +379,22 @@ pub async fn purchase_emailed(
     actor: Option<&str>,
     email: Option<&Portal>,
 ) -> Result<Purchase> {
+    let written = Written { email, order: None };
+    purchase_writing(store, new, actor, written).await
+}
+
+/// [`purchase`], with what else the sale writes in its transaction (see [`Written`]).
+pub(crate) async fn purchase_writing(
+    store: &Store,
+    new: &NewLicense,
+    actor: Option<&str>,
+    written: Written<'_>,
+) -> Result<Purchase> {
     // Also when it raises a license: the order itself must be one a new license could hold.
     checked_new(new)?;
     let (license_id, license_type) = match existing_license(store, new).await? {
         Some(row) => row,
-        None => match create_license(store, new, actor, email).await {
+        None => match create_license(store, new, actor, written).await {
             Ok(license_id) => {
                 return Ok(Purchase {
                     license_id,
@@ -377,7 +415,7 @@ pub async fn purchase_emailed(
             license_type: LicenseType::parse(&license_type).ok_or(AppError::Internal)?,
         }));
     }
-    raise(store, &license_id, new.subscriptions, actor, email).await?;
+    raise(store, &license_id, new.subscriptions, actor, written).await?;
     Ok(Purchase {
         license_id,
         created: false,
@@ -398,16 +436,16 @@ pub async fn add_subscriptions(
     count: i64,
     actor: Option<&str>,
 ) -> Result<()> {
-    raise(store, license_id, count, actor, None).await
+    raise(store, license_id, count, actor, Written::default()).await
 }
 
-/// [`add_subscriptions`], and (with a portal to link to) the sale's email: see [`tell_holders`].
+/// [`add_subscriptions`], and what else the sale writes (see [`Written`] and [`tell_holders`]).
 pub(crate) async fn raise(
     store: &Store,
     license_id: &str,
     count: i64,
     actor: Option<&str>,
-    email: Option<&Portal>,
+    written: Written<'_>,
 ) -> Result<()> {
     bounded(Field::Subscriptions, count, 1, MAX_SUBSCRIPTIONS)?;
     let mut tx = store.begin_locked(license_id).await?;
@@ -458,9 +496,10 @@ pub(crate) async fn raise(
         },
     )
     .await?;
-    if let Some(portal) = email {
+    if let Some(portal) = written.email {
         tell_holders(&mut tx, license_id, count, portal).await?;
     }
+    mark_order(&mut tx, written.order, license_id, false).await?;
     tx.commit().await?;
     Ok(())
 }

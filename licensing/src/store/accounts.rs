@@ -34,7 +34,8 @@ pub async fn by_login(
         "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind, \
                 a.password_hash \
          FROM accounts a JOIN tenants t ON t.id = a.tenant_id \
-         WHERE t.company_key = $1 AND a.email = $2",
+         WHERE t.company_key = $1 AND a.email = $2 \
+           AND NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.account_id = a.id)",
     )
     .bind(company_key)
     .bind(email)

@@ -39,6 +39,8 @@ pub async fn insert(conn: &mut AnyConnection, e: &NewEvent<'_>) -> sqlx::Result<
 /// An event as the logs read it, with the acting account's name and the license it concerns.
 #[derive(Debug, sqlx::FromRow)]
 pub struct EventRow {
+    pub id: String,
+    pub license_id: Option<String>,
     pub at: Millis,
     pub actor: Option<String>,
     pub action: String,
@@ -48,7 +50,8 @@ pub struct EventRow {
     pub product: Option<String>,
 }
 
-const EVENT_COLUMNS: &str = "SELECT e.at, a.name AS actor, e.action, e.subject, e.ip, \
+const EVENT_COLUMNS: &str =
+    "SELECT e.id, e.license_id, e.at, a.name AS actor, e.action, e.subject, e.ip, \
         c.name AS customer, l.product \
      FROM audit_events e LEFT JOIN accounts a ON a.id = e.actor_id \
      LEFT JOIN licenses l ON l.id = e.license_id LEFT JOIN customers c ON c.id = l.customer_id";
@@ -64,6 +67,8 @@ pub struct Narrowing<'a> {
     pub kind: Option<&'static str>,
     pub from: Option<Millis>,
     pub until: Option<Millis>,
+    /// Only events older than this one (`at`, `id`): the management API's cursor.
+    pub before: Option<(Millis, String)>,
 }
 
 /// `limit` events of a license from `offset` on, newest first.
@@ -114,6 +119,11 @@ pub async fn page_of_tenant(
     if let Some(kind) = narrowing.kind {
         add("e.action LIKE ?", format!("{kind}.%"));
     }
+    // The cursor's id is text: bound with the text parameters, its condition added with the times.
+    let before_id = narrowing.before.as_ref().map(|(_, id)| {
+        values.push(id.clone());
+        values.len()
+    });
     let mut sql = format!("{EVENT_COLUMNS} WHERE {}", conditions.join(" AND "));
     // Times are numbers: bound as such, after the text parameters.
     let mut times = Vec::new();
@@ -122,6 +132,14 @@ pub async fn page_of_tenant(
             times.push(at);
             sql.push_str(&format!(" AND e.at {op} ${}", values.len() + times.len()));
         }
+    }
+    if let (Some((at, _)), Some(id_n)) = (&narrowing.before, before_id) {
+        // Newest first by (at, id): older than the cursor's event, or as old with a smaller id.
+        times.push(*at);
+        let at_n = values.len() + times.len();
+        sql.push_str(&format!(
+            " AND (e.at < ${at_n} OR (e.at = ${at_n} AND e.id < ${id_n}))"
+        ));
     }
     let limit_at = values.len() + times.len() + 1;
     sql.push_str(&format!(

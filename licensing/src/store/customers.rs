@@ -63,12 +63,13 @@ pub async fn rename(
 pub struct CustomerRow {
     pub id: String,
     pub name: String,
+    pub external_id: Option<String>,
     pub created_at: Millis,
     pub licenses: i64,
     pub accounts: i64,
 }
 
-const CUSTOMER_COLUMNS: &str = "c.id, c.name, c.created_at, \
+const CUSTOMER_COLUMNS: &str = "c.id, c.name, c.external_id, c.created_at, \
     (SELECT COUNT(*) FROM licenses l WHERE l.customer_id = c.id) AS licenses, \
     (SELECT COUNT(*) FROM accounts a WHERE a.customer_id = c.id) AS accounts";
 
@@ -100,5 +101,59 @@ pub async fn get(
     .bind(customer_id)
     .bind(tenant_id)
     .fetch_optional(conn)
+    .await
+}
+
+/// The customer the vendor's own systems know by `external_id`.
+pub async fn by_external_id(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    external_id: &str,
+) -> sqlx::Result<Option<CustomerRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE c.tenant_id = $1 AND c.external_id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(external_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Sets the id a customer is known by in the vendor's systems.
+pub async fn set_external_id(
+    conn: &mut AnyConnection,
+    customer_id: &str,
+    external_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET external_id = $1 WHERE id = $2")
+        .bind(external_id)
+        .bind(customer_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One page of the tenant's customers in the order they were made, after `after` (a previous
+/// page's last `(created_at, id)`), narrowed to a name pattern and an external id.
+pub async fn page(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    pattern: &str,
+    after: Option<(Millis, &str)>,
+    limit: i64,
+) -> sqlx::Result<Vec<CustomerRow>> {
+    let (at, id) = after.unwrap_or((i64::MIN, ""));
+    sqlx::query_as(&format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers c \
+         WHERE c.tenant_id = $1 AND LOWER(c.name) LIKE $2 \
+           AND (c.created_at > $3 OR (c.created_at = $3 AND c.id > $4)) \
+         ORDER BY c.created_at, c.id LIMIT $5"
+    ))
+    .bind(tenant_id)
+    .bind(pattern)
+    .bind(at)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(conn)
     .await
 }

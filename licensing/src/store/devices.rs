@@ -17,6 +17,8 @@ pub enum DeactivationReason {
     LicenseReset,
     /// Its owner's seat was taken away.
     Unassigned,
+    /// The vendor removed it (no deactivation used).
+    Vendor,
 }
 
 impl DeactivationReason {
@@ -27,6 +29,7 @@ impl DeactivationReason {
             Self::App => "app",
             Self::LicenseReset => "license_reset",
             Self::Unassigned => "unassigned",
+            Self::Vendor => "vendor",
         }
     }
 }

@@ -16,6 +16,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use crate::error::{AppError, Result, Thing};
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod customers;
 pub mod devices;
@@ -24,6 +25,7 @@ pub mod flashes;
 pub mod licenses;
 pub mod licensespring;
 pub mod links;
+pub mod orders;
 pub mod outbox;
 pub mod products;
 pub mod seats;

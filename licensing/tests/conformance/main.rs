@@ -457,6 +457,7 @@ async fn vendor_admin(store: &Store, t: &Tenant, email: &str) -> Principal {
 }
 
 mod activation;
+mod api_keys;
 mod bounds;
 mod concurrency;
 mod email_flows;
@@ -465,6 +466,7 @@ mod license_reset;
 mod licensespring;
 mod login;
 mod offline_activation;
+mod orders;
 mod outbox;
 mod portal;
 mod purchases;

@@ -22,6 +22,9 @@ pub enum ApiError {
     TooLarge { limit: usize },
     /// No route under `/api/v1` matched.
     NoSuchEndpoint,
+    /// A management API request without a live management key: one answer for a missing,
+    /// malformed, unknown and revoked key.
+    InvalidKey,
 }
 
 impl ApiError {
@@ -60,6 +63,15 @@ impl IntoResponse for ApiError {
                     format!("The request body is larger than {limit} bytes.").into(),
                 );
                 (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
+            Self::InvalidKey => {
+                body.insert(
+                    "message".into(),
+                    "The management key is missing, unknown or revoked. Send \
+                     `Authorization: Bearer <key>` with a key a vendor admin made in the console."
+                        .into(),
+                );
+                (StatusCode::UNAUTHORIZED, "invalid_key")
             }
             Self::NoSuchEndpoint => {
                 body.insert(
@@ -140,7 +152,7 @@ impl IntoResponse for ApiError {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
             }
         }
-        if status == StatusCode::UNAUTHORIZED && code == "invalid_token" {
+        if matches!(code, "invalid_token" | "invalid_key") {
             headers.insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"keyport\""),

@@ -114,17 +114,22 @@ impl<S: Send + Sync> FromRequestParts<S> for DeviceToken {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
-            .filter(|token| !token.is_empty())
+        bearer(parts)
             .map(|token| Self(token.to_owned()))
             .ok_or_else(|| licensing::AppError::Unauthenticated.into())
     }
+}
+
+/// The credential of `Authorization: Bearer <credential>`, if the request has a non-empty one.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|token| !token.is_empty())
 }
 
 /// A JSON body, refused with `invalid_request` naming the offending field (unknown fields
