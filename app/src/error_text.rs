@@ -365,7 +365,7 @@ mod tests {
         ]
     }
 
-    const THINGS: [Thing; 9] = [
+    const THINGS: [Thing; 11] = [
         Thing::Account,
         Thing::Company,
         Thing::Customer,

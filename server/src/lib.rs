@@ -10,12 +10,12 @@ pub mod fuzzing;
 pub mod licensespring;
 pub mod mail;
 pub mod manage;
-pub mod webhooks;
 mod offline;
 mod portal;
 mod portal_input;
 mod security;
 mod service_worker;
+pub mod webhooks;
 
 use std::sync::{Arc, LazyLock};
 

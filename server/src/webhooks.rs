@@ -32,7 +32,9 @@ impl HttpPoster {
     /// may go to.
     async fn resolve(&self, url: &reqwest::Url) -> Result<Option<(String, SocketAddr)>, String> {
         let host = url.host_str().ok_or("the address has no host")?.to_owned();
-        let port = url.port_or_known_default().ok_or("the address has no port")?;
+        let port = url
+            .port_or_known_default()
+            .ok_or("the address has no port")?;
         let literal = host.trim_start_matches('[').trim_end_matches(']');
         let addrs: Vec<SocketAddr> = match literal.parse::<IpAddr>() {
             Ok(ip) => vec![SocketAddr::new(ip, port)],
@@ -133,8 +135,18 @@ mod tests {
     #[test]
     fn private_loopback_and_link_local_addresses_are_not_public() {
         for private in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-            "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }

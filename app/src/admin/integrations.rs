@@ -229,7 +229,10 @@ impl Hooks {
 
 /// Webhooks: the form to register an endpoint, the endpoints, the newest deliveries.
 #[component]
-fn WebhooksCard(hooks: Hooks, changes: impl Fn() -> usize + Send + Sync + 'static) -> impl IntoView {
+fn WebhooksCard(
+    hooks: Hooks,
+    changes: impl Fn() -> usize + Send + Sync + 'static,
+) -> impl IntoView {
     let net = use_network();
     let listed = Resource::new(
         move || (changes(), net.epoch()),
@@ -250,9 +253,9 @@ fn WebhooksCard(hooks: Hooks, changes: impl Fn() -> usize + Send + Sync + 'stati
                         .iter()
                         .enumerate()
                         .map(|(i, event)| {
-                            let id = format!("event-{i}");
+                            let (id, label_for) = (format!("event-{i}"), format!("event-{i}"));
                             view! {
-                                <label for=id.clone() class="check">
+                                <label for=label_for class="check">
                                     <input
                                         type="checkbox"
                                         id=id
@@ -353,7 +356,8 @@ fn DeliveryTable(
     redeliver: ServerAction<AdminRedeliverWebhook>,
 ) -> impl IntoView {
     if deliveries.is_empty() {
-        return view! { <p data-testid="no-deliveries">{t("webhooks-no_deliveries")}</p> }.into_any();
+        return view! { <p data-testid="no-deliveries">{t("webhooks-no_deliveries")}</p> }
+            .into_any();
     }
     view! {
         <table class="table">

@@ -168,8 +168,8 @@ fn next_seq(at: Millis) -> String {
 
 /// `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`: what a receiver recomputes.
 pub fn signature(secret: &str, unix_seconds: i64, body: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .expect("HMAC takes a key of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
     mac.update(format!("{unix_seconds}.{body}").as_bytes());
     format!(
         "t={unix_seconds},v1={}",
@@ -198,7 +198,11 @@ fn keystream_xor(key: &[u8], endpoint_id: &str, bytes: &[u8]) -> Vec<u8> {
 
 async fn seal(store: &Store, endpoint_id: &str, secret: &str) -> Result<String> {
     let key = secret::installation_secret(store, SECRET_KEY_NAME).await?;
-    Ok(hex::encode(keystream_xor(&key, endpoint_id, secret.as_bytes())))
+    Ok(hex::encode(keystream_xor(
+        &key,
+        endpoint_id,
+        secret.as_bytes(),
+    )))
 }
 
 fn open(key: &[u8], endpoint_id: &str, sealed: &str) -> Result<String> {
@@ -235,8 +239,8 @@ fn checked_types(types: &[String]) -> Result<Vec<EventType>> {
     let field = || Field::Input("event_types".into());
     let mut parsed = Vec::new();
     for name in types.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        let t =
-            EventType::parse(name).ok_or_else(|| AppError::invalid(field(), InvalidReason::UnknownKind))?;
+        let t = EventType::parse(name)
+            .ok_or_else(|| AppError::invalid(field(), InvalidReason::UnknownKind))?;
         if !parsed.contains(&t) {
             parsed.push(t);
         }
@@ -296,7 +300,11 @@ pub async fn create_endpoint(
     )
     .await?;
     // Counted after the insert: on SQLite the transaction must start with its write.
-    if rows::endpoints_of_tenant(&mut tx, &vendor.tenant_id).await?.len() > MAX_ENDPOINTS {
+    if rows::endpoints_of_tenant(&mut tx, &vendor.tenant_id)
+        .await?
+        .len()
+        > MAX_ENDPOINTS
+    {
         return Err(AppError::invalid(
             Field::Input("url".into()),
             InvalidReason::WouldExceed {
@@ -398,7 +406,15 @@ pub async fn redeliver(store: &Store, actor: &Actor, delivery_id: &str) -> Resul
     let now = now_millis();
     let mut tx = store.begin().await?;
     let new = (new_id(), next_seq(now));
-    if !rows::redeliver(&mut tx, &vendor.tenant_id, delivery_id, (&new.0, &new.1), now).await? {
+    if !rows::redeliver(
+        &mut tx,
+        &vendor.tenant_id,
+        delivery_id,
+        (&new.0, &new.1),
+        now,
+    )
+    .await?
+    {
         return Err(AppError::not_found(Thing::WebhookDelivery));
     }
     record(&mut tx, actor, AuditAction::WebhookRedelivered, delivery_id).await?;
@@ -440,7 +456,9 @@ pub trait Poster {
 /// The wait before attempt `attempts + 1`: `base_ms` doubling, at most an hour.
 pub fn backoff_ms(base_ms: Millis, attempts: i64) -> Millis {
     let doublings = attempts.clamp(1, 20) - 1;
-    base_ms.saturating_mul(1i64 << doublings).min(MAX_BACKOFF_MS)
+    base_ms
+        .saturating_mul(1i64 << doublings)
+        .min(MAX_BACKOFF_MS)
 }
 
 /// What one round did.
@@ -457,8 +475,9 @@ impl Round {
     }
 }
 
-/// Claims the due deliveries (at most [`BATCH`]) for `sender` and posts them one by one: 2xx is
-/// delivered; anything else is tried again after [`backoff_ms`] until a day after the event.
+/// Claims the due deliveries (at most [`BATCH`]) for `sender` and posts them side by side (a slow
+/// endpoint holds up no other): 2xx is delivered; anything else is tried again after
+/// [`backoff_ms`] until a day after the event.
 pub async fn deliver_due<P: Poster>(
     store: &Store,
     poster: &P,
@@ -468,15 +487,24 @@ pub async fn deliver_due<P: Poster>(
     let now = now_millis();
     let claimed = {
         let mut conn = store.pool().acquire().await?;
-        rows::claim(&mut conn, store.backend(), sender, now, now + LEASE_MS, BATCH).await?
+        rows::claim(
+            &mut conn,
+            store.backend(),
+            sender,
+            now,
+            now + LEASE_MS,
+            BATCH,
+        )
+        .await?
     };
     if claimed.is_empty() {
         return Ok(Round::default());
     }
     let key = secret::installation_secret(store, SECRET_KEY_NAME).await?;
+    let outcomes =
+        futures_util::future::join_all(claimed.iter().map(|row| attempt(&key, poster, row))).await;
     let mut round = Round::default();
-    for row in claimed {
-        let outcome = attempt(&key, poster, &row).await;
+    for (row, outcome) in claimed.into_iter().zip(outcomes) {
         let at = now_millis();
         let delivered = matches!(outcome.0, Ok(200..=299));
         let attempts = row.attempts + 1;
@@ -570,7 +598,11 @@ mod tests {
             assert_eq!(checked_url(good), Ok(good));
         }
         for bad in [
-            "ftp://x", "https://", "https://user:pw@x/", "https://x/ y", "javascript:alert(1)",
+            "ftp://x",
+            "https://",
+            "https://user:pw@x/",
+            "https://x/ y",
+            "javascript:alert(1)",
             "https://:80/",
         ] {
             assert!(checked_url(bad).is_err(), "{bad}");
