@@ -584,3 +584,62 @@ async fn endpoints_are_checked_and_each_tenant_sees_its_own() {
         ["tenant.webhook_deleted", "tenant.webhook_created"]
     );
 }
+
+#[tokio::test]
+async fn the_app_refused_and_the_last_deactivation_spent_are_events() {
+    let w = world(&SERVE_ENV).await;
+    w.endpoint(
+        "/limits",
+        &["device.limit_refused", "deactivation_limit.reached"],
+    )
+    .await;
+    let path = format!("/licenses/{}", w.license());
+    let limits = |body: Value| w.call("PATCH", &path, Some(body));
+    let activate = |hardware: &'static str| {
+        w.client
+            .post(w.server.url("/activations"))
+            .json(
+                &json!({"license_key": w.tenant.license_key, "hardware_id": hardware,
+                          "device_name": hardware, "os": "Linux"}),
+            )
+            .send()
+    };
+    // Room for one more device, and one deactivation (none of the demo's is used).
+    assert_eq!(
+        limits(json!({"max_activations": 5, "max_deactivations": 1}))
+            .await
+            .0,
+        200
+    );
+    let added = activate("box-5").await.unwrap();
+    assert_eq!(added.status(), 201);
+    let token = added.json::<Value>().await.unwrap()["device_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = activate("box-6").await.unwrap();
+    assert_eq!(
+        refused.status().as_u16(),
+        409,
+        "the sixth device is refused"
+    );
+    // The app deactivates itself: the last deactivation is spent.
+    let gone = w
+        .client
+        .delete(w.server.url("/device"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(gone.status().is_success(), "{}", gone.status());
+
+    let got = w.receiver.wait_for("/limits", 2, 20).await;
+    assert_eq!(
+        types_of(&got),
+        ["device.limit_refused", "deactivation_limit.reached"]
+    );
+    assert_eq!(got[0].json()["data"]["subject"]["of"]["name"], "box-6");
+    let reached = got[1].json();
+    assert_eq!(reached["data"]["allowed"], 1);
+    assert_eq!(reached["data"]["license"]["deactivations_used"], 1);
+}
