@@ -313,6 +313,7 @@ integrations-new_key = Kopieren Sie den Schlüssel jetzt, er wird nicht erneut a
 integrations-revoked_note = Der Schlüssel wurde widerrufen. Anfragen damit werden ab sofort abgelehnt.
 integrations-no_keys = Es gibt noch keine Schlüssel.
 integrations-prefix = Schlüssel beginnt mit
+integrations-created_at = Erstellt
 integrations-created_by = Erstellt von
 integrations-last_used = Zuletzt verwendet
 integrations-status = Status

@@ -318,6 +318,7 @@ integrations-new_key = Copy the key now; it is not shown again: { $key } Send it
 integrations-revoked_note = The key was revoked. Requests with it are refused from now on.
 integrations-no_keys = There are no keys yet.
 integrations-prefix = Key starts with
+integrations-created_at = Created
 integrations-created_by = Created by
 integrations-last_used = Last used
 integrations-status = Status

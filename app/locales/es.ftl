@@ -313,6 +313,7 @@ integrations-new_key = Copie la clave ahora; no se volverá a mostrar: { $key } 
 integrations-revoked_note = La clave se revocó. Las solicitudes con ella se rechazan desde ahora.
 integrations-no_keys = Todavía no hay claves.
 integrations-prefix = La clave empieza por
+integrations-created_at = Creada
 integrations-created_by = Creada por
 integrations-last_used = Último uso
 integrations-status = Estado

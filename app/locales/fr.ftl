@@ -313,6 +313,7 @@ integrations-new_key = Copiez la clé maintenant ; elle ne sera plus affichée :
 integrations-revoked_note = La clé a été révoquée. Les requêtes qui l’utilisent sont refusées dès maintenant.
 integrations-no_keys = Il n’y a pas encore de clé.
 integrations-prefix = La clé commence par
+integrations-created_at = Créée
 integrations-created_by = Créée par
 integrations-last_used = Dernière utilisation
 integrations-status = État

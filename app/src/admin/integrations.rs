@@ -303,7 +303,7 @@ fn EndpointTable(
                 <tr>
                     <th scope="col">{t("webhooks-url")}</th>
                     <th scope="col">{t("webhooks-events")}</th>
-                    <th scope="col">{t("integrations-created")}</th>
+                    <th scope="col">{t("integrations-created_at")}</th>
                     <th scope="col"><span class="visually-hidden">{t("webhooks-delete")}</span></th>
                 </tr>
             </thead>
@@ -321,7 +321,7 @@ fn EndpointTable(
                             <tr data-testid="webhook-row">
                                 <td data-label=t("webhooks-url")><code>{e.url.clone()}</code></td>
                                 <td data-label=t("webhooks-events")>{events}</td>
-                                <td data-label=t("integrations-created")>{format_time(e.created_at)}</td>
+                                <td data-label=t("integrations-created_at")>{format_time(e.created_at)}</td>
                                 <td>
                                     <ActionForm action=delete>
                                         <input type="hidden" name="id" value=e.id.clone() />
@@ -424,7 +424,7 @@ fn KeyTable(list: Vec<ApiKeyEntry>, revoke: ServerAction<AdminRevokeApiKey>) -> 
                     <th scope="col">{t("integrations-key_name")}</th>
                     <th scope="col">{t("integrations-prefix")}</th>
                     <th scope="col">{t("integrations-created_by")}</th>
-                    <th scope="col">{t("integrations-created")}</th>
+                    <th scope="col">{t("integrations-created_at")}</th>
                     <th scope="col">{t("integrations-last_used")}</th>
                     <th scope="col">{t("integrations-status")}</th>
                 </tr>
@@ -457,7 +457,7 @@ fn KeyTable(list: Vec<ApiKeyEntry>, revoke: ServerAction<AdminRevokeApiKey>) -> 
                                 <td data-label=t("integrations-key_name")>{k.name.clone()}</td>
                                 <td data-label=t("integrations-prefix")><code>{k.prefix.clone()} "…"</code></td>
                                 <td data-label=t("integrations-created_by")>{k.created_by.clone().unwrap_or_default()}</td>
-                                <td data-label=t("integrations-created")>{format_time(k.created_at)}</td>
+                                <td data-label=t("integrations-created_at")>{format_time(k.created_at)}</td>
                                 <td data-label=t("integrations-last_used")>
                                     {k.last_used_at.map(format_time).unwrap_or_else(|| t("integrations-never"))}
                                 </td>
