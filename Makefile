@@ -48,7 +48,7 @@ test-rust:
 # one a developer's ad-hoc test run may have migrated to another schema version).
 test-postgres:
 	KEYPORT_TEST_DATABASE_URL=$$(scripts/postgres.sh keyport_make_test) \
-	  cargo test -p licensing -p server --features licensing/server --test conformance --test api --test authz --test admin_cli --test offline --test security --test faults --test hostile --test flash --test licensespring --test licensespring_console --test mail --test schema
+	  cargo test -p licensing -p server --features licensing/server --test conformance --test api --test authz --test admin_cli --test offline --test security --test faults --test hostile --test flash --test licensespring --test licensespring_console --test mail --test schema --test manage --test webhooks
 
 e2e:
 	cd end2end && npx playwright test

@@ -33,6 +33,7 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
         AuditSubject::Email { email } => email.clone(),
         AuditSubject::SigningKey { key_id } => key_id.clone(),
         AuditSubject::Text(text) => text.clone(),
+        AuditSubject::Webhook { url } => url.clone(),
         AuditSubject::Account {
             name,
             email,

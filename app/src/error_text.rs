@@ -77,6 +77,8 @@ fn thing_key(thing: Thing) -> &'static str {
         Thing::License => "thing-license",
         Thing::Message => "thing-message",
         Thing::ApiKey => "thing-api_key",
+        Thing::WebhookEndpoint => "thing-webhook_endpoint",
+        Thing::WebhookDelivery => "thing-webhook_delivery",
         Thing::Record => "thing-record",
         Thing::User => "thing-user",
     }
@@ -363,7 +365,7 @@ mod tests {
         ]
     }
 
-    const THINGS: [Thing; 9] = [
+    const THINGS: [Thing; 11] = [
         Thing::Account,
         Thing::Company,
         Thing::Customer,
@@ -371,6 +373,8 @@ mod tests {
         Thing::License,
         Thing::Message,
         Thing::ApiKey,
+        Thing::WebhookEndpoint,
+        Thing::WebhookDelivery,
         Thing::Record,
         Thing::User,
     ];

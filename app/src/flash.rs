@@ -149,6 +149,9 @@ pub fn note_text(flash: &Flash) -> Option<String> {
         Flash::SharedKeyRotated => t("licensespring-rotated"),
         Flash::ApiKeyCreated { name, .. } => t_args("integrations-created", &[("name", name)]),
         Flash::ApiKeyRevoked => t("integrations-revoked_note"),
+        Flash::WebhookCreated { url, .. } => t_args("webhooks-created", &[("url", url)]),
+        Flash::WebhookDeleted => t("webhooks-deleted"),
+        Flash::WebhookRedelivered => t("webhooks-redelivered"),
         Flash::OfflineActivationFailed { .. } => return None,
     })
 }

@@ -237,3 +237,31 @@ test('a refused key name changes nothing', async ({ page, tenant }) => {
   await page.goto('/admin/integrations');
   await expect(page.getByTestId('no-keys')).toBeVisible();
 });
+
+test('a vendor admin registers a webhook endpoint, sees its secret once and deletes it', async ({ page, tenant }) => {
+  await loginAs(page, tenant, 'vendor');
+  await page.goto('/admin/integrations');
+  await expect(page.getByTestId('no-webhooks')).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Endpoint address', { exact: true }).fill('https://hooks.example/keyport');
+  // Every event is ticked; this endpoint takes two.
+  for (const event of ['license.created', 'license.updated', 'device.deactivated', 'device.limit_refused',
+    'deactivation_limit.reached', 'seat.assigned', 'seat.unassigned', 'license.resumed']) {
+    await page.getByLabel(event, { exact: true }).uncheck();
+  }
+  await page.getByRole('button', { name: 'Add endpoint', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText('The endpoint https://hooks.example/keyport was added.');
+  const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
+  expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+  const row = page.getByTestId('webhook-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('license.suspended, device.activated');
+
+  await page.reload();
+  await expect(page.getByTestId('webhook-secret')).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText(secret);
+  await hydrated(page);
+  await row.getByRole('button', { name: 'Delete https://hooks.example/keyport', exact: true }).click();
+  await expect(statusMessage(page)).toHaveText('The endpoint was deleted. Nothing more is sent to it.');
+  await expect(page.getByTestId('no-webhooks')).toBeVisible();
+});

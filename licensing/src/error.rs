@@ -67,6 +67,8 @@ pub enum Thing {
     Account,
     /// A management API key.
     ApiKey,
+    WebhookEndpoint,
+    WebhookDelivery,
     Company,
     Customer,
     Device,

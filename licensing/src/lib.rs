@@ -19,6 +19,7 @@ pub mod mail;
 pub mod manage;
 pub mod offline;
 pub mod users;
+pub mod webhooks;
 
 #[cfg(feature = "server")]
 pub mod demo;

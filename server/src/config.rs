@@ -88,6 +88,18 @@ pub struct ServeArgs {
     #[arg(long, env = "KEYPORT_MAIL_FROM")]
     pub mail_from: Option<String>,
 
+    /// Let webhook endpoints resolve to loopback, private and link-local addresses (a receiver on
+    /// this machine or the office network). Off by default: an endpoint is the vendor's, but the
+    /// request leaves from this server and could reach what only it may reach.
+    #[arg(long, env = "KEYPORT_ALLOW_PRIVATE_WEBHOOKS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub allow_private_webhooks: bool,
+
+    /// Seconds before a failed webhook delivery is tried again the first time; the wait doubles
+    /// up to an hour, for a day.
+    #[arg(long, env = "KEYPORT_WEBHOOK_FIRST_RETRY_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(i64).range(1..=3600))]
+    pub webhook_first_retry_seconds: i64,
+
     /// Minutes of inactivity after which a portal session ends.
     #[arg(long, env = "KEYPORT_SESSION_IDLE_MINUTES", default_value_t = 120,
           value_parser = clap::value_parser!(i64).range(1..=MAX_MINUTES))]

@@ -15,6 +15,7 @@ mod portal;
 mod portal_input;
 mod security;
 mod service_worker;
+pub mod webhooks;
 
 use std::sync::{Arc, LazyLock};
 

@@ -146,12 +146,17 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
                     args.addr
                 );
             }
-            server::mail::spawn(outbox, smtp);
+            server::mail::spawn(outbox.clone(), smtp);
         }
         None => println!(
             "Email: no SMTP server (--smtp-url), so messages wait in the outbox; the vendor console shows them"
         ),
     }
+    server::webhooks::spawn(
+        outbox.clone(),
+        server::webhooks::HttpPoster::new(args.allow_private_webhooks),
+        args.webhook_first_retry_seconds * 1000,
+    );
     if let Some(config) = sdk {
         print_sdk_banner(args.addr, &config);
     }

@@ -74,6 +74,13 @@ struct World {
     /// Management keys: the license's tenant's, another tenant's, and a revoked one of the
     /// license's tenant.
     keys: ManagementKeys,
+    hook: Hook,
+}
+
+/// A webhook endpoint of the license's tenant and a delivery of it that was given up on.
+struct Hook {
+    endpoint_id: String,
+    delivery_id: String,
 }
 
 struct ManagementKeys {
@@ -321,7 +328,34 @@ async fn world(store: &Store) -> World {
             .key,
         revoked: revoked.key,
     };
+    let endpoint_id = licensing::webhooks::create_endpoint(
+        store,
+        &own_vendor,
+        "https://hooks.example/keyport",
+        &["license.suspended".to_owned()],
+    )
+    .await
+    .unwrap()
+    .endpoint
+    .id;
+    let delivery_id = licensing::store::new_id();
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (id, seq, tenant_id, endpoint_id, event_id, event_type, \
+            license_id, body, status, attempts, next_attempt_at, created_at) \
+         VALUES ($1, '0', $2, $3, 'evt_1', 'license.suspended', '', '{}', 'failed', 1, 0, 0)",
+    )
+    .bind(&delivery_id)
+    .bind(&acme.tenant_id)
+    .bind(&endpoint_id)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let hook = Hook {
+        endpoint_id,
+        delivery_id,
+    };
     World {
+        hook,
         keys,
         message_id,
         manager_device: device_of(store, &acme.license_id, "manager@acme.example").await,
@@ -351,6 +385,8 @@ async fn fingerprint(store: &Store, w: &World) -> Vec<i64> {
             "SELECT COUNT(*) FROM devices d JOIN licenses l ON l.id = d.license_id WHERE l.tenant_id = $1 AND d.deactivated_at IS NULL",
             "SELECT CAST(COALESCE(SUM(deactivations_used), 0) AS BIGINT) FROM licenses WHERE tenant_id = $1",
             "SELECT COUNT(*) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL",
+            "SELECT COUNT(*) FROM webhook_endpoints WHERE tenant_id = $1 AND deleted_at IS NULL",
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE tenant_id = $1",
             "SELECT COUNT(*) FROM customers WHERE tenant_id = $1",
             "SELECT COUNT(*) FROM licenses WHERE tenant_id = $1 AND status = 'active'",
             "SELECT COUNT(*) FROM accounts WHERE tenant_id = $1",
@@ -802,6 +838,29 @@ fn console_rows() -> Vec<Row> {
             |w, _| vec![("id", w.keys.spare_id.clone())],
             OWN_TENANT,
         ),
+        // Each vendor sees and registers their own tenant's webhooks (webhooks.rs checks that
+        // they are their own), and deletes and redelivers only those.
+        row("admin_webhooks", |_, _| vec![], ANY_VENDOR),
+        row(
+            "admin_create_webhook",
+            |_, _| {
+                vec![
+                    ("url", "https://hooks.example/new".into()),
+                    ("event_types[0]", "license.created".into()),
+                ]
+            },
+            ANY_VENDOR,
+        ),
+        row(
+            "admin_delete_webhook",
+            |w, _| vec![("id", w.hook.endpoint_id.clone())],
+            OWN_TENANT,
+        ),
+        row(
+            "admin_redeliver_webhook",
+            |w, _| vec![("id", w.hook.delivery_id.clone())],
+            OWN_TENANT,
+        ),
     ]
 }
 
@@ -830,6 +889,7 @@ fn mutates(endpoint: &str) -> bool {
             | "set_language"
             | "admin_mail_settings"
             | "admin_api_keys"
+            | "admin_webhooks"
     )
 }
 
@@ -1007,6 +1067,31 @@ fn management_rows(w: &World) -> Vec<(&'static str, String, Option<serde_json::V
             refused(404, 200),
         ),
         ("GET /events", "/events".into(), None, refused(200, 200)),
+        (
+            "POST /webhooks",
+            "/webhooks".into(),
+            Some(json!({"url": "https://hooks.example/new", "event_types": ["license.created"]})),
+            refused(201, 201),
+        ),
+        ("GET /webhooks", "/webhooks".into(), None, refused(200, 200)),
+        (
+            "DELETE /webhooks/{id}",
+            format!("/webhooks/{}", w.hook.endpoint_id),
+            None,
+            refused(404, 200),
+        ),
+        (
+            "GET /webhooks/deliveries",
+            "/webhooks/deliveries".into(),
+            None,
+            refused(200, 200),
+        ),
+        (
+            "POST /webhooks/deliveries/{id}/redeliver",
+            format!("/webhooks/deliveries/{}/redeliver", w.hook.delivery_id),
+            None,
+            refused(404, 202),
+        ),
         (
             "GET /events",
             format!("/events?license_id={lid}"),

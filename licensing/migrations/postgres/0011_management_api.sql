@@ -38,3 +38,56 @@ CREATE TABLE orders (
     created_at       BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, order_id)
 );
+
+-- Webhook endpoints a vendor registered: where its tenant's events are posted, signed with the
+-- endpoint's secret. The secret must be kept (it signs); it is stored encrypted with a key of the
+-- installation (`installation_secrets`), so a copy of this table alone signs nothing.
+CREATE TABLE webhook_endpoints (
+    id               TEXT PRIMARY KEY,
+    tenant_id        TEXT NOT NULL REFERENCES tenants(id),
+    url              TEXT NOT NULL,
+    event_types      TEXT NOT NULL,                   -- space-separated, e.g. "device.activated license.created"
+    secret_encrypted TEXT NOT NULL,                   -- hex
+    created_by       TEXT REFERENCES accounts(id),
+    created_at       BIGINT NOT NULL,
+    deleted_at       BIGINT                          -- no new deliveries once deleted; the history stays
+);
+CREATE INDEX webhook_endpoints_of_tenant ON webhook_endpoints(tenant_id);
+
+-- One event for one endpoint, written in the transaction of the change; delivered at least once,
+-- in `seq` order per (endpoint, license), retried with backoff for a day. The claim (claimed_by,
+-- claimed_until) is the email outbox's: one sender at a time, a dead sender's lease runs out.
+CREATE TABLE webhook_deliveries (
+    id              TEXT PRIMARY KEY,
+    seq             TEXT NOT NULL,                    -- sortable: when it was written, then its order in the process
+    tenant_id       TEXT NOT NULL REFERENCES tenants(id),
+    endpoint_id     TEXT NOT NULL REFERENCES webhook_endpoints(id),
+    event_id        TEXT NOT NULL,                    -- the body's `id`: the same for every endpoint and attempt
+    event_type      TEXT NOT NULL,
+    license_id      TEXT,                             -- what the order is kept per; '' for none
+    body            TEXT NOT NULL,
+    status          TEXT NOT NULL,                    -- pending | delivered | failed
+    attempts        BIGINT NOT NULL,
+    next_attempt_at BIGINT NOT NULL,
+    claimed_by      TEXT,
+    claimed_until   BIGINT,
+    last_status     BIGINT,                          -- the endpoint's HTTP status of the last attempt
+    last_error      TEXT,
+    created_at      BIGINT NOT NULL,
+    delivered_at    BIGINT
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+CREATE INDEX webhook_deliveries_order ON webhook_deliveries(endpoint_id, license_id, status, seq);
+CREATE INDEX webhook_deliveries_of_tenant ON webhook_deliveries(tenant_id, seq);
+
+-- Every attempt of a delivery: when, the HTTP status (none when the endpoint was not reached),
+-- and what went wrong.
+CREATE TABLE webhook_attempts (
+    id          TEXT PRIMARY KEY,
+    delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id),
+    at          BIGINT NOT NULL,
+    status      BIGINT,
+    error       TEXT,
+    duration_ms BIGINT NOT NULL
+);
+CREATE INDEX webhook_attempts_of_delivery ON webhook_attempts(delivery_id, at);

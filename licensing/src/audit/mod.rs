@@ -50,10 +50,14 @@ pub enum AuditAction {
     /// A management API key was made, or revoked (it stops working at once).
     ApiKeyCreated,
     ApiKeyRevoked,
+    /// A webhook endpoint was registered or deleted, or a delivery sent again.
+    WebhookCreated,
+    WebhookDeleted,
+    WebhookRedelivered,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 33] = [
         Self::DeviceActivated,
         Self::DeviceReactivated,
         Self::DeviceActivatedOffline,
@@ -84,6 +88,9 @@ impl AuditAction {
         Self::TenantMailSettingsChanged,
         Self::ApiKeyCreated,
         Self::ApiKeyRevoked,
+        Self::WebhookCreated,
+        Self::WebhookDeleted,
+        Self::WebhookRedelivered,
     ];
 
     /// The stored code; its first part is the action's [`AuditKind`].
@@ -121,6 +128,9 @@ impl AuditAction {
             // Keys, so the console's "Signing keys" filter finds them.
             Self::ApiKeyCreated => "signing_key.api_key_created",
             Self::ApiKeyRevoked => "signing_key.api_key_revoked",
+            Self::WebhookCreated => "tenant.webhook_created",
+            Self::WebhookDeleted => "tenant.webhook_deleted",
+            Self::WebhookRedelivered => "tenant.webhook_redelivered",
         }
     }
 
@@ -271,6 +281,10 @@ pub enum AuditSubject {
     MailSettings {
         language: String,
         support_email: Option<String>,
+    },
+    /// A webhook endpoint, by its address (or a delivery, by its id).
+    Webhook {
+        url: String,
     },
     /// An event written before subjects were data: its text as stored.
     Text(String),

@@ -20,6 +20,7 @@ pub struct Event<'a> {
 }
 
 pub async fn record(tx: &mut Tx, event: Event<'_>) -> Result<()> {
+    let at = now_millis();
     rows::insert(
         tx,
         &NewEvent {
@@ -30,11 +31,12 @@ pub async fn record(tx: &mut Tx, event: Event<'_>) -> Result<()> {
             action: event.action.as_str(),
             subject: &event.subject.to_stored(),
             ip: event.ip,
-            at: now_millis(),
+            at,
         },
     )
     .await?;
-    Ok(())
+    // After the event's insert: on SQLite a transaction must not start with a read.
+    crate::webhooks::emit_for_audit(tx, &event, at).await
 }
 
 /// A page of a license's events, newest first: for its managers (and the vendor's admins).

@@ -747,6 +747,9 @@ async fn spend_deactivation(tx: &mut Tx, d: Deactivation<'_>) -> Result<i64> {
         },
     )
     .await?;
+    if left == 0 {
+        crate::webhooks::budget_spent(tx, d.tenant_id, d.license_id, d.allowed).await?;
+    }
     Ok(left)
 }
 

@@ -80,6 +80,13 @@ pub enum Flash {
         key: String,
     },
     ApiKeyRevoked,
+    /// Integrations page: a webhook endpoint and its secret, shown this once.
+    WebhookCreated {
+        url: String,
+        secret: String,
+    },
+    WebhookDeleted,
+    WebhookRedelivered,
     /// License overview: the offline activation form was refused.
     OfflineActivationFailed {
         error: AppError,

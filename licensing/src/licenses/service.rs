@@ -552,6 +552,9 @@ pub async fn reset_license(
         },
     )
     .await?;
+    if left == 0 {
+        crate::webhooks::budget_spent(&mut tx, &grant.tenant_id, license_id, allowed).await?;
+    }
     tx.commit().await?;
     Ok(LicenseResetOutcome {
         license_id: license_id.to_owned(),

@@ -32,6 +32,7 @@ pub mod seats;
 pub mod secrets;
 pub mod sessions;
 pub mod tenants;
+pub mod webhooks;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -50,9 +50,11 @@ async fn an_order_whose_process_died_is_finished_by_its_retry_once() {
     let tenant = &a.manager.tenant_id;
     let licenses_of_initech = || async {
         sqlx::query_scalar::<_, i64>(
-            "SELECT COALESCE(SUM(l.subscriptions), 0) FROM licenses l \
-             JOIN customers c ON c.id = l.customer_id WHERE c.external_id = 'shop-customer-1'",
+            "SELECT CAST(COALESCE(SUM(l.subscriptions), 0) AS BIGINT) FROM licenses l \
+             JOIN customers c ON c.id = l.customer_id \
+             WHERE c.external_id = 'shop-customer-1' AND c.tenant_id = $1",
         )
+        .bind(tenant)
         .fetch_one(store.pool())
         .await
         .unwrap()
