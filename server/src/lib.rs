@@ -148,3 +148,40 @@ async fn health(State(store): State<Store>) -> (StatusCode, &'static str) {
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }
+
+/// The listener `keyport serve` serves: every accepted connection gets `TCP_NODELAY`, so an
+/// answer written as headers then body is not held back by Nagle's algorithm until the client's
+/// delayed ACK (measured: 15 ms per static file on a keep-alive connection, against 0.1 ms).
+pub type Listener = axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)>;
+
+/// Wraps a bound listener into [`Listener`].
+pub fn without_nagle(listener: tokio::net::TcpListener) -> Listener {
+    use axum::serve::ListenerExt;
+    fn nodelay(tcp: &mut tokio::net::TcpStream) {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+        }
+    }
+    listener.tap_io(nodelay as fn(&mut tokio::net::TcpStream))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::serve::Listener as _;
+
+    #[tokio::test]
+    async fn every_accepted_connection_sends_without_delay() {
+        let bound = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = bound.local_addr().unwrap();
+        let mut listener = super::without_nagle(bound);
+        let client = tokio::net::TcpStream::connect(addr);
+        let (accepted, client) = tokio::join!(listener.accept(), client);
+        let (served, _) = accepted;
+        assert!(
+            served.nodelay().unwrap(),
+            "the server's side of the connection"
+        );
+        // The client's default, to show the check can fail.
+        assert!(!client.unwrap().nodelay().unwrap());
+    }
+}

@@ -130,6 +130,7 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
 
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
+        .map(server::without_nagle)
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let sdk = if args.demo {
         demo_sdk_settings(&closing).await

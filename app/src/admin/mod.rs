@@ -5,7 +5,7 @@
 //! One module per page: `customers` (the list and one customer), `sell` (selling subscriptions on
 //! the customer page), `licenses` (one license and the vendor's actions on it), `audit` (the log),
 //! `licensespring` (the SDK's keys, rotating the shared key), `outbox` (the email Keyport wrote),
-//! `integrations` (the management API's keys).
+//! `integrations` (the management API's keys) with `webhooks` (endpoints and deliveries).
 
 pub mod audit;
 pub mod customers;
@@ -14,6 +14,7 @@ pub mod licenses;
 pub mod licensespring;
 pub mod outbox;
 pub mod sell;
+pub mod webhooks;
 
 pub use audit::AdminAuditPage;
 pub use customers::{CustomerPage, CustomersPage};

@@ -7,7 +7,15 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 
 #[cfg(feature = "server")]
+mod delivery;
+#[cfg(feature = "server")]
+mod events;
+#[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "server")]
+pub use delivery::*;
+#[cfg(feature = "server")]
+pub(crate) use events::{budget_spent, emit_for_audit};
 #[cfg(feature = "server")]
 pub use service::*;
 

@@ -163,7 +163,9 @@ impl App {
                 let app = server::app(store, leptos_options, &cli.serve)
                     .await
                     .expect("build the application");
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let listener = server::without_nagle(
+                    tokio::net::TcpListener::from_std(listener).expect("listener"),
+                );
                 let _ = ready_tx.send(());
                 let serve = axum::serve(
                     listener,
