@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod assets;
 pub mod config;
 mod form_errors;
 pub mod fuzzing;
@@ -99,6 +100,7 @@ pub async fn app(
     Ok(Router::new()
         .route("/health", get(health))
         .merge(service_worker::routes(&state.leptos_options.site_root))
+        .merge(assets::routes(&state.leptos_options.site_root))
         .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
