@@ -259,7 +259,9 @@ pub async fn events(
     };
     // Bounded to 100 by `page_size`.
     let rows = tenant_events(store, who, &filter, before, (limit as i64 + 1, 0)).await?;
-    let events = rows
+    let page = paged(rows, limit, |e| format!("{}:{}", e.at, e.id));
+    let items = page
+        .items
         .into_iter()
         .map(|e| AuditEvent {
             subject: serde_json::from_str(&e.subject).unwrap_or(serde_json::Value::Null),
@@ -270,9 +272,11 @@ pub async fn events(
             ip: e.ip,
             license_id: e.license_id,
         })
-        .collect::<Vec<_>>();
-    let at_of = |e: &AuditEvent| parse_rfc3339("cursor", &e.at).unwrap_or_default();
-    Ok(paged(events, limit, |e| format!("{}:{}", at_of(e), e.id)))
+        .collect();
+    Ok(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// Suspends or resumes a license; answers it as it is now.

@@ -82,25 +82,24 @@ pub async fn subscribed(
     .await
 }
 
-/// Deletes (retires) a live endpoint of the tenant and gives up its undelivered events; false
-/// when the tenant has no such endpoint.
+/// Deletes (retires) a live endpoint of the tenant and gives up its undelivered events; its
+/// address, or `None` when the tenant has no such endpoint.
 pub async fn delete_endpoint(
     conn: &mut AnyConnection,
     tenant_id: &str,
     id: &str,
     now: Millis,
-) -> sqlx::Result<bool> {
-    let deleted = sqlx::query(
+) -> sqlx::Result<Option<String>> {
+    let deleted: Option<String> = sqlx::query_scalar(
         "UPDATE webhook_endpoints SET deleted_at = $1 \
-         WHERE id = $2 AND tenant_id = $3 AND deleted_at IS NULL",
+         WHERE id = $2 AND tenant_id = $3 AND deleted_at IS NULL RETURNING url",
     )
     .bind(now)
     .bind(id)
     .bind(tenant_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if deleted == 1 {
+    .fetch_optional(&mut *conn)
+    .await?;
+    if deleted.is_some() {
         sqlx::query(
             "UPDATE webhook_deliveries SET status = 'failed', last_error = 'endpoint deleted' \
              WHERE endpoint_id = $1 AND status = 'pending'",
@@ -109,7 +108,7 @@ pub async fn delete_endpoint(
         .execute(conn)
         .await?;
     }
-    Ok(deleted == 1)
+    Ok(deleted)
 }
 
 /// A delivery to insert.
@@ -149,6 +148,7 @@ pub async fn insert_delivery(conn: &mut AnyConnection, d: &NewDeliveryRow<'_>) -
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeliveryRow {
     pub id: String,
+    pub seq: String,
     pub tenant_id: String,
     pub endpoint_id: String,
     pub url: String,
@@ -165,7 +165,8 @@ pub struct DeliveryRow {
     pub delivered_at: Option<Millis>,
 }
 
-const DELIVERY_COLUMNS: &str = "d.id, d.tenant_id, d.endpoint_id, e.url, e.secret_encrypted, \
+const DELIVERY_COLUMNS: &str =
+    "d.id, d.seq, d.tenant_id, d.endpoint_id, e.url, e.secret_encrypted, \
      d.event_id, d.event_type, d.body, d.status, d.attempts, d.next_attempt_at, d.last_status, \
      d.last_error, d.created_at, d.delivered_at";
 
@@ -304,19 +305,20 @@ pub struct AttemptEntryRow {
     pub duration_ms: i64,
 }
 
-/// The attempts of the tenant's newest deliveries, newest first.
+/// Every attempt of the tenant's deliveries from `oldest_seq` on (a page of
+/// [`deliveries_of_tenant`]), newest first.
 pub async fn attempts_of_deliveries(
     conn: &mut AnyConnection,
     tenant_id: &str,
-    limit: i64,
+    oldest_seq: &str,
 ) -> sqlx::Result<Vec<AttemptEntryRow>> {
     sqlx::query_as(
         "SELECT t.delivery_id, t.at, t.status, t.error, t.duration_ms FROM webhook_attempts t \
          JOIN webhook_deliveries d ON d.id = t.delivery_id \
-         WHERE d.tenant_id = $1 ORDER BY t.at DESC, t.id LIMIT $2",
+         WHERE d.tenant_id = $1 AND d.seq >= $2 ORDER BY t.at DESC, t.id",
     )
     .bind(tenant_id)
-    .bind(limit)
+    .bind(oldest_seq)
     .fetch_all(conn)
     .await
 }

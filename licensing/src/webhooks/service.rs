@@ -147,16 +147,11 @@ pub async fn list_endpoints(store: &Store, who: &Principal) -> Result<Vec<Webhoo
 /// Deletes an endpoint of the caller's tenant: nothing more is sent to it.
 pub async fn delete_endpoint(store: &Store, actor: &Actor, id: &str) -> Result<()> {
     let vendor = access::vendor_admin(&actor.principal)?;
+    // The transaction starts with its write (SQLite cannot upgrade a read to a write).
     let mut tx = store.begin().await?;
-    let url = rows::endpoints_of_tenant(&mut tx, &vendor.tenant_id)
+    let url = rows::delete_endpoint(&mut tx, &vendor.tenant_id, id, now_millis())
         .await?
-        .into_iter()
-        .find(|e| e.id == id)
-        .map(|e| e.url)
         .ok_or_else(|| AppError::not_found(Thing::WebhookEndpoint))?;
-    if !rows::delete_endpoint(&mut tx, &vendor.tenant_id, id, now_millis()).await? {
-        return Err(AppError::not_found(Thing::WebhookEndpoint));
-    }
     record(&mut tx, actor, AuditAction::WebhookDeleted, &url).await?;
     tx.commit().await?;
     Ok(())
@@ -168,7 +163,12 @@ pub async fn deliveries(store: &Store, who: &Principal, limit: i64) -> Result<Ve
     let limit = limit.clamp(1, 200);
     let mut conn = store.pool().acquire().await?;
     let found = rows::deliveries_of_tenant(&mut conn, &vendor.tenant_id, limit).await?;
-    let attempts = rows::attempts_of_deliveries(&mut conn, &vendor.tenant_id, limit * 10).await?;
+    let attempts = match found.last() {
+        Some(oldest) => {
+            rows::attempts_of_deliveries(&mut conn, &vendor.tenant_id, &oldest.seq).await?
+        }
+        None => Vec::new(),
+    };
     Ok(found
         .into_iter()
         .map(|d| {
