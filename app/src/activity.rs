@@ -23,14 +23,7 @@ pub async fn list_activity(license_id: String, page: u32) -> Result<AuditPage, A
 pub fn ActivityTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let query = use_query_map();
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-            .max(1)
-    });
+    let page = Memo::new(move |_| crate::nav::page_number(&query.read()));
     let net = use_network();
     let activity = Resource::new(
         move || (ctx.id.get(), page.get(), ctx.version()),

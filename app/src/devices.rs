@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use licensing::devices::{Device, ResetOutcome};
+use licensing::devices::{Device, DevicePage, ResetOutcome};
 use licensing::AppError;
 
 use crate::components::{show, ConfirmDialog, ErrorNotice, Loading};
@@ -12,11 +12,17 @@ use crate::i18n::{t, t_args};
 use crate::licenses::LicenseContext;
 use crate::network::use_network;
 
+/// One page of the license's devices the caller may see, narrowed by `search` (name or hardware
+/// id); both optional, so a call with the license alone gets the first page of all of them.
 #[server(endpoint = "list_devices")]
-pub async fn list_devices(license_id: String) -> Result<Vec<Device>, AppError> {
+pub async fn list_devices(
+    license_id: String,
+    #[server(default)] search: String,
+    #[server(default)] page: u32,
+) -> Result<DevicePage, AppError> {
     use crate::session::{client_ip, require_login, state};
     let actor = licensing::access::Actor::new(require_login().await?, client_ip());
-    licensing::devices::list(&state()?.store, &actor, &license_id).await
+    licensing::devices::page(&state()?.store, &actor, &license_id, &search, page).await
 }
 
 /// Resets one device, then returns to the Devices tab with a note of what happened (kept for the
@@ -43,25 +49,46 @@ pub async fn reset_device(device_id: String) -> Result<ResetOutcome, AppError> {
 pub fn DevicesTab() -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     let query = use_query_map();
+    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let page = Memo::new(move |_| crate::nav::page_number(&query.read()));
     let net = use_network();
     let devices = Resource::new(
-        move || (ctx.id.get(), ctx.version()),
-        move |(id, _)| net.track(list_devices(id)),
+        move || (ctx.id.get(), search.get(), page.get(), ctx.version()),
+        move |(id, search, page, _)| net.track(list_devices(id, search, page)),
     );
     let reset = ServerAction::<ResetDevice>::new();
     ctx.notify_when(reset.version());
     let failed = move || reset.value().get().and_then(Result::err);
     let flash = use_flash("/licenses/:id/devices", move || ctx.changes());
+    // This page of this search, for the links that stay on it (reset, cancel, pager).
+    let here = move |page: u32| {
+        let mut params = Vec::new();
+        let search = search.get_untracked();
+        if !search.is_empty() {
+            params.push(format!("q={}", crate::nav::encode(&search)));
+        }
+        if page > 1 {
+            params.push(format!("page={page}"));
+        }
+        params.join("&")
+    };
     view! {
         <section class="card">
             <h2>{t("devices-heading")}</h2>
             <p class="hint">{t("devices-hint")}</p>
             <FlashNote flash />
             {move || failed().map(|error| view! { <ErrorNotice error /> })}
+            <form method="get" class="form row" role="search">
+                <div class="field">
+                    <label for="device-search">{t("devices-search_label")}</label>
+                    <input id="device-search" name="q" maxlength="200" value=move || search.get() />
+                </div>
+                <button type="submit">{t("devices-search")}</button>
+            </form>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     let license = ctx.license.await;
-                    show(devices.await, move |list| {
+                    show(devices.await, move |found: DevicePage| {
                         let left = license.map(|l| l.deactivations_left()).unwrap_or_default();
                         let confirm = move || {
                             if failed().is_some() {
@@ -69,14 +96,30 @@ pub fn DevicesTab() -> impl IntoView {
                             }
                             query.read().get("reset")
                         };
-                        let for_confirm = list.clone();
+                        let for_confirm = found.devices.clone();
+                        let stay = here(found.page);
+                        let cancel = stay.clone();
+                        let previous = (found.page > 1).then(|| format!("?{}", here(found.page - 1)));
+                        let next = found.has_more.then(|| format!("?{}", here(found.page + 1)));
+                        let searched = !search.get_untracked().is_empty();
                         view! {
                             {move || {
                                 let id = confirm()?;
                                 let device = for_confirm.iter().find(|d| d.id == id)?.clone();
-                                Some(view! { <ConfirmReset device left reset /> })
+                                let cancel = cancel.clone();
+                                Some(view! { <ConfirmReset device left reset cancel /> })
                             }}
-                            <DeviceTable list />
+                            <p class="hint" data-testid="device-count">
+                                {count(found.total, "device")}
+                            </p>
+                            <DeviceTable list=found.devices searched stay />
+                            {(previous.is_some() || next.is_some()).then(|| view! {
+                                <nav class="pager" aria-label=t("pager-label")>
+                                    {previous.map(|href| view! { <a href=href>{t("pager-previous")}</a> })}
+                                    <span>{t_args("pager-page", &[("n", &found.page.to_string())])}</span>
+                                    {next.map(|href| view! { <a href=href>{t("pager-next")}</a> })}
+                                </nav>
+                            })}
                         }
                     })
                 })}
@@ -86,10 +129,20 @@ pub fn DevicesTab() -> impl IntoView {
 }
 
 #[component]
-fn DeviceTable(list: Vec<Device>) -> impl IntoView {
+fn DeviceTable(list: Vec<Device>, searched: bool, stay: String) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p class="empty">{t("devices-empty")}</p> }.into_any();
+        let empty = if searched {
+            t("devices-no_match")
+        } else {
+            t("devices-empty")
+        };
+        return view! { <p class="empty">{empty}</p> }.into_any();
     }
+    let stay = if stay.is_empty() {
+        String::new()
+    } else {
+        format!("&{stay}")
+    };
     view! {
         <table class="table">
             <thead>
@@ -120,7 +173,7 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
                                 <td class="actions">
                                     <a
                                         class="button small"
-                                        href=format!("?reset={}", d.id)
+                                        href=format!("?reset={}{stay}", d.id)
                                         aria-label=t_args("devices-reset_label", &[("name", &d.name)])
                                     >
                                         {t("devices-reset")}
@@ -138,7 +191,13 @@ fn DeviceTable(list: Vec<Device>) -> impl IntoView {
 
 /// Asks before a reset: it cannot be undone and uses one deactivation.
 #[component]
-fn ConfirmReset(device: Device, left: i64, reset: ServerAction<ResetDevice>) -> impl IntoView {
+fn ConfirmReset(
+    device: Device,
+    left: i64,
+    reset: ServerAction<ResetDevice>,
+    /// The query of the page the dialog was opened on, to go back to it.
+    cancel: String,
+) -> impl IntoView {
     let ctx = expect_context::<LicenseContext>();
     view! {
         <ConfirmDialog
@@ -152,7 +211,10 @@ fn ConfirmReset(device: Device, left: i64, reset: ServerAction<ResetDevice>) -> 
                     {t("devices-submit")}
                 </button>
                 " "
-                <a href=move || format!("/licenses/{}/devices", ctx.id.get())>{t("action-cancel")}</a>
+                <a href=move || {
+                    let query = if cancel.is_empty() { String::new() } else { format!("?{cancel}") };
+                    format!("/licenses/{}/devices{query}", ctx.id.get())
+                }>{t("action-cancel")}</a>
             </ActionForm>
         </ConfirmDialog>
     }

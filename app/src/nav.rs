@@ -25,6 +25,16 @@ pub(crate) fn current_path(pathname: &str, search: &str) -> String {
     }
 }
 
+/// The page a paged list is on, from its `page` query parameter: the first when it is missing,
+/// not a number or below 1.
+pub fn page_number(query: &leptos_router::params::ParamsMap) -> u32 {
+    query
+        .get("page")
+        .and_then(|p| p.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
 /// Percent-encodes a value for a query string.
 pub fn encode(value: &str) -> String {
     value

@@ -57,10 +57,25 @@ pub fn session_token_in(headers: &HeaderMap, secure: bool) -> Option<String> {
 
 /// The logged-in account, or `Unauthenticated`. Called first in every protected server function.
 pub async fn require_login() -> Result<Principal, AppError> {
+    let memo =
+        use_context::<Parts>().and_then(|parts| parts.extensions.get::<LoginMemo>().cloned());
+    if let Some(known) = memo.as_ref().and_then(|memo| memo.0.get()) {
+        return Ok(known.clone());
+    }
     let state = state()?;
     let token = session_token().ok_or(AppError::Unauthenticated)?;
-    principal_for_session(&state.store, &token, state.sessions).await
+    let principal = principal_for_session(&state.store, &token, state.sessions).await?;
+    if let Some(memo) = memo {
+        let _ = memo.0.set(principal.clone());
+    }
+    Ok(principal)
 }
+
+/// The account a request's session belongs to, once [`require_login`] found it: a page's
+/// resources each ask, and the answer cannot change within one request. The server's portal layer
+/// puts an empty one on every portal request; a refusal is not kept (nothing to save on it).
+#[derive(Clone, Default)]
+pub struct LoginMemo(std::sync::Arc<std::sync::OnceLock<Principal>>);
 
 /// The client's address as the server worked it out (the peer, or `X-Forwarded-For` from a
 /// trusted proxy); the server's middleware puts it on every request.

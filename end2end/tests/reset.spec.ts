@@ -73,3 +73,29 @@ test('with the deactivation limit reached a reset is refused and nothing changes
   await expect(deviceRow(page, "Morgan's workstation")).toHaveCount(1);
   await expectCounts(page, { seats: '2 / 5', devices: '1 / 10', deactivations: '3 / 3' });
 });
+
+test('a search narrows the Devices tab, and Cancel in a reset found by it goes back to the search', async ({ page, tenant }) => {
+  await loginAs(page, tenant, 'manager');
+  const licensePath = await openDevicesTab(page);
+  await expect(page.getByTestId('device-count')).toHaveText('4 devices');
+
+  const search = page.getByLabel('Find a device by name or hardware ID', { exact: true });
+  await search.fill('UMA');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page).toHaveURL((url) => url.pathname === `${licensePath}/devices` && url.searchParams.get('q') === 'UMA');
+  await hydrated(page);
+  await expect(deviceRows(page)).toHaveCount(2);
+  await expect(page.getByTestId('device-count')).toHaveText('2 devices');
+  await expect(search).toHaveValue('UMA');
+
+  const dialog = await openResetDialog(page, "Uma's laptop");
+  await dialog.getByRole('link', { name: 'Cancel', exact: true }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get('q') === 'UMA' && !url.searchParams.has('reset'));
+  await expect(deviceRows(page)).toHaveCount(2);
+
+  await page.getByLabel('Find a device by name or hardware ID', { exact: true }).fill('100%_');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByText('No active device matches this search.')).toBeVisible();
+  await expect(deviceRows(page)).toHaveCount(0);
+  await expectCounts(page, { seats: '2 / 5', devices: '4 / 10', deactivations: '0 / 3' });
+});

@@ -24,6 +24,34 @@ pub struct TenantKey {
     key: SigningKey,
 }
 
+/// The signing keys a process has read, by tenant. A tenant's key is written once (the first
+/// insert wins) and never replaced, so a key read once stays right for every process, and a
+/// check-in signs without a query for it.
+#[derive(Default)]
+pub(crate) struct KeyCache(std::sync::RwLock<std::collections::HashMap<String, SigningKey>>);
+
+impl std::fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret halves stay out of every log: only how many there are.
+        let count = self.0.read().map(|keys| keys.len()).unwrap_or_default();
+        f.debug_struct("KeyCache").field("keys", &count).finish()
+    }
+}
+
+impl KeyCache {
+    fn get(&self, tenant_id: &str) -> Option<TenantKey> {
+        let keys = self.0.read().ok()?;
+        keys.get(tenant_id)
+            .map(|key| TenantKey { key: key.clone() })
+    }
+
+    fn keep(&self, tenant_id: &str, key: &SigningKey) {
+        if let Ok(mut keys) = self.0.write() {
+            keys.insert(tenant_id.to_owned(), key.clone());
+        }
+    }
+}
+
 impl std::fmt::Debug for TenantKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TenantKey")
@@ -118,6 +146,9 @@ pub async fn public_key_for_company(store: &Store, company: &str) -> Result<(Str
 }
 
 async fn load(store: &Store, tenant_id: &str) -> Result<Option<TenantKey>> {
+    if let Some(key) = store.signing_keys().get(tenant_id) {
+        return Ok(Some(key));
+    }
     let mut conn = store.pool().acquire().await?;
     let Some((public, secret)) = secrets::signing_key(&mut conn, tenant_id).await? else {
         return Ok(None);
@@ -138,5 +169,6 @@ async fn load(store: &Store, tenant_id: &str) -> Result<Option<TenantKey>> {
         );
         return Err(AppError::Internal);
     }
+    store.signing_keys().keep(tenant_id, &key);
     Ok(Some(TenantKey { key }))
 }

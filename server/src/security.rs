@@ -138,11 +138,16 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// Portal pages and server functions: a fresh nonce per request, the CSP with it.
+/// Portal pages and server functions: a fresh nonce per request, the CSP with it, and the
+/// request's memo of who is signed in.
 pub async fn portal_headers(mut request: Request, next: Next) -> Response {
     // 128 random bits, hex: valid in both the header and the attribute without escaping.
     let nonce = licensing::secret::random_token()[..32].to_owned();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
+    // One session look-up per request, however many of the page's resources ask for it.
+    request
+        .extensions_mut()
+        .insert(app::session::LoginMemo::default());
     let mut response = next.run(request).await;
     if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {
         response

@@ -554,6 +554,12 @@ async fn nul_in_any_text_is_refused_naming_the_field() {
             vec![("license_id", nul)],
             "license_id",
         ),
+        (
+            Some(MANAGER),
+            "list_devices",
+            vec![("license_id", lic), ("search", nul)],
+            "search",
+        ),
         (Some(MANAGER), "get_license", vec![("id", nul)], "id"),
         (
             Some(MANAGER),

@@ -50,14 +50,7 @@ pub fn AdminAuditPage() -> impl IntoView {
             until: date("to", 1),
         }
     });
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-            .max(1)
-    });
+    let page = Memo::new(move |_| crate::nav::page_number(&query.read()));
     let net = use_network();
     let log = Resource::new(
         move || (filter.get(), page.get(), net.epoch()),

@@ -24,6 +24,21 @@ pub struct Device {
     pub activated_by: Option<String>,
 }
 
+/// Devices per page of the Devices tab: a license may have thousands.
+pub const PAGE_SIZE: u32 = 50;
+
+/// One page of the Devices tab: the devices the viewer may see whose name or hardware id contains
+/// the search, in order of first activation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicePage {
+    pub devices: Vec<Device>,
+    /// 1-based.
+    pub page: u32,
+    pub has_more: bool,
+    /// How many devices match the search on every page.
+    pub total: i64,
+}
+
 /// The result of a reset, for the confirmation the portal shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResetOutcome {

@@ -1,7 +1,7 @@
 //! Device activation and reset, with the activation limit and the deactivation budget; and the
 //! desktop app's side of it: activation by login or license key, check-in, self-deactivation.
 
-use super::{Device, ResetOutcome};
+use super::{Device, DevicePage, ResetOutcome, PAGE_SIZE};
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::throttle::{self, ThrottlePolicy};
@@ -21,6 +21,54 @@ pub async fn list(store: &Store, actor: &Actor, license_id: &str) -> Result<Vec<
     // A manager sees every device of the license, a user their own.
     let own = (role != LicenseRole::Manager).then_some(who.account_id.as_str());
     Ok(rows::active(&mut conn, license_id, own).await?)
+}
+
+/// One page of [`list`], narrowed to the devices whose name or hardware id contains `search`
+/// (case-insensitive; `%` and `_` are plain characters). A page past the last is empty.
+pub async fn page(
+    store: &Store,
+    actor: &Actor,
+    license_id: &str,
+    search: &str,
+    page: u32,
+) -> Result<DevicePage> {
+    let who = &actor.principal;
+    let page = page.max(1);
+    let mut conn = store.pool().acquire().await?;
+    let role = access::license(&mut conn, who, license_id).await?.role;
+    let own = (role != LicenseRole::Manager).then_some(who.account_id.as_str());
+    let pattern = contains(search);
+    let size = i64::from(PAGE_SIZE);
+    let (mut devices, total) = rows::active_page(
+        &mut conn,
+        (license_id, own),
+        &pattern,
+        size + 1,
+        (i64::from(page) - 1) * size,
+    )
+    .await?;
+    let has_more = devices.len() > PAGE_SIZE as usize;
+    devices.truncate(PAGE_SIZE as usize);
+    Ok(DevicePage {
+        devices,
+        page,
+        has_more,
+        total,
+    })
+}
+
+/// A `LIKE` pattern (escaped with `\`) for text containing `search`, lower-cased; `%%` for every
+/// text when the search is blank. Hardware ids often hold `_`, so wildcards match themselves.
+fn contains(search: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in search.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// Resets (deactivates) one device, using one deactivation of the license's budget.
@@ -607,13 +655,21 @@ pub async fn check_in_hardware(
     seen_now(&mut conn, device).await
 }
 
+/// How stale a device's `last_seen_at` may get before a check-in writes it again.
+pub const SEEN_RESOLUTION_MS: Millis = 60_000;
+
 async fn seen_now(
     conn: &mut sqlx::AnyConnection,
     device: rows::DeviceOnLicense,
 ) -> Result<DeviceStatus> {
     let now = now_millis();
-    // Only while still active: a reset committed in between wins.
-    rows::seen(conn, &device.device_id, now, None).await?;
+    // At most one write a minute per device: a check-in is a read, and the Devices tab shows when a
+    // device was last seen to the minute. The read above still runs every time, so a reset is
+    // refused at the very next check-in, on any process.
+    if now - device.device_seen_at >= SEEN_RESOLUTION_MS {
+        // Only while still active: a reset committed in between wins.
+        rows::seen(conn, &device.device_id, now, None).await?;
+    }
     Ok(DeviceStatus {
         license: summary_from_row(&device.license, now)?,
         tenant_id: device.license.tenant_id,

@@ -87,20 +87,63 @@ pub async fn active(
     license_id: &str,
     account_id: Option<&str>,
 ) -> sqlx::Result<Vec<Device>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, \
                 a.name AS activated_by \
          FROM devices d LEFT JOIN accounts a ON a.id = d.account_id \
-         WHERE d.license_id = $1 AND d.deactivated_at IS NULL \
-           AND ($2 = 'all' OR d.account_id = $3) \
-         ORDER BY d.first_activated_at, d.name, d.id",
-    )
+         WHERE {ACTIVE_OF_LICENSE} ORDER BY d.first_activated_at, d.name, d.id",
+    ))
     .bind(license_id)
     .bind(if account_id.is_some() { "own" } else { "all" })
     .bind(account_id.unwrap_or_default())
+    .bind("%%")
     .fetch_all(conn)
     .await
 }
+
+/// The active devices of a license as [`active`] chooses them, whose lower-cased name or hardware
+/// id matches a `LIKE` pattern: `limit` of them from `offset` on, and how many match in all.
+pub async fn active_page(
+    conn: &mut AnyConnection,
+    (license_id, account_id): (&str, Option<&str>),
+    pattern: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<Device>, i64)> {
+    let own = if account_id.is_some() { "own" } else { "all" };
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM devices d WHERE {ACTIVE_OF_LICENSE}"
+    ))
+    .bind(license_id)
+    .bind(own)
+    .bind(account_id.unwrap_or_default())
+    .bind(pattern)
+    .fetch_one(&mut *conn)
+    .await?;
+    let devices = sqlx::query_as(&format!(
+        "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, \
+                a.name AS activated_by \
+         FROM devices d LEFT JOIN accounts a ON a.id = d.account_id \
+         WHERE {ACTIVE_OF_LICENSE} ORDER BY d.first_activated_at, d.name, d.id \
+         LIMIT $5 OFFSET $6",
+    ))
+    .bind(license_id)
+    .bind(own)
+    .bind(account_id.unwrap_or_default())
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    Ok((devices, total))
+}
+
+/// The active devices `d` of license `$1`: all of them (`$2` = 'all') or those account `$3`
+/// activated (`$2` = 'own'), whose lower-cased name or hardware id matches the pattern `$4`
+/// (`\` escapes a wildcard; `%%` is every device).
+const ACTIVE_OF_LICENSE: &str = "d.license_id = $1 AND d.deactivated_at IS NULL \
+    AND ($2 = 'all' OR d.account_id = $3) \
+    AND ($4 = '%%' OR LOWER(d.name) LIKE $4 ESCAPE '\\' OR LOWER(d.hardware_id) LIKE $4 ESCAPE '\\')";
 
 /// The active device of this hardware on the license, as `(id, name)`.
 pub async fn active_with_hardware(
@@ -126,6 +169,7 @@ pub struct DeviceOnLicense {
     pub device_name: String,
     pub account_id: Option<String>,
     pub deactivated_at: Option<Millis>,
+    pub device_seen_at: Millis,
     #[sqlx(flatten)]
     pub license: LicenseRow,
 }
@@ -159,7 +203,8 @@ pub async fn with_license(
         ),
     };
     let sql = licenses::select(
-        ", d.id AS device_id, d.hardware_id, d.name AS device_name, d.account_id, d.deactivated_at",
+        ", d.id AS device_id, d.hardware_id, d.name AS device_name, d.account_id, d.deactivated_at, \
+         d.last_seen_at AS device_seen_at",
         "devices d JOIN licenses l ON l.id = d.license_id JOIN customers c ON c.id = l.customer_id",
         filter,
     );

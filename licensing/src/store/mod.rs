@@ -83,9 +83,48 @@ pub struct StoreOptions {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    signing_keys: std::sync::Arc<crate::signing::KeyCache>,
+    /// SQLite: this process's queue for the database's one write lock (see [`Tx`]).
+    writers: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
-pub type Tx = Transaction<'static, Any>;
+/// The longest a write waits for its turn at SQLite's write lock, as long as SQLite's own busy
+/// timeout: past it the database is as good as unavailable.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A transaction. On SQLite a writing one also holds this process's turn at the database's one
+/// write lock until it ends: writers queue first come, first served in memory, instead of each
+/// polling SQLite's lock with its busy handler's growing sleeps (which left the lock idle while
+/// waiters slept, and made some wait several rounds). Other processes on the same file still
+/// meet the busy timeout.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.inner.commit().await
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Transaction<'static, Any>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
 
 impl Store {
     /// Connects, creating a SQLite file if it does not exist, and runs pending migrations.
@@ -138,7 +177,12 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            signing_keys: Default::default(),
+            writers: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -160,9 +204,18 @@ impl Store {
         &self.pool
     }
 
+    /// The tenants' signing keys this process has loaded (they never change once written).
+    pub(crate) fn signing_keys(&self) -> &crate::signing::KeyCache {
+        &self.signing_keys
+    }
+
     /// A transaction for a plain write that checks no limit.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(self.pool.begin().await?)
+        let turn = self.write_turn().await?;
+        Ok(Tx {
+            inner: self.pool.begin().await?,
+            _turn: turn,
+        })
     }
 
     /// A transaction that holds the write lock on one license before anything is read, so a
@@ -170,18 +223,9 @@ impl Store {
     /// slip in between the check and the write: SQLite takes the database write lock at `BEGIN`,
     /// Postgres locks the license row.
     pub async fn begin_locked(&self, license_id: &str) -> Result<Tx> {
-        match self.backend {
-            Backend::Sqlite => {
-                let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                license_exists(&mut tx, license_id, false).await?;
-                Ok(tx)
-            }
-            Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                license_exists(&mut tx, license_id, true).await?;
-                Ok(tx)
-            }
-        }
+        let mut tx = self.begin_writing().await?;
+        license_exists(&mut tx, license_id, self.backend == Backend::Postgres).await?;
+        Ok(tx)
     }
 
     /// A short transaction that serializes everyone working on one key (a throttle account), in
@@ -189,15 +233,37 @@ impl Store {
     /// Postgres a transaction-scoped advisory lock on the key's hash (a collision only makes two
     /// keys wait for each other).
     pub async fn begin_keyed(&self, key: &str) -> Result<Tx> {
-        match self.backend {
-            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
-            Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                    .bind(key)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(tx)
+        let mut tx = self.begin_writing().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
+    /// A transaction that writes: on SQLite it takes the write lock at `BEGIN`, after its turn.
+    async fn begin_writing(&self) -> Result<Tx> {
+        let turn = self.write_turn().await?;
+        let inner = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx { inner, _turn: turn })
+    }
+
+    /// SQLite: waits for this process's turn to write, before a connection is taken from the pool
+    /// (a writer waiting with a connection in hand would starve the readers). Postgres locks rows.
+    async fn write_turn(&self) -> Result<Option<tokio::sync::OwnedMutexGuard<()>>> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        match tokio::time::timeout(WRITE_TURN_TIMEOUT, self.writers.clone().lock_owned()).await {
+            Ok(turn) => Ok(Some(turn)),
+            Err(_) => {
+                tracing::error!("no turn at the database's write lock within 10 s");
+                Err(AppError::Unavailable)
             }
         }
     }

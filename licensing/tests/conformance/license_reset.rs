@@ -134,3 +134,115 @@ async fn activity_is_for_managers_newest_first_and_paged() {
     assert!(!page2.has_more);
     assert_eq!(page2.page, 2);
 }
+
+/// The license's active devices as its row keeps them, and as counted from the devices.
+async fn devices_active_kept_and_counted(store: &Store, license_id: &str) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT l.devices_active, \
+                (SELECT COUNT(*) FROM devices d WHERE d.license_id = l.id AND d.deactivated_at IS NULL) \
+         FROM licenses l WHERE l.id = $1",
+    )
+    .bind(license_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+}
+
+/// The count a license keeps of its active devices follows every way a device comes and goes:
+/// activation (new and again), a reset, the app's own deactivation, a vendor's removal, a user
+/// unassigned, *Reset license*, and a row changed or deleted by hand.
+#[tokio::test]
+async fn the_kept_count_of_active_devices_follows_every_change() {
+    let w = world().await;
+    let store = &w.store;
+    let a = &w.a;
+    let lic = a.license_id.as_str();
+    set_max_activations(store, lic, 20).await;
+    let expect = |n: i64| async move {
+        let (kept, counted) = devices_active_kept_and_counted(store, lic).await;
+        assert_eq!((kept, counted), (n, n));
+    };
+    expect(4).await;
+    activate(store, lic, &a.user.account_id, "hw-k1")
+        .await
+        .unwrap();
+    activate(store, lic, &a.user.account_id, "hw-k2")
+        .await
+        .unwrap();
+    activate(store, lic, &a.user.account_id, "hw-k1")
+        .await
+        .unwrap();
+    expect(6).await;
+
+    let list = devices::list(store, &as_actor(&a.manager), lic)
+        .await
+        .unwrap();
+    devices::reset(
+        store,
+        &as_actor(&a.manager),
+        &named(&list, "Device hw-k1").id,
+    )
+    .await
+    .unwrap();
+    expect(5).await;
+    let admin = vendor_admin(store, a, "support@vendor.example").await;
+    devices::remove_by_vendor(store, &as_actor(&admin), &named(&list, "Device hw-k2").id)
+        .await
+        .unwrap();
+    expect(4).await;
+
+    // A refused activation counts nothing.
+    set_max_activations(store, lic, 4).await;
+    assert!(activate(store, lic, &a.user.account_id, "hw-k3")
+        .await
+        .is_err());
+    expect(4).await;
+    set_max_activations(store, lic, 20).await;
+
+    let user_devices = sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM devices WHERE license_id = $1 AND account_id = $2 \
+         AND deactivated_at IS NULL",
+    )
+    .bind(lic)
+    .bind(&a.user.account_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    users::unassign(store, &as_actor(&a.manager), lic, &a.user.account_id)
+        .await
+        .unwrap();
+    expect(4 - user_devices).await;
+
+    activate(store, lic, &a.manager.account_id, "hw-k4")
+        .await
+        .unwrap();
+    licenses::reset_license(store, &as_actor(&a.manager), lic)
+        .await
+        .unwrap();
+    expect(0).await;
+
+    // By hand: a device brought back, one moved away, one deleted.
+    let any: String = sqlx::query_scalar("SELECT id FROM devices WHERE license_id = $1 LIMIT 1")
+        .bind(lic)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE devices SET deactivated_at = NULL WHERE id = $1")
+        .bind(&any)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    expect(1).await;
+    sqlx::query("UPDATE devices SET last_seen_at = last_seen_at + 1 WHERE id = $1")
+        .bind(&any)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    expect(1).await;
+    sqlx::query("DELETE FROM devices WHERE id = $1")
+        .bind(&any)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    expect(0).await;
+}

@@ -123,6 +123,69 @@ async fn device_list_manager_sees_all_user_sees_own() {
         .all(|d| d.activated_by.as_deref() == Some("Uma User")));
 }
 
+/// A license with many devices shows them a page at a time, in order of first activation, and a
+/// search (part of a name or of a hardware id, any case, wildcards as plain text) narrows every
+/// page; a user's pages hold their own devices only; another tenant's license is not found.
+#[tokio::test]
+async fn device_pages_and_search() {
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    set_max_activations(store, &a.license_id, 200).await;
+    for n in 0..116 {
+        let who = if n % 2 == 0 { &a.manager } else { &a.user };
+        activate(store, &a.license_id, &who.account_id, &format!("HW-{n:03}"))
+            .await
+            .unwrap();
+    }
+    let manager = as_actor(&a.manager);
+    let page = |actor: Actor, search: &'static str, n: u32| {
+        let license_id = a.license_id.clone();
+        async move {
+            devices::page(store, &actor, &license_id, search, n)
+                .await
+                .unwrap()
+        }
+    };
+
+    let first = page(manager.clone(), "", 1).await;
+    assert_eq!((first.total, first.page, first.has_more), (120, 1, true));
+    assert_eq!(first.devices.len(), devices::PAGE_SIZE as usize);
+    let third = page(manager.clone(), "", 3).await;
+    assert_eq!((third.devices.len(), third.has_more), (20, false));
+    assert_eq!(third.devices.last().unwrap().name, "Device HW-115");
+    let mut seen = BTreeSet::new();
+    for n in 1..=3 {
+        for d in page(manager.clone(), "", n).await.devices {
+            assert!(seen.insert(d.id), "a device on two pages");
+        }
+    }
+    assert_eq!(seen.len(), 120);
+    let past = page(manager.clone(), "", 4_000_000_000).await;
+    assert!(past.devices.is_empty() && !past.has_more);
+    assert_eq!(past.total, 120);
+    assert_eq!(page(manager.clone(), "", 0).await.page, 1);
+
+    // By name, any case; by hardware id; wildcards are literal.
+    let by_name = page(manager.clone(), "device hw-10", 1).await;
+    assert_eq!(by_name.total, 10);
+    assert_eq!(page(manager.clone(), "hw-011", 1).await.total, 1);
+    assert_eq!(page(manager.clone(), "uma's", 1).await.total, 2);
+    assert_eq!(page(manager.clone(), "%", 1).await.total, 0);
+    assert_eq!(page(manager.clone(), "_", 1).await.total, 0);
+    assert_eq!(page(manager.clone(), "nothing like it", 1).await.total, 0);
+
+    // A user: their own two demo devices and the 58 they activated here.
+    let own = page(as_actor(&a.user), "", 1).await;
+    assert_eq!(own.total, 60);
+    assert_eq!(page(as_actor(&a.user), "hw-000", 1).await.total, 0);
+
+    let other = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    assert_eq!(
+        devices::page(store, &as_actor(&other.manager), &a.license_id, "", 1).await,
+        Err(AppError::not_found(Thing::License))
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Reset rules
 // ---------------------------------------------------------------------------------------------
