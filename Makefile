@@ -45,10 +45,11 @@ test-rust:
 	cargo test --workspace --exclude frontend --features app/ssr,licensing/server
 
 # The same conformance and device API suites against PostgreSQL, in a database of their own (never
-# one a developer's ad-hoc test run may have migrated to another schema version).
+# one a developer's ad-hoc test run may have migrated to another schema version). Selected from the
+# same packages and features as test-rust, so the test binaries it built are reused, not rebuilt.
 test-postgres:
 	KEYPORT_TEST_DATABASE_URL=$$(scripts/postgres.sh keyport_make_test) \
-	  cargo test -p licensing -p server --features licensing/server --test conformance --test api --test authz --test admin_cli --test offline --test security --test faults --test hostile --test flash --test licensespring --test licensespring_console --test mail --test schema --test manage --test webhooks
+	  cargo test --workspace --exclude frontend --features app/ssr,licensing/server --test conformance --test api --test authz --test admin_cli --test offline --test security --test faults --test hostile --test flash --test licensespring --test licensespring_console --test mail --test schema --test manage --test webhooks
 
 e2e:
 	cd end2end && npx playwright test

@@ -133,10 +133,13 @@ pub fn demo_tenant(bin: &Path, database_url: &str, company: &str) -> Result<(), 
 }
 
 /// Opens the database directly (with the `licensing` crate, like the server) to lift each
-/// tenant's license to a million activations and issue it a fresh license key; returns the keys
-/// in the order of `companies`. The demo license allows 10 devices, far fewer than a load run
+/// tenant's license to a million activations and issue it a fresh license key; returns each
+/// license's id and key, in the order of `companies`. The demo license allows 10 devices, far fewer than a load run
 /// activates.
-pub async fn prepare(database_url: &str, companies: &[&str]) -> Result<Vec<String>, String> {
+pub async fn prepare(
+    database_url: &str,
+    companies: &[&str],
+) -> Result<Vec<(String, String)>, String> {
     let store = Store::connect(database_url)
         .await
         .map_err(|e| format!("cannot open {database_url}: {e}"))?;
@@ -159,7 +162,7 @@ pub async fn prepare(database_url: &str, companies: &[&str]) -> Result<Vec<Strin
         let key = licensing::licenses::issue_key(&store, &license_id)
             .await
             .map_err(|e| format!("issuing a license key for {company}: {e}"))?;
-        keys.push(key);
+        keys.push((license_id, key));
     }
     store.pool().close().await;
     Ok(keys)

@@ -43,6 +43,27 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Nothing measured yet, over a window of `window`.
+    pub fn empty(window: Duration) -> Self {
+        Self {
+            ok: 0,
+            errors: 0,
+            window,
+            latencies_us: Vec::new(),
+            first_error: None,
+        }
+    }
+
+    /// Adds one worker's figures (its latencies unsorted: sort once all are in).
+    pub fn add(&mut self, ok: u64, latencies_us: Vec<u32>, errors: u64, first: Option<String>) {
+        self.ok += ok;
+        self.errors += errors;
+        self.latencies_us.extend(latencies_us);
+        if self.first_error.is_none() {
+            self.first_error = first;
+        }
+    }
+
     pub fn requests(&self) -> u64 {
         self.ok + self.errors
     }
@@ -77,29 +98,16 @@ pub async fn run(plan: Plan, make: MakeRequest, expect: StatusCode) -> Outcome {
             tokio::spawn(worker(plan.addr, id, make, expect, measure_from, end))
         })
         .collect();
-    let mut outcome = Outcome {
-        ok: 0,
-        errors: 0,
-        window: plan.duration,
-        latencies_us: Vec::new(),
-        first_error: None,
-    };
+    let mut outcome = Outcome::empty(plan.duration);
     for handle in workers {
         match handle.await {
-            Ok(stats) => {
-                outcome.ok += stats.ok;
-                outcome.errors += stats.errors;
-                outcome.latencies_us.extend(stats.latencies_us);
-                if outcome.first_error.is_none() {
-                    outcome.first_error = stats.first_error;
-                }
-            }
-            Err(err) => {
-                outcome.errors += 1;
-                outcome
-                    .first_error
-                    .get_or_insert_with(|| format!("worker failed: {err}"));
-            }
+            Ok(stats) => outcome.add(
+                stats.ok,
+                stats.latencies_us,
+                stats.errors,
+                stats.first_error,
+            ),
+            Err(err) => outcome.add(0, Vec::new(), 1, Some(format!("worker failed: {err}"))),
         }
     }
     outcome.latencies_us.sort_unstable();

@@ -7,9 +7,11 @@
 
 mod baseline;
 mod burst;
+mod commit;
 mod cpu;
 mod keyport;
 mod load;
+mod pages;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +28,7 @@ use load::{Outcome, Plan};
 
 const ACTIVATIONS: &str = "/api/v1/activations";
 const DEVICE: &str = "/api/v1/device";
+const STYLESHEET: &str = "/pkg/keyport.css";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -84,7 +87,8 @@ struct Row {
     backend: String,
     scenario: &'static str,
     outcome: Outcome,
-    /// Req/s of the baseline measured next to it.
+    /// The row its ratio is taken against, and that row's req/s.
+    versus: &'static str,
     baseline: f64,
     /// CPU the server under test used during the scenario, in cores (1.0 = one core busy).
     server_cpu: Option<f64>,
@@ -106,12 +110,13 @@ async fn main() -> ExitCode {
     let mut rows = Vec::new();
     let mut bursts = Vec::new();
     let mut peaks = Vec::new();
+    let mut first_load = None;
     let mut failed = false;
     for (url, backend, env) in targets(&args) {
         let url = &url;
         let backend = backend.as_str();
         eprintln!("== {backend}: {}", redact(url));
-        match run_backend(&args, url, backend, &env, &mut rows).await {
+        match run_backend(&args, url, backend, &env, &mut rows, &mut first_load).await {
             Ok((peak_kib, login_company)) => {
                 peaks.push((backend.to_owned(), peak_kib));
                 // The burst is about memory, not commits: once per database.
@@ -143,6 +148,14 @@ async fn main() -> ExitCode {
             *peak_kib as f64 / 1024.0
         );
     }
+    match &first_load {
+        Some(Ok((login, devices))) => println!(
+            "first load in Chromium, cold cache, bytes over the wire (page, assets, service \
+             worker): /login {login} B; a license's Devices tab, signed in, {devices} B"
+        ),
+        Some(Err(err)) => println!("first load in Chromium: not measured: {err}"),
+        None => {}
+    }
     print_bursts(&bursts);
     if let Some(load) = load_before.split_whitespace().next() {
         println!("load average (1 min) when the run started: {load}");
@@ -168,6 +181,7 @@ async fn run_backend(
     backend: &str,
     env: &[(&'static str, String)],
     rows: &mut Vec<Row>,
+    first_load: &mut Option<Result<(u64, u64), String>>,
 ) -> Result<(u64, String), String> {
     let log = args.log_dir.join(format!("keyport-{backend}.log"));
     let mut server = Server::start(&args.keyport, url, log, env)?;
@@ -193,7 +207,7 @@ async fn run_backend(
         let request = post_json(
             addr,
             ACTIVATIONS,
-            &by_key(&keys[0], &format!("checkin-{app}")),
+            &by_key(&keys[0].1, &format!("checkin-{app}")),
         );
         let (status, body) = load::exchange(&mut conn, request).await?;
         if status != StatusCode::CREATED {
@@ -244,16 +258,28 @@ async fn run_backend(
     )
     .await;
     let base_rate = base.0.rate();
-    let mut push = |scenario, (outcome, server_cpu)| {
+    let mut push = |scenario, versus, reference: f64, (outcome, server_cpu)| {
         rows.push(Row {
             backend: backend.to_owned(),
             scenario,
             outcome,
-            baseline: base_rate,
+            versus,
+            baseline: reference,
             server_cpu,
         })
     };
-    push("baseline (constant JSON)", base);
+    push("baseline (constant JSON)", "baseline", base_rate, base);
+
+    let health = scenario(
+        "health",
+        plan,
+        Arc::new(move |_, _| get(addr, "/health", None)),
+        StatusCode::OK,
+        &server_cpu,
+    )
+    .await;
+    let health_rate = health.0.rate();
+    push("/health", "baseline", base_rate, health);
 
     let tokens = Arc::new(tokens);
     let checkins = scenario(
@@ -264,9 +290,23 @@ async fn run_backend(
         &server_cpu,
     )
     .await;
-    push("check-in", checkins);
+    push("check-in", "baseline", base_rate, checkins);
 
-    let key = keys[1].clone();
+    eprintln!("   insert-and-commit loop: {} tasks", plan.concurrency);
+    let sync = env
+        .iter()
+        .find(|(name, _)| *name == "KEYPORT_SQLITE_SYNCHRONOUS")
+        .map(|(_, mode)| mode.as_str());
+    let commits = commit::run(url, sync, plan).await?;
+    let commit_rate = commits.rate();
+    push(
+        "insert-and-commit loop",
+        "baseline",
+        base_rate,
+        (commits, None),
+    );
+
+    let key = keys[1].1.clone();
     let activations = scenario(
         "activation by license key",
         plan,
@@ -277,7 +317,12 @@ async fn run_backend(
         &server_cpu,
     )
     .await;
-    push("activation (license key)", activations);
+    push(
+        "activation (license key)",
+        "commit loop",
+        commit_rate,
+        activations,
+    );
 
     let company = companies[2].clone();
     let logins = scenario(
@@ -301,7 +346,51 @@ async fn run_backend(
         &server_cpu,
     )
     .await;
-    push("activation (password)", logins);
+    push("activation (password)", "baseline", base_rate, logins);
+
+    let login_page = scenario(
+        "SSR /login",
+        plan,
+        Arc::new(move |_, _| pages::browser_get(addr, "/login", None)),
+        StatusCode::OK,
+        &server_cpu,
+    )
+    .await;
+    let login_rate = login_page.0.rate();
+    push("SSR /login", "baseline", base_rate, login_page);
+
+    let css = scenario(
+        "static asset",
+        plan,
+        Arc::new(move |_, _| pages::browser_get(addr, STYLESHEET, None)),
+        StatusCode::OK,
+        &server_cpu,
+    )
+    .await;
+    push("asset /pkg/keyport.css", "SSR /login", login_rate, css);
+
+    // The check-in tenant's license: the demo's four devices and one per simulated app.
+    let cookie = pages::sign_in(addr, &companies[0], "manager@acme.example", DEMO_PASSWORD).await?;
+    let devices_tab = format!("/licenses/{}/devices", keys[0].0);
+    pages::expect_ok(addr, pages::browser_get(addr, &devices_tab, Some(&cookie))).await?;
+    let devices = scenario(
+        "SSR Devices tab",
+        plan,
+        Arc::new({
+            let (devices_tab, cookie) = (devices_tab.clone(), cookie.clone());
+            move |_, _| pages::browser_get(addr, &devices_tab, Some(&cookie))
+        }),
+        StatusCode::OK,
+        &server_cpu,
+    )
+    .await;
+    push("SSR Devices tab", "/health", health_rate, devices);
+
+    if backend == "sqlite" {
+        // The browser's bytes depend on the build, not the database: measured once.
+        eprintln!("   first load in Chromium: /login and {devices_tab}");
+        *first_load = Some(pages::first_load(addr, &cookie, &devices_tab));
+    }
 
     let peak_kib = burst::memory_kib(pid, "VmHWM:")?;
     server.stop();
@@ -422,7 +511,7 @@ fn print_table(args: &Args, rows: &[Row]) {
         args.warmup
     );
     println!(
-        "{:<9} {:<25} {:>8} {:>8} {:>8} {:>8} {:>6} {:>7} {:>7} {:>9}",
+        "{:<9} {:<25} {:>8} {:>8} {:>8} {:>8} {:>6} {:>7} {:<12} {:>7} {:>9}",
         "database",
         "scenario",
         "requests",
@@ -431,6 +520,7 @@ fn print_table(args: &Args, rows: &[Row]) {
         "p99 ms",
         "errors",
         "ratio",
+        "to",
         "srv CPU",
         "CPU us/req"
     );
@@ -450,7 +540,7 @@ fn print_table(args: &Args, rows: &[Row]) {
             _ => ("-".into(), "-".into()),
         };
         println!(
-            "{:<9} {:<25} {:>8} {:>8.0} {:>8} {:>8} {:>6} {:>7} {:>7} {:>9}",
+            "{:<9} {:<25} {:>8} {:>8.0} {:>8} {:>8} {:>6} {:>7} {:<12} {:>7} {:>9}",
             row.backend,
             row.scenario,
             o.requests(),
@@ -459,12 +549,15 @@ fn print_table(args: &Args, rows: &[Row]) {
             ms(0.99),
             o.errors,
             ratio,
+            row.versus,
             cpu,
             per_request
         );
     }
     println!(
-        "ratio: req/s over the baseline's req/s measured just before on the same run; srv CPU: \
+        "ratio: req/s over the req/s of the row named under `to` (the baseline: a constant JSON \
+         body; the commit loop: one-row inserts through a pool like the server's), measured in \
+         the same run; srv CPU: \
          the server process's CPU (100% = one core; on Postgres the database's own processes \
          are not counted), CPU us/req: that CPU per request"
     );

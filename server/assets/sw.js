@@ -13,8 +13,9 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      // `reload`: straight from the server, not a copy the HTTP cache may hold from the last release.
-      .then((cache) => cache.addAll([...ASSETS, OFFLINE_PAGE, OFFLINE_SCRIPT].map((url) => new Request(url, { cache: 'reload' }))))
+      // `no-cache`: the HTTP cache's copy only once the server confirmed it (304) is this release's,
+      // so the assets the page itself just loaded are not downloaded a second time.
+      .then((cache) => cache.addAll([...ASSETS, OFFLINE_PAGE, OFFLINE_SCRIPT].map((url) => new Request(url, { cache: 'no-cache' }))))
       .then(() => self.skipWaiting()),
   );
 });
