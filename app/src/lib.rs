@@ -29,13 +29,15 @@ pub mod state;
 pub mod users;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The server names the assets' directory after their version (server/src/assets.rs).
+    let stylesheet = format!("/{}/keyport.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang=i18n::detect().code()>
@@ -43,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <link id="leptos" rel="stylesheet" href=stylesheet />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -71,7 +74,6 @@ pub fn App() -> impl IntoView {
     let ssr = SsrMode::Async;
     let admin_ssr = SsrMode::Async;
     view! {
-        <Stylesheet id="leptos" href="/pkg/keyport.css" />
         // The formatter may run outside the app's context: it keeps the locale it was made with.
         <Title formatter=move |page: String| {
             if page.is_empty() {

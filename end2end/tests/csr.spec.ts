@@ -39,7 +39,7 @@ test('log in and reset a device in the client-side-rendered build', async ({ pag
   await page.goto(`${CSR_URL}/login`);
   await expect(page.getByRole('heading', { name: 'Log in', exact: true })).toBeVisible();
   await hydrated(page);
-  // The portal's stylesheet loaded from where the App asks for it (/pkg/keyport.css, as in the SSR build).
+  // The portal's stylesheet loaded from where index.html links it (/pkg/keyport.css).
   await expect
     .poll(() =>
       page.evaluate(() =>

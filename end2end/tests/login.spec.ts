@@ -40,3 +40,18 @@ test('wrong company, email or password: one message, still on /login', async ({ 
     });
   }
 });
+
+test('the page names its assets at an address of this build, which the browser keeps for a year', async ({ page, request }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  const href = await page.locator('link#leptos').getAttribute('href');
+  expect(href).toMatch(/^\/pkg\/[0-9a-f]{16}\/keyport\.css$/);
+  const css = await request.get(href!, { headers: { 'accept-encoding': 'br' } });
+  expect(css.status()).toBe(200);
+  expect(css.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  expect(css.headers()['content-encoding']).toBe('br');
+  // Another build's address is not this build's file.
+  expect((await request.get(href!.replace(/[0-9a-f]{16}/, '0123456789abcdef'))).status()).toBe(404);
+  // The page's styles come from it (a card's rounded corners are the stylesheet's alone).
+  await expect(page.locator('.card').first()).toHaveCSS('border-top-left-radius', '8px');
+});

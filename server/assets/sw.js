@@ -5,7 +5,8 @@
 // is a new worker with a cache of its own, and the old cache is dropped when it takes over.
 const VERSION = '__KEYPORT_ASSETS_VERSION__';
 const CACHE = `keyport-${VERSION}`;
-const ASSETS = ['/pkg/keyport.js', '/pkg/keyport.wasm', '/pkg/keyport.css', '/favicon.svg'];
+// The build's assets at their versioned addresses, as its pages name them (server/src/assets.rs).
+const ASSETS = ['keyport.js', 'keyport.wasm', 'keyport.css'].map((name) => `/pkg/${VERSION}/${name}`).concat(['/favicon.svg']);
 const OFFLINE_PAGE = '/offline';
 const OFFLINE_SCRIPT = '/offline.js';
 

@@ -1,32 +1,200 @@
-//! The built assets under `/pkg` (the WASM, its JavaScript glue, the stylesheet), served by a
-//! static file service rather than the per-request Leptos file handler: the precompressed copy
-//! the client accepts (`.br`, else `.gz`, written by `cargo leptos build --precompress`), with
-//! `Last-Modified` for revalidation.
+//! The built assets under `/pkg` (the WASM, its JavaScript glue, the stylesheet), read into memory
+//! once at start with the precompressed copies `cargo leptos build --precompress` writes (`.br`,
+//! `.gz`), and answered from there: the copy the client accepts, without a file system call or a
+//! blocking-pool hop per request, and outside the portal's per-request middleware.
 //!
-//! Names are not hashed yet, so a browser must revalidate (`no-cache`): a new release changes the
-//! bytes under the same name.
+//! Pages name them under `/pkg/<version>/`, the version being a hash of their bytes ([`Assets`]):
+//! a release changes the address, so the browser may keep a copy for a year without asking again
+//! (`immutable`). Only the running build's version is served; the plain `/pkg/` names stay for the
+//! client-side-rendered build and are revalidated on every use (`no-cache`, `Last-Modified`).
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
 
-use axum::http::{header, HeaderValue};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
+use sha2::{Digest, Sha256};
 
-/// `/pkg/*` from `site_root/pkg`.
-pub fn routes<S: Clone + Send + Sync + 'static>(site_root: &str) -> Router<S> {
-    let files = ServeDir::new(Path::new(site_root).join("pkg"))
-        .precompressed_br()
-        .precompressed_gzip();
-    Router::new().nest_service(
-        "/pkg",
-        tower::ServiceBuilder::new()
-            .layer(SetResponseHeaderLayer::if_not_present(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-cache"),
-            ))
-            .service(files),
-    )
+/// The built files whose bytes make the version.
+const BUILT: [&str; 3] = ["keyport.js", "keyport.wasm", "keyport.css"];
+
+/// How long a browser keeps a versioned asset: a year, the longest HTTP caches honour.
+const FOREVER: &str = "public, max-age=31536000, immutable";
+
+/// One built file and its precompressed copies.
+struct Asset {
+    content_type: HeaderValue,
+    identity: Bytes,
+    br: Option<Bytes>,
+    gzip: Option<Bytes>,
+    modified: SystemTime,
+}
+
+/// The build's assets, and their version.
+pub struct Assets {
+    files: HashMap<String, Asset>,
+    version: String,
+}
+
+impl Assets {
+    /// Reads every file of `pkg` (a missing directory is an empty build: tests, API-only use).
+    pub fn load(pkg: &Path) -> Self {
+        let mut files = HashMap::new();
+        for entry in std::fs::read_dir(pkg).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".br") || name.ends_with(".gz") {
+                continue;
+            }
+            let Ok(identity) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            let copy = |ext: &str| std::fs::read(pkg.join(format!("{name}.{ext}"))).ok();
+            let asset = Asset {
+                content_type: HeaderValue::from_static(content_type(&name)),
+                identity: identity.into(),
+                br: copy("br").map(Bytes::from),
+                gzip: copy("gz").map(Bytes::from),
+                modified: entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(SystemTime::UNIX_EPOCH),
+            };
+            files.insert(name, asset);
+        }
+        let mut hasher = Sha256::new();
+        for name in BUILT {
+            if let Some(asset) = files.get(name) {
+                hasher.update(&asset.identity);
+            }
+            hasher.update(name.as_bytes());
+        }
+        let version = hex::encode(&hasher.finalize()[..8]);
+        Self { files, version }
+    }
+
+    /// A hash of the built assets' bytes: another build is another version.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// `/pkg/<version>/*` (kept for a year) and `/pkg/*` (revalidated).
+    pub fn routes<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        Router::new()
+            .route("/pkg/{version}/{file}", get(versioned))
+            .route("/pkg/{file}", get(plain))
+            .with_state(Arc::new(self))
+    }
+
+    fn answer(&self, name: &str, headers: &HeaderMap, cache: &'static str) -> Response {
+        let Some(asset) = self.files.get(name) else {
+            return StatusCode::NOT_FOUND.into_response();
+        };
+        let modified = httpdate::fmt_http_date(asset.modified);
+        let unchanged = headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .and_then(|since| asset.modified.duration_since(since).ok())
+            .is_some_and(|newer_by| newer_by.as_secs() == 0);
+        let mut response = if unchanged {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let (body, encoding) = match preferred(headers) {
+                Encoding::Br if asset.br.is_some() => (asset.br.clone(), Some("br")),
+                Encoding::Br | Encoding::Gzip if asset.gzip.is_some() => {
+                    (asset.gzip.clone(), Some("gzip"))
+                }
+                _ => (None, None),
+            };
+            let mut response =
+                Response::new(Body::from(body.unwrap_or_else(|| asset.identity.clone())));
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, asset.content_type.clone());
+            if let Some(encoding) = encoding {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            }
+            response
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Ok(value) = HeaderValue::from_str(&modified) {
+            headers.insert(header::LAST_MODIFIED, value);
+        }
+        response
+    }
+}
+
+async fn versioned(
+    State(assets): State<Arc<Assets>>,
+    UrlPath((version, file)): UrlPath<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if version != assets.version {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    assets.answer(&file, &headers, FOREVER)
+}
+
+async fn plain(
+    State(assets): State<Arc<Assets>>,
+    UrlPath(file): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    assets.answer(&file, &headers, "no-cache")
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("wasm") => "application/wasm",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Br,
+    Gzip,
+    Identity,
+}
+
+/// The best encoding the client accepts (`q=0` refuses one).
+fn preferred(headers: &HeaderMap) -> Encoding {
+    let accepted = |wanted: &str| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|part| {
+                let mut pieces = part.split(';');
+                let name = pieces.next().unwrap_or_default().trim();
+                let refused = pieces.any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                name.eq_ignore_ascii_case(wanted) && !refused
+            })
+    };
+    if accepted("br") {
+        Encoding::Br
+    } else if accepted("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
 }
 
 #[cfg(test)]
@@ -35,31 +203,67 @@ mod tests {
     use axum::http::{header, Request, StatusCode};
     use tower::ServiceExt;
 
-    async fn get(site: &std::path::Path, path: &str, accept: &str) -> axum::response::Response {
-        super::routes::<()>(site.to_str().unwrap())
-            .oneshot(
-                Request::get(path)
-                    .header(header::ACCEPT_ENCODING, accept)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
+    use super::Assets;
+
+    async fn get(
+        site: &std::path::Path,
+        path: &str,
+        headers: &[(header::HeaderName, &str)],
+    ) -> axum::response::Response {
+        let assets = Assets::load(&site.join("pkg"));
+        let mut request = Request::get(path);
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
+        assets
+            .routes::<()>()
+            .oneshot(request.body(Body::empty()).unwrap())
             .await
             .unwrap()
     }
 
+    async fn body(answer: axum::response::Response) -> String {
+        let bytes = axum::body::to_bytes(answer.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    fn site(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("keyport-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn another_build_is_another_version() {
+        let dir = site("version");
+        std::fs::write(dir.join("pkg/keyport.wasm"), b"build one").unwrap();
+        let one = Assets::load(&dir.join("pkg")).version().to_owned();
+        assert_eq!(one, Assets::load(&dir.join("pkg")).version());
+        std::fs::write(dir.join("pkg/keyport.wasm"), b"build two").unwrap();
+        assert_ne!(one, Assets::load(&dir.join("pkg")).version());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[tokio::test]
     async fn the_precompressed_copy_the_client_accepts_is_sent() {
-        let dir = std::env::temp_dir().join(format!("keyport-assets-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        let dir = site("assets");
         std::fs::write(dir.join("pkg/keyport.css"), "body{}").unwrap();
         std::fs::write(dir.join("pkg/keyport.css.br"), "BR").unwrap();
         std::fs::write(dir.join("pkg/keyport.css.gz"), "GZ").unwrap();
-        for (accept, encoding) in [
-            ("br, gzip", Some("br")),
-            ("gzip", Some("gzip")),
-            ("identity", None),
+        for (accept, encoding, text) in [
+            ("gzip, deflate, br", Some("br"), "BR"),
+            ("br;q=0, gzip", Some("gzip"), "GZ"),
+            ("gzip", Some("gzip"), "GZ"),
+            ("identity", None, "body{}"),
         ] {
-            let answer = get(&dir, "/pkg/keyport.css", accept).await;
+            let answer = get(
+                &dir,
+                "/pkg/keyport.css",
+                &[(header::ACCEPT_ENCODING, accept)],
+            )
+            .await;
             assert_eq!(answer.status(), StatusCode::OK);
             assert_eq!(
                 answer
@@ -69,11 +273,59 @@ mod tests {
                 encoding,
                 "{accept}"
             );
+            assert_eq!(
+                answer.headers()[header::CONTENT_TYPE],
+                "text/css; charset=utf-8"
+            );
             assert_eq!(answer.headers()[header::CACHE_CONTROL], "no-cache");
-            assert!(answer.headers().contains_key(header::LAST_MODIFIED));
+            assert_eq!(answer.headers()[header::VARY], "accept-encoding");
+            assert_eq!(body(answer).await, text);
         }
         assert_eq!(
-            get(&dir, "/pkg/nothing.js", "br").await.status(),
+            get(&dir, "/pkg/nothing.js", &[]).await.status(),
+            StatusCode::NOT_FOUND
+        );
+
+        // Revalidation: unchanged since the date the server gave is a 304 without a body.
+        let first = get(&dir, "/pkg/keyport.css", &[]).await;
+        let modified = first.headers()[header::LAST_MODIFIED]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let again = get(
+            &dir,
+            "/pkg/keyport.css",
+            &[(header::IF_MODIFIED_SINCE, &modified)],
+        )
+        .await;
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(body(again).await, "");
+        let older = get(
+            &dir,
+            "/pkg/keyport.css",
+            &[(header::IF_MODIFIED_SINCE, "Mon, 01 Jan 2001 00:00:00 GMT")],
+        )
+        .await;
+        assert_eq!(older.status(), StatusCode::OK);
+
+        // The running build's version is kept for a year; another version is not served.
+        let version = Assets::load(&dir.join("pkg")).version().to_owned();
+        let versioned = get(
+            &dir,
+            &format!("/pkg/{version}/keyport.css"),
+            &[(header::ACCEPT_ENCODING, "br")],
+        )
+        .await;
+        assert_eq!(versioned.status(), StatusCode::OK);
+        assert_eq!(versioned.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(
+            versioned.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            get(&dir, "/pkg/0123456789abcdef/keyport.css", &[])
+                .await
+                .status(),
             StatusCode::NOT_FOUND
         );
         let _ = std::fs::remove_dir_all(dir);

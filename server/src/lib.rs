@@ -51,6 +51,11 @@ pub async fn app(
 ) -> Result<Router, String> {
     // The listen address is Keyport's own setting.
     leptos_options.site_addr = args.addr;
+    // Pages name the assets under a versioned directory, so browsers keep them (assets.rs).
+    let assets =
+        assets::Assets::load(&std::path::Path::new(&*leptos_options.site_root).join("pkg"));
+    let assets_version = assets.version().to_owned();
+    leptos_options.site_pkg_dir = format!("pkg/{assets_version}").into();
     // HTTPS, directly or behind a TLS proxy: said by the flag, or by an https public URL.
     let https = args.secure_cookies
         || args
@@ -99,8 +104,7 @@ pub async fn app(
     // the last layer (first to see a request) up.
     Ok(Router::new()
         .route("/health", get(health))
-        .merge(service_worker::routes(&state.leptos_options.site_root))
-        .merge(assets::routes(&state.leptos_options.site_root))
+        .merge(service_worker::routes(&assets_version))
         .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -128,6 +132,8 @@ pub async fn app(
         .layer(axum::middleware::from_fn(security::portal_headers))
         // Added after the portal's body limit: the API has its own, smaller one that answers in
         // JSON like every other API error.
+        // The built assets: no session, form or CSP work for a file (the headers below apply).
+        .merge(assets.routes())
         .nest(manage::BASE, manage::router())
         .nest("/api/v1", api::router())
         .nest("/api/v4", licensespring::router())

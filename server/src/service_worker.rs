@@ -1,26 +1,21 @@
 //! What the browser needs for the portal to survive a lost connection: the service worker, with
-//! the release's asset version written into it, and the offline page it shows instead of the
-//! browser's error.
-
-use std::path::Path;
+//! the release's asset version written into it (it keeps the assets at their versioned
+//! addresses), and the offline page it shows instead of the browser's error.
 
 use app::state::AppState;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use sha2::{Digest, Sha256};
 
 const TEMPLATE: &str = include_str!("../assets/sw.js");
 const OFFLINE_SCRIPT: &str = include_str!("../assets/offline.js");
 const VERSION_MARK: &str = "__KEYPORT_ASSETS_VERSION__";
-/// The built assets whose bytes make the version (the worker's list in `assets/sw.js` also has the
-/// icon, which changes with the source, not the build).
-const ASSETS: [&str; 3] = ["keyport.js", "keyport.wasm", "keyport.css"];
-
-/// `/sw.js` and `/offline`, for the site whose assets are under `site_root/pkg`.
-pub fn routes(site_root: &str) -> Router<AppState> {
-    let script = worker_script(&assets_version(&Path::new(site_root).join("pkg")));
+/// `/sw.js` and `/offline`, for the build whose assets are at `/pkg/<version>/`
+/// (`crate::assets::version`).
+pub fn routes(version: &str) -> Router<AppState> {
+    let script = worker_script(version);
+    let version = version.to_owned();
     Router::new()
         .route(
             "/sw.js",
@@ -38,7 +33,10 @@ pub fn routes(site_root: &str) -> Router<AppState> {
                 }
             }),
         )
-        .route("/offline", get(offline_page))
+        .route(
+            "/offline",
+            get(move |headers: HeaderMap| offline_page(headers, version.clone())),
+        )
         .route(
             "/offline.js",
             get(|| async {
@@ -53,22 +51,6 @@ pub fn routes(site_root: &str) -> Router<AppState> {
         )
 }
 
-/// A hash of the assets' bytes: a new build is a new worker, whatever its version number says.
-fn assets_version(pkg: &Path) -> String {
-    let mut hasher = Sha256::new();
-    for name in ASSETS {
-        match std::fs::read(pkg.join(name)) {
-            Ok(bytes) => hasher.update(&bytes),
-            // Served without a WASM build (unit tests, API-only use): the worker just caches less.
-            Err(error) => {
-                tracing::debug!(file = name, %error, "asset missing for the version hash")
-            }
-        }
-        hasher.update(name.as_bytes());
-    }
-    hex::encode(&hasher.finalize()[..8])
-}
-
 fn worker_script(version: &str) -> String {
     TEMPLATE.replace(VERSION_MARK, version)
 }
@@ -76,7 +58,7 @@ fn worker_script(version: &str) -> String {
 /// Shown by the service worker when a page cannot be loaded. Not a Leptos page: it must work
 /// without the WASM, and hydrating it at the address of the page asked for would not match. Its
 /// one small script loads that page again once the server answers.
-async fn offline_page(headers: HeaderMap) -> Response {
+async fn offline_page(headers: HeaderMap, version: String) -> Response {
     let text = OfflineText::new(app::i18n::locale_of(&headers));
     let body = format!(
         r#"<!DOCTYPE html>
@@ -85,7 +67,7 @@ async fn offline_page(headers: HeaderMap) -> Response {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Keyport</title>
-<link rel="stylesheet" href="/pkg/keyport.css">
+<link rel="stylesheet" href="/pkg/{version}/keyport.css">
 <link rel="icon" type="image/svg+xml" href="/favicon.svg">
 <script src="/offline.js" defer></script>
 </head>
@@ -143,17 +125,5 @@ mod tests {
         let script = worker_script("0123abcd");
         assert!(script.contains("const VERSION = '0123abcd';"));
         assert!(!script.contains(VERSION_MARK));
-    }
-
-    #[test]
-    fn another_build_is_another_version() {
-        let dir = std::env::temp_dir().join(format!("keyport-sw-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("keyport.wasm"), b"build one").unwrap();
-        let one = assets_version(&dir);
-        assert_eq!(one, assets_version(&dir));
-        std::fs::write(dir.join("keyport.wasm"), b"build two").unwrap();
-        assert_ne!(one, assets_version(&dir));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
