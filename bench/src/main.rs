@@ -12,6 +12,7 @@ mod cpu;
 mod keyport;
 mod load;
 mod pages;
+mod report;
 mod scale;
 
 use std::path::PathBuf;
@@ -151,7 +152,7 @@ async fn main() -> ExitCode {
             }
         }
     }
-    print_table(&args, &rows);
+    report::print_table(&args, &rows);
     for (backend, peak_kib) in &peaks {
         println!(
             "{backend}: server peak RSS over the scenarios {:.1} MiB",
@@ -166,7 +167,7 @@ async fn main() -> ExitCode {
         Some(Err(err)) => println!("first load in Chromium: not measured: {err}"),
         None => {}
     }
-    print_bursts(&bursts);
+    report::print_bursts(&bursts);
     if let Some(load) = load_before.split_whitespace().next() {
         println!("load average (1 min) when the run started: {load}");
     }
@@ -403,134 +404,12 @@ async fn run_backend(
     }
 
     if args.scale {
-        run_at_scale(args, url, addr, plan, &server_cpu, rows, backend, run).await?;
+        scale::run(args, url, addr, plan, &server_cpu, rows, backend, run).await?;
     }
 
     let peak_kib = burst::memory_kib(pid, "VmHWM:")?;
     server.stop();
     Ok((peak_kib, companies[2].clone()))
-}
-
-/// `--scale`: seeds a tenant with `--scale-customers` customers (ten devices each) and measures
-/// check-ins, activations and its Devices tab again, each next to its small-database row.
-#[allow(clippy::too_many_arguments)]
-async fn run_at_scale(
-    args: &Args,
-    url: &str,
-    addr: std::net::SocketAddr,
-    plan: Plan,
-    server_cpu: &dyn Fn() -> Option<Duration>,
-    rows: &mut Vec<Row>,
-    backend: &str,
-    run: u64,
-) -> Result<(), String> {
-    let company = format!("bench{run}-scale");
-    keyport::demo_tenant(&args.keyport, url, &company)?;
-    let demo = keyport::prepare(url, &[company.as_str()]).await?;
-    eprintln!(
-        "   scale: seeding {} customers, {} devices",
-        args.scale_customers,
-        args.scale_customers * 10
-    );
-    let seeded = scale::seed(url, &company, args.scale_customers, plan.concurrency).await?;
-    eprintln!("   scale: seeded in {:.0} s", seeded.seconds);
-    let small = |name: &str| {
-        rows.iter()
-            .find(|r| r.backend == backend && r.scenario == name)
-            .map(|r| r.outcome.rate())
-            .unwrap_or_default()
-    };
-    let small_p99 = |name: &str| {
-        rows.iter()
-            .find(|r| r.backend == backend && r.scenario == name)
-            .and_then(|r| r.outcome.percentile_ms(0.99))
-            .unwrap_or_default()
-    };
-    let (small_checkin, small_activation, small_tab) = (
-        small("check-in"),
-        small("activation (license key)"),
-        small("SSR Devices tab"),
-    );
-    let p99_small = [
-        small_p99("check-in"),
-        small_p99("activation (license key)"),
-        small_p99("SSR Devices tab"),
-    ];
-    if seeded.tokens.len() < plan.concurrency {
-        return Err("--scale-customers too small for one seeded device per app".into());
-    }
-    let tokens = Arc::new(seeded.tokens);
-    let checkins = scenario(
-        "check-in at scale",
-        plan,
-        Arc::new(move |app, _| get(addr, DEVICE, Some(&tokens[app]))),
-        StatusCode::OK,
-        server_cpu,
-    )
-    .await;
-    let key = seeded.license_key;
-    let activations = scenario(
-        "activation at scale",
-        plan,
-        Arc::new(move |app, n| {
-            post_json(
-                addr,
-                ACTIVATIONS,
-                &by_key(&key, &format!("scale-{app}-{n}")),
-            )
-        }),
-        StatusCode::CREATED,
-        server_cpu,
-    )
-    .await;
-    let cookie = pages::sign_in(addr, &company, "manager@acme.example", DEMO_PASSWORD).await?;
-    let devices_tab = format!("/licenses/{}/devices", demo[0].0);
-    pages::expect_ok(addr, pages::browser_get(addr, &devices_tab, Some(&cookie))).await?;
-    let tab = scenario(
-        "Devices tab at scale",
-        plan,
-        Arc::new(move |_, _| pages::browser_get(addr, &devices_tab, Some(&cookie))),
-        StatusCode::OK,
-        server_cpu,
-    )
-    .await;
-    let mut p99 = Vec::new();
-    for (i, (scenario, versus, reference, measured)) in [
-        ("check-in (scale)", "check-in", small_checkin, checkins),
-        (
-            "activation (scale)",
-            "activation",
-            small_activation,
-            activations,
-        ),
-        ("SSR Devices tab (scale)", "Devices tab", small_tab, tab),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let at_scale = measured.0.percentile_ms(0.99).unwrap_or_default();
-        p99.push(format!(
-            "{versus} {at_scale:.1} ms ({:.2}x the small database's {:.1} ms)",
-            at_scale / p99_small[i].max(0.001),
-            p99_small[i]
-        ));
-        rows.push(Row {
-            backend: backend.to_owned(),
-            scenario,
-            outcome: measured.0,
-            versus,
-            baseline: reference,
-            server_cpu: measured.1,
-        });
-    }
-    println!(
-        "{backend}: --scale tenant: {} customers, {} devices, seeded in {:.0} s; p99 {}",
-        seeded.customers,
-        seeded.devices,
-        seeded.seconds,
-        p99.join(", ")
-    );
-    Ok(())
 }
 
 /// Runs one scenario and reports it on stderr as it finishes; also returns the CPU the server
@@ -631,112 +510,6 @@ fn redact(url: &str) -> String {
             format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
         }
         _ => url.to_owned(),
-    }
-}
-
-fn print_table(args: &Args, rows: &[Row]) {
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    println!();
-    println!(
-        "keyport-bench: {} apps on keep-alive HTTP/1.1, {} s per scenario ({} s for password \
-         activations) after {} s warm-up; {cores} cores shared by the server, the database and \
-         this load generator",
-        args.concurrency,
-        args.duration,
-        args.password_duration.max(1),
-        args.warmup
-    );
-    println!(
-        "{:<9} {:<25} {:>8} {:>8} {:>8} {:>8} {:>6} {:>7} {:<12} {:>7} {:>9}",
-        "database",
-        "scenario",
-        "requests",
-        "req/s",
-        "p50 ms",
-        "p99 ms",
-        "errors",
-        "ratio",
-        "to",
-        "srv CPU",
-        "CPU us/req"
-    );
-    for row in rows {
-        let o = &row.outcome;
-        let ms = |q| o.percentile_ms(q).map_or("-".into(), |v| format!("{v:.2}"));
-        let ratio = if row.baseline > 0.0 {
-            format!("{:.4}", o.rate() / row.baseline)
-        } else {
-            "-".into()
-        };
-        let (cpu, per_request) = match row.server_cpu {
-            Some(cores) if o.ok > 0 => (
-                format!("{:.0}%", cores * 100.0),
-                format!("{:.0}", cores * 1e6 / o.rate()),
-            ),
-            _ => ("-".into(), "-".into()),
-        };
-        println!(
-            "{:<9} {:<25} {:>8} {:>8.0} {:>8} {:>8} {:>6} {:>7} {:<12} {:>7} {:>9}",
-            row.backend,
-            row.scenario,
-            o.requests(),
-            o.rate(),
-            ms(0.50),
-            ms(0.99),
-            o.errors,
-            ratio,
-            row.versus,
-            cpu,
-            per_request
-        );
-    }
-    println!(
-        "ratio: req/s over the req/s of the row named under `to` (the baseline: a constant JSON \
-         body; the commit loop: one-row inserts through a pool like the server's), measured in \
-         the same run; srv CPU: \
-         the server process's CPU (100% = one core; on Postgres the database's own processes \
-         are not counted), CPU us/req: that CPU per request"
-    );
-}
-
-fn print_bursts(bursts: &[BurstRow]) {
-    if bursts.is_empty() {
-        return;
-    }
-    let mib = |kib: u64| format!("{:.1}", kib as f64 / 1024.0);
-    println!();
-    println!(
-        "login burst: simultaneous activations by password with unknown emails at a fresh server \
-         (RSS in MiB: idle 2 s after start, peak, {} s after the burst)",
-        burst::SETTLE.as_secs()
-    );
-    println!(
-        "{:<9} {:>8} {:>8} {:>8} {:>8} {:>9}  {:<28} correct login",
-        "database", "requests", "idle", "peak", "settled", "burst s", "answers"
-    );
-    for b in bursts {
-        let r = &b.report;
-        let answers = r
-            .statuses
-            .iter()
-            .map(|(status, n)| match status {
-                0 => format!("{n}x no answer"),
-                s => format!("{n}x{s}"),
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        println!(
-            "{:<9} {:>8} {:>8} {:>8} {:>8} {:>9.1}  {:<28} {} after {} tries",
-            b.backend,
-            r.requests,
-            mib(r.idle_kib),
-            mib(r.peak_kib),
-            mib(r.settled_kib),
-            r.burst.as_secs_f64(),
-            answers,
-            r.correct.0,
-            r.correct.1
-        );
     }
 }
 

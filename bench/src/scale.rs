@@ -4,7 +4,15 @@
 //! as for any insert). The check-ins, an activation run and the Devices tab are then measured
 //! again next to the small database's figures.
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hyper::StatusCode;
+use licensing::demo::DEMO_PASSWORD;
+
+use crate::keyport::{self, get, post_json};
+use crate::load::Plan;
+use crate::{by_key, pages, scenario, Args, Row, ACTIVATIONS, DEVICE};
 
 use licensing::Store;
 
@@ -149,4 +157,126 @@ pub async fn seed(
         devices: customers * DEVICES_PER_LICENSE,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// `--scale`: seeds a tenant with `--scale-customers` customers (ten devices each) and measures
+/// check-ins, activations and its Devices tab again, each next to its small-database row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn run(
+    args: &Args,
+    url: &str,
+    addr: std::net::SocketAddr,
+    plan: Plan,
+    server_cpu: &dyn Fn() -> Option<Duration>,
+    rows: &mut Vec<Row>,
+    backend: &str,
+    run: u64,
+) -> Result<(), String> {
+    let company = format!("bench{run}-scale");
+    keyport::demo_tenant(&args.keyport, url, &company)?;
+    let demo = keyport::prepare(url, &[company.as_str()]).await?;
+    eprintln!(
+        "   scale: seeding {} customers, {} devices",
+        args.scale_customers,
+        args.scale_customers * 10
+    );
+    let seeded = seed(url, &company, args.scale_customers, plan.concurrency).await?;
+    eprintln!("   scale: seeded in {:.0} s", seeded.seconds);
+    let small = |name: &str| {
+        rows.iter()
+            .find(|r| r.backend == backend && r.scenario == name)
+            .map(|r| r.outcome.rate())
+            .unwrap_or_default()
+    };
+    let small_p99 = |name: &str| {
+        rows.iter()
+            .find(|r| r.backend == backend && r.scenario == name)
+            .and_then(|r| r.outcome.percentile_ms(0.99))
+            .unwrap_or_default()
+    };
+    let (small_checkin, small_activation, small_tab) = (
+        small("check-in"),
+        small("activation (license key)"),
+        small("SSR Devices tab"),
+    );
+    let p99_small = [
+        small_p99("check-in"),
+        small_p99("activation (license key)"),
+        small_p99("SSR Devices tab"),
+    ];
+    if seeded.tokens.len() < plan.concurrency {
+        return Err("--scale-customers too small for one seeded device per app".into());
+    }
+    let tokens = Arc::new(seeded.tokens);
+    let checkins = scenario(
+        "check-in at scale",
+        plan,
+        Arc::new(move |app, _| get(addr, DEVICE, Some(&tokens[app]))),
+        StatusCode::OK,
+        server_cpu,
+    )
+    .await;
+    let key = seeded.license_key;
+    let activations = scenario(
+        "activation at scale",
+        plan,
+        Arc::new(move |app, n| {
+            post_json(
+                addr,
+                ACTIVATIONS,
+                &by_key(&key, &format!("scale-{app}-{n}")),
+            )
+        }),
+        StatusCode::CREATED,
+        server_cpu,
+    )
+    .await;
+    let cookie = pages::sign_in(addr, &company, "manager@acme.example", DEMO_PASSWORD).await?;
+    let devices_tab = format!("/licenses/{}/devices", demo[0].0);
+    pages::expect_ok(addr, pages::browser_get(addr, &devices_tab, Some(&cookie))).await?;
+    let tab = scenario(
+        "Devices tab at scale",
+        plan,
+        Arc::new(move |_, _| pages::browser_get(addr, &devices_tab, Some(&cookie))),
+        StatusCode::OK,
+        server_cpu,
+    )
+    .await;
+    let mut p99 = Vec::new();
+    for (i, (scenario, versus, reference, measured)) in [
+        ("check-in (scale)", "check-in", small_checkin, checkins),
+        (
+            "activation (scale)",
+            "activation",
+            small_activation,
+            activations,
+        ),
+        ("SSR Devices tab (scale)", "Devices tab", small_tab, tab),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at_scale = measured.0.percentile_ms(0.99).unwrap_or_default();
+        p99.push(format!(
+            "{versus} {at_scale:.1} ms ({:.2}x the small database's {:.1} ms)",
+            at_scale / p99_small[i].max(0.001),
+            p99_small[i]
+        ));
+        rows.push(Row {
+            backend: backend.to_owned(),
+            scenario,
+            outcome: measured.0,
+            versus,
+            baseline: reference,
+            server_cpu: measured.1,
+        });
+    }
+    println!(
+        "{backend}: --scale tenant: {} customers, {} devices, seeded in {:.0} s; p99 {}",
+        seeded.customers,
+        seeded.devices,
+        seeded.seconds,
+        p99.join(", ")
+    );
+    Ok(())
 }

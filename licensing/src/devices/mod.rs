@@ -5,7 +5,11 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 
 #[cfg(feature = "server")]
+mod activation;
+#[cfg(feature = "server")]
 mod service;
+#[cfg(feature = "server")]
+pub use activation::*;
 #[cfg(feature = "server")]
 pub use service::*;
 

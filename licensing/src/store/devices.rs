@@ -87,18 +87,13 @@ pub async fn active(
     license_id: &str,
     account_id: Option<&str>,
 ) -> sqlx::Result<Vec<Device>> {
-    sqlx::query_as(&format!(
-        "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, \
-                a.name AS activated_by \
-         FROM devices d LEFT JOIN accounts a ON a.id = d.account_id \
-         WHERE {ACTIVE_OF_LICENSE} ORDER BY d.first_activated_at, d.name, d.id",
-    ))
-    .bind(license_id)
-    .bind(if account_id.is_some() { "own" } else { "all" })
-    .bind(account_id.unwrap_or_default())
-    .bind("%%")
-    .fetch_all(conn)
-    .await
+    sqlx::query_as(&active_devices(""))
+        .bind(license_id)
+        .bind(if account_id.is_some() { "own" } else { "all" })
+        .bind(account_id.unwrap_or_default())
+        .bind("%%")
+        .fetch_all(conn)
+        .await
 }
 
 /// The active devices of a license as [`active`] chooses them, whose lower-cased name or hardware
@@ -120,21 +115,15 @@ pub async fn active_page(
     .bind(pattern)
     .fetch_one(&mut *conn)
     .await?;
-    let devices = sqlx::query_as(&format!(
-        "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, \
-                a.name AS activated_by \
-         FROM devices d LEFT JOIN accounts a ON a.id = d.account_id \
-         WHERE {ACTIVE_OF_LICENSE} ORDER BY d.first_activated_at, d.name, d.id \
-         LIMIT $5 OFFSET $6",
-    ))
-    .bind(license_id)
-    .bind(own)
-    .bind(account_id.unwrap_or_default())
-    .bind(pattern)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(conn)
-    .await?;
+    let devices = sqlx::query_as(&active_devices(" LIMIT $5 OFFSET $6"))
+        .bind(license_id)
+        .bind(own)
+        .bind(account_id.unwrap_or_default())
+        .bind(pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(conn)
+        .await?;
     Ok((devices, total))
 }
 
@@ -144,6 +133,17 @@ pub async fn active_page(
 const ACTIVE_OF_LICENSE: &str = "d.license_id = $1 AND d.deactivated_at IS NULL \
     AND ($2 = 'all' OR d.account_id = $3) \
     AND ($4 = '%%' OR LOWER(d.name) LIKE $4 ESCAPE '\\' OR LOWER(d.hardware_id) LIKE $4 ESCAPE '\\')";
+
+/// The Devices tab's rows of the devices [`ACTIVE_OF_LICENSE`] chooses, in order of first
+/// activation, then `tail` (a `LIMIT`).
+fn active_devices(tail: &str) -> String {
+    format!(
+        "SELECT d.id, d.name, d.os, d.first_activated_at, d.last_seen_at, \
+                a.name AS activated_by \
+         FROM devices d LEFT JOIN accounts a ON a.id = d.account_id \
+         WHERE {ACTIVE_OF_LICENSE} ORDER BY d.first_activated_at, d.name, d.id{tail}"
+    )
+}
 
 /// The active device of this hardware on the license, as `(id, name)`.
 pub async fn active_with_hardware(

@@ -312,3 +312,23 @@ pub enum StoreError {
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// Whether `table` (the outbox or the webhook deliveries: `status`, `next_attempt_at`,
+/// `claimed_until`) has a pending row that is due and not held by a live lease. The senders ask
+/// this, a read, before they claim: an idle poll (most of them) then takes no write lock, which on
+/// SQLite is the one every activation and reset waits for.
+pub(crate) async fn any_due(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    now: crate::Millis,
+) -> sqlx::Result<bool> {
+    let due: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM {table} \
+             WHERE status = 'pending' AND next_attempt_at <= $1 \
+               AND (claimed_until IS NULL OR claimed_until < $1) LIMIT 1) due"
+    ))
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(due > 0)
+}

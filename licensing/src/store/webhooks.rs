@@ -182,6 +182,10 @@ pub async fn claim(
     lease_until: Millis,
     limit: i64,
 ) -> sqlx::Result<Vec<DeliveryRow>> {
+    // A read first: an idle poll then takes no write lock (`any_due`).
+    if !super::any_due(conn, "webhook_deliveries", now).await? {
+        return Ok(Vec::new());
+    }
     let lock = match backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",

@@ -1,0 +1,627 @@
+//! The desktop app's side of devices: activation (by login, license key or offline request) within
+//! the license's limit, check-in, and the app's own deactivation.
+
+use crate::audit::{self, AuditAction, AuditSubject, Event};
+use crate::auth::throttle::{self, ThrottlePolicy};
+use crate::auth::{authenticate, Credentials};
+use crate::error::{AppError, Field, InvalidReason, Result, Thing};
+use crate::licenses::{self, LicenseStatus, LicenseType};
+use crate::store::devices::{self as rows, DeactivationReason, DeviceKey};
+use crate::store::licenses::LicenseRow;
+use crate::store::{new_id, Store, Tx};
+use crate::{now_millis, secret, Millis};
+
+use super::service::{spend_deactivation, Deactivation};
+
+/// A device the desktop app asks to activate.
+#[derive(Debug, Clone)]
+pub struct NewActivation<'a> {
+    pub license_id: &'a str,
+    /// Who activated it; `None` for a license-key activation.
+    pub account_id: Option<&'a str>,
+    pub device: DeviceInfo<'a>,
+}
+
+/// The activation the app gets back; `created` is false when the hardware was already active.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activation {
+    pub device_id: String,
+    pub created: bool,
+}
+
+/// Activates a device: idempotent for a hardware id already active on the license, refused with
+/// `TooManyDevices` when every slot is taken (and `LicenseInactive` when the license is expired
+/// or suspended).
+pub async fn activate(store: &Store, new: &NewActivation<'_>, ip: &str) -> Result<Activation> {
+    if new.device.hardware_id.trim().is_empty() {
+        return Err(AppError::invalid(
+            Field::HardwareId,
+            InvalidReason::Required,
+        ));
+    }
+    activate_locked(store, new, Channel::Direct, ip)
+        .await
+        .map(|(activation, _)| activation)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The desktop app's device API: activation by login or license key, check-in, deactivation.
+// ---------------------------------------------------------------------------------------------
+
+/// How the desktop app proves it may use a license.
+#[derive(Clone)]
+pub enum ActivationAuth {
+    /// The same company ID, email and password as the portal login.
+    Credentials(Credentials),
+    /// A license key issued by the vendor (`licenses::issue_key`).
+    LicenseKey(String),
+}
+
+impl std::fmt::Debug for ActivationAuth {
+    /// Secrets stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Credentials(c) => f
+                .debug_struct("Credentials")
+                .field("company", &c.company)
+                .field("email", &c.email)
+                .finish_non_exhaustive(),
+            Self::LicenseKey(_) => f.write_str("LicenseKey(..)"),
+        }
+    }
+}
+
+/// The license an activation is for, and the account that asked (`None` for a license key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationTarget {
+    pub tenant_id: String,
+    pub license_id: String,
+    pub account_id: Option<String>,
+}
+
+/// The machine the app runs on, as it describes itself.
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceInfo<'a> {
+    /// Stable id of the machine, computed by the app; one active slot per license.
+    pub hardware_id: &'a str,
+    pub name: &'a str,
+    pub os: &'a str,
+}
+
+/// The license as the app sees it: enough to decide whether to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseSummary {
+    pub id: String,
+    pub product: String,
+    pub license_type: LicenseType,
+    /// Computed now: `Expired` past the validity period, whatever is stored.
+    pub status: LicenseStatus,
+    pub valid_until: Millis,
+    pub max_activations: i64,
+    pub devices_active: i64,
+}
+
+/// One device's current standing, as the check-in returns it (and the activation, with a token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceStatus {
+    /// The tenant whose key signs the answer.
+    pub tenant_id: String,
+    pub device_id: String,
+    pub hardware_id: String,
+    pub device_name: String,
+    pub license: LicenseSummary,
+}
+
+/// A successful activation through the device API.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceActivation {
+    /// False when the hardware was already active on the license (no new slot was taken).
+    pub created: bool,
+    /// The bearer secret for check-in and deactivation. Shown once, stored only hashed; every
+    /// activation issues a new one and the device's previous token stops working.
+    pub token: String,
+    pub status: DeviceStatus,
+}
+
+impl std::fmt::Debug for DeviceActivation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceActivation")
+            .field("created", &self.created)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the app's own deactivation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppDeactivation {
+    pub tenant_id: String,
+    pub license_id: String,
+    pub device_id: String,
+    pub deactivations_left: i64,
+}
+
+/// Longest accepted hardware id, device name and OS description, in characters.
+pub const MAX_HARDWARE_ID: usize = 256;
+pub const MAX_DEVICE_NAME: usize = 200;
+pub const MAX_OS: usize = 200;
+
+/// Which license an activation is for.
+///
+/// By login: the licenses the account is assigned to (as the portal lists them), the first
+/// active one; `NoLicense` when none is assigned, `LicenseInactive` when none is active. Any
+/// wrong part of the login is the same `InvalidCredentials`.
+/// By license key: the license holding that key; an unknown key is `InvalidCredentials` too.
+///
+/// Both ways are throttled per client address (and a login per account too, see
+/// `auth::authenticate`): past the limit the answer is `TooManyAttempts`, before any check.
+pub async fn activation_target(
+    store: &Store,
+    auth: &ActivationAuth,
+    ip: &str,
+    throttle: &ThrottlePolicy,
+) -> Result<ActivationTarget> {
+    match auth {
+        ActivationAuth::Credentials(creds) => {
+            for (field, value) in [
+                (Field::ApiCompany, &creds.company),
+                (Field::ApiEmail, &creds.email),
+                (Field::ApiPassword, &creds.password),
+            ] {
+                if value.trim().is_empty() {
+                    return Err(AppError::invalid(field, InvalidReason::Required));
+                }
+            }
+            let who = authenticate(store, creds, ip, throttle).await?;
+            let assigned = licenses::list(store, &who).await?;
+            if assigned.is_empty() {
+                return Err(AppError::NoLicense);
+            }
+            let license = assigned
+                .into_iter()
+                .find(|l| l.status == LicenseStatus::Active)
+                .ok_or(AppError::LicenseInactive)?;
+            Ok(ActivationTarget {
+                tenant_id: who.tenant_id,
+                license_id: license.id,
+                account_id: Some(who.account_id),
+            })
+        }
+        ActivationAuth::LicenseKey(key) => {
+            if key.trim().is_empty() {
+                return Err(AppError::invalid(
+                    Field::LicenseKey,
+                    InvalidReason::Required,
+                ));
+            }
+            let attempt = throttle::admit(store, throttle, None, ip).await?;
+            let found = match licenses::license_for_key(store, key).await {
+                Ok(found) => found,
+                Err(err) => {
+                    attempt.withdraw(store).await?;
+                    return Err(err);
+                }
+            };
+            let Some((license_id, tenant_id)) = found else {
+                attempt.failed(store).await?;
+                tracing::warn!(address = %ip, "activation with an unknown license key");
+                return Err(AppError::InvalidCredentials);
+            };
+            attempt.succeeded(store).await?;
+            Ok(ActivationTarget {
+                tenant_id,
+                license_id,
+                account_id: None,
+            })
+        }
+    }
+}
+
+/// Activates the app's machine on the target license and issues it a device token.
+///
+/// A new machine takes a slot (refused with `TooManyDevices` when none is free; the refusal is
+/// logged as `device.limit_refused` while the license stays unchanged). A machine already active
+/// on the license takes no new slot: it gets a fresh token and its old one stops working.
+pub async fn activate_device(
+    store: &Store,
+    target: &ActivationTarget,
+    device: &DeviceInfo<'_>,
+    ip: &str,
+) -> Result<DeviceActivation> {
+    check_device_info(device)?;
+    let token = secret::random_token();
+    let new = NewActivation {
+        license_id: &target.license_id,
+        account_id: target.account_id.as_deref(),
+        device: *device,
+    };
+    let token_hash = secret::hash(&token);
+    let (activation, status) = activate_locked(
+        store,
+        &new,
+        Channel::App {
+            token_hash: &token_hash,
+        },
+        ip,
+    )
+    .await?;
+    Ok(DeviceActivation {
+        created: activation.created,
+        token,
+        status,
+    })
+}
+
+/// Activates a machine that never reaches the server, for an offline license file: it takes a
+/// slot exactly like [`activate_device`] (idempotent for a hardware id already active,
+/// `TooManyDevices` when full, `LicenseInactive` when expired or suspended) but gets no device
+/// token, since it never checks in. Audited as `device.activated_offline`, or as
+/// `device.reactivated_offline` when a new file is made for a machine already active.
+pub async fn activate_offline(
+    store: &Store,
+    target: &ActivationTarget,
+    device: &DeviceInfo<'_>,
+    ip: &str,
+) -> Result<(Activation, DeviceStatus)> {
+    check_device_info(device)?;
+    let new = NewActivation {
+        license_id: &target.license_id,
+        account_id: target.account_id.as_deref(),
+        device: *device,
+    };
+    activate_locked(store, &new, Channel::OfflineFile, ip).await
+}
+
+/// The app's description of its machine: every part given, none longer than its limit.
+fn check_device_info(device: &DeviceInfo<'_>) -> Result<()> {
+    for (field, value, max) in [
+        (Field::HardwareId, device.hardware_id, MAX_HARDWARE_ID),
+        (Field::DeviceName, device.name, MAX_DEVICE_NAME),
+        (Field::Os, device.os, MAX_OS),
+    ] {
+        if value.trim().is_empty() {
+            return Err(AppError::invalid(field, InvalidReason::Required));
+        }
+        if value.trim().chars().count() > max {
+            return Err(AppError::invalid(
+                field.clone(),
+                InvalidReason::TooLong { max: max as i64 },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How an activation arrives, which decides the device's token and the audit events it writes.
+#[derive(Debug, Clone, Copy)]
+enum Channel<'a> {
+    /// The seed and the portal's tests: no token; a re-activation only touches `last_seen_at`.
+    Direct,
+    /// The device API: the device's token is replaced and a re-activation is audited too.
+    App { token_hash: &'a str },
+    /// An offline license file made in the portal: no token (the machine never checks in); a
+    /// new file for a machine already active is audited too.
+    OfflineFile,
+}
+
+impl<'a> Channel<'a> {
+    fn token_hash(self) -> Option<&'a str> {
+        match self {
+            Self::App { token_hash } => Some(token_hash),
+            Self::Direct | Self::OfflineFile => None,
+        }
+    }
+
+    /// The audit action of a new device, and of a re-activation (`None`: not audited).
+    fn actions(self) -> (AuditAction, Option<AuditAction>) {
+        match self {
+            Self::Direct => (AuditAction::DeviceActivated, None),
+            Self::App { .. } => (
+                AuditAction::DeviceActivated,
+                Some(AuditAction::DeviceReactivated),
+            ),
+            Self::OfflineFile => (
+                AuditAction::DeviceActivatedOffline,
+                Some(AuditAction::DeviceReactivatedOffline),
+            ),
+        }
+    }
+}
+
+/// The one activation transaction, under the license's write lock; `channel` says whether the
+/// device gets a token and what is audited.
+async fn activate_locked(
+    store: &Store,
+    new: &NewActivation<'_>,
+    channel: Channel<'_>,
+    ip: &str,
+) -> Result<(Activation, DeviceStatus)> {
+    let token_hash = channel.token_hash();
+    let (activated_action, reactivated_action) = channel.actions();
+    // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
+    let hardware_id = new.device.hardware_id.trim();
+    let name = new.device.name.trim();
+    let mut tx = store.begin_locked(new.license_id).await?;
+    let row = licenses::license_row(&mut tx, new.license_id).await?;
+    let existing = rows::active_with_hardware(&mut tx, new.license_id, hardware_id).await?;
+    let now = now_millis();
+    let allowed = row.max_activations;
+    let active = row.devices_active;
+    let mut license = summary_from_row(&row, now)?;
+    let tenant_id = row.tenant_id;
+    if license.status != LicenseStatus::Active {
+        return Err(AppError::LicenseInactive);
+    }
+    if let Some((device_id, device_name)) = existing {
+        rows::seen(&mut tx, &device_id, now, token_hash).await?;
+        if let Some(action) = reactivated_action {
+            // A new token or license file for the machine: a change worth a line in the log.
+            audit::record(
+                &mut tx,
+                Event {
+                    tenant_id: &tenant_id,
+                    license_id: Some(new.license_id),
+                    actor_id: new.account_id,
+                    action,
+                    subject: AuditSubject::Device {
+                        name: device_name.clone(),
+                    },
+                    ip: Some(ip),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        let status = DeviceStatus {
+            tenant_id,
+            device_id: device_id.clone(),
+            hardware_id: hardware_id.to_owned(),
+            device_name,
+            license,
+        };
+        return Ok((
+            Activation {
+                device_id,
+                created: false,
+            },
+            status,
+        ));
+    }
+    if active >= allowed {
+        // Nothing of the refused activation is kept; the refusal itself is logged on its own.
+        tx.rollback().await?;
+        record_limit_refused(store, &tenant_id, new, ip).await;
+        return Err(AppError::TooManyDevices { allowed });
+    }
+    let device_id = new_id();
+    rows::insert(
+        &mut tx,
+        &rows::NewDeviceRow {
+            id: &device_id,
+            license_id: new.license_id,
+            account_id: new.account_id,
+            hardware_id,
+            name,
+            os: new.device.os.trim(),
+            now,
+            token_hash,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &tenant_id,
+            license_id: Some(new.license_id),
+            actor_id: new.account_id,
+            action: activated_action,
+            subject: AuditSubject::Device {
+                name: name.to_owned(),
+            },
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    license.devices_active = active + 1;
+    let status = DeviceStatus {
+        tenant_id,
+        device_id: device_id.clone(),
+        hardware_id: hardware_id.to_owned(),
+        device_name: name.to_owned(),
+        license,
+    };
+    Ok((
+        Activation {
+            device_id,
+            created: true,
+        },
+        status,
+    ))
+}
+
+/// Logs an activation refused for `too_many_devices`, in a transaction of its own after the
+/// refused one rolled back. Best effort: failing to log must not turn the refusal into a 500.
+async fn record_limit_refused(store: &Store, tenant_id: &str, new: &NewActivation<'_>, ip: &str) {
+    let result = async {
+        let mut tx = store.begin().await?;
+        audit::record(
+            &mut tx,
+            Event {
+                tenant_id,
+                license_id: Some(new.license_id),
+                actor_id: new.account_id,
+                action: AuditAction::DeviceLimitRefused,
+                subject: AuditSubject::Device {
+                    name: new.device.name.trim().to_owned(),
+                },
+                ip: Some(ip),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if let Err(err) = result {
+        tracing::error!(error = %err, license = new.license_id, "could not log a refused activation");
+    }
+}
+
+/// The app's check-in: the device's current standing, and `last_seen_at` set to now.
+///
+/// An unknown token is `Unauthenticated`; a token of a device that was reset in the portal or
+/// deactivated in any other way is `DeviceDeactivated`. An expired or suspended license is not
+/// an error here: its status is in the answer, for the app to act on.
+pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
+    if token.is_empty() {
+        return Err(AppError::Unauthenticated);
+    }
+    let hash = secret::hash(token);
+    let mut conn = store.pool().acquire().await?;
+    let device = rows::with_license(&mut conn, DeviceKey::TokenHash(&hash))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if device.deactivated_at.is_some() {
+        return Err(AppError::DeviceDeactivated);
+    }
+    seen_now(&mut conn, device).await
+}
+
+/// A LicenseSpring app checks in by its hardware id on a license it already found: as
+/// [`check_in`], and `NotFound(Device)` when no active device has that hardware id there.
+pub async fn check_in_hardware(
+    store: &Store,
+    license_id: &str,
+    hardware_id: &str,
+) -> Result<DeviceStatus> {
+    let mut conn = store.pool().acquire().await?;
+    let device = rows::with_license(
+        &mut conn,
+        DeviceKey::ActiveHardware {
+            license_id,
+            hardware_id,
+        },
+    )
+    .await?
+    .ok_or_else(|| AppError::not_found(Thing::Device))?;
+    seen_now(&mut conn, device).await
+}
+
+/// How stale a device's `last_seen_at` may get before a check-in writes it again.
+pub const SEEN_RESOLUTION_MS: Millis = 60_000;
+
+async fn seen_now(
+    conn: &mut sqlx::AnyConnection,
+    device: rows::DeviceOnLicense,
+) -> Result<DeviceStatus> {
+    let now = now_millis();
+    // At most one write a minute per device: a check-in is a read, and the Devices tab shows when a
+    // device was last seen to the minute. The read above still runs every time, so a reset is
+    // refused at the very next check-in, on any process.
+    if now - device.device_seen_at >= SEEN_RESOLUTION_MS {
+        // Only while still active: a reset committed in between wins.
+        rows::seen(conn, &device.device_id, now, None).await?;
+    }
+    Ok(DeviceStatus {
+        license: summary_from_row(&device.license, now)?,
+        tenant_id: device.license.tenant_id,
+        device_id: device.device_id,
+        hardware_id: device.hardware_id,
+        device_name: device.device_name,
+    })
+}
+
+/// The app deactivates its own device. Uses one deactivation of the license's budget, exactly
+/// like a reset in the portal, and is refused the same way (`DeactivationLimitReached`) when the
+/// budget is spent. The token keeps identifying the device, so a later check-in answers
+/// `DeviceDeactivated` rather than `Unauthenticated`.
+pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result<AppDeactivation> {
+    if token.is_empty() {
+        return Err(AppError::Unauthenticated);
+    }
+    let hash = secret::hash(token);
+    // Find the license first, so the lock below is on the right row.
+    let license_id = {
+        let mut conn = store.pool().acquire().await?;
+        rows::license_of_token(&mut conn, &hash)
+            .await?
+            .ok_or(AppError::Unauthenticated)?
+    };
+    let mut tx = store.begin_locked(&license_id).await?;
+    let device = rows::with_license(&mut tx, DeviceKey::TokenHash(&hash))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if device.deactivated_at.is_some() {
+        return Err(AppError::DeviceDeactivated);
+    }
+    deactivate_by_app(tx, device, ip).await
+}
+
+/// A LicenseSpring app deactivates its machine by hardware id on a license it already found: as
+/// [`deactivate_by_token`], and `NotFound(Device)` when no active device has that hardware id.
+pub async fn deactivate_hardware(
+    store: &Store,
+    license_id: &str,
+    hardware_id: &str,
+    ip: &str,
+) -> Result<AppDeactivation> {
+    let mut tx = store.begin_locked(license_id).await?;
+    let device = rows::with_license(
+        &mut tx,
+        DeviceKey::ActiveHardware {
+            license_id,
+            hardware_id,
+        },
+    )
+    .await?
+    .ok_or_else(|| AppError::not_found(Thing::Device))?;
+    deactivate_by_app(tx, device, ip).await
+}
+
+/// Spends one deactivation on an active device found in `tx`, which holds its license's lock.
+async fn deactivate_by_app(
+    mut tx: Tx,
+    device: rows::DeviceOnLicense,
+    ip: &str,
+) -> Result<AppDeactivation> {
+    let tenant_id = device.license.tenant_id;
+    let license_id = device.license.id;
+    let device_id = device.device_id;
+    let left = spend_deactivation(
+        &mut tx,
+        Deactivation {
+            tenant_id: &tenant_id,
+            license_id: &license_id,
+            device_id: &device_id,
+            device_name: &device.device_name,
+            // The app acts for the account that activated it (none for a license-key activation).
+            actor_id: device.account_id.as_deref(),
+            reason: DeactivationReason::App,
+            action: AuditAction::DeviceDeactivatedByApp,
+            ip,
+            allowed: device.license.max_deactivations,
+            used: device.license.deactivations_used,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(AppDeactivation {
+        tenant_id,
+        license_id,
+        device_id,
+        deactivations_left: left,
+    })
+}
+/// The license part of an activation or check-in answer.
+fn summary_from_row(row: &LicenseRow, now: Millis) -> Result<LicenseSummary> {
+    Ok(LicenseSummary {
+        id: row.id.clone(),
+        product: row.product.clone(),
+        license_type: LicenseType::parse(&row.license_type).ok_or(AppError::Internal)?,
+        status: LicenseStatus::effective(&row.status, row.valid_from, row.valid_until, now),
+        valid_until: row.valid_until,
+        max_activations: row.max_activations,
+        devices_active: row.devices_active,
+    })
+}
