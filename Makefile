@@ -21,7 +21,7 @@ setup-test:
 
 # The release server and its WASM, built once and used by `run` and the end-to-end tests.
 release:
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 # The client-side-rendered portal (Trunk.toml) in dist/, for tests/csr.spec.ts and static hosting. Its
 # WASM builds into target/wasm32-unknown-unknown/wasm-release, apart from cargo-leptos' target/front,

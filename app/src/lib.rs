@@ -22,6 +22,7 @@ pub mod licenses;
 mod module_graph;
 pub mod network;
 pub mod offline;
+mod routes;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
@@ -32,7 +33,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -92,26 +93,26 @@ pub fn App() -> impl IntoView {
             <Routes fallback=layout::NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path="/dashboard" /> } ssr=ssr.clone() />
                 <Route path=path!("/login") view=auth::LoginPage ssr=ssr.clone() />
-                <Route path=path!("/dashboard") view=licenses::DashboardPage ssr=ssr.clone() />
-                <Route path=path!("/licenses") view=licenses::LicensesPage ssr=ssr.clone() />
-                <Route path=path!("/set-password") view=users::SetPasswordPage ssr=ssr.clone() />
-                <Route path=path!("/forgot-password") view=auth::ForgotPasswordPage ssr=ssr.clone() />
-                <Route path=path!("/help/seats") view=users::SeatsHelpPage ssr=ssr.clone() />
-                <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=admin_ssr.clone()>
-                    <Route path=path!("") view=admin::CustomersPage ssr=admin_ssr.clone() />
-                    <Route path=path!("customers/:id") view=admin::CustomerPage ssr=admin_ssr.clone() />
-                    <Route path=path!("licenses/:id") view=admin::AdminLicensePage ssr=admin_ssr.clone() />
-                    <Route path=path!("audit") view=admin::AdminAuditPage ssr=admin_ssr.clone() />
-                    <Route path=path!("licensespring") view=admin::LicensespringPage ssr=admin_ssr.clone() />
-                    <Route path=path!("outbox") view=admin::OutboxPage ssr=admin_ssr.clone() />
-                    <Route path=path!("integrations") view=admin::IntegrationsPage ssr=admin_ssr.clone() />
-                    <Route path=path!("outbox/:id") view=admin::OutboxMessagePage ssr=admin_ssr.clone() />
+                <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()} ssr=ssr.clone() />
+                <Route path=path!("/licenses") view={Lazy::<routes::Licenses>::new()} ssr=ssr.clone() />
+                <Route path=path!("/set-password") view={Lazy::<routes::SetPassword>::new()} ssr=ssr.clone() />
+                <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()} ssr=ssr.clone() />
+                <Route path=path!("/help/seats") view={Lazy::<routes::SeatsHelp>::new()} ssr=ssr.clone() />
+                <ParentRoute path=path!("/admin") view={Lazy::<routes::AdminLayout>::new()} ssr=admin_ssr.clone()>
+                    <Route path=path!("") view={Lazy::<routes::Customers>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("customers/:id") view={Lazy::<routes::Customer>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("licenses/:id") view={Lazy::<routes::AdminLicense>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("audit") view={Lazy::<routes::AdminAudit>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("licensespring") view={Lazy::<routes::Licensespring>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("outbox") view={Lazy::<routes::Outbox>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("integrations") view={Lazy::<routes::Integrations>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("outbox/:id") view={Lazy::<routes::OutboxMessage>::new()} ssr=admin_ssr.clone() />
                 </ParentRoute>
-                <ParentRoute path=path!("/licenses/:id") view=licenses::LicenseLayout ssr=ssr.clone()>
-                    <Route path=path!("") view=licenses::OverviewTab ssr=ssr.clone() />
-                    <Route path=path!("devices") view=devices::DevicesTab ssr=ssr.clone() />
-                    <Route path=path!("users") view=users::UsersTab ssr=ssr.clone() />
-                    <Route path=path!("activity") view=activity::ActivityTab ssr=ssr.clone() />
+                <ParentRoute path=path!("/licenses/:id") view={Lazy::<routes::LicenseLayout>::new()} ssr=ssr.clone()>
+                    <Route path=path!("") view={Lazy::<routes::Overview>::new()} ssr=ssr.clone() />
+                    <Route path=path!("devices") view={Lazy::<routes::Devices>::new()} ssr=ssr.clone() />
+                    <Route path=path!("users") view={Lazy::<routes::Users>::new()} ssr=ssr.clone() />
+                    <Route path=path!("activity") view={Lazy::<routes::Activity>::new()} ssr=ssr.clone() />
                 </ParentRoute>
             </Routes>
             </network::OfflineGuard>

@@ -1,5 +1,5 @@
 // Logging in: the dashboard greets the account with its role; bad credentials all get the same answer.
-import { alertMessage, expect, hydrated, loginAs, submitLogin, test } from '../fixtures/keyport';
+import { alertMessage, expect, hydrated, jsEnabled, loginAs, openDevicesTab, submitLogin, test } from '../fixtures/keyport';
 
 const BAD_CREDENTIALS = 'The company ID, email or password is incorrect.';
 
@@ -54,4 +54,31 @@ test('the page names its assets at an address of this build, which the browser k
   expect((await request.get(href!.replace(/[0-9a-f]{16}/, '0123456789abcdef'))).status()).toBe(404);
   // The page's styles come from it (a card's rounded corners are the stylesheet's alone).
   await expect(page.locator('.card').first()).toHaveCSS('border-top-left-radius', '8px');
+});
+
+test('the login page loads the WASM shell only; a license page preloads its own piece and hydrates', async ({ page, tenant }) => {
+  test.skip(!jsEnabled(), 'without JavaScript no WASM is loaded');
+  const pieces: string[] = [];
+  page.on('request', (request) => {
+    const file = new URL(request.url()).pathname.split('/').pop()!;
+    if (file.endsWith('.wasm')) pieces.push(file);
+  });
+  await page.goto('/login');
+  await hydrated(page);
+  expect(pieces).toEqual(['keyport.wasm']);
+
+  await loginAs(page, tenant, 'manager');
+  const licensePath = await openDevicesTab(page);
+  // Opened directly, the page names its area's pieces for the browser to fetch with the main WASM.
+  pieces.length = 0;
+  await page.goto(`${licensePath}/devices`);
+  await hydrated(page);
+  const preloads = await page.locator('link[rel="preload"][href$=".wasm"]').evaluateAll((links) =>
+    links.map((link) => link.getAttribute('href')!.split('/').pop()!),
+  );
+  expect(preloads.some((file) => /^split_portal_view_\d+\.wasm$/.test(file))).toBe(true);
+  for (const file of preloads) expect(pieces).toContain(file);
+  // The vendor console's piece is not among them.
+  expect(pieces.filter((file) => file.includes('console'))).toEqual([]);
+  await expect(page.getByTestId('device-row').first()).toBeVisible();
 });

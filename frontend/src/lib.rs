@@ -11,7 +11,7 @@ compile_error!(
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }
 
 /// Where the server functions live, fixed at build time: `KEYPORT_SERVER_URL=/keyport trunk build`.

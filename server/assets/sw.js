@@ -5,8 +5,11 @@
 // is a new worker with a cache of its own, and the old cache is dropped when it takes over.
 const VERSION = '__KEYPORT_ASSETS_VERSION__';
 const CACHE = `keyport-${VERSION}`;
-// The build's assets at their versioned addresses, as its pages name them (server/src/assets.rs).
-const ASSETS = ['keyport.js', 'keyport.wasm', 'keyport.css'].map((name) => `/pkg/${VERSION}/${name}`).concat(['/favicon.svg']);
+// What every page loads, at the versioned addresses its pages name (server/src/assets.rs): the WASM,
+// its glue, the split WASM's loader and the stylesheet; the server writes the list into FILES.
+const PKG = `/pkg/${VERSION}/`;
+const FILES = __KEYPORT_ASSET_FILES__;
+const ASSETS = FILES.map((name) => PKG + name).concat(['/favicon.svg']);
 const OFFLINE_PAGE = '/offline';
 const OFFLINE_SCRIPT = '/offline.js';
 
@@ -45,7 +48,9 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_SCRIPT)));
     return;
   }
-  if (ASSETS.includes(url.pathname)) {
+  // Also the pieces of the split WASM a page fetched when it needed them, not stored beforehand
+  // (that would download the vendor console for every customer).
+  if (ASSETS.includes(url.pathname) || url.pathname.startsWith(PKG)) {
     // Network first: the assets always match the HTML the server just sent; the copy is for offline.
     event.respondWith(
       fetch(request)

@@ -21,8 +21,8 @@ use axum::routing::get;
 use axum::Router;
 use sha2::{Digest, Sha256};
 
-/// The built files whose bytes make the version.
-const BUILT: [&str; 3] = ["keyport.js", "keyport.wasm", "keyport.css"];
+/// Where `cargo leptos build --split` says which pieces of the WASM each lazy area needs.
+const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
 
 /// How long a browser keeps a versioned asset: a year, the longest HTTP caches honour.
 const FOREVER: &str = "public, max-age=31536000, immutable";
@@ -67,12 +67,15 @@ impl Assets {
             };
             files.insert(name, asset);
         }
+        // Every file, in name order: the split pieces of the WASM change with the main one, and a
+        // piece must never be taken from another build's cache.
+        let mut names: Vec<&String> = files.keys().collect();
+        names.sort();
         let mut hasher = Sha256::new();
-        for name in BUILT {
-            if let Some(asset) = files.get(name) {
-                hasher.update(&asset.identity);
-            }
+        for name in names {
             hasher.update(name.as_bytes());
+            hasher.update(files[name].identity.len().to_le_bytes());
+            hasher.update(&files[name].identity);
         }
         let version = hex::encode(&hasher.finalize()[..8]);
         Self { files, version }
@@ -81,6 +84,28 @@ impl Assets {
     /// A hash of the built assets' bytes: another build is another version.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The files every page loads: the WASM, its glue, the stylesheet, and the split WASM's loader
+    /// (the glue imports it) when the build was split.
+    pub fn page_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = ["keyport.js", "keyport.wasm", "keyport.css"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        files.extend(self.split().map(|(_, loader)| loader));
+        files
+    }
+
+    /// The split WASM's manifest (lazy area -> the pieces it needs) and the name of its loader
+    /// script, when the build was split.
+    pub fn split(&self) -> Option<(HashMap<String, Vec<String>>, String)> {
+        let manifest = serde_json::from_slice(&self.files.get(SPLIT_MANIFEST)?.identity).ok()?;
+        let loader = self
+            .files
+            .keys()
+            .find(|name| name.starts_with("__wasm_split.") && name.ends_with(".js"))?;
+        Some((manifest, loader.clone()))
     }
 
     /// `/pkg/<version>/*` (kept for a year) and `/pkg/*` (revalidated).
@@ -243,6 +268,44 @@ mod tests {
         assert_eq!(one, Assets::load(&dir.join("pkg")).version());
         std::fs::write(dir.join("pkg/keyport.wasm"), b"build two").unwrap();
         assert_ne!(one, Assets::load(&dir.join("pkg")).version());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_piece_of_the_split_wasm_changes_the_version() {
+        let dir = site("pieces");
+        std::fs::write(dir.join("pkg/keyport.wasm"), b"main").unwrap();
+        std::fs::write(dir.join("pkg/chunk_1.wasm"), b"piece one").unwrap();
+        let one = Assets::load(&dir.join("pkg")).version().to_owned();
+        std::fs::write(dir.join("pkg/chunk_1.wasm"), b"piece two").unwrap();
+        assert_ne!(one, Assets::load(&dir.join("pkg")).version());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_split_build_gives_its_manifest_and_loader_to_pages_and_the_worker() {
+        let dir = site("split");
+        std::fs::write(dir.join("pkg/keyport.wasm"), b"main").unwrap();
+        let unsplit = Assets::load(&dir.join("pkg"));
+        assert!(unsplit.split().is_none());
+        assert_eq!(
+            unsplit.page_files(),
+            ["keyport.js", "keyport.wasm", "keyport.css"]
+        );
+        std::fs::write(
+            dir.join("pkg/__wasm_split_manifest.json"),
+            r#"{"console_view_1": ["chunk_2", "split_console_view_1"]}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.join("pkg/__wasm_split.____.js"), b"loader").unwrap();
+        let split = Assets::load(&dir.join("pkg"));
+        let (manifest, loader) = split.split().expect("the manifest is read");
+        assert_eq!(
+            manifest["console_view_1"],
+            ["chunk_2", "split_console_view_1"]
+        );
+        assert_eq!(loader, "__wasm_split.____.js");
+        assert_eq!(split.page_files().last().unwrap(), "__wasm_split.____.js");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -39,6 +39,31 @@ use tower_http::trace::TraceLayer;
 /// the same process (the tests start one per case) would hang pages another one is rendering.
 static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
+/// What every page render gets besides the request: its CSP nonce, and where the build was split
+/// (`cargo leptos build --split`), the split manifest, so a page names the WASM pieces of the lazy
+/// areas it rendered in `<link rel="preload">` and the browser fetches them with the main WASM, not
+/// after it. Leptos' own `HydrationScripts` looks for the manifest on disk under the site's pkg dir,
+/// which the versioned addresses moved; the one read into memory with the assets is given instead.
+fn page_context(
+    assets: &assets::Assets,
+    version: &str,
+) -> impl Fn() + Clone + Send + Sync + 'static {
+    use leptos::prelude::provide_context;
+    let split = assets.split().map(|(manifest, loader)| {
+        leptos::WasmSplitManifest(leptos::prelude::ArcStoredValue::new((
+            format!("/pkg/{version}"),
+            manifest,
+            loader,
+        )))
+    });
+    move || {
+        security::provide_csp_nonce();
+        if let Some(split) = &split {
+            provide_context(split.clone());
+        }
+    }
+}
+
 /// The application on `store`, configured by `args` (the flags of `keyport serve`); the Leptos
 /// options locate the site (assets, output name). Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()`: handlers read the peer's address.
@@ -100,19 +125,23 @@ pub async fn app(
         secure_cookies: https,
     });
     let routes = ROUTES.clone();
+    let page_context = page_context(&assets, &assets_version);
     // Layers wrap what was added before them: the order below is the order of the checks, from
     // the last layer (first to see a request) up.
     Ok(Router::new()
         .route("/health", get(health))
-        .merge(service_worker::routes(&assets_version))
-        .leptos_routes_with_context(&state, routes, security::provide_csp_nonce, {
+        .merge(service_worker::routes(
+            &assets_version,
+            &assets.page_files(),
+        ))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(security::provide_csp_nonce, shell))
+        >(page_context, shell))
         .layer(axum::middleware::map_response(
             portal::server_fn_error_status,
         ))

@@ -11,10 +11,12 @@ use axum::Router;
 const TEMPLATE: &str = include_str!("../assets/sw.js");
 const OFFLINE_SCRIPT: &str = include_str!("../assets/offline.js");
 const VERSION_MARK: &str = "__KEYPORT_ASSETS_VERSION__";
+const FILES_MARK: &str = "__KEYPORT_ASSET_FILES__";
+
 /// `/sw.js` and `/offline`, for the build whose assets are at `/pkg/<version>/`
-/// (`crate::assets::version`).
-pub fn routes(version: &str) -> Router<AppState> {
-    let script = worker_script(version);
+/// (`crate::assets::Assets::version`); `files` are what every page loads from there.
+pub fn routes(version: &str, files: &[String]) -> Router<AppState> {
+    let script = worker_script(version, files);
     let version = version.to_owned();
     Router::new()
         .route(
@@ -51,8 +53,11 @@ pub fn routes(version: &str) -> Router<AppState> {
         )
 }
 
-fn worker_script(version: &str) -> String {
-    TEMPLATE.replace(VERSION_MARK, version)
+fn worker_script(version: &str, files: &[String]) -> String {
+    let files = serde_json::to_string(files).unwrap_or_else(|_| "[]".into());
+    TEMPLATE
+        .replace(VERSION_MARK, version)
+        .replace(FILES_MARK, &files)
 }
 
 /// Shown by the service worker when a page cannot be loaded. Not a Leptos page: it must work
@@ -122,8 +127,10 @@ mod tests {
 
     #[test]
     fn the_worker_carries_the_assets_version() {
-        let script = worker_script("0123abcd");
+        let files = ["keyport.js".to_owned(), "__wasm_split.x.js".to_owned()];
+        let script = worker_script("0123abcd", &files);
         assert!(script.contains("const VERSION = '0123abcd';"));
-        assert!(!script.contains(VERSION_MARK));
+        assert!(script.contains(r#"const FILES = ["keyport.js","__wasm_split.x.js"];"#));
+        assert!(!script.contains(VERSION_MARK) && !script.contains(FILES_MARK));
     }
 }
