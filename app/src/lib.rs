@@ -39,14 +39,25 @@ use leptos_router::{path, Lazy, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The server names the assets' directory after their version (server/src/assets.rs).
     let stylesheet = format!("/{}/keyport.css", options.site_pkg_dir);
+    let locale = i18n::detect();
+    let catalog = format!("/{}/{}", options.site_pkg_dir, i18n::catalog_file(locale));
     view! {
         <!DOCTYPE html>
-        <html lang=i18n::detect().code()>
+        <html lang=locale.code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <link id="leptos" rel="stylesheet" href=stylesheet />
+                // `crossorigin`: the preload is then the very request `i18n::load_catalog` makes.
+                <link
+                    id=i18n::CATALOG_LINK_ID
+                    rel="preload"
+                    href=catalog
+                    r#as="fetch"
+                    type="text/plain"
+                    crossorigin=""
+                />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

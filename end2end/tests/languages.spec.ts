@@ -1,16 +1,24 @@
 // Languages: the portal speaks the browser's language (Accept-Language), and the switcher changes
 // it for good (a cookie), with and without JavaScript.
-import { alertMessage, expect, hydrated, test } from '../fixtures/keyport';
+import { alertMessage, expect, hydrated, jsEnabled, test } from '../fixtures/keyport';
 
 test.describe('a German browser', () => {
   test.use({ locale: 'de-DE', extraHTTPHeaders: { 'Accept-Language': 'de-DE,de;q=0.9,en;q=0.8' } });
 
   test('gets the login page in German; the switcher changes to French and back', async ({ page }) => {
+    const catalogs: string[] = [];
+    page.on('requestfinished', (request) => {
+      const file = new URL(request.url()).pathname.split('/').pop()!;
+      if (file.endsWith('.ftl')) catalogs.push(file);
+    });
     await page.goto('/login');
     await expect(page.locator('html')).toHaveAttribute('lang', 'de');
     await expect(page.getByRole('heading', { name: 'Anmelden', exact: true })).toBeVisible();
     await expect(page.getByLabel('Firmen-ID', { exact: true })).toBeVisible();
     await hydrated(page);
+    // The WASM carries no catalog: the German one alone is fetched, once (the preload is the
+    // request the WASM makes).
+    if (jsEnabled()) expect(catalogs).toEqual(['locale-de.ftl']);
     // Hydration renders the same words as the server did.
     await expect(page.getByRole('button', { name: 'Anmelden', exact: true })).toBeVisible();
 

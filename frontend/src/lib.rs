@@ -11,7 +11,14 @@ compile_error!(
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    // The page's language catalog first (the WASM carries none); without it the page stays as the
+    // server rendered it.
+    // Not Leptos' spawn: its executor starts with the hydration.
+    wasm_bindgen_futures::spawn_local(async {
+        if app::i18n::load_catalog().await {
+            leptos::mount::hydrate_lazy(app::App);
+        }
+    });
 }
 
 /// Where the server functions live, fixed at build time: `KEYPORT_SERVER_URL=/keyport trunk build`.

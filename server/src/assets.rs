@@ -45,10 +45,30 @@ pub struct Assets {
 impl Assets {
     /// Reads every file of `pkg` (a missing directory is an empty build: tests, API-only use).
     pub fn load(pkg: &Path) -> Self {
+        // cargo-leptos leaves an earlier split build's pieces beside the current ones: only the
+        // pieces the manifest names are this build's.
+        let pieces: Option<std::collections::HashSet<String>> =
+            std::fs::read(pkg.join(SPLIT_MANIFEST))
+                .ok()
+                .and_then(|bytes| {
+                    serde_json::from_slice::<HashMap<String, Vec<String>>>(&bytes).ok()
+                })
+                .map(|manifest| {
+                    manifest
+                        .into_values()
+                        .flatten()
+                        .map(|piece| format!("{piece}.wasm"))
+                        .collect()
+                });
+        let stale = |name: &str| {
+            pieces.as_ref().is_some_and(|pieces| {
+                (name.starts_with("chunk_") || name.starts_with("split_")) && !pieces.contains(name)
+            })
+        };
         let mut files = HashMap::new();
         for entry in std::fs::read_dir(pkg).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".br") || name.ends_with(".gz") {
+            if name.ends_with(".br") || name.ends_with(".gz") || stale(&name) {
                 continue;
             }
             let Ok(identity) = std::fs::read(entry.path()) else {
@@ -67,6 +87,30 @@ impl Assets {
             };
             files.insert(name, asset);
         }
+        Self::versioned(files)
+    }
+
+    /// Adds a file made by the server rather than the build (the language catalogs), compressed
+    /// with gzip here; the version then covers it too.
+    pub fn with_generated(self, name: &str, bytes: &[u8]) -> Self {
+        use std::io::Write;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let gzip = gzip.write_all(bytes).and_then(|()| gzip.finish()).ok();
+        let mut files = self.files;
+        files.insert(
+            name.to_owned(),
+            Asset {
+                content_type: HeaderValue::from_static(content_type(name)),
+                identity: Bytes::copy_from_slice(bytes),
+                br: None,
+                gzip: gzip.map(Bytes::from),
+                modified: SystemTime::now(),
+            },
+        );
+        Self::versioned(files)
+    }
+
+    fn versioned(files: HashMap<String, Asset>) -> Self {
         // Every file, in name order: the split pieces of the WASM change with the main one, and a
         // piece must never be taken from another build's cache.
         let mut names: Vec<&String> = files.keys().collect();
@@ -182,6 +226,7 @@ fn content_type(name: &str) -> &'static str {
         Some("css") => "text/css; charset=utf-8",
         Some("svg") => "image/svg+xml",
         Some("json") => "application/json",
+        Some("ftl") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
@@ -298,7 +343,11 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.join("pkg/__wasm_split.____.js"), b"loader").unwrap();
+        std::fs::write(dir.join("pkg/chunk_2.wasm"), b"this build's piece").unwrap();
+        std::fs::write(dir.join("pkg/chunk_9.wasm"), b"an earlier build's").unwrap();
         let split = Assets::load(&dir.join("pkg"));
+        assert!(split.files.contains_key("chunk_2.wasm"));
+        assert!(!split.files.contains_key("chunk_9.wasm"));
         let (manifest, loader) = split.split().expect("the manifest is read");
         assert_eq!(
             manifest["console_view_1"],
@@ -306,6 +355,44 @@ mod tests {
         );
         assert_eq!(loader, "__wasm_split.____.js");
         assert_eq!(split.page_files().last().unwrap(), "__wasm_split.____.js");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_file_the_server_adds_is_versioned_and_sent_gzipped() {
+        use std::io::Read;
+        let dir = site("generated");
+        std::fs::write(dir.join("pkg/keyport.wasm"), b"main").unwrap();
+        let built = Assets::load(&dir.join("pkg"));
+        let before = built.version().to_owned();
+        let text = "app-title = Keyport\n".repeat(50);
+        let assets = built.with_generated("locale-en.ftl", text.as_bytes());
+        assert_ne!(assets.version(), before);
+        let path = format!("/pkg/{}/locale-en.ftl", assets.version());
+        let answer = assets
+            .routes::<()>()
+            .oneshot(
+                Request::get(path)
+                    .header(header::ACCEPT_ENCODING, "gzip, br")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert_eq!(answer.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(
+            answer.headers()[header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
+        let bytes = axum::body::to_bytes(answer.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let mut unzipped = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, text);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

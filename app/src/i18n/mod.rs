@@ -27,7 +27,10 @@ pub const LANGUAGE_COOKIE: &str = "keyport_lang";
 
 pub use licensing::i18n::Locale;
 
-/// The catalogs, in the order of [`Locale::ALL`].
+/// The catalogs, in the order of [`Locale::ALL`]: in the server, and in the client-side build,
+/// which has no server of its own to fetch one from. The hydrating WASM carries none: it fetches
+/// the page's one ([`load_catalog`]), a quarter of the bytes.
+#[cfg(not(feature = "hydrate"))]
 const SOURCES: [&str; 4] = [
     include_str!("../../locales/en.ftl"),
     include_str!("../../locales/de.ftl"),
@@ -36,9 +39,56 @@ const SOURCES: [&str; 4] = [
 ];
 
 /// The portal's catalogs, parsed once.
+static CATALOGS: OnceLock<Catalogs> = OnceLock::new();
+
 fn catalogs() -> &'static Catalogs {
-    static CATALOGS: OnceLock<Catalogs> = OnceLock::new();
-    CATALOGS.get_or_init(|| Catalogs::new(SOURCES))
+    #[cfg(not(feature = "hydrate"))]
+    let all = || Catalogs::new(SOURCES);
+    // Before `load_catalog`, or when it failed: no texts (the page is not hydrated then).
+    #[cfg(feature = "hydrate")]
+    let all = || Catalogs::new([""; 4]);
+    CATALOGS.get_or_init(all)
+}
+
+/// The Fluent text of `locale`'s catalog, which the server also serves to the hydrating WASM
+/// (`/pkg/<version>/locale-<code>.ftl`).
+#[cfg(feature = "ssr")]
+pub fn catalog_source(locale: Locale) -> &'static str {
+    SOURCES[locale.index()]
+}
+
+/// The file name the server gives `locale`'s catalog among the assets.
+pub fn catalog_file(locale: Locale) -> String {
+    format!("locale-{}.ftl", locale.code())
+}
+
+/// The shell's `<link rel="preload">` of the page's catalog: the browser fetches it beside the
+/// WASM, and [`load_catalog`] finds its address there.
+pub const CATALOG_LINK_ID: &str = "keyport-catalog";
+
+/// Fetches the page's catalog (the language of `<html lang>`) from the address the shell's
+/// preload names, before hydration: the server rendered with it, and the hydrated page must say
+/// the same. `false` when it cannot be had; the page then stays as the server sent it, which
+/// works as it does without JavaScript.
+#[cfg(feature = "hydrate")]
+pub async fn load_catalog() -> bool {
+    let locale = detect();
+    let Some(href) = document()
+        .get_element_by_id(CATALOG_LINK_ID)
+        .and_then(|link| link.get_attribute("href"))
+    else {
+        return false;
+    };
+    let text = match gloo_net::http::Request::get(&href).send().await {
+        Ok(response) if response.ok() => response.text().await.ok(),
+        _ => None,
+    };
+    let Some(text) = text else {
+        return false;
+    };
+    let mut sources = [""; 4];
+    sources[locale.index()] = &text;
+    CATALOGS.set(Catalogs::new(sources)).is_ok()
 }
 
 /// Whether `locale`'s catalog has the message `key` (for keys made of data, like audit actions).
