@@ -56,7 +56,7 @@ test('the page names its assets at an address of this build, which the browser k
   await expect(page.locator('.card').first()).toHaveCSS('border-top-left-radius', '8px');
 });
 
-test('the login page loads the WASM shell only; a license page preloads its own piece and hydrates', async ({ page, tenant }) => {
+test('the login page loads the WASM shell only; a license page loads its own piece and hydrates', async ({ page, tenant }) => {
   test.skip(!jsEnabled(), 'without JavaScript no WASM is loaded');
   const pieces: string[] = [];
   page.on('request', (request) => {
@@ -69,16 +69,24 @@ test('the login page loads the WASM shell only; a license page preloads its own 
 
   await loginAs(page, tenant, 'manager');
   const licensePath = await openDevicesTab(page);
-  // Opened directly, the page names its area's pieces for the browser to fetch with the main WASM.
   pieces.length = 0;
   await page.goto(`${licensePath}/devices`);
   await hydrated(page);
-  const preloads = await page.locator('link[rel="preload"][href$=".wasm"]').evaluateAll((links) =>
-    links.map((link) => link.getAttribute('href')!.split('/').pop()!),
-  );
-  expect(preloads.some((file) => /^split_portal_view_\d+\.wasm$/.test(file))).toBe(true);
-  for (const file of preloads) expect(pieces).toContain(file);
+  expect(pieces).toContain('keyport.wasm');
+  expect(pieces.some((file) => /^split_portal_view_\d+\.wasm$/.test(file))).toBe(true);
   // The vendor console's piece is not among them.
   expect(pieces.filter((file) => file.includes('console'))).toEqual([]);
   await expect(page.getByTestId('device-row').first()).toBeVisible();
+});
+
+test('a page opened directly names its piece of the WASM for the browser to fetch beside the main one', async ({ page }) => {
+  const response = await page.goto('/forgot-password');
+  const html = await response!.text();
+  const preloads = [...html.matchAll(/<link\b[^>]*>/g)]
+    .map(([link]) => link)
+    .filter((link) => link.includes('rel="preload"'))
+    .map((link) => /href="([^"]+\.wasm)"/.exec(link)?.[1]?.split('/').pop())
+    .filter((file): file is string => file !== undefined);
+  expect(preloads).toContain('keyport.wasm');
+  expect(preloads.some((file) => /^split_account_view_\d+\.wasm$/.test(file))).toBe(true);
 });
