@@ -5,7 +5,15 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export RUST_BACKTRACE := 0
 export LEPTOS_SITE_ROOT := target/site
+# Leptos reads the site's file names at compile time; cargo-leptos sets this for its own builds, and
+# the same value here lets the debug server the Rust tests build serve the release WASM to Playwright.
+export LEPTOS_OUTPUT_NAME := keyport
 DATABASE_URL ?= sqlite://keyport.db
+# The server the end-to-end, SDK and API fuzz suites start: the release build when run on their own;
+# `make test` uses the debug build its Rust tests already made (optimising every dependency a second
+# time was 8 of its minutes), serving the same release WASM.
+KEYPORT_BIN ?= target/release/keyport
+export KEYPORT_BIN
 KEYPORT_ADDR ?= 127.0.0.1:3000
 
 .PHONY: run build setup setup-test test fmt-check lint test-rust test-postgres e2e release csr clean
@@ -19,7 +27,7 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
-# The release server and its WASM, built once and used by `run` and the end-to-end tests.
+# The release server and its WASM, built once and used by `run`, `bench` and the suites run on their own.
 release:
 	cargo leptos build --release --precompress --split
 
@@ -30,8 +38,14 @@ csr:
 	@command -v trunk >/dev/null || { echo "trunk is missing: scripts/setup.sh test installs it" >&2; exit 1; }
 	trunk build --release
 
-test: setup-test fmt-check lint test-rust test-postgres release fuzz-api test-sdk csr e2e
+test: KEYPORT_BIN := target/debug/keyport
+test: setup-test fmt-check lint test-rust test-postgres site fuzz-api test-sdk csr e2e
 	@echo "make test: all passed"
+
+# The site alone (the split release WASM, CSS and assets in target/site), for a server built apart.
+.PHONY: site
+site:
+	cargo leptos build --release --precompress --split --frontend-only
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -58,7 +72,7 @@ e2e:
 # every answer as documented (about 15 s; FUZZ_API_EXAMPLES cases per operation, default 100).
 .PHONY: fuzz-api
 fuzz-api:
-	scripts/fuzz-api.sh target/release/keyport
+	scripts/fuzz-api.sh $(KEYPORT_BIN)
 
 # LicenseSpring's own Python SDK (tools/requirements-sdk.txt) against /api/v4 of the release binary: key
 # and user activation, check, deactivation on the portal's Devices tab, the device limit, refused keys
@@ -66,8 +80,8 @@ fuzz-api:
 # (postgres.sh runs on its own first: its failure must stop the target, not fall back to SQLite).
 .PHONY: test-sdk
 test-sdk:
-	scripts/test-sdk.sh target/release/keyport
-	url=$$(scripts/postgres.sh keyport_sdk_test) && KEYPORT_TEST_DATABASE_URL=$$url scripts/test-sdk.sh target/release/keyport
+	scripts/test-sdk.sh $(KEYPORT_BIN)
+	url=$$(scripts/postgres.sh keyport_sdk_test) && KEYPORT_TEST_DATABASE_URL=$$url scripts/test-sdk.sh $(KEYPORT_BIN)
 
 # The request parsers under libFuzzer (fuzz/: device API JSON bodies, offline activation request
 # files, Accept-Language), for FUZZ_SECONDS each (default 60). `make test` does not build this

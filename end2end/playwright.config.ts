@@ -14,7 +14,7 @@ const chromiumArgs = [
 
 // Playwright starts the webServer before globalSetup, so the fresh database is made in the command itself.
 const serverCommand = [
-  `test -x ${KEYPORT_BIN} || { echo "${KEYPORT_BIN} is missing: run cargo leptos build --release first" >&2; exit 1; }`,
+  `test -x ${KEYPORT_BIN} || { echo "${KEYPORT_BIN} is missing: make release (or the Rust tests, for target/debug/keyport) builds it" >&2; exit 1; }`,
   'rm -rf target/e2e',
   'mkdir -p target/e2e',
   `exec ${KEYPORT_BIN}`,
