@@ -77,6 +77,10 @@ pub fn audit_subject(subject: &AuditSubject) -> String {
             ],
         ),
         AuditSubject::LicenseKey => t("audit-subject-license_key"),
+        AuditSubject::Imported { name, line } => t_args(
+            "audit-subject-imported",
+            &[("name", name), ("line", &line.to_string())],
+        ),
         AuditSubject::MailSettings {
             language,
             support_email,

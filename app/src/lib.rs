@@ -14,6 +14,8 @@ pub mod error_text;
 pub mod flash;
 pub mod format;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod import_text;
 mod layout;
 pub mod nav;
 pub use nav::encode;

@@ -13,6 +13,7 @@ pub mod devices;
 pub mod error;
 pub mod flash;
 pub mod i18n;
+pub mod import;
 pub mod input;
 pub mod licenses;
 pub mod mail;

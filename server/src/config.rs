@@ -164,6 +164,10 @@ pub enum Command {
     /// Management API keys of a tenant, acting as one of its vendor admins.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
+    /// Move a vendor's customers, licenses (with their keys), users and active devices in from
+    /// another license server. Safe to run again: what is here already is left as it is.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Serve the portal (the default).
     Serve,
     /// Print what an app built on LicenseSpring's SDK is configured with for a tenant: API key,
@@ -254,6 +258,47 @@ pub enum CustomerCommand {
         #[arg(long)]
         name: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A LicenseSpring export: the licenses CSV (LicenseSpring's license import columns), and
+    /// the users and devices as JSON lines (its management API's field names; README, "Moving
+    /// in from LicenseSpring").
+    Licensespring(LicensespringImport),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LicensespringImport {
+    /// The tenant's company ID.
+    #[arg(long)]
+    pub company: String,
+    /// The licenses CSV (`license__license_key`, `product__short_code`, `customer__*`, ...).
+    #[arg(long)]
+    pub licenses: Option<std::path::PathBuf>,
+    /// License users and managers, one JSON object per line.
+    #[arg(long)]
+    pub users: Option<std::path::PathBuf>,
+    /// Active devices, one JSON object per line.
+    #[arg(long)]
+    pub devices: Option<std::path::PathBuf>,
+    /// Check every row and print what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The Keyport type of the imported licenses (organisation types make their owner a manager).
+    #[arg(long = "type", default_value = "organisation", value_parser = parse_license_type)]
+    pub license_type: licensing::licenses::LicenseType,
+    /// The deactivation budget of each imported license (LicenseSpring's files have none).
+    #[arg(long, default_value_t = 10,
+          value_parser = clap::value_parser!(i64).range(0..=licensing::input::MAX_DEACTIVATIONS))]
+    pub deactivations: i64,
+    /// After the import, email a set-password invitation to every imported person without a
+    /// password and without a usable link (alone, without files: just that).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub notify: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

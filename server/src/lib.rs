@@ -8,6 +8,7 @@ pub mod assets;
 pub mod config;
 mod form_errors;
 pub mod fuzzing;
+pub mod import;
 pub mod licensespring;
 pub mod mail;
 pub mod manage;

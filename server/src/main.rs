@@ -10,7 +10,7 @@ use licensing::demo::{self, DEMO_LOGINS, DEMO_PASSWORD};
 use licensing::licensespring::credentials::ClientConfig;
 use licensing::{AppError, Store};
 use server::admin;
-use server::config::{Cli, Command, ServeArgs};
+use server::config::{Cli, Command, ImportCommand, ServeArgs};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc gives memory back to the system shortly after it is freed, so the server returns to
@@ -76,6 +76,9 @@ async fn run() -> ExitCode {
         Some(Command::License(command)) => admin::license(&store, command, &portal(&cli.serve))
             .await
             .map_err(|e| admin::english(&e)),
+        Some(Command::Import(ImportCommand::Licensespring(args))) => {
+            server::import::licensespring(&store, &args, &portal(&cli.serve)).await
+        }
         Some(Command::LicensespringKeys { company, json }) => {
             admin::licensespring_keys(&store, &company, json)
                 .await

@@ -10,16 +10,20 @@ import base64
 import http.client
 import json
 import http.server
+import os
+import subprocess
 import threading
+from pathlib import Path
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
+from licensespring.api import APIClient
 from licensespring.api.error import ClientError
 from licensespring.licensefile.error import LicenseStateException
 from licensespring.licensefile.license_manager import LicenseID
 
-from conftest import BASE, DEMO_PASSWORD, USER, admin, make_world, verifier
+from conftest import BASE, BIN, DEMO_PASSWORD, USER, admin, make_world, verifier
 
 DEMO_DEVICES = 4  # licensing::demo seeds four active devices on the demo license
 DEMO_LIMIT = 10
@@ -395,3 +399,52 @@ def test_a_tampered_response_is_refused_by_the_sdk(world):
         assert not (world.files / "desktop" / "License.key").exists()
         with pytest.raises(ValueError, match="Invalid signature"):
             world.manager("laptop", api_domain=domain).load_license().check()
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving in: a LicenseSpring export imported (keyport import licensespring), then the same apps
+# ---------------------------------------------------------------------------------------------
+
+IMPORT = Path(__file__).resolve().parents[2] / "server" / "tests" / "fixtures" / "licensespring"
+NORTHWIND_KEY, NORTHWIND_ID = "H62K-C35N-BS2J-VZ13", 1702983098133459
+CLOUD_KEY = "Q7RT-M2KX-8WZP-4LNA"
+
+
+def imported_world(tmp_path):
+    """A tenant with server/tests/fixtures/licensespring imported: the export's bad rows are refused
+    (the command exits 1 for them) and the rest is in."""
+    w = make_world(tmp_path)
+    files = [f"--{name}={IMPORT / file}" for name, file in
+             [("licenses", "licenses.csv"), ("users", "users.jsonl"), ("devices", "devices.jsonl")]]
+    done = subprocess.run([BIN, "import", "licensespring", "--company", w.company, *files],
+                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    assert done.returncode == 1 and "Licenses: 5 created" in done.stdout, done.stdout + done.stderr
+    return w
+
+
+def api_client(w) -> APIClient:
+    return APIClient(api_key=w.api_key, shared_key=w.shared_key, api_protocol="http",
+                     api_domain=BASE.removeprefix("http://"), signature_verifier=verifier(w.public_key_pem))
+
+
+def test_imported_machines_check_without_activating_and_an_imported_key_activates(tmp_path):
+    # License keys are unique on a server: the fixture is imported once per database, so one test.
+    w = imported_world(tmp_path)
+    client = api_client(w)
+    # The app on a machine LicenseSpring had activated: its cached key and license id, no new activation.
+    checked = client.check_license(product="cgdesk", hardware_id="NW-PC-01", license_key=NORTHWIND_KEY,
+                                   license_id=NORTHWIND_ID)
+    assert checked["id"] == NORTHWIND_ID  # the license_id the app cached still matches
+    assert checked["license_key"] == NORTHWIND_KEY
+    assert checked["times_activated"] == 3 and checked["max_activations"] == 3
+    # The three imported machines fill the limit: a fourth is refused as LicenseSpring refuses it.
+    with pytest.raises(ClientError) as refused:
+        client.activate_license(product="cgdesk", hardware_id="NW-NEW-1", license_key=NORTHWIND_KEY)
+    assert refused.value.code == "license_activated_max_times", repr(refused.value)
+
+    # Another imported key activates a new machine through the SDK's license manager.
+    lic = w.manager("new-laptop", product="cgcloud").activate_license(LicenseID.from_key(CLOUD_KEY))
+    assert lic.key() == CLOUD_KEY
+    # One machine came with the import (NW-PC-01), the new one is the second of two.
+    assert lic.check()["times_activated"] == 2
+    lic.local_check()

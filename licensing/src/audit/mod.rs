@@ -54,10 +54,16 @@ pub enum AuditAction {
     WebhookCreated,
     WebhookDeleted,
     WebhookRedelivered,
+    /// Moved in by an import from another license server (`import`), one event per object.
+    CustomerImported,
+    UserImported,
+    SeatImported,
+    LicenseImported,
+    DeviceImported,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 38] = [
         Self::DeviceActivated,
         Self::DeviceReactivated,
         Self::DeviceActivatedOffline,
@@ -91,6 +97,11 @@ impl AuditAction {
         Self::WebhookCreated,
         Self::WebhookDeleted,
         Self::WebhookRedelivered,
+        Self::CustomerImported,
+        Self::UserImported,
+        Self::SeatImported,
+        Self::LicenseImported,
+        Self::DeviceImported,
     ];
 
     /// The stored code; its first part is the action's [`AuditKind`].
@@ -131,6 +142,11 @@ impl AuditAction {
             Self::WebhookCreated => "tenant.webhook_created",
             Self::WebhookDeleted => "tenant.webhook_deleted",
             Self::WebhookRedelivered => "tenant.webhook_redelivered",
+            Self::CustomerImported => "customer.imported",
+            Self::UserImported => "user.imported",
+            Self::SeatImported => "user.seat_imported",
+            Self::LicenseImported => "license.imported",
+            Self::DeviceImported => "device.imported",
         }
     }
 
@@ -285,6 +301,12 @@ pub enum AuditSubject {
     /// A webhook endpoint, by its address (or a delivery, by its id).
     Webhook {
         url: String,
+    },
+    /// An object an import moved in: its name (a device's, a person's address, a customer's, a
+    /// license's product) and the line of the import file it came from.
+    Imported {
+        name: String,
+        line: u64,
     },
     /// An event written before subjects were data: its text as stored.
     Text(String),

@@ -138,6 +138,11 @@ async fn check_with(
         .await?
     };
     let (principal, hash) = match row {
+        // An imported account has no password until its person sets one: it costs the time of
+        // a wrong one, and fails like one.
+        Some(row) if row.password_hash == crate::import::NO_PASSWORD => {
+            (None, dummy_hash(ticket).await?)
+        }
         Some(row) => (Some(principal_from_row(row.principal)?), row.password_hash),
         None => (None, dummy_hash(ticket).await?),
     };

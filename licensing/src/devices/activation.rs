@@ -404,6 +404,7 @@ async fn activate_locked(
             name,
             os: new.device.os.trim(),
             now,
+            last_seen_at: now,
             token_hash,
         },
     )

@@ -49,6 +49,7 @@ pub async fn license_for_key(store: &Store, key: &str) -> Result<Option<(String,
     Ok(rows::by_key_hash(&mut conn, &key_hash(key)).await?)
 }
 
-fn key_hash(key: &str) -> String {
+/// How a key is stored and looked up.
+pub(crate) fn key_hash(key: &str) -> String {
     secret::hash(&key.trim().to_uppercase())
 }

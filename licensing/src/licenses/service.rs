@@ -275,6 +275,9 @@ async fn create_license(
             created_at: now,
             seats_per_subscription: new.seats_per_subscription,
             activations_per_subscription: new.max_activations / new.subscriptions,
+            status: "active",
+            key_hash: None,
+            external_id: None,
         },
     )
     .await?;

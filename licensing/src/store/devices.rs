@@ -259,13 +259,15 @@ pub struct NewDeviceRow<'a> {
     pub name: &'a str,
     pub os: &'a str,
     pub now: Millis,
+    /// When its app last checked in: `now` for a new activation, earlier for an imported one.
+    pub last_seen_at: Millis,
     pub token_hash: Option<&'a str>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, new: &NewDeviceRow<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO devices (id, license_id, account_id, hardware_id, name, os, \
-            first_activated_at, last_seen_at, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+            first_activated_at, last_seen_at, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new.id)
     .bind(new.license_id)
@@ -274,6 +276,7 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewDeviceRow<'_>) -> sqlx::R
     .bind(new.name)
     .bind(new.os)
     .bind(new.now)
+    .bind(new.last_seen_at)
     .bind(new.token_hash)
     .execute(conn)
     .await?;

@@ -144,7 +144,7 @@ pub async fn for_product(
     .await
 }
 
-/// A license to insert; it starts active with no deactivation used.
+/// A license to insert, with no deactivation used.
 pub struct NewLicenseRow<'a> {
     pub id: &'a str,
     pub tenant_id: &'a str,
@@ -160,14 +160,21 @@ pub struct NewLicenseRow<'a> {
     pub created_at: Millis,
     pub seats_per_subscription: i64,
     pub activations_per_subscription: i64,
+    /// `active`, or `suspended` for a license moved in disabled.
+    pub status: &'a str,
+    /// A key it already has (an imported license keeps its key); Keyport's own get one later.
+    pub key_hash: Option<&'a str>,
+    /// The id another license server gave it (see migration 0013).
+    pub external_id: Option<&'a str>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, new: &NewLicenseRow<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO licenses (id, tenant_id, customer_id, product, license_type, status, \
             subscriptions, max_users, max_activations, max_deactivations, deactivations_used, \
-            valid_from, valid_until, created_at, seats_per_subscription, activations_per_subscription) \
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, 0, $10, $11, $12, $13, $14)",
+            valid_from, valid_until, created_at, seats_per_subscription, activations_per_subscription, \
+            license_key_hash, external_id) \
+         VALUES ($1, $2, $3, $4, $5, $15, $6, $7, $8, $9, 0, $10, $11, $12, $13, $14, $16, $17)",
     )
     .bind(new.id)
     .bind(new.tenant_id)
@@ -183,6 +190,9 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewLicenseRow<'_>) -> sqlx::
     .bind(new.created_at)
     .bind(new.seats_per_subscription)
     .bind(new.activations_per_subscription)
+    .bind(new.status)
+    .bind(new.key_hash)
+    .bind(new.external_id)
     .execute(conn)
     .await?;
     Ok(())

@@ -22,6 +22,7 @@ pub mod customers;
 pub mod devices;
 pub mod failures;
 pub mod flashes;
+pub mod imports;
 pub mod licenses;
 pub mod licensespring;
 pub mod links;
@@ -226,6 +227,13 @@ impl Store {
         let mut tx = self.begin_writing().await?;
         license_exists(&mut tx, license_id, self.backend == Backend::Postgres).await?;
         Ok(tx)
+    }
+
+    /// Locks one license in a transaction begun with [`Store::begin_keyed`] (Postgres: its row;
+    /// SQLite holds the whole database already), for a check-then-write on it; `NotFound` when
+    /// there is no such license.
+    pub async fn lock_license(&self, tx: &mut Tx, license_id: &str) -> Result<()> {
+        license_exists(tx, license_id, self.backend == Backend::Postgres).await
     }
 
     /// A short transaction that serializes everyone working on one key (a throttle account), in

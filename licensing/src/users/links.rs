@@ -20,15 +20,15 @@ use crate::{input, now_millis, secret};
 
 /// What an invitation says: who invites, to which product (the vendor's name when it is to the
 /// portal as a whole), for which customer.
-pub(super) struct Invitation<'a> {
-    pub(super) manager: &'a str,
-    pub(super) product: Option<&'a str>,
-    pub(super) customer: &'a str,
+pub(crate) struct Invitation<'a> {
+    pub(crate) manager: &'a str,
+    pub(crate) product: Option<&'a str>,
+    pub(crate) customer: &'a str,
 }
 
 /// A new invitation link for the account `(id, email, name)`, emailed in the caller's
 /// transaction (older links stop working); returns its token.
-pub(super) async fn send_invitation(
+pub(crate) async fn send_invitation(
     tx: &mut Tx,
     tenant_id: &str,
     (account_id, email, name): (&str, &str, &str),
