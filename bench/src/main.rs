@@ -1,7 +1,8 @@
 //! `keyport-bench` (`make bench`): drives the device API of the release `keyport` binary on
 //! each database given (check-ins, activations by license key, activations by password) and
 //! prints requests/s and p50/p99 latency next to a bare axum endpoint measured with the same
-//! client, concurrency and duration, as a ratio. Figures and method: docs/bench.md.
+//! client, concurrency and duration, as a ratio. With `--import`, it also times the import of a
+//! LicenseSpring export of 100,000 licenses. Figures and method: docs/bench.md.
 //!
 //! All traffic goes to 127.0.0.1; every loop stops by itself when its time is up.
 
@@ -9,6 +10,7 @@ mod baseline;
 mod burst;
 mod commit;
 mod cpu;
+mod import;
 mod keyport;
 mod load;
 mod pages;
@@ -82,7 +84,21 @@ struct Args {
     #[arg(long, default_value_t = 100_000)]
     scale_customers: usize,
 
-    /// Where the servers' logs go.
+    /// Also time `keyport import licensespring` of a LicenseSpring export (`--import-licenses`
+    /// licenses with `--import-devices-per-license` devices each) into a fresh tenant of each
+    /// database, after the other scenarios.
+    #[arg(long)]
+    import: bool,
+
+    /// Licenses in the `--import` export.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(1..))]
+    import_licenses: u32,
+
+    /// Active devices of each license in the `--import` export.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    import_devices_per_license: u32,
+
+    /// Where the servers' logs (and the `--import` export, under `import/`) go.
     #[arg(long, default_value = "target/bench")]
     log_dir: PathBuf,
 }
@@ -152,6 +168,13 @@ async fn main() -> ExitCode {
             }
         }
     }
+    // On its own, after every server has stopped: the import is a command, not a request load.
+    let imports = if args.import {
+        import::run(&args)
+    } else {
+        Vec::new()
+    };
+    failed |= imports.iter().any(|(_, result)| result.is_err());
     report::print_table(&args, &rows);
     for (backend, peak_kib) in &peaks {
         println!(
@@ -168,6 +191,7 @@ async fn main() -> ExitCode {
         None => {}
     }
     report::print_bursts(&bursts);
+    import::print(&imports);
     if let Some(load) = load_before.split_whitespace().next() {
         println!("load average (1 min) when the run started: {load}");
     }
