@@ -175,6 +175,9 @@ test('keyboard only: skip link, log in, reach the Devices tab and reset a device
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL((url) => url.pathname === '/dashboard');
   await hydrated(page);
+  // The login page's hydrated form navigates in place: the address changes before the dashboard
+  // has replaced the login page's <main>, so a skip made earlier would focus the page going away.
+  await expect(page.getByRole('link', { name: 'View your license', exact: true })).toBeVisible();
 
   // The first Tab on a page reaches the skip link; Enter moves the focus into <main>.
   await page.keyboard.press('Tab');
