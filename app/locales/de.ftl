@@ -624,6 +624,18 @@ import-count = { $object }: { $created } angelegt, { $unchanged } schon vorhande
 import-count-dry = { $object }: { $created } anzulegen, { $unchanged } schon vorhanden
 import-nothing_changed = Nichts geändert: alles aus diesen Dateien ist schon vorhanden.
 import-unknown_columns = Ignorierte Spalten (nicht von LicenseSpring): { $columns }
-import-refused = { $count } Zeilen abgelehnt (der Rest wurde importiert):
-import-refused-dry = { $count } Zeilen würden abgelehnt (der Rest würde importiert):
-import-notified = { $count } Einladungen zum Festlegen des Passworts vorgemerkt: der laufende Server verschickt sie.
+import-refused =
+    { $n ->
+        [one] { $n } Zeile abgelehnt (der Rest wurde importiert):
+       *[other] { $n } Zeilen abgelehnt (der Rest wurde importiert):
+    }
+import-refused-dry =
+    { $n ->
+        [one] { $n } Zeile würde abgelehnt (der Rest würde importiert):
+       *[other] { $n } Zeilen würden abgelehnt (der Rest würde importiert):
+    }
+import-notified =
+    { $n ->
+        [one] { $n } Einladung zum Festlegen des Passworts vorgemerkt: der laufende Server verschickt sie.
+       *[other] { $n } Einladungen zum Festlegen des Passworts vorgemerkt: der laufende Server verschickt sie.
+    }

@@ -629,6 +629,18 @@ import-count = { $object }: { $created } created, { $unchanged } already there
 import-count-dry = { $object }: { $created } to create, { $unchanged } already there
 import-nothing_changed = Nothing changed: everything in these files is here already.
 import-unknown_columns = Columns ignored (not LicenseSpring's): { $columns }
-import-refused = { $count } rows refused (the rest was imported):
-import-refused-dry = { $count } rows would be refused (the rest would be imported):
-import-notified = { $count } set-password invitations queued: the running server emails them.
+import-refused =
+    { $n ->
+        [one] { $n } row refused (the rest was imported):
+       *[other] { $n } rows refused (the rest was imported):
+    }
+import-refused-dry =
+    { $n ->
+        [one] { $n } row would be refused (the rest would be imported):
+       *[other] { $n } rows would be refused (the rest would be imported):
+    }
+import-notified =
+    { $n ->
+        [one] { $n } set-password invitation queued: the running server emails it.
+       *[other] { $n } set-password invitations queued: the running server emails them.
+    }

@@ -624,6 +624,18 @@ import-count = { $object }: { $created } creados, { $unchanged } ya estaban
 import-count-dry = { $object }: { $created } por crear, { $unchanged } ya estaban
 import-nothing_changed = Nada cambió: todo lo de estos archivos ya está aquí.
 import-unknown_columns = Columnas ignoradas (no son de LicenseSpring): { $columns }
-import-refused = { $count } filas rechazadas (el resto se importó):
-import-refused-dry = se rechazarían { $count } filas (el resto se importaría):
-import-notified = { $count } invitaciones para elegir contraseña en cola: el servidor en marcha las envía.
+import-refused =
+    { $n ->
+        [one] { $n } fila rechazada (el resto se importó):
+       *[other] { $n } filas rechazadas (el resto se importó):
+    }
+import-refused-dry =
+    { $n ->
+        [one] se rechazaría { $n } fila (el resto se importaría):
+       *[other] se rechazarían { $n } filas (el resto se importaría):
+    }
+import-notified =
+    { $n ->
+        [one] { $n } invitación para elegir contraseña en cola: el servidor en marcha la envía.
+       *[other] { $n } invitaciones para elegir contraseña en cola: el servidor en marcha las envía.
+    }

@@ -624,6 +624,18 @@ import-count = { $object } : { $created } créés, { $unchanged } déjà là
 import-count-dry = { $object } : { $created } à créer, { $unchanged } déjà là
 import-nothing_changed = Rien n'a changé : tout ce que contiennent ces fichiers est déjà là.
 import-unknown_columns = Colonnes ignorées (pas de LicenseSpring) : { $columns }
-import-refused = { $count } lignes refusées (le reste a été importé) :
-import-refused-dry = { $count } lignes seraient refusées (le reste serait importé) :
-import-notified = { $count } invitations à choisir un mot de passe en file : le serveur en marche les envoie.
+import-refused =
+    { $n ->
+        [one] { $n } ligne refusée (le reste a été importé) :
+       *[other] { $n } lignes refusées (le reste a été importé) :
+    }
+import-refused-dry =
+    { $n ->
+        [one] { $n } ligne serait refusée (le reste serait importé) :
+       *[other] { $n } lignes seraient refusées (le reste serait importé) :
+    }
+import-notified =
+    { $n ->
+        [one] { $n } invitation à choisir un mot de passe en file : le serveur en marche l'envoie.
+       *[other] { $n } invitations à choisir un mot de passe en file : le serveur en marche les envoie.
+    }

@@ -5,7 +5,7 @@ use licensing::import::{
     Expected, ImportFile, ImportObject, ImportReport, Refusal, RefusedRow, UnsupportedKind,
 };
 
-use crate::i18n::{lookup, text_in, Locale};
+use crate::i18n::{count_in, lookup, text_in, Locale};
 
 /// A catalog key with the values of its variables.
 type Text = (&'static str, Vec<(&'static str, String)>);
@@ -162,7 +162,9 @@ pub fn report_lines_in(locale: Locale, report: &ImportReport) -> Vec<String> {
             ],
         ));
     }
-    if report.changed_nothing() && report.rows > 0 {
+    // Only when some row was accepted: a file whose rows were all refused did not "change nothing
+    // because everything is here", and its refusals say so.
+    if report.changed_nothing() && report.rows > report.refused.len() as u64 {
         lines.push(lookup(locale, "import-nothing_changed"));
     }
     if !report.unknown_columns.is_empty() {
@@ -178,11 +180,7 @@ pub fn report_lines_in(locale: Locale, report: &ImportReport) -> Vec<String> {
         } else {
             "import-refused"
         };
-        lines.push(text_in(
-            locale,
-            key,
-            &[("count", &report.refused.len().to_string())],
-        ));
+        lines.push(count_in(locale, key, report.refused.len() as i64));
         lines.extend(report.refused.iter().map(|row| refused_row_in(locale, row)));
     }
     lines
@@ -284,7 +282,7 @@ mod tests {
             lines,
             vec![
                 "Licenses: 1 created, 1 already there".to_owned(),
-                "1 rows refused (the rest was imported):".to_owned(),
+                "1 row refused (the rest was imported):".to_owned(),
                 "devices file, line 7: the license's device limit (2) is reached; the device was not imported".to_owned(),
             ]
         );

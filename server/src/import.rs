@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use app::i18n::text_in;
+use app::i18n::count_in;
 use app::i18n::Locale;
 use app::import_text::report_lines_in;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -36,11 +36,7 @@ pub async fn licensespring(
         let sent = notify_imported(store, &tenant_id, portal)
             .await
             .map_err(|e| english(&e))?;
-        let count = sent.to_string();
-        println!(
-            "{}",
-            text_in(Locale::En, "import-notified", &[("count", &count)])
-        );
+        println!("{}", count_in(Locale::En, "import-notified", sent as i64));
     }
     result
 }
