@@ -38,9 +38,17 @@ csr:
 	@command -v trunk >/dev/null || { echo "trunk is missing: scripts/setup.sh test installs it" >&2; exit 1; }
 	trunk build --release
 
-test: KEYPORT_BIN := target/debug/keyport
-test: setup-test fmt-check lint test-rust test-postgres site fuzz-api test-sdk csr e2e
-	@echo "make test: all passed"
+# Each step in turn, timed: the table at the end (or at the first failure) says where the time went.
+TEST_STEPS := setup-test fmt-check lint test-rust test-postgres site fuzz-api test-sdk csr e2e
+test:
+	@start=$$SECONDS; times=""; \
+	for step in $(TEST_STEPS); do \
+	  t=$$SECONDS; \
+	  $(MAKE) --no-print-directory $$step KEYPORT_BIN=target/debug/keyport \
+	    || { printf "make test: %s failed\n%b" "$$step" "$$times"; exit 1; }; \
+	  times="$$times  $$step: $$((SECONDS - t)) s\n"; \
+	done; \
+	printf "make test: all passed in %d s\n%b" $$((SECONDS - start)) "$$times"
 
 # The site alone (the split release WASM, CSS and assets in target/site), for a server built apart.
 .PHONY: site
