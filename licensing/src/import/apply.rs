@@ -445,8 +445,8 @@ impl Work<'_> {
         Ok(Ok(id))
     }
 
-    /// Gives an account a seat unless it has one; the seat limit was checked by the caller or
-    /// is the license's first seat.
+    /// Gives an account a seat it does not have: the caller looked (a users row) or made the
+    /// license just now (its owner's first seat), and checked the seat limit.
     async fn seat(
         &mut self,
         license_id: &str,
@@ -455,13 +455,6 @@ impl Work<'_> {
         role: LicenseRole,
         line: u64,
     ) -> Result<()> {
-        if seats::get(self.tx(), license_id, account_id)
-            .await?
-            .is_some()
-        {
-            self.report.add(ImportObject::Seat, false);
-            return Ok(());
-        }
         let now = self.now;
         seats::insert(self.tx(), license_id, account_id, role.as_str(), now).await?;
         self.audit(Some(license_id), AuditAction::SeatImported, email, line)
