@@ -103,25 +103,13 @@ async fn world() -> World {
 }
 
 /// A `multipart/form-data` body as a browser sends the license page's form.
+/// The offline form: the request file (`None`: the file input left empty) and the textarea.
 fn multipart(file: Option<&[u8]>, text: &str) -> (String, Vec<u8>) {
-    let boundary = format!("----keyport{}", random_hex(16));
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"request\"; filename=\"{}\"\r\n\
-             Content-Type: application/json\r\n\r\n",
-            if file.is_some() { "request.json" } else { "" }
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(file.unwrap_or_default());
-    body.extend_from_slice(
-        format!(
-            "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"request_text\"\r\n\r\n{text}\r\n--{boundary}--\r\n"
-        )
-        .as_bytes(),
-    );
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let file_name = if file.is_some() { "request.json" } else { "" };
+    common::multipart(&[
+        ("request", Some(file_name), file.unwrap_or_default()),
+        ("request_text", None, text.as_bytes()),
+    ])
 }
 
 fn request(license_key: &str, hardware_id: &str) -> Vec<u8> {

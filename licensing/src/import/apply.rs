@@ -498,6 +498,15 @@ impl Work<'_> {
             return Ok(Err(Refusal::Duplicate { line: *first }));
         }
         self.seats.insert(seen, row.line);
+        // A full license is checked before any account is made: a refused row writes nothing.
+        // Only a person who holds a seat already passes it (and is counted as there).
+        if license.seats_used >= license.max_users
+            && !self.holds_seat(&license.id, &row.email).await?
+        {
+            return Ok(Err(Refusal::SeatLimit {
+                allowed: license.max_users,
+            }));
+        }
         let account_id = match self
             .account(
                 &license.customer_id,
@@ -517,11 +526,6 @@ impl Work<'_> {
             self.report.add(ImportObject::Seat, false);
             return Ok(Ok(()));
         }
-        if license.seats_used >= license.max_users {
-            return Ok(Err(Refusal::SeatLimit {
-                allowed: license.max_users,
-            }));
-        }
         let role = if row.manager {
             LicenseRole::Manager
         } else {
@@ -530,6 +534,19 @@ impl Work<'_> {
         self.seat(&license.id, &account_id, &row.email, role, row.line)
             .await?;
         Ok(Ok(()))
+    }
+
+    /// Whether the tenant's account of this address holds a seat on the license.
+    async fn holds_seat(&mut self, license_id: &str, email: &str) -> Result<bool> {
+        let tenant_id = self.tenant_id;
+        Ok(
+            match accounts::by_email_in_tenant(self.tx(), tenant_id, email).await? {
+                Some(found) => seats::get(self.tx(), license_id, &found.id)
+                    .await?
+                    .is_some(),
+                None => false,
+            },
+        )
     }
 
     async fn device(&mut self, row: &DeviceRecord) -> Result<Row> {

@@ -250,3 +250,92 @@ pub async fn page(client: &reqwest::Client, base: &str, session: &str, path: &st
     assert_eq!(r.status(), 200, "GET {path}");
     r.text().await.unwrap()
 }
+
+/// A part of a form: its field name, its file name (`None`: not a file input) and its bytes.
+pub type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+/// A `multipart/form-data` body as a browser sends a form: each part's field name, its file
+/// name when it is a file input (`Some("")` for one left empty), and its bytes. Returns the
+/// content type (with its boundary) and the body.
+pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = format!("----keyport{}", random_hex(16));
+    let mut body = Vec::new();
+    for (name, file_name, bytes) in parts {
+        let head = match file_name {
+            Some(file_name) => format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            ),
+            None => format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+        };
+        body.extend_from_slice(head.as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixture: an export built like LicenseSpring's (server/tests/fixtures/licensespring)
+// ---------------------------------------------------------------------------------------------
+
+const EXPORT: &str = "server/tests/fixtures/licensespring";
+const EXPORT_KEYS: [&str; 8] = [
+    "H62K-C35N-BS2J-VZ13",
+    "Q7RT-M2KX-8WZP-4LNA",
+    "T9PL-C4VB-XX2M-R8KD",
+    "Z3NM-8QWE-R5TY-U1IO",
+    "FL0A-TING-0000-0001",
+    "BADD-ATE0-0000-0001",
+    "C0NS-UMPT-0000-0001",
+    "SECO-NDLI-CENS-E001",
+];
+/// The first 14 digits of every LicenseSpring id in the fixture.
+const EXPORT_ID_STEM: &str = "17029830981334";
+
+/// The export's files with keys (`KEY-TAG`) and ids (another 14-digit stem) of their own: license
+/// keys are unique on a server, and suites share a Postgres.
+pub struct ExportFiles {
+    pub dir: ScratchDir,
+    pub tag: String,
+    pub stem: String,
+}
+
+impl ExportFiles {
+    pub fn tagged() -> Self {
+        let dir = ScratchDir::new("import");
+        let tag = random_hex(6).to_uppercase();
+        let stem = format!(
+            "1{:013}",
+            u64::from_str_radix(&random_hex(10), 16).unwrap() % 10u64.pow(13)
+        );
+        for name in ["licenses.csv", "users.jsonl", "devices.jsonl"] {
+            let mut text =
+                std::fs::read_to_string(workspace_root().join(EXPORT).join(name)).unwrap();
+            for key in EXPORT_KEYS {
+                text = text.replace(key, &format!("{key}-{tag}"));
+            }
+            text = text.replace(EXPORT_ID_STEM, &stem);
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        Self { dir, tag, stem }
+    }
+
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn bytes(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path(name)).unwrap()
+    }
+
+    pub fn key(&self, fixture_key: &str) -> String {
+        format!("{fixture_key}-{}", self.tag)
+    }
+
+    /// The id the fixture gives as its stem + `last2`.
+    pub fn id(&self, last2: &str) -> i64 {
+        format!("{}{last2}", self.stem).parse().unwrap()
+    }
+}
