@@ -71,7 +71,7 @@ test-rust:
 # same packages and features as test-rust, so the test binaries it built are reused, not rebuilt.
 test-postgres:
 	KEYPORT_TEST_DATABASE_URL=$$(scripts/postgres.sh keyport_make_test) \
-	  cargo test --workspace --exclude frontend --features app/ssr,licensing/server --test conformance --test api --test authz --test admin_cli --test offline --test security --test faults --test hostile --test flash --test licensespring --test licensespring_console --test mail --test schema --test manage --test webhooks --test import
+	  cargo test --workspace --exclude frontend --features app/ssr,licensing/server --test conformance --test api --test authz --test admin_cli --test offline --test security --test faults --test hostile --test flash --test licensespring --test licensespring_console --test mail --test schema --test manage --test webhooks --test import --test import_console
 
 e2e:
 	cd end2end && npx playwright test

@@ -639,3 +639,51 @@ import-notified =
         [one] { $n } Einladung zum Festlegen des Passworts vorgemerkt: der laufende Server verschickt sie.
        *[other] { $n } Einladungen zum Festlegen des Passworts vorgemerkt: der laufende Server verschickt sie.
     }
+
+## Herstellerkonsole: der Import
+field-licenses_file = Lizenzdatei
+field-users_file = Benutzerdatei
+field-devices_file = Gerätedatei
+invalid-no_import_file = wählen Sie mindestens eine Datei: Lizenzen, Benutzer oder Geräte.
+invalid-file_too_large = der Upload ist größer als { $mib } MiB; teilen Sie den Export auf oder bitten Sie Ihren Administrator, --import-max-mib zu erhöhen.
+invalid-not_utf8 = ist kein UTF-8-Text; speichern Sie die Datei als UTF-8 und laden Sie sie erneut hoch.
+thing-import_job = Import
+imports-nav = Import
+imports-title = Import aus LicenseSpring
+imports-intro = Übernehmen Sie Ihre Kunden mit ihren Lizenzschlüsseln, Benutzern und aktiven Geräten. Schlüssel und LicenseSpring-Lizenz-IDs bleiben erhalten, installierte Apps arbeiten ohne erneute Aktivierung weiter. Dieselben Dateien ein zweites Mal ändern nichts, was der erste Lauf schrieb.
+imports-upload = Einen Export hochladen
+imports-upload_hint = Die Lizenz-CSV so, wie LicenseSpring sie exportiert; Benutzer und Geräte als JSON-Zeilen (siehe README). Jede der drei Dateien ist optional: Geräte und Benutzer nennen zuvor importierte Lizenzen.
+imports-license_type = Typ der importierten Lizenzen
+imports-deactivations = Erlaubte Deaktivierungen je Lizenz
+imports-dry_run_label = Probelauf: jede Zeile prüfen und melden, was sich ändern würde, nichts schreiben
+imports-start = Import starten
+imports-invitations = E-Mails zum Festlegen des Passworts
+imports-awaiting =
+    { $n ->
+        [one] { $n } importierte Person hat noch kein Passwort und keinen gültigen Link zum Festlegen.
+       *[other] { $n } importierte Personen haben noch kein Passwort und keinen gültigen Link zum Festlegen.
+    }
+imports-notify = E-Mails zum Festlegen des Passworts senden
+imports-none = Noch keine Importe.
+imports-by = Von
+imports-files = Dateien
+imports-status-queued = Wartet auf den Start
+imports-status-starting = Liest die Dateien
+imports-status-running = Läuft: { $done } von { $total } Zeilen
+imports-status-checked = Geprüft (Probelauf)
+imports-status-done = Fertig
+imports-status-failed = Angehalten: die Datenbank ist ausgefallen
+imports-job_title = Import
+imports-back = Alle Importe
+imports-progress = Fortschritt
+imports-speed = { $rate } Zeilen pro Sekunde, noch etwa { $left } s
+imports-resumed = Der Server hielt an, während dieser Import lief; er wurde vom Anfang seiner Dateien fortgesetzt (bereits Importiertes zählt als vorhanden).
+imports-failed_hint = Der Import hielt an, weil die Datenbank ausfiel. Bereits importierte Blöcke bleiben; laden Sie dieselben Dateien erneut hoch, um ihn abzuschließen: nichts wird doppelt importiert.
+imports-report = Bericht
+imports-more_refused =
+    { $n ->
+        [one] …und { $n } weitere abgelehnte Zeile im heruntergeladenen Bericht.
+       *[other] …und { $n } weitere abgelehnte Zeilen im heruntergeladenen Bericht.
+    }
+imports-download = Bericht herunterladen
+imports-download_json = als JSON

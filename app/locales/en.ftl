@@ -644,3 +644,51 @@ import-notified =
         [one] { $n } set-password invitation queued: the running server emails it.
        *[other] { $n } set-password invitations queued: the running server emails them.
     }
+
+## Vendor console: the import
+field-licenses_file = Licenses file
+field-users_file = Users file
+field-devices_file = Devices file
+invalid-no_import_file = choose at least one file: licenses, users or devices.
+invalid-file_too_large = the upload is larger than { $mib } MiB; split the export, or ask your administrator to raise --import-max-mib.
+invalid-not_utf8 = is not UTF-8 text; save the file as UTF-8 and upload it again.
+thing-import_job = import
+imports-nav = Import
+imports-title = Import from LicenseSpring
+imports-intro = Move your customers in with their license keys, users and active devices. Keys and LicenseSpring's license ids are kept, so installed apps keep working without re-activating. Running the same files twice changes nothing the first run wrote.
+imports-upload = Upload an export
+imports-upload_hint = The licenses CSV as LicenseSpring exports it; users and devices as JSON lines (see the README). Choose any of the three: devices and users name licenses imported before.
+imports-license_type = Type of the imported licenses
+imports-deactivations = Deactivations allowed per license
+imports-dry_run_label = Dry run: check every row and report what would change, write nothing
+imports-start = Start the import
+imports-invitations = Set-password emails
+imports-awaiting =
+    { $n ->
+        [one] { $n } imported person has no password yet and no usable set-password link.
+       *[other] { $n } imported people have no password yet and no usable set-password link.
+    }
+imports-notify = Send set-password emails
+imports-none = No imports yet.
+imports-by = By
+imports-files = Files
+imports-status-queued = Waiting to start
+imports-status-starting = Reading the files
+imports-status-running = Running: { $done } of { $total } rows
+imports-status-checked = Checked (dry run)
+imports-status-done = Done
+imports-status-failed = Stopped: the database failed
+imports-job_title = Import
+imports-back = All imports
+imports-progress = Progress
+imports-speed = { $rate } rows per second, about { $left } s left
+imports-resumed = The server stopped while this import ran; it was resumed from the start of its files (what was imported before counts as already there).
+imports-failed_hint = The import stopped because the database failed. Whole batches imported before stay; upload the same files again to finish: nothing is imported twice.
+imports-report = Report
+imports-more_refused =
+    { $n ->
+        [one] …and { $n } more refused row in the downloaded report.
+       *[other] …and { $n } more refused rows in the downloaded report.
+    }
+imports-download = Download the report
+imports-download_json = as JSON

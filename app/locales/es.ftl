@@ -639,3 +639,51 @@ import-notified =
         [one] { $n } invitación para elegir contraseña en cola: el servidor en marcha la envía.
        *[other] { $n } invitaciones para elegir contraseña en cola: el servidor en marcha las envía.
     }
+
+## Consola del proveedor: la importación
+field-licenses_file = Archivo de licencias
+field-users_file = Archivo de usuarios
+field-devices_file = Archivo de dispositivos
+invalid-no_import_file = elija al menos un archivo: licencias, usuarios o dispositivos.
+invalid-file_too_large = la subida supera los { $mib } MiB; divida la exportación o pida a su administrador que aumente --import-max-mib.
+invalid-not_utf8 = no es texto UTF-8; guarde el archivo como UTF-8 y súbalo de nuevo.
+thing-import_job = importación
+imports-nav = Importar
+imports-title = Importar desde LicenseSpring
+imports-intro = Traiga a sus clientes con sus claves de licencia, usuarios y dispositivos activos. Las claves y los id de licencia de LicenseSpring se conservan, así que las apps instaladas siguen funcionando sin reactivar. Importar los mismos archivos dos veces no cambia nada de lo que escribió la primera.
+imports-upload = Subir una exportación
+imports-upload_hint = El CSV de licencias tal como lo exporta LicenseSpring; usuarios y dispositivos como líneas JSON (vea el README). Elija cualquiera de los tres: dispositivos y usuarios nombran licencias importadas antes.
+imports-license_type = Tipo de las licencias importadas
+imports-deactivations = Desactivaciones permitidas por licencia
+imports-dry_run_label = Prueba: comprobar cada fila e informar de lo que cambiaría, sin escribir nada
+imports-start = Iniciar la importación
+imports-invitations = Correos para elegir contraseña
+imports-awaiting =
+    { $n ->
+        [one] { $n } persona importada aún no tiene contraseña ni un enlace válido para elegirla.
+       *[other] { $n } personas importadas aún no tienen contraseña ni un enlace válido para elegirla.
+    }
+imports-notify = Enviar correos para elegir contraseña
+imports-none = Aún no hay importaciones.
+imports-by = Por
+imports-files = Archivos
+imports-status-queued = Esperando para empezar
+imports-status-starting = Leyendo los archivos
+imports-status-running = En curso: { $done } de { $total } filas
+imports-status-checked = Comprobada (prueba)
+imports-status-done = Terminada
+imports-status-failed = Detenida: falló la base de datos
+imports-job_title = Importación
+imports-back = Todas las importaciones
+imports-progress = Progreso
+imports-speed = { $rate } filas por segundo, quedan unos { $left } s
+imports-resumed = El servidor se detuvo mientras esta importación estaba en curso; se reanudó desde el principio de sus archivos (lo importado antes cuenta como ya presente).
+imports-failed_hint = La importación se detuvo porque falló la base de datos. Los lotes importados antes se quedan; suba los mismos archivos de nuevo para terminarla: nada se importa dos veces.
+imports-report = Informe
+imports-more_refused =
+    { $n ->
+        [one] …y { $n } fila rechazada más en el informe descargado.
+       *[other] …y { $n } filas rechazadas más en el informe descargado.
+    }
+imports-download = Descargar el informe
+imports-download_json = como JSON

@@ -639,3 +639,51 @@ import-notified =
         [one] { $n } invitation à choisir un mot de passe en file : le serveur en marche l'envoie.
        *[other] { $n } invitations à choisir un mot de passe en file : le serveur en marche les envoie.
     }
+
+## Console de l'éditeur : l'import
+field-licenses_file = Fichier des licences
+field-users_file = Fichier des utilisateurs
+field-devices_file = Fichier des appareils
+invalid-no_import_file = choisissez au moins un fichier : licences, utilisateurs ou appareils.
+invalid-file_too_large = l'envoi dépasse { $mib } Mio ; découpez l'export, ou demandez à votre administrateur d'augmenter --import-max-mib.
+invalid-not_utf8 = n'est pas du texte UTF-8 ; enregistrez le fichier en UTF-8 et envoyez-le à nouveau.
+thing-import_job = import
+imports-nav = Import
+imports-title = Importer depuis LicenseSpring
+imports-intro = Faites venir vos clients avec leurs clés de licence, leurs utilisateurs et leurs appareils actifs. Les clés et les id de licence de LicenseSpring sont conservés : les apps installées continuent sans réactivation. Importer deux fois les mêmes fichiers ne change rien de ce que le premier import a écrit.
+imports-upload = Envoyer un export
+imports-upload_hint = Le CSV des licences tel que LicenseSpring l'exporte ; utilisateurs et appareils en lignes JSON (voir le README). Choisissez n'importe lequel des trois : appareils et utilisateurs nomment des licences importées avant.
+imports-license_type = Type des licences importées
+imports-deactivations = Désactivations permises par licence
+imports-dry_run_label = Essai : vérifier chaque ligne et dire ce qui changerait, sans rien écrire
+imports-start = Lancer l'import
+imports-invitations = E-mails pour choisir un mot de passe
+imports-awaiting =
+    { $n ->
+        [one] { $n } personne importée n'a pas encore de mot de passe ni de lien valable pour le choisir.
+       *[other] { $n } personnes importées n'ont pas encore de mot de passe ni de lien valable pour le choisir.
+    }
+imports-notify = Envoyer les e-mails pour choisir un mot de passe
+imports-none = Aucun import pour l'instant.
+imports-by = Par
+imports-files = Fichiers
+imports-status-queued = En attente de démarrage
+imports-status-starting = Lecture des fichiers
+imports-status-running = En cours : { $done } lignes sur { $total }
+imports-status-checked = Vérifié (essai)
+imports-status-done = Terminé
+imports-status-failed = Arrêté : la base de données a échoué
+imports-job_title = Import
+imports-back = Tous les imports
+imports-progress = Progression
+imports-speed = { $rate } lignes par seconde, environ { $left } s restantes
+imports-resumed = Le serveur s'est arrêté pendant cet import ; il a repris depuis le début de ses fichiers (ce qui était déjà importé compte comme présent).
+imports-failed_hint = L'import s'est arrêté car la base de données a échoué. Les lots importés avant restent ; envoyez à nouveau les mêmes fichiers pour le terminer : rien n'est importé deux fois.
+imports-report = Rapport
+imports-more_refused =
+    { $n ->
+        [one] …et { $n } autre ligne refusée dans le rapport téléchargé.
+       *[other] …et { $n } autres lignes refusées dans le rapport téléchargé.
+    }
+imports-download = Télécharger le rapport
+imports-download_json = en JSON

@@ -74,6 +74,7 @@ fn thing_key(thing: Thing) -> &'static str {
         Thing::Company => "thing-company",
         Thing::Customer => "thing-customer",
         Thing::Device => "thing-device",
+        Thing::ImportJob => "thing-import_job",
         Thing::License => "thing-license",
         Thing::Message => "thing-message",
         Thing::ApiKey => "thing-api_key",
@@ -115,6 +116,9 @@ fn field_key(field: &Field) -> Option<&'static str> {
         Field::Role => "field-role",
         Field::ActivationRequest => "field-activation_request",
         Field::Form => "field-form",
+        Field::LicensesFile => "field-licenses_file",
+        Field::UsersFile => "field-users_file",
+        Field::DevicesFile => "field-devices_file",
         Field::RequestFormat
         | Field::ApiCompany
         | Field::ApiEmail
@@ -207,6 +211,9 @@ fn reason_key(reason: &InvalidReason) -> Text {
         R::Unreadable => ("invalid-unreadable", vec![]),
         R::StdinUnreadable => ("invalid-stdin_unreadable", vec![]),
         R::Malformed { detail } => ("invalid-malformed", vec![("detail", detail.clone())]),
+        R::NoImportFile => ("invalid-no_import_file", vec![]),
+        R::FileTooLarge { mib } => ("invalid-file_too_large", vec![("mib", n(mib))]),
+        R::NotUtf8 => ("invalid-not_utf8", vec![]),
     }
 }
 
@@ -332,6 +339,9 @@ mod tests {
             R::Unreadable,
             R::StdinUnreadable,
             R::Malformed { detail: s("x") },
+            R::NoImportFile,
+            R::FileTooLarge { mib: 256 },
+            R::NotUtf8,
         ]
     }
 
@@ -365,11 +375,12 @@ mod tests {
         ]
     }
 
-    const THINGS: [Thing; 11] = [
+    const THINGS: [Thing; 12] = [
         Thing::Account,
         Thing::Company,
         Thing::Customer,
         Thing::Device,
+        Thing::ImportJob,
         Thing::License,
         Thing::Message,
         Thing::ApiKey,

@@ -152,7 +152,8 @@ pub fn note_text(flash: &Flash) -> Option<String> {
         Flash::WebhookCreated { url, .. } => t_args("webhooks-created", &[("url", url)]),
         Flash::WebhookDeleted => t("webhooks-deleted"),
         Flash::WebhookRedelivered => t("webhooks-redelivered"),
-        Flash::OfflineActivationFailed { .. } => return None,
+        Flash::ImportNotified { sent } => crate::i18n::t_count("import-notified", *sent as i64),
+        Flash::OfflineActivationFailed { .. } | Flash::ImportRefused { .. } => return None,
     })
 }
 

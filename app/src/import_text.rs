@@ -138,6 +138,14 @@ pub fn refused_row_in(locale: Locale, row: &RefusedRow) -> String {
 /// The report as lines of text: whether it was a dry run, per kind of object what was created
 /// and what was there, ignored columns, then every refused row.
 pub fn report_lines_in(locale: Locale, report: &ImportReport) -> Vec<String> {
+    let mut lines = summary_lines_in(locale, report, report.refused.len() as u64);
+    lines.extend(report.refused.iter().map(|row| refused_row_in(locale, row)));
+    lines
+}
+
+/// The report's lines above its refused rows, the last of which counts the `refused` rows (a
+/// page lists only the first of them; the report it shows may hold only those).
+pub fn summary_lines_in(locale: Locale, report: &ImportReport, refused: u64) -> Vec<String> {
     let mut lines = Vec::new();
     if report.dry_run {
         lines.push(lookup(locale, "import-dry_run"));
@@ -164,7 +172,7 @@ pub fn report_lines_in(locale: Locale, report: &ImportReport) -> Vec<String> {
     }
     // Only when some row was accepted: a file whose rows were all refused did not "change nothing
     // because everything is here", and its refusals say so.
-    if report.changed_nothing() && report.rows > report.refused.len() as u64 {
+    if report.changed_nothing() && report.rows > refused {
         lines.push(lookup(locale, "import-nothing_changed"));
     }
     if !report.unknown_columns.is_empty() {
@@ -174,14 +182,13 @@ pub fn report_lines_in(locale: Locale, report: &ImportReport) -> Vec<String> {
             &[("columns", &report.unknown_columns.join(", "))],
         ));
     }
-    if !report.refused.is_empty() {
+    if refused > 0 {
         let key = if report.dry_run {
             "import-refused-dry"
         } else {
             "import-refused"
         };
-        lines.push(count_in(locale, key, report.refused.len() as i64));
-        lines.extend(report.refused.iter().map(|row| refused_row_in(locale, row)));
+        lines.push(count_in(locale, key, refused as i64));
     }
     lines
 }

@@ -14,7 +14,6 @@ pub mod error_text;
 pub mod flash;
 pub mod format;
 pub mod i18n;
-#[cfg(feature = "ssr")]
 pub mod import_text;
 mod layout;
 pub mod nav;
@@ -120,6 +119,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("outbox") view={Lazy::<routes::Outbox>::new()} ssr=admin_ssr.clone() />
                     <Route path=path!("integrations") view={Lazy::<routes::Integrations>::new()} ssr=admin_ssr.clone() />
                     <Route path=path!("outbox/:id") view={Lazy::<routes::OutboxMessage>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("import") view={Lazy::<routes::Import>::new()} ssr=admin_ssr.clone() />
+                    <Route path=path!("import/:id") view={Lazy::<routes::ImportJob>::new()} ssr=admin_ssr.clone() />
                 </ParentRoute>
                 <ParentRoute path=path!("/licenses/:id") view={Lazy::<routes::LicenseLayout>::new()} ssr=ssr.clone()>
                     <Route path=path!("") view={Lazy::<routes::Overview>::new()} ssr=ssr.clone() />

@@ -80,4 +80,6 @@ area!(console_view, __preload_console_view, ConsolePage {
     Outbox => crate::admin::OutboxPage,
     Integrations => crate::admin::IntegrationsPage,
     OutboxMessage => crate::admin::OutboxMessagePage,
+    Import => crate::admin::ImportPage,
+    ImportJob => crate::admin::ImportJobPage,
 });

@@ -72,6 +72,8 @@ pub enum Thing {
     Company,
     Customer,
     Device,
+    /// An import uploaded in the vendor console.
+    ImportJob,
     License,
     /// An email in the outbox.
     Message,
@@ -160,6 +162,10 @@ fields! {
     /// The console's email settings.
     Language = "Language",
     SupportEmail = "Support email",
+    /// The console's import form: its files.
+    LicensesFile = "licenses_file",
+    UsersFile = "users_file",
+    DevicesFile = "devices_file",
 }
 
 impl From<Field> for String {
@@ -269,6 +275,14 @@ pub enum InvalidReason {
     Malformed {
         detail: String,
     },
+    /// An import was sent without any of its files.
+    NoImportFile,
+    /// An uploaded file is larger than the server takes.
+    FileTooLarge {
+        mib: i64,
+    },
+    /// A file that must be UTF-8 text is not.
+    NotUtf8,
 }
 
 /// Why a change conflicts with the state it would change (`Conflict`).

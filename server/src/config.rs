@@ -93,6 +93,10 @@ pub struct ServeArgs {
     /// request leaves from this server and could reach what only it may reach.
     #[arg(long, env = "KEYPORT_ALLOW_PRIVATE_WEBHOOKS", default_value_t = false, action = clap::ArgAction::Set)]
     pub allow_private_webhooks: bool,
+    /// Largest upload of the vendor console's import (all its files together), in MiB.
+    #[arg(long, env = "KEYPORT_IMPORT_MAX_MIB", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub import_max_mib: u64,
 
     /// Seconds before a failed webhook delivery is tried again the first time; the wait doubles
     /// up to an hour, for a day.

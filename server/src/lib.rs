@@ -9,6 +9,7 @@ pub mod config;
 mod form_errors;
 pub mod fuzzing;
 pub mod import;
+pub mod import_jobs;
 pub mod licensespring;
 pub mod mail;
 pub mod manage;
@@ -160,6 +161,10 @@ pub async fn app(
         .layer(axum::middleware::from_fn_with_state(
             form_errors,
             form_errors::authenticated,
+        ))
+        // Uploads far past the portal's body limit, which the layers above would refuse.
+        .merge(import_jobs::routes(
+            usize::try_from(args.import_max_mib * 1024 * 1024).unwrap_or(usize::MAX),
         ))
         // Every portal route, server functions and the offline form included; not the device
         // API below, which apps call with their own credentials rather than a cookie.

@@ -156,6 +156,7 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             "Email: no SMTP server (--smtp-url), so messages wait in the outbox; the vendor console shows them"
         ),
     }
+    server::import_jobs::spawn(outbox.clone());
     server::webhooks::spawn(
         outbox.clone(),
         server::webhooks::HttpPoster::new(args.allow_private_webhooks),

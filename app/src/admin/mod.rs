@@ -5,10 +5,12 @@
 //! One module per page: `customers` (the list and one customer), `sell` (selling subscriptions on
 //! the customer page), `licenses` (one license and the vendor's actions on it), `audit` (the log),
 //! `licensespring` (the SDK's keys, rotating the shared key), `outbox` (the email Keyport wrote),
-//! `integrations` (the management API's keys) with `webhooks` (endpoints and deliveries).
+//! `integrations` (the management API's keys) with `webhooks` (endpoints and deliveries), `imports`
+//! (moving in from LicenseSpring: uploads, their progress and reports).
 
 pub mod audit;
 pub mod customers;
+pub mod imports;
 pub mod integrations;
 pub mod licenses;
 pub mod licensespring;
@@ -18,6 +20,7 @@ pub mod webhooks;
 
 pub use audit::AdminAuditPage;
 pub use customers::{CustomerPage, CustomersPage};
+pub use imports::{ImportJobPage, ImportPage};
 pub use integrations::IntegrationsPage;
 pub use licenses::AdminLicensePage;
 pub use licensespring::LicensespringPage;
@@ -43,6 +46,7 @@ pub fn AdminLayout() -> impl IntoView {
                 <A href="/admin/audit">{t("admin-audit")}</A>
                 <A href=licensespring::PATH>{t("licensespring-nav")}</A>
                 <A href=outbox::PATH>{t("outbox-nav")}</A>
+                <A href=imports::PATH>{t("imports-nav")}</A>
                 <A href=integrations::PATH>{t("integrations-nav")}</A>
             </nav>
             <LanguageSwitcher />
@@ -54,4 +58,19 @@ pub fn AdminLayout() -> impl IntoView {
             <Outlet />
         </main>
     }
+}
+
+/// The `<option>`s of a license type `<select>`, Organisation chosen (its owner manages it).
+fn license_type_options() -> impl IntoView {
+    use licensing::licenses::LicenseType;
+    LicenseType::ALL
+        .into_iter()
+        .map(|kind| {
+            view! {
+                <option value=kind.as_str() selected=kind == LicenseType::Organisation>
+                    {crate::i18n::license_type(kind)}
+                </option>
+            }
+        })
+        .collect_view()
 }

@@ -2,11 +2,10 @@
 //! more subscriptions of the customer's existing one.
 
 use leptos::prelude::*;
-use licensing::licenses::LicenseType;
 use licensing::AppError;
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{self, t};
+use crate::i18n::t;
 
 /// Sells subscriptions: a new license (its key shown once) or more of the customer's existing one.
 /// The numbers of a sale (form fields `terms[subscriptions]` and so on).
@@ -30,7 +29,7 @@ pub async fn admin_sell(
     use crate::session::{require_login, state};
     use licensing::licenses::Sale;
     let who = require_login().await?;
-    let license_type = LicenseType::parse(&license_type).ok_or_else(|| {
+    let license_type = licensing::licenses::LicenseType::parse(&license_type).ok_or_else(|| {
         AppError::invalid(
             licensing::Field::Type,
             licensing::InvalidReason::NoLicenseType,
@@ -91,16 +90,7 @@ pub(super) fn SellForm(
                 <label>{t("label-product")} <input name="product" required value="CodeGlass" /></label>
                 <label for="sell-type">{t("label-type")}</label>
                 <select id="sell-type" name="license_type">
-                        {LicenseType::ALL
-                            .into_iter()
-                            .map(|kind| {
-                                view! {
-                                    <option value=kind.as_str() selected=kind == LicenseType::Organisation>
-                                        {i18n::license_type(kind)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
+                        {super::license_type_options()}
                 </select>
                 <label for="sell-owner">{t("admin-owner")}</label>
                 <select id="sell-owner" name="owner_account_id">

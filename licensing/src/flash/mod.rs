@@ -87,6 +87,14 @@ pub enum Flash {
     },
     WebhookDeleted,
     WebhookRedelivered,
+    /// Vendor console, Import page: the upload was refused (nothing was queued).
+    ImportRefused {
+        error: AppError,
+    },
+    /// Import page: *Send set-password emails* queued this many.
+    ImportNotified {
+        sent: u64,
+    },
     /// License overview: the offline activation form was refused.
     OfflineActivationFailed {
         error: AppError,

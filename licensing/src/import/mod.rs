@@ -11,12 +11,18 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "server")]
 mod apply;
+mod job;
+#[cfg(feature = "server")]
+mod jobs;
 #[cfg(feature = "server")]
 mod licensespring;
 #[cfg(feature = "server")]
 mod notify;
 #[cfg(feature = "server")]
 pub use apply::*;
+pub use job::*;
+#[cfg(feature = "server")]
+pub use jobs::*;
 #[cfg(feature = "server")]
 pub use licensespring::*;
 #[cfg(feature = "server")]

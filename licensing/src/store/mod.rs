@@ -22,6 +22,7 @@ pub mod customers;
 pub mod devices;
 pub mod failures;
 pub mod flashes;
+pub mod import_jobs;
 pub mod imports;
 pub mod licenses;
 pub mod licensespring;
