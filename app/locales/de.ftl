@@ -665,6 +665,7 @@ imports-awaiting =
     }
 imports-notify = E-Mails zum Festlegen des Passworts senden
 imports-none = Noch keine Importe.
+imports-latest = Letzte Importe
 imports-by = Von
 imports-files = Dateien
 imports-status-queued = Wartet auf den Start
@@ -677,6 +678,7 @@ imports-job_title = Import
 imports-back = Alle Importe
 imports-progress = Fortschritt
 imports-speed = { $rate } Zeilen pro Sekunde, noch etwa { $left } s
+imports-speed-minutes = { $rate } Zeilen pro Sekunde, noch etwa { $left } min
 imports-resumed = Der Server hielt an, während dieser Import lief; er wurde vom Anfang seiner Dateien fortgesetzt (bereits Importiertes zählt als vorhanden).
 imports-failed_hint = Der Import hielt an, weil die Datenbank ausfiel. Bereits importierte Blöcke bleiben; laden Sie dieselben Dateien erneut hoch, um ihn abzuschließen: nichts wird doppelt importiert.
 imports-report = Bericht

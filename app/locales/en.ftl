@@ -670,6 +670,7 @@ imports-awaiting =
     }
 imports-notify = Send set-password emails
 imports-none = No imports yet.
+imports-latest = Latest imports
 imports-by = By
 imports-files = Files
 imports-status-queued = Waiting to start
@@ -682,6 +683,7 @@ imports-job_title = Import
 imports-back = All imports
 imports-progress = Progress
 imports-speed = { $rate } rows per second, about { $left } s left
+imports-speed-minutes = { $rate } rows per second, about { $left } min left
 imports-resumed = The server stopped while this import ran; it was resumed from the start of its files (what was imported before counts as already there).
 imports-failed_hint = The import stopped because the database failed. Whole batches imported before stay; upload the same files again to finish: nothing is imported twice.
 imports-report = Report

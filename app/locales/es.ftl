@@ -665,6 +665,7 @@ imports-awaiting =
     }
 imports-notify = Enviar correos para elegir contraseña
 imports-none = Aún no hay importaciones.
+imports-latest = Últimas importaciones
 imports-by = Por
 imports-files = Archivos
 imports-status-queued = Esperando para empezar
@@ -677,6 +678,7 @@ imports-job_title = Importación
 imports-back = Todas las importaciones
 imports-progress = Progreso
 imports-speed = { $rate } filas por segundo, quedan unos { $left } s
+imports-speed-minutes = { $rate } filas por segundo, quedan unos { $left } min
 imports-resumed = El servidor se detuvo mientras esta importación estaba en curso; se reanudó desde el principio de sus archivos (lo importado antes cuenta como ya presente).
 imports-failed_hint = La importación se detuvo porque falló la base de datos. Los lotes importados antes se quedan; suba los mismos archivos de nuevo para terminarla: nada se importa dos veces.
 imports-report = Informe

@@ -665,6 +665,7 @@ imports-awaiting =
     }
 imports-notify = Envoyer les e-mails pour choisir un mot de passe
 imports-none = Aucun import pour l'instant.
+imports-latest = Derniers imports
 imports-by = Par
 imports-files = Fichiers
 imports-status-queued = En attente de démarrage
@@ -677,6 +678,7 @@ imports-job_title = Import
 imports-back = Tous les imports
 imports-progress = Progression
 imports-speed = { $rate } lignes par seconde, environ { $left } s restantes
+imports-speed-minutes = { $rate } lignes par seconde, environ { $left } min restantes
 imports-resumed = Le serveur s'est arrêté pendant cet import ; il a repris depuis le début de ses fichiers (ce qui était déjà importé compte comme présent).
 imports-failed_hint = L'import s'est arrêté car la base de données a échoué. Les lots importés avant restent ; envoyez à nouveau les mêmes fichiers pour le terminer : rien n'est importé deux fois.
 imports-report = Rapport

@@ -196,6 +196,7 @@ fn JobList(jobs: Vec<ImportJob>) -> impl IntoView {
         return view! { <p data-testid="imports-empty">{t("imports-none")}</p> }.into_any();
     }
     view! {
+        <h2>{t("imports-latest")}</h2>
         <table class="table">
             <thead>
                 <tr>
@@ -270,12 +271,16 @@ fn JobView(job: ImportJob) -> impl IntoView {
     });
     let percent = (job.rows_total > 0).then(|| job.rows_done * 100 / job.rows_total);
     let speed = job.rows_per_second.map(|rate| {
+        let left = job.seconds_left.unwrap_or(0);
+        // Minutes once seconds stop being easy to read.
+        let (key, left) = if left >= 120 {
+            ("imports-speed-minutes", left.div_ceil(60))
+        } else {
+            ("imports-speed", left)
+        };
         t_args(
-            "imports-speed",
-            &[
-                ("rate", &rate.to_string()),
-                ("left", &job.seconds_left.unwrap_or(0).to_string()),
-            ],
+            key,
+            &[("rate", &rate.to_string()), ("left", &left.to_string())],
         )
     });
     view! {
