@@ -70,6 +70,8 @@ struct World {
     pending_id: String,
     /// An email in the tenant's outbox.
     message_id: String,
+    /// An import of the console's tenant, queued.
+    import_id: String,
     sessions: Vec<(Who, String)>,
     /// Management keys: the license's tenant's, another tenant's, and a revoked one of the
     /// license's tenant.
@@ -354,10 +356,27 @@ async fn world(store: &Store) -> World {
         endpoint_id,
         delivery_id,
     };
+    let import_id = licensing::import::submit(
+        store,
+        &own_vendor,
+        &licensing::import::ImportUpload {
+            licenses: Some(("licenses.csv".into(), b"license__license_key\n".to_vec())),
+            users: None,
+            devices: None,
+            options: licensing::import::ImportOptions {
+                dry_run: true,
+                license_type: licensing::licenses::LicenseType::Organisation,
+                max_deactivations: 10,
+            },
+        },
+    )
+    .await
+    .unwrap();
     World {
         hook,
         keys,
         message_id,
+        import_id,
         manager_device: device_of(store, &acme.license_id, "manager@acme.example").await,
         user_device: device_of(store, &acme.license_id, "user@acme.example").await,
         license: acme.license_id,
@@ -805,6 +824,15 @@ fn console_rows() -> Vec<Row> {
             |w, _| vec![("id", w.message_id.clone())],
             OWN_TENANT,
         ),
+        // Each vendor lists their own tenant's imports (import_console.rs checks that they are
+        // their own), opens only those, and invites their own tenant's imported people.
+        row("admin_imports", |_, _| vec![], ANY_VENDOR),
+        row(
+            "admin_import_job",
+            |w, _| vec![("id", w.import_id.clone())],
+            OWN_TENANT,
+        ),
+        row("admin_import_notify", |_, _| vec![], ANY_VENDOR),
         // Each vendor reads and saves their own tenant's email settings.
         row("admin_mail_settings", |_, _| vec![], ANY_VENDOR),
         row(
@@ -888,6 +916,8 @@ fn mutates(endpoint: &str) -> bool {
             | "get_password_link"
             | "set_language"
             | "admin_mail_settings"
+            | "admin_imports"
+            | "admin_import_job"
             | "admin_api_keys"
             | "admin_webhooks"
     )

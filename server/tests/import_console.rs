@@ -302,6 +302,11 @@ async fn only_the_tenants_staff_reach_its_imports() {
     let other_admin = session(&w.store, &other.company_id, &admin_email(&other.company_id)).await;
     let manager = session(&w.store, &w.demo.company_id, "manager@acme.example").await;
     let report = format!("/admin/imports/{id}/report");
+    let theirs = page(&w.client, &w.app.base, &other_admin, PAGE).await;
+    assert!(
+        theirs.contains("No imports yet."),
+        "another vendor's list: {theirs}"
+    );
     assert_eq!(w.get(&other_admin, &report).await.status(), 404);
     assert_eq!(
         w.get(&other_admin, &format!("{PAGE}/{id}")).await.status(),
