@@ -13,6 +13,7 @@ use licensing::demo::{admin_email, DemoTenant};
 use licensing::error::{Field, InvalidReason};
 use licensing::flash::Flash;
 use licensing::import::{self, ImportObject, ImportReport, LEASE_MS};
+use licensing::store::Backend;
 use licensing::testing::demo_tenant;
 use licensing::{now_millis, AppError, Store};
 
@@ -152,14 +153,16 @@ async fn an_upload_runs_in_the_background_and_its_report_is_kept() {
         .unwrap()
         .is_none());
 
-    // The import: waiting until a process takes it, its page reloading itself meanwhile.
+    // The import: waiting until a process takes it, its page reloading itself meanwhile. (On a
+    // Postgres shared with other suites, their `keyport` processes run jobs too, and may have
+    // taken this one already; nothing else runs this test's SQLite file.)
     let id = w.upload_export(&files, false).await;
     let waiting = page(&w.client, &w.app.base, &w.admin, &format!("{PAGE}/{id}")).await;
-    assert!(waiting.contains("Waiting to start"), "{waiting}");
-    assert!(
-        waiting.contains(r#"<noscript><meta http-equiv="refresh" content="3"></noscript>"#),
-        "{waiting}"
-    );
+    let reloads = r#"<noscript><meta http-equiv="refresh" content="3"></noscript>"#;
+    if w.store.backend() == Backend::Sqlite || waiting.contains("Waiting to start") {
+        assert!(waiting.contains("Waiting to start"), "{waiting}");
+        assert!(waiting.contains(reloads), "{waiting}");
+    }
     w.run_until_ended(&id).await;
 
     let done = page(&w.client, &w.app.base, &w.admin, &format!("{PAGE}/{id}")).await;
@@ -376,15 +379,21 @@ async fn a_job_whose_process_stopped_is_resumed_by_another() {
     .execute(w.store.pool())
     .await
     .unwrap();
+    // Only this test looks at its SQLite file; on a Postgres shared with other suites, their
+    // `keyport` processes may resume the job first, which is what is tested here anyway.
+    let alone = w.store.backend() == Backend::Sqlite;
     let stopped = page(&w.client, &w.app.base, &w.admin, &format!("{PAGE}/{id}")).await;
-    assert!(stopped.contains("Running: 7 of 20 rows"), "{stopped}");
+    assert!(
+        !alone || stopped.contains("Running: 7 of 20 rows"),
+        "{stopped}"
+    );
 
     // Two processes look at once: one of them resumes it, once.
     let (a, b) = tokio::join!(
         import::run_next(&w.store, "worker-a"),
         import::run_next(&w.store, "worker-b")
     );
-    assert!(a.unwrap() || b.unwrap());
+    assert!(!alone || a.unwrap() ^ b.unwrap(), "exactly one takes it");
     w.run_until_ended(&id).await;
     let done = page(&w.client, &w.app.base, &w.admin, &format!("{PAGE}/{id}")).await;
     assert!(done.contains("Done"), "{done}");

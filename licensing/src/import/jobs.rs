@@ -216,21 +216,22 @@ pub async fn run_next(store: &Store, worker: &str) -> Result<bool> {
             "resuming an interrupted import"
         );
     }
-    let outcome = run(store, worker, &job).await;
+    let id = job.id.clone();
+    let outcome = run(store, worker, job).await;
     let report = match outcome {
         Run::Ended(Ok(report)) => Some(serde_json::to_string(&report).map_err(|error| {
             tracing::error!(%error, "cannot serialize an import report");
             AppError::Internal
         })?),
         Run::Ended(Err(error)) => {
-            tracing::error!(?error, job = job.id, "an import job failed");
+            tracing::error!(?error, job = id, "an import job failed");
             None
         }
         // Another process holds it now and ends it.
         Run::Lost => return Ok(true),
     };
     let mut tx = store.begin().await?;
-    rows::finish(&mut tx, &job.id, worker, now_millis(), report.as_deref()).await?;
+    rows::finish(&mut tx, &id, worker, now_millis(), report.as_deref()).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -242,16 +243,19 @@ enum Run {
 }
 
 /// Runs the import while renewing the lease with its progress; gives up when the lease is lost.
-async fn run(store: &Store, worker: &str, job: &ClaimedRow) -> Run {
-    let text = |bytes: &Option<Vec<u8>>| {
-        bytes
-            .as_ref()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
+/// Takes the job's files, which may be hundreds of MiB: moved, never copied.
+async fn run(store: &Store, worker: &str, job: ClaimedRow) -> Run {
+    // `submit` let only UTF-8 text in; a row written otherwise reads with U+FFFD in its place.
+    let text = |bytes: Option<Vec<u8>>| {
+        bytes.map(|b| {
+            String::from_utf8(b)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        })
     };
     let files = ImportFiles {
-        licenses: job.licenses_file.clone(),
-        users: text(&job.users_file),
-        devices: text(&job.devices_file),
+        licenses: job.licenses_file,
+        users: text(job.users_file),
+        devices: text(job.devices_file),
     };
     let options = ImportOptions {
         dry_run: job.dry_run != 0,
