@@ -14,14 +14,14 @@ use server::config::{Cli, Command, ImportCommand, ServeArgs};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc gives memory back to the system shortly after it is freed, so the server returns to
-/// its idle size after a burst of logins (each Argon2 check takes 19 MiB for a moment).
+/// its idle size after a burst of logins (each Argon2 check takes 7 MiB for a moment).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        // The blocking pool runs the Argon2 checks (19 MiB each); the allocator hands a thread's
+        // The blocking pool runs the Argon2 checks (7 MiB each); the allocator hands a thread's
         // freed pages back to the system once the thread is gone, so idle threads leave soon
         // rather than after tokio's default 10 s, and a burst's memory returns with them.
         .thread_keep_alive(std::time::Duration::from_secs(1))

@@ -925,7 +925,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .expect("VmHWM in /proc status")
 }
 
-/// Each password check takes 19 MiB of Argon2 memory: without a bound on how many run at once, a
+/// Each password check takes 7 MiB of Argon2 memory (19 MiB with the crate's defaults): without a bound on how many run at once, a
 /// few hundred simultaneous bogus logins took gigabytes. With it, every one of them gets an
 /// answer (401, 429, or 503 busy with `Retry-After`), the process stays up well under the bound
 /// below, and a correct login sent into the burst gets through (retrying when told busy, as the
@@ -933,7 +933,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_of_bogus_logins_is_answered_within_a_memory_bound() {
     /// Several times an idle server plus the hashes one core each can run; 300 unbounded
-    /// checks would take about 5.7 GB.
+    /// checks would take about 2.1 GB.
     const PEAK_BOUND_KIB: u64 = 192 * 1024;
     const BURST: usize = 300;
     let (url, _dir) = test_database("burst");

@@ -1,8 +1,8 @@
 //! The one bound on password hashing: every Argon2 hash or verification in the process runs
-//! through here, so a burst of logins costs a fixed amount of memory and CPU, not 19 MiB each.
+//! through here, so a burst of logins costs a fixed amount of memory and CPU, not 7 MiB each.
 //!
-//! Argon2id with the default parameters takes 19 MiB and tens of milliseconds by design. Left
-//! unbounded, a thousand simultaneous bogus logins ask for 19 GB. Two limits apply:
+//! Argon2id takes 7 MiB and tens of milliseconds by design (`service::hasher`). Left
+//! unbounded, a thousand simultaneous bogus logins ask for 7 GB. Two limits apply:
 //!
 //! - **hashing permits**, one per core: no more hashes run at once than there are cores to run
 //!   them, since more would only share the same CPUs while each holds its memory;
@@ -25,7 +25,7 @@ pub const MAX_WAIT: Duration = Duration::from_secs(3);
 
 /// Queue places per hashing permit: at about 25 ms a hash, a full queue drains in about
 /// [`MAX_WAIT`], and fifty apps of one office activating at once all find a place. A waiting
-/// request costs a few KiB, not a hash's 19 MiB.
+/// request costs a few KiB, not a hash's 7 MiB.
 const QUEUE_PER_PERMIT: usize = 128;
 
 /// The seconds a refused client is asked to wait (`Retry-After`).

@@ -48,6 +48,19 @@ pub struct NewSession {
     pub expires_at: Millis,
 }
 
+/// Argon2id as OWASP's password storage guidance lists it with 7 MiB of memory and 5 passes, one
+/// of the settings it gives as equally strong as 19 MiB and 2 passes (the crate's default): about
+/// the same CPU per hash, and a third of the memory, which is what bounds the server's footprint
+/// when logins arrive together (`hashing` lets one hash per core run at once). A stored hash
+/// keeps its own parameters, so hashes made with the default still verify.
+fn hasher() -> Argon2<'static> {
+    const MEMORY_KIB: u32 = 7 * 1024;
+    const PASSES: u32 = 5;
+    let params = argon2::Params::new(MEMORY_KIB, PASSES, 1, None)
+        .expect("OWASP's parameters are within Argon2's bounds");
+    Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
 /// Hashes a password with Argon2id off the async threads, behind the process's hashing bound
 /// (`Busy` when it is saturated; see [`hashing`]).
 pub async fn hash_password(password: &str) -> Result<String> {
@@ -55,7 +68,7 @@ pub async fn hash_password(password: &str) -> Result<String> {
     hashing::enter()?
         .run(move || {
             let salt = SaltString::generate(&mut rand::rngs::OsRng);
-            Argon2::default()
+            hasher()
                 .hash_password(password.as_bytes(), &salt)
                 .map(|h| h.to_string())
                 .map_err(|e| {
@@ -72,7 +85,7 @@ async fn verify_password(ticket: &hashing::Ticket, password: &str, hash: String)
         .run(move || {
             PasswordHash::new(&hash)
                 .map(|parsed| {
-                    Argon2::default()
+                    hasher()
                         .verify_password(password.as_bytes(), &parsed)
                         .is_ok()
                 })
@@ -92,7 +105,7 @@ async fn dummy_hash(ticket: &hashing::Ticket) -> Result<String> {
                 let salt = SaltString::generate(&mut rand::rngs::OsRng);
                 let mut secret = [0u8; 32];
                 rand::rngs::OsRng.fill_bytes(&mut secret);
-                Argon2::default()
+                hasher()
                     .hash_password(&secret, &salt)
                     .map(|h| h.to_string())
                     .unwrap_or_default()
