@@ -167,6 +167,7 @@ async fn an_upload_runs_in_the_background_and_its_report_is_kept() {
 
     let done = page(&w.client, &w.app.base, &w.admin, &format!("{PAGE}/{id}")).await;
     assert!(!done.contains("http-equiv"), "a finished job's page stays");
+    assert!(done.contains(r#"data-testid="import-report""#), "{done}");
     for line in [
         "Done",
         "Licenses: 5 created, 0 already there",

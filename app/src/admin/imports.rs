@@ -315,7 +315,7 @@ fn JobView(job: ImportJob) -> impl IntoView {
             let more = job.refused_total.saturating_sub(report.refused.len() as u64);
             let download = format!("{UPLOAD}/{}/report", job.id);
             view! {
-                <section class="card" data-testid="imports-report">
+                <section class="card" data-testid="import-report">
                     <h2>{t("imports-report")}</h2>
                     {lines.into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
                     <ul class="refused">{rows}</ul>

@@ -46,6 +46,27 @@ pub fn numeric_id(id: &str) -> i64 {
     i64::from_str_radix(&hex, 16).unwrap_or_default()
 }
 
+/// A Keyport id for a license whose LicenseSpring id an app may have cached: a random UUID v4
+/// whose first 52 random bits are that id, so the LicenseSpring-compatible API answers it as the
+/// license's `id` (`licensespring::numeric_id`) without a second id to look up on every call.
+pub fn id_answering_as(external_id: i64) -> String {
+    let digits = format!("{external_id:013x}");
+    let random: String = crate::store::new_id()
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .collect();
+    // Hex digit 12 is the version (`4`); the variant (digit 16) and the rest stay random.
+    let hex = format!("{}4{}{}", &digits[..12], &digits[12..], &random[14..]);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 /// The person a user-based license was activated by (the SDK sends `user.email` as `username`
 /// on every later call).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -344,5 +365,17 @@ mod tests {
             (&e["license_active"], &e["is_expired"]),
             (&Value::Bool(true), &Value::Bool(true))
         );
+    }
+
+    #[test]
+    fn an_imported_license_answers_with_its_licensespring_id() {
+        for id in [1, 101, 1_702_983_098_133_459, (1 << 52) - 1] {
+            let uuid = id_answering_as(id);
+            assert_eq!(numeric_id(&uuid), id, "{uuid}");
+            let parsed = uuid::Uuid::parse_str(&uuid).unwrap();
+            assert_eq!(parsed.get_version_num(), 4);
+            assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        }
+        assert_ne!(id_answering_as(101), id_answering_as(101));
     }
 }

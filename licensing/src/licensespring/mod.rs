@@ -16,4 +16,4 @@ pub mod offline;
 pub use auth::{authenticate, Authenticated, RequestAuth, MAX_CLOCK_SKEW};
 pub use credentials::TenantCredentials;
 pub use error::{ErrorBody, V4Error};
-pub use license::{numeric_id, LicenseFor, LicenseObject, LicenseUser};
+pub use license::{id_answering_as, numeric_id, LicenseFor, LicenseObject, LicenseUser};

@@ -9,16 +9,19 @@
 
 use std::collections::{HashMap, HashSet};
 
+mod attach;
+
 use super::{
-    read_devices, read_licenses, read_users, CustomerRecord, DeviceRecord, ImportFile,
-    ImportObject, ImportReport, LicenseRecord, LicenseRef, Read, Refusal, RefusedRow, UserRecord,
+    read_devices, read_licenses, read_users, CustomerRecord, ImportFile, ImportObject,
+    ImportReport, LicenseRecord, Read, Refusal, RefusedRow,
 };
 use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::error::Result;
 use crate::input::DAY_MS;
 use crate::licenses::{key_hash, LicenseRole, LicenseType};
+use crate::licensespring::id_answering_as;
 use crate::store::licenses::{self as license_rows, LicenseRow, NewLicenseRow};
-use crate::store::{accounts, customers, devices, imports, new_id, products, seats, Store, Tx};
+use crate::store::{accounts, customers, imports, new_id, products, seats, Store, Tx};
 use crate::{now_millis, Millis};
 
 /// Rows per transaction: large enough that SQLite's commit (an fsync) is not the cost of a row,
@@ -461,175 +464,5 @@ impl Work<'_> {
             .await?;
         self.report.add(ImportObject::Seat, true);
         Ok(())
-    }
-
-    /// The tenant's license a users or devices row names, locked for its limit check.
-    async fn license_of(&mut self, named: &LicenseRef) -> Result<Row<LicenseRow>> {
-        let tenant_id = self.tenant_id;
-        let found = match named {
-            LicenseRef::Id(id) => {
-                imports::license_by_external_id(self.tx(), tenant_id, &id.to_string()).await?
-            }
-            LicenseRef::Key(key) => imports::license_by_key_hash(self.tx(), &key_hash(key))
-                .await?
-                .filter(|l| l.tenant_id == tenant_id),
-        };
-        let Some(license) = found else {
-            return Ok(Err(Refusal::UnknownLicense {
-                license: named.shown(),
-            }));
-        };
-        let store = self.store;
-        store.lock_license(self.tx(), &license.id).await?;
-        // Read again under the lock: the counts are what the limit is checked against.
-        let locked = license_rows::get(self.tx(), &license.id).await?;
-        Ok(locked.ok_or_else(|| Refusal::UnknownLicense {
-            license: named.shown(),
-        }))
-    }
-
-    async fn user(&mut self, row: &UserRecord) -> Result<Row> {
-        let license = match self.license_of(&row.license).await? {
-            Ok(license) => license,
-            Err(refusal) => return Ok(Err(refusal)),
-        };
-        let seen = (license.id.clone(), row.email.clone());
-        if let Some(first) = self.seats.get(&seen) {
-            return Ok(Err(Refusal::Duplicate { line: *first }));
-        }
-        self.seats.insert(seen, row.line);
-        // A full license is checked before any account is made: a refused row writes nothing.
-        // Only a person who holds a seat already passes it (and is counted as there).
-        if license.seats_used >= license.max_users
-            && !self.holds_seat(&license.id, &row.email).await?
-        {
-            return Ok(Err(Refusal::SeatLimit {
-                allowed: license.max_users,
-            }));
-        }
-        let account_id = match self
-            .account(
-                &license.customer_id,
-                &row.email,
-                row.name.as_deref(),
-                row.line,
-            )
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(Err(refusal)),
-        };
-        if seats::get(self.tx(), &license.id, &account_id)
-            .await?
-            .is_some()
-        {
-            self.report.add(ImportObject::Seat, false);
-            return Ok(Ok(()));
-        }
-        let role = if row.manager {
-            LicenseRole::Manager
-        } else {
-            LicenseRole::User
-        };
-        self.seat(&license.id, &account_id, &row.email, role, row.line)
-            .await?;
-        Ok(Ok(()))
-    }
-
-    /// Whether the tenant's account of this address holds a seat on the license.
-    async fn holds_seat(&mut self, license_id: &str, email: &str) -> Result<bool> {
-        let tenant_id = self.tenant_id;
-        Ok(
-            match accounts::by_email_in_tenant(self.tx(), tenant_id, email).await? {
-                Some(found) => seats::get(self.tx(), license_id, &found.id)
-                    .await?
-                    .is_some(),
-                None => false,
-            },
-        )
-    }
-
-    async fn device(&mut self, row: &DeviceRecord) -> Result<Row> {
-        let license = match self.license_of(&row.license).await? {
-            Ok(license) => license,
-            Err(refusal) => return Ok(Err(refusal)),
-        };
-        let seen = (license.id.clone(), row.hardware_id.clone());
-        if let Some(first) = self.devices.get(&seen) {
-            return Ok(Err(Refusal::Duplicate { line: *first }));
-        }
-        self.devices.insert(seen, row.line);
-        let active =
-            devices::active_with_hardware(self.tx(), &license.id, &row.hardware_id).await?;
-        if active.is_some() {
-            self.report.add(ImportObject::Device, false);
-            return Ok(Ok(()));
-        }
-        if license.devices_active >= license.max_activations {
-            return Ok(Err(Refusal::DeviceLimit {
-                allowed: license.max_activations,
-            }));
-        }
-        let id = new_id();
-        devices::insert(
-            self.tx(),
-            &devices::NewDeviceRow {
-                id: &id,
-                license_id: &license.id,
-                account_id: None,
-                hardware_id: &row.hardware_id,
-                name: &row.name,
-                os: &row.os,
-                now: row.activated_at,
-                last_seen_at: row.last_seen_at,
-                token_hash: None,
-            },
-        )
-        .await?;
-        self.audit(
-            Some(&license.id),
-            AuditAction::DeviceImported,
-            &row.name,
-            row.line,
-        )
-        .await?;
-        self.report.add(ImportObject::Device, true);
-        Ok(Ok(()))
-    }
-}
-
-/// A Keyport id for a license whose LicenseSpring id an app may have cached: a random UUID v4
-/// whose first 52 random bits are that id, so the LicenseSpring-compatible API answers it as the
-/// license's `id` (`licensespring::numeric_id`) without a second id to look up on every call.
-fn id_answering_as(external_id: i64) -> String {
-    let digits = format!("{external_id:013x}");
-    let random: String = new_id().chars().filter(char::is_ascii_hexdigit).collect();
-    // Hex digit 12 is the version (`4`); the variant (digit 16) and the rest stay random.
-    let hex = format!("{}4{}{}", &digits[..12], &digits[12..], &random[14..]);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::id_answering_as;
-    use crate::licensespring::numeric_id;
-
-    #[test]
-    fn an_imported_license_answers_with_its_licensespring_id() {
-        for id in [1, 101, 1_702_983_098_133_459, (1 << 52) - 1] {
-            let uuid = id_answering_as(id);
-            assert_eq!(numeric_id(&uuid), id, "{uuid}");
-            let parsed = uuid::Uuid::parse_str(&uuid).unwrap();
-            assert_eq!(parsed.get_version_num(), 4);
-            assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
-        }
-        assert_ne!(id_answering_as(101), id_answering_as(101));
     }
 }
