@@ -55,6 +55,22 @@ pub fn session_token_in(headers: &HeaderMap, secure: bool) -> Option<String> {
         .map(|cookie| cookie.value().to_owned())
 }
 
+/// The account and session token behind a request to a plain route outside Leptos (a form post,
+/// a download): `Unauthenticated` without the cookie or once the session has ended.
+pub async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Principal, String), AppError> {
+    let token = session_token_in(headers, state.secure_cookies).ok_or(AppError::Unauthenticated)?;
+    let who = principal_for_session(&state.store, &token, state.sessions).await?;
+    Ok((who, token))
+}
+
+/// The login page's address that comes back to `page` once signed in.
+pub fn login_then(page: &str) -> String {
+    format!("/login?next={}", crate::encode(page))
+}
+
 /// The logged-in account, or `Unauthenticated`. Called first in every protected server function.
 pub async fn require_login() -> Result<Principal, AppError> {
     let memo =

@@ -5,7 +5,7 @@
 
 use app::i18n::{locale_of, Locale};
 use app::import_text::report_lines_in;
-use app::session::session_token_in as session_token;
+use app::session;
 use app::state::AppState;
 use axum::extract::multipart::{Field as Part, MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::Extension;
 use axum::Router;
 use licensing::access::Actor;
-use licensing::auth::{principal_for_session, Principal};
+use licensing::auth::Principal;
 use licensing::error::{Field, InvalidReason};
 use licensing::flash::{self, Flash};
 use licensing::import::{self, ImportOptions, ImportUpload, Upload};
@@ -61,24 +61,21 @@ pub fn spawn(store: Store) -> JoinHandle<()> {
     })
 }
 
-/// The signed-in caller and their session token, or where to send them.
+/// The signed-in vendor (their session, with its token), or the response that turns the request
+/// away: the login page for no session, the error's page otherwise.
 async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
     back_to: &str,
 ) -> Result<(Principal, String), Response> {
-    let Some(token) = session_token(headers, state.secure_cookies) else {
-        return Err(to_login(back_to));
-    };
-    match principal_for_session(&state.store, &token, state.sessions).await {
-        Ok(who) => Ok((who, token)),
-        Err(AppError::Unauthenticated) => Err(to_login(back_to)),
-        Err(error) => Err(error_response(locale_of(headers), &error)),
-    }
-}
-
-fn to_login(back_to: &str) -> Response {
-    Redirect::to(&format!("/login?next={}", app::encode(back_to))).into_response()
+    session::signed_in(state, headers)
+        .await
+        .map_err(|error| match error {
+            AppError::Unauthenticated => {
+                Redirect::to(&session::login_then(back_to)).into_response()
+            }
+            error => error_response(locale_of(headers), &error),
+        })
 }
 
 /// The form's fields: `licenses_file`, `users_file`, `devices_file` (any of them), `dry_run`,

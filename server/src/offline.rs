@@ -8,14 +8,13 @@
 //! rule lives in `licensing::offline`.
 
 use app::encode;
-use app::session::session_token_in as session_token;
+use app::session::{login_then, session_token_in, signed_in};
 use app::state::AppState;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{post, MethodRouter};
-use licensing::auth::principal_for_session;
 use licensing::error::{Field, InvalidReason};
 use licensing::flash::{self, Flash};
 use licensing::offline::{self, OfflineActivation, MAX_REQUEST_BYTES};
@@ -44,19 +43,15 @@ async fn download(
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let page = format!("/licenses/{}", encode(&license_id).replace('/', "%2F"));
-    let token = session_token(&headers, state.secure_cookies);
-    let who = match &token {
-        Some(token) => principal_for_session(&state.store, token, state.sessions).await,
-        None => Err(AppError::Unauthenticated),
-    };
-    let (who, token) = match (who, token) {
-        (Ok(who), Some(token)) => (who, token),
-        (Err(AppError::Unauthenticated), _) | (_, None) => {
-            return Redirect::to(&format!("/login?next={}", encode(&page))).into_response()
-        }
+    let (who, token) = match signed_in(&state, &headers).await {
+        Ok(signed_in) => signed_in,
+        Err(AppError::Unauthenticated) => return Redirect::to(&login_then(&page)).into_response(),
         // The session could not be checked (the database is busy): a note for it may not keep
         // either, but the page says what it can.
-        (Err(error), Some(token)) => return back(&state, &token, &page, error).await,
+        Err(error) => match session_token_in(&headers, state.secure_cookies) {
+            Some(token) => return back(&state, &token, &page, error).await,
+            None => return Redirect::to(&login_then(&page)).into_response(),
+        },
     };
     let request = match read_request(form).await {
         Ok(request) => request,

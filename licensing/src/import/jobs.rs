@@ -136,17 +136,17 @@ async fn job_and_report(
 ) -> Result<(JobRow, Option<ImportReport>)> {
     let vendor = access::vendor_admin(who)?;
     let mut conn = store.pool().acquire().await?;
-    let row = rows::get_in_tenant(&mut conn, &vendor.tenant_id, id)
+    let found = rows::get_in_tenant(&mut conn, &vendor.tenant_id, id)
         .await?
         .ok_or_else(|| AppError::not_found(Thing::ImportJob))?;
-    let report = match rows::report(&mut conn, id).await? {
+    let report = match found.report {
         Some(json) => Some(serde_json::from_str(&json).map_err(|error| {
             tracing::error!(%error, job = id, "an import job's report does not parse");
             AppError::Internal
         })?),
         None => None,
     };
-    Ok((row, report))
+    Ok((found.job, report))
 }
 
 /// *Send set-password emails* (vendor staff only): an invitation to every person of the tenant

@@ -104,30 +104,27 @@ pub async fn of_tenant(
     .await
 }
 
-/// One job of the tenant; another tenant's is `None`.
+/// A job with its report (JSON), which it has once it has ended.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobWithReport {
+    #[sqlx(flatten)]
+    pub job: JobRow,
+    pub report: Option<String>,
+}
+
+/// One job of the tenant with its report; another tenant's is `None`.
 pub async fn get_in_tenant(
     conn: &mut AnyConnection,
     tenant_id: &str,
     id: &str,
-) -> sqlx::Result<Option<JobRow>> {
+) -> sqlx::Result<Option<JobWithReport>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE j.tenant_id = $1 AND j.id = $2"
+        "SELECT {COLUMNS}, j.report FROM {FROM} WHERE j.tenant_id = $1 AND j.id = $2"
     ))
     .bind(tenant_id)
     .bind(id)
     .fetch_optional(conn)
     .await
-}
-
-/// A job's report (JSON), once it has one.
-pub async fn report(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar::<_, Option<String>>("SELECT report FROM import_jobs WHERE id = $1")
-            .bind(id)
-            .fetch_optional(conn)
-            .await?
-            .flatten(),
-    )
 }
 
 /// The condition of a job a process may take: waiting, or running under a lease that ran out
