@@ -9,7 +9,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -22,7 +21,7 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 
 mod common;
-use common::{demo_tenant, random_hex, test_database, workspace_root, BIN, DATABASE_ENV};
+use common::{demo_tenant, random_hex, test_database, Server, DATABASE_ENV};
 
 const UNAVAILABLE: &str = "Keyport is temporarily unavailable. Please try again in a moment.";
 
@@ -30,95 +29,16 @@ const UNAVAILABLE: &str = "Keyport is temporarily unavailable. Please try again 
 // Fixture
 // ---------------------------------------------------------------------------------------------
 
-/// A `keyport` process this test signals itself (common's `Server` only ever kills).
-struct Proc {
-    child: Child,
-    addr: SocketAddr,
-    base: String,
-}
+/// The environment of this suite's servers. The outage test provokes database errors by design
+/// (their logs are noise); other suites on a shared Postgres fail logins from 127.0.0.1 on purpose,
+/// and their count must not throttle this suite's valid requests.
+const QUIET: &[(&str, &str)] = &[
+    ("RUST_LOG", "off"),
+    ("KEYPORT_THROTTLE_ADDRESS_FAILURES", "1000000"),
+];
 
-impl Proc {
-    async fn start(url: &str) -> Self {
-        let addr: SocketAddr = std::net::TcpListener::bind("127.0.0.1:0")
-            .expect("free port")
-            .local_addr()
-            .unwrap();
-        let child = Command::new(BIN)
-            .current_dir(workspace_root())
-            .env("DATABASE_URL", url)
-            .env("KEYPORT_ADDR", addr.to_string())
-            .env("KEYPORT_DEMO", "false")
-            // The outage test provokes database errors by design; their logs are noise.
-            .env("RUST_LOG", "off")
-            .env("LEPTOS_OUTPUT_NAME", "keyport")
-            // Other suites on a shared Postgres fail logins from 127.0.0.1 on purpose; their
-            // count must not throttle this suite's valid requests.
-            .env("KEYPORT_THROTTLE_ADDRESS_FAILURES", "1000000")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start keyport");
-        let mut proc = Self {
-            child,
-            addr,
-            base: format!("http://{addr}"),
-        };
-        let client = client();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(r) = client.get(proc.url("/health")).send().await {
-                if r.status() == 200 {
-                    return proc;
-                }
-            }
-            if let Ok(Some(status)) = proc.child.try_wait() {
-                panic!("keyport exited at start: {status}");
-            }
-            assert!(Instant::now() < deadline, "keyport did not become healthy");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// SIGKILL: no handler runs, no transaction gets to finish.
-    fn kill_9(&mut self) {
-        self.child.kill().expect("SIGKILL keyport");
-        self.child.wait().expect("reap keyport");
-    }
-
-    fn sigterm(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -TERM failed");
-    }
-
-    async fn exit_within(&mut self, limit: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return Some(status);
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        None
-    }
-
-    fn running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+async fn start(url: &str) -> Server {
+    Server::start_with_env(url, QUIET).await
 }
 
 fn client() -> reqwest::Client {
@@ -512,7 +432,7 @@ async fn kill_9_mid_stream_keeps_every_acknowledged_change_and_every_limit() {
         })
         .collect();
 
-    let mut server = Proc::start(&url).await;
+    let mut server = start(&url).await;
     for round in 0..ROUNDS {
         // The vendor restores the budget, as support would, so every round resets devices.
         sqlx::query(
@@ -547,7 +467,7 @@ async fn kill_9_mid_stream_keeps_every_acknowledged_change_and_every_limit() {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         tokio::time::sleep(Duration::from_micros(rng.below(5_000))).await;
-        server.kill_9();
+        server.kill();
         for handle in running {
             workers.push(
                 tokio::time::timeout(Duration::from_secs(40), handle)
@@ -556,7 +476,7 @@ async fn kill_9_mid_stream_keeps_every_acknowledged_change_and_every_limit() {
                     .expect("worker panicked"),
             );
         }
-        server = Proc::start(&url).await;
+        server = start(&url).await;
         let ledger = ledger.lock().unwrap().clone();
         verify(&store, &tenant.license_id, &ledger, &baseline).await;
         eprintln!(
@@ -585,7 +505,7 @@ async fn kill_9_mid_stream_keeps_every_acknowledged_change_and_every_limit() {
     );
     // The last restart came up on the database the kill left behind, and serves.
     let restarted = client()
-        .get(server.url("/health"))
+        .get(server.at("/health"))
         .send()
         .await
         .expect("health after restart");
@@ -624,7 +544,7 @@ async fn sigterm_drains_in_flight_requests_then_closes_the_database() {
     let tenant = demo_tenant(&store, "faults").await;
     // Only the server may hold the SQLite file open while it exits (see the WAL check below).
     store.pool().close().await;
-    let mut server = Proc::start(&url).await;
+    let mut server = start(&url).await;
 
     // An idle keep-alive connection must not hold the shutdown up.
     let mut idle = TcpStream::connect(server.addr).await.expect("connect");
@@ -822,28 +742,28 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
     let mut via_proxy = parsed.clone();
     via_proxy.set_host(Some("127.0.0.1")).unwrap();
     via_proxy.set_port(Some(proxy.addr.port())).unwrap();
-    let mut server = Proc::start(via_proxy.as_str()).await;
-    let pid = server.child.id();
+    let mut server = start(via_proxy.as_str()).await;
+    let pid = server.pid();
     let http = client();
 
     let page = || {
-        http.get(server.url("/dashboard"))
+        http.get(server.at("/dashboard"))
             .header("cookie", &cookie)
             .header("accept-language", "en")
     };
     let server_fn = || {
-        http.post(server.url("/api/get_dashboard"))
+        http.post(server.at("/api/get_dashboard"))
             .header("cookie", &cookie)
             .header("accept-language", "en")
             .header("sec-fetch-site", "same-origin")
             .header("content-type", "application/x-www-form-urlencoded")
     };
     let activate = |hw: &str| {
-        http.post(server.url("/api/v1/activations"))
+        http.post(server.at("/api/v1/activations"))
             .header("content-type", "application/json")
             .body(activation_body(&tenant.license_key, hw))
     };
-    let health = || http.get(server.url("/health"));
+    let health = || http.get(server.at("/health"));
 
     assert_eq!(
         fetch(page()).await.0,
@@ -901,130 +821,8 @@ async fn a_database_outage_answers_503_and_recovers_without_a_restart() {
     assert_eq!(fetch(server_fn()).await.0, 200, "a server function after");
     assert_eq!(fetch(activate("after")).await.0, 201);
     assert!(
-        server.running() && server.child.id() == pid,
+        server.running() && server.pid() == pid,
         "recovered by a restart"
     );
     eprintln!("outage test took {:?}", started.elapsed());
-}
-
-// ---------------------------------------------------------------------------------------------
-// A burst of bogus logins
-// ---------------------------------------------------------------------------------------------
-
-fn random_octet() -> u8 {
-    u8::from_str_radix(&random_hex(2), 16).expect("hex").max(1)
-}
-
-/// The peak resident memory (`VmHWM`) of a process, in KiB.
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc status")
-}
-
-/// Each password check takes 7 MiB of Argon2 memory (19 MiB with the crate's defaults): without a bound on how many run at once, a
-/// few hundred simultaneous bogus logins took gigabytes. With it, every one of them gets an
-/// answer (401, 429, or 503 busy with `Retry-After`), the process stays up well under the bound
-/// below, and a correct login sent into the burst gets through (retrying when told busy, as the
-/// answer says).
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_burst_of_bogus_logins_is_answered_within_a_memory_bound() {
-    /// Several times an idle server plus the hashes one core each can run; 300 unbounded
-    /// checks would take about 2.1 GB.
-    const PEAK_BOUND_KIB: u64 = 192 * 1024;
-    const BURST: usize = 300;
-    let (url, _dir) = test_database("burst");
-    let store = Store::connect(&url).await.expect("open the test database");
-    let tenant = demo_tenant(&store, "burst").await;
-    let mut proc = Proc::start(&url).await;
-    let pid = proc.child.id();
-    // Loopback addresses of the test's own (Linux routes all of 127.0.0.0/8 to `lo`): on a
-    // shared Postgres the burst's failures must not count against other suites' 127.0.0.1, and
-    // the correct login comes from another client than the burst.
-    let from = |octet: u8| {
-        let local = std::net::Ipv4Addr::new(127, octet, random_octet(), random_octet());
-        common::portal_client()
-            .local_address(std::net::IpAddr::V4(local))
-            .build()
-            .expect("HTTP client")
-    };
-    let (http, other) = (from(101), from(102));
-    let login = |email: String, password: &str, i: usize| {
-        json!({
-            "company": tenant.company_id,
-            "email": email,
-            "password": password,
-            "hardware_id": format!("burst-{i}"),
-            "device_name": format!("Burst {i}"),
-            "os": "Linux",
-        })
-    };
-    let barrier = Arc::new(tokio::sync::Barrier::new(BURST + 1));
-    let bogus: Vec<JoinHandle<u16>> = (0..BURST)
-        .map(|i| {
-            let request = http.post(proc.url("/api/v1/activations")).json(&login(
-                format!("bogus-{i}-{}@example.com", random_hex(8)),
-                "not-the-password",
-                i,
-            ));
-            let barrier = barrier.clone();
-            tokio::spawn(async move {
-                barrier.wait().await;
-                request.send().await.expect("an answer").status().as_u16()
-            })
-        })
-        .collect();
-    barrier.wait().await;
-    let mut correct = None;
-    for _ in 0..30 {
-        let r = other
-            .post(proc.url("/api/v1/activations"))
-            .json(&login(
-                "manager@acme.example".into(),
-                licensing::demo::DEMO_PASSWORD,
-                BURST,
-            ))
-            .send()
-            .await
-            .expect("an answer");
-        match r.status().as_u16() {
-            503 => {
-                let wait: u64 = r.headers()["retry-after"]
-                    .to_str()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-                tokio::time::sleep(Duration::from_secs(wait)).await;
-            }
-            status => {
-                correct = Some(status);
-                break;
-            }
-        }
-    }
-    assert_eq!(
-        correct,
-        Some(201),
-        "the correct login got through the burst"
-    );
-    let mut by_status = HashMap::<u16, usize>::new();
-    for task in bogus {
-        *by_status.entry(task.await.expect("task")).or_default() += 1;
-    }
-    assert_eq!(by_status.values().sum::<usize>(), BURST);
-    assert!(
-        by_status.keys().all(|s| [401, 429, 503].contains(s)),
-        "{by_status:?}"
-    );
-    assert!(proc.running(), "the server is still up");
-    let peak = peak_rss_kib(pid);
-    assert!(
-        peak < PEAK_BOUND_KIB,
-        "peak RSS {} MiB over the bound of {} MiB ({by_status:?})",
-        peak / 1024,
-        PEAK_BOUND_KIB / 1024
-    );
 }

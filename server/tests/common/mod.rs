@@ -28,6 +28,7 @@ pub fn workspace_root() -> &'static Path {
 /// One running `keyport` process; killed when dropped.
 pub struct Server {
     child: Child,
+    pub addr: SocketAddr,
     pub base: String,
 }
 
@@ -38,15 +39,14 @@ impl Server {
 
     /// [`Server::start`] with more environment (`KEYPORT_SMTP_URL`...).
     pub async fn start_with_env(url: &str, env: &[(&str, &str)]) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
+        let addr = TcpListener::bind("127.0.0.1:0")
             .expect("free port")
             .local_addr()
-            .unwrap()
-            .port();
+            .unwrap();
         let child = Command::new(BIN)
             .current_dir(workspace_root())
             .env("DATABASE_URL", url)
-            .env("KEYPORT_ADDR", format!("127.0.0.1:{port}"))
+            .env("KEYPORT_ADDR", addr.to_string())
             .env("KEYPORT_DEMO", "false")
             .env("RUST_LOG", "warn")
             .env("LEPTOS_OUTPUT_NAME", "keyport")
@@ -58,7 +58,8 @@ impl Server {
             .expect("start keyport");
         let mut server = Self {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            addr,
+            base: format!("http://{addr}"),
         };
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -76,16 +77,49 @@ impl Server {
         }
     }
 
+    /// A device API path's address.
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v1{path}", self.base)
     }
-}
 
-impl Server {
+    /// Any path's address.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// Ends the process as `kill -9` does: no shutdown, no last writes.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Asks the process to stop as a service manager does (SIGTERM).
+    pub fn sigterm(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// How the process ended, if it does within `limit`.
+    pub async fn exit_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
     }
 }
 
