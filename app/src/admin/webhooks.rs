@@ -82,21 +82,11 @@ pub async fn admin_redeliver_webhook(id: String) -> Result<(), AppError> {
 }
 
 /// The webhook forms' actions.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Hooks {
     create: ServerAction<AdminCreateWebhook>,
     delete: ServerAction<AdminDeleteWebhook>,
     redeliver: ServerAction<AdminRedeliverWebhook>,
-}
-
-impl Default for Hooks {
-    fn default() -> Self {
-        Self {
-            create: ServerAction::new(),
-            delete: ServerAction::new(),
-            redeliver: ServerAction::new(),
-        }
-    }
 }
 
 impl Hooks {
