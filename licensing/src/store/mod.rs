@@ -160,6 +160,11 @@ impl Store {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(5))
+            // A pooled SQLite connection is a file handle that cannot go stale, and sqlx's check
+            // before lending it is a round trip to the connection's worker thread: one more
+            // thread hand-off for every query a request makes. A Postgres connection can die with
+            // its server or the network between, and is still checked.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
