@@ -30,9 +30,12 @@ static SMALL_PAGES: extern "C" fn() = small_pages;
 
 #[cfg(target_os = "linux")]
 extern "C" fn small_pages() {
+    // The kernel reads each argument as an unsigned long and refuses the call unless the last
+    // three are zero: passed at that width, not as the varargs' default int.
+    let (on, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(libc::PR_SET_THP_DISABLE, on, unused, unused, unused);
     }
 }
 
