@@ -48,8 +48,10 @@ pub fn fresh_company(prefix: &str) -> String {
 }
 
 /// The database under test: the Postgres of [`DATABASE_ENV`] (shared; tests keep to tenants of
-/// their own), else a fresh SQLite file removed with the returned directory.
+/// their own), else a fresh SQLite file removed with the returned directory. The test process's
+/// own password hashes are light from here on (`auth::light_hashes_for_tests`).
 pub fn test_database(prefix: &str) -> (String, Option<ScratchDir>) {
+    crate::auth::light_hashes_for_tests();
     match std::env::var(DATABASE_ENV) {
         Ok(url) if !url.trim().is_empty() => (url, None),
         _ => {

@@ -13,6 +13,7 @@ use crate::{now_millis, Millis};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How long a portal session lives.
 #[derive(Debug, Clone, Copy)]
@@ -56,9 +57,27 @@ pub struct NewSession {
 fn hasher() -> Argon2<'static> {
     const MEMORY_KIB: u32 = 7 * 1024;
     const PASSES: u32 = 5;
-    let params = argon2::Params::new(MEMORY_KIB, PASSES, 1, None)
+    let (memory_kib, passes) = if LIGHT_HASHES.load(Ordering::Relaxed) {
+        (argon2::Params::MIN_M_COST, argon2::Params::MIN_T_COST)
+    } else {
+        (MEMORY_KIB, PASSES)
+    };
+    let params = argon2::Params::new(memory_kib, passes, 1, None)
         .expect("OWASP's parameters are within Argon2's bounds");
     Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
+/// Set only by [`light_hashes_for_tests`]: a server process never sets it.
+static LIGHT_HASHES: AtomicBool = AtomicBool::new(false);
+
+/// New hashes in this process at Argon2's least cost, for test processes (`testing`'s fixtures
+/// turn it on). Their fixtures hash a password for every account and log in for every session,
+/// which was most of the Rust tests' CPU; the rules they check do not depend on the cost. A
+/// stored hash keeps its parameters, so a `keyport` process a test starts verifies these cheaply
+/// too, while every hash it makes itself (and its memory bound) stays at full cost.
+#[cfg(feature = "test-support")]
+pub fn light_hashes_for_tests() {
+    LIGHT_HASHES.store(true, Ordering::Relaxed);
 }
 
 /// Hashes a password with Argon2id off the async threads, behind the process's hashing bound
