@@ -10,7 +10,7 @@ use serde_json::json;
 use tokio::task::JoinHandle;
 
 mod common;
-use common::{demo_tenant, random_hex, test_database, Server};
+use common::{demo_tenant, random_hex, test_database, workspace_root, Server, BIN};
 
 /// Other suites on a shared Postgres fail logins from 127.0.0.1 on purpose; their count must not
 /// throttle this suite's valid requests.
@@ -42,6 +42,47 @@ async fn the_server_uses_small_pages() {
         0,
         "transparent huge pages are still on for the server"
     );
+}
+
+/// The stored hash of an account of the tenant, by email.
+async fn stored_hash(store: &Store, company: &str, email: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT a.password_hash FROM accounts a JOIN tenants t ON t.id = a.tenant_id \
+         WHERE t.company_key = $1 AND a.email = $2",
+    )
+    .bind(company.to_lowercase())
+    .bind(email)
+    .fetch_one(store.pool())
+    .await
+    .expect("the account's hash")
+}
+
+/// This test process hashes at Argon2's least cost (`testing::test_database` turns it on); a
+/// `keyport` process never does, so what it hashes, and the memory the burst below measures, is
+/// the real cost: 7 MiB and 5 passes.
+#[tokio::test]
+async fn a_keyport_process_hashes_at_full_cost_while_the_tests_own_fixtures_are_light() {
+    let (url, _dir) = test_database("cost");
+    let store = Store::connect(&url).await.expect("open the test database");
+    let light = demo_tenant(&store, "CostLight").await;
+    let company = format!("CostFull-{}", random_hex(8));
+    let out = std::process::Command::new(BIN)
+        .current_dir(workspace_root())
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .args(["demo-tenant", "--company", &company])
+        .output()
+        .expect("run keyport demo-tenant");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let email = "manager@acme.example";
+    let full = stored_hash(&store, &company, email).await;
+    assert!(full.contains("m=7168,t=5,p=1"), "{full}");
+    let fixture = stored_hash(&store, &light.company_id, email).await;
+    assert!(fixture.contains("m=8,t=1,p=1"), "{fixture}");
 }
 
 fn random_octet() -> u8 {
