@@ -21,21 +21,13 @@ use tokio::net::{TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 
 mod common;
-use common::{demo_tenant, random_hex, test_database, Server, DATABASE_ENV};
+use common::{demo_tenant, random_hex, test_database, Server, DATABASE_ENV, QUIET};
 
 const UNAVAILABLE: &str = "Keyport is temporarily unavailable. Please try again in a moment.";
 
 // ---------------------------------------------------------------------------------------------
 // Fixture
 // ---------------------------------------------------------------------------------------------
-
-/// The environment of this suite's servers. The outage test provokes database errors by design
-/// (their logs are noise); other suites on a shared Postgres fail logins from 127.0.0.1 on purpose,
-/// and their count must not throttle this suite's valid requests.
-const QUIET: &[(&str, &str)] = &[
-    ("RUST_LOG", "off"),
-    ("KEYPORT_THROTTLE_ADDRESS_FAILURES", "1000000"),
-];
 
 async fn start(url: &str) -> Server {
     Server::start_with_env(url, QUIET).await

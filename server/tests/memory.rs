@@ -10,14 +10,7 @@ use serde_json::json;
 use tokio::task::JoinHandle;
 
 mod common;
-use common::{demo_tenant, random_hex, test_database, workspace_root, Server, BIN};
-
-/// Other suites on a shared Postgres fail logins from 127.0.0.1 on purpose; their count must not
-/// throttle this suite's valid requests.
-const QUIET: &[(&str, &str)] = &[
-    ("RUST_LOG", "off"),
-    ("KEYPORT_THROTTLE_ADDRESS_FAILURES", "1000000"),
-];
+use common::{demo_tenant, random_hex, test_database, workspace_root, Server, BIN, QUIET};
 
 /// A field of `/proc/<pid>/status`, its unit dropped.
 fn proc_status(pid: u32, field: &str) -> u64 {

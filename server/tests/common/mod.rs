@@ -25,6 +25,14 @@ pub fn workspace_root() -> &'static Path {
         .expect("workspace root")
 }
 
+/// The environment of a server that tests load or fault on purpose: its logs off (the errors
+/// provoked are noise), and no address throttle, since other suites on a shared Postgres fail
+/// logins from 127.0.0.1 on purpose and their count must not refuse this suite's valid requests.
+pub const QUIET: &[(&str, &str)] = &[
+    ("RUST_LOG", "off"),
+    ("KEYPORT_THROTTLE_ADDRESS_FAILURES", "1000000"),
+];
+
 /// One running `keyport` process; killed when dropped.
 pub struct Server {
     child: Child,
