@@ -104,6 +104,12 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(i64).range(1..=3600))]
     pub webhook_first_retry_seconds: i64,
 
+    /// Seconds a webhook endpoint has to answer, connection included, before the attempt counts
+    /// as failed. At most 30: a sender holds a claimed delivery for a minute.
+    #[arg(long, env = "KEYPORT_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=30))]
+    pub webhook_timeout_seconds: u64,
+
     /// Minutes of inactivity after which a portal session ends.
     #[arg(long, env = "KEYPORT_SESSION_IDLE_MINUTES", default_value_t = 120,
           value_parser = clap::value_parser!(i64).range(1..=MAX_MINUTES))]

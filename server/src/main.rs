@@ -180,7 +180,10 @@ async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     server::import_jobs::spawn(outbox.clone());
     server::webhooks::spawn(
         outbox.clone(),
-        server::webhooks::HttpPoster::new(args.allow_private_webhooks),
+        server::webhooks::HttpPoster::new(
+            args.allow_private_webhooks,
+            std::time::Duration::from_secs(args.webhook_timeout_seconds),
+        ),
         args.webhook_first_retry_seconds * 1000,
     );
     if let Some(config) = sdk {

@@ -2,7 +2,8 @@
 //! background task of each server process that claims due deliveries and posts them.
 //!
 //! An endpoint is the vendor's, but the request leaves from this server: so redirects are not
-//! followed, an attempt ends after 10 s, and (unless the operator allows it) an address that
+//! followed, an attempt ends after a timeout (10 s unless the operator sets another), and (unless
+//! the operator allows it) an address that
 //! resolves to this machine or a private network is refused, pinned to the address checked so a
 //! second DNS answer cannot swap it.
 
@@ -15,17 +16,20 @@ use tokio::task::JoinHandle;
 
 /// How often an idle sender looks for due deliveries; a busy one goes on at once.
 const IDLE_POLL: Duration = Duration::from_millis(500);
-/// How long one attempt may take, connection included.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Posts with reqwest (rustls, no redirects, a timeout).
 pub struct HttpPoster {
     allow_private: bool,
+    /// How long one attempt may take, connection included.
+    timeout: Duration,
 }
 
 impl HttpPoster {
-    pub fn new(allow_private: bool) -> Self {
-        Self { allow_private }
+    pub fn new(allow_private: bool, timeout: Duration) -> Self {
+        Self {
+            allow_private,
+            timeout,
+        }
     }
 
     /// The address to connect to for `url`'s host: its first resolved address that deliveries
@@ -91,8 +95,8 @@ impl Poster for HttpPoster {
         let pinned = self.resolve(&parsed).await?;
         let mut client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(TIMEOUT)
-            .connect_timeout(TIMEOUT)
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
             .user_agent("Keyport-Webhooks/1");
         if let Some((host, addr)) = pinned {
             client = client.resolve(&host, addr);
@@ -107,7 +111,9 @@ impl Poster for HttpPoster {
         }
         match request.send().await {
             Ok(response) => Ok(response.status().as_u16()),
-            Err(e) if e.is_timeout() => Err(format!("no answer within {} s", TIMEOUT.as_secs())),
+            Err(e) if e.is_timeout() => {
+                Err(format!("no answer within {} s", self.timeout.as_secs()))
+            }
             Err(e) => Err(format!("cannot reach the endpoint: {e}")),
         }
     }

@@ -11,7 +11,7 @@ use crate::{now_millis, secret, Millis};
 
 /// Attempts stop this long after the event was written: a day of exponential backoff.
 pub const GIVE_UP_AFTER_MS: Millis = 24 * 60 * 60 * 1000;
-/// How long a sender holds a claimed delivery (longer than an attempt's 10 s timeout).
+/// How long a sender holds a claimed delivery (longer than an attempt's timeout, at most 30 s).
 pub const LEASE_MS: Millis = 60 * 1000;
 /// Deliveries one round claims.
 pub const BATCH: i64 = 20;
