@@ -360,9 +360,9 @@ async fn an_import_killed_midway_then_run_again_ends_as_one_clean_run() {
     let store = Store::connect(&url).await.unwrap();
     let scratch = ScratchDir::new("import-kill");
     let files = scratch.path();
-    // Three batches of licenses, then the users' and devices': the kill lands after the first
-    // batch, with most of the work still to do.
-    const N: u64 = 1200;
+    // Two batches of licenses (500 and 200), then the users' and devices' (700 and 2,200 rows):
+    // the kill lands after the first batch, with most of the work still to do.
+    const N: u64 = 700;
     let stem =
         1_000_000_000 + u64::from_str_radix(&random_hex(8), 16).unwrap() % 1_000_000_000 * 10_000;
 
