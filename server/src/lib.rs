@@ -80,15 +80,14 @@ pub async fn app(
     leptos_options.site_addr = args.addr;
     // Pages name the assets under a versioned directory, so browsers keep them (assets.rs).
     // The hydrating WASM fetches the page's language catalog from among them (app::i18n).
-    let assets = licensing::i18n::Locale::ALL.into_iter().fold(
-        assets::Assets::load(&std::path::Path::new(&*leptos_options.site_root).join("pkg")),
-        |assets, locale| {
-            assets.with_generated(
-                &app::i18n::catalog_file(locale),
-                app::i18n::catalog_source(locale).as_bytes(),
-            )
-        },
-    );
+    let assets =
+        assets::Assets::load(&std::path::Path::new(&*leptos_options.site_root).join("pkg"))
+            .with_generated(licensing::i18n::Locale::ALL.into_iter().map(|locale| {
+                (
+                    app::i18n::catalog_file(locale),
+                    app::i18n::catalog_source(locale).as_bytes(),
+                )
+            }));
     let assets_version = assets.version().to_owned();
     leptos_options.site_pkg_dir = format!("pkg/{assets_version}").into();
     // HTTPS, directly or behind a TLS proxy: said by the flag, or by an https public URL.
