@@ -47,11 +47,11 @@ csr-dev:
 	$(CLIPPY) trunk build
 
 # Each step in turn, timed: the table at the end (or at the first failure) says where the time went.
-# The lint is part of the builds: clippy compiles the workspace's own crates of test-rust and
-# csr-dev (LINTED, below), so the server's and the CSR portal's dependencies are compiled once
-# instead of once for clippy and again for the tests (that pass alone was 270 of lint's 430 s).
-# lint-hydrate checks the hydrate build, which `site` compiles optimised, without clippy.
-TEST_STEPS := setup-test fmt-check lint-hydrate test-databases site fuzz-api test-sdk csr-dev e2e
+# The lint is part of the builds: clippy compiles the workspace's own crates of the Rust tests, the
+# site's hydrate WASM and csr-dev (LINTED, below), so each build's dependencies are compiled once
+# instead of once for clippy and again for the build (the server's pass alone was 270 of lint's
+# 430 s; the hydrate check, 80 s).
+TEST_STEPS := setup-test fmt-check test-databases site fuzz-api test-sdk csr-dev e2e
 test:
 	@start=$$SECONDS; times=""; \
 	for step in $(TEST_STEPS); do \
@@ -65,7 +65,7 @@ test:
 # The site alone (the split release WASM, CSS and assets in target/site), for a server built apart.
 .PHONY: site
 site:
-	cargo leptos build --release --precompress --split --frontend-only
+	$(CLIPPY) cargo leptos build --release --precompress --split --frontend-only
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -79,10 +79,11 @@ lint: lint-hydrate
 lint-hydrate:
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 
-# With LINTED=1 (as `make test` runs them), test-rust, test-postgres and csr-dev compile the
+# With LINTED=1 (as `make test` runs them), test-rust, test-postgres, site and csr-dev compile the
 # workspace's crates with clippy's driver and `-D warnings`, as `cargo clippy` does, and generate
-# their code too; dependencies are compiled by rustc as always. test-postgres sets the same, so it
-# reuses test-rust's build.
+# their code too (the same code rustc generates: the driver is rustc with clippy's lints added);
+# dependencies are compiled by rustc as always. test-postgres sets the same, so it reuses
+# test-rust's build.
 ifdef LINTED
 CLIPPY := RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 endif
