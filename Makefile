@@ -51,7 +51,7 @@ csr-dev:
 # site's hydrate WASM and csr-dev (LINTED, below), so each build's dependencies are compiled once
 # instead of once for clippy and again for the build (the server's pass alone was 270 of lint's
 # 430 s; the hydrate check, 80 s).
-TEST_STEPS := setup-test fmt-check test-databases site fuzz-api test-sdk csr-dev e2e
+TEST_STEPS := setup-test fmt-check test-databases site test-clients csr-dev e2e
 test:
 	@start=$$SECONDS; times=""; \
 	for step in $(TEST_STEPS); do \
@@ -126,6 +126,13 @@ fuzz-api:
 test-sdk:
 	scripts/test-sdk.sh $(KEYPORT_BIN)
 	url=$$(scripts/postgres.sh keyport_sdk_test) && KEYPORT_TEST_DATABASE_URL=$$url scripts/test-sdk.sh $(KEYPORT_BIN)
+
+# fuzz-api and test-sdk side by side, as `make test` runs them: each is a Python process driving a
+# server that mostly waits for it, so the two share the 2 cores (about 50 s against 90 s one after
+# the other). Each one's output is printed whole when both have ended.
+.PHONY: test-clients
+test-clients:
+	scripts/side-by-side.sh "$(MAKE) --no-print-directory fuzz-api" "$(MAKE) --no-print-directory test-sdk"
 
 # The request parsers under libFuzzer (fuzz/: device API JSON bodies, offline activation request
 # files, Accept-Language), for FUZZ_SECONDS each (default 60). `make test` does not build this
