@@ -9,6 +9,11 @@ use licensing::input;
 /// milliseconds, a larger one could overflow; a longer session or window is no real setting.
 pub const MAX_MINUTES: i64 = 366 * 24 * 60;
 
+/// Longest webhook attempt an operator may set: within the lease a sender holds on a claimed
+/// delivery, so no other process takes one that is still being posted.
+const WEBHOOK_TIMEOUT_MAX_SECONDS: u64 = 30;
+const _: () = assert!(WEBHOOK_TIMEOUT_MAX_SECONDS as i64 * 1000 < licensing::webhooks::LEASE_MS);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "keyport",
@@ -107,7 +112,7 @@ pub struct ServeArgs {
     /// Seconds a webhook endpoint has to answer, connection included, before the attempt counts
     /// as failed. At most 30: a sender holds a claimed delivery for a minute.
     #[arg(long, env = "KEYPORT_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..=30))]
+          value_parser = clap::value_parser!(u64).range(1..=WEBHOOK_TIMEOUT_MAX_SECONDS))]
     pub webhook_timeout_seconds: u64,
 
     /// Minutes of inactivity after which a portal session ends.
@@ -380,4 +385,25 @@ fn parse_license_type(s: &str) -> Result<licensing::licenses::LicenseType, Strin
         .ok_or_else(|| {
             "expected personal, organisation, offline_organisation or experimental".to_owned()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    #[test]
+    fn a_webhook_timeout_outside_one_to_thirty_seconds_is_refused() {
+        for refused in ["0", "31", "-1", "ten", "99999999999999999999"] {
+            let flag = format!("--webhook-timeout-seconds={refused}");
+            let error = Cli::try_parse_from(["keyport", flag.as_str()]).expect_err(refused);
+            assert!(
+                error.to_string().contains("--webhook-timeout-seconds"),
+                "{refused}: {error}"
+            );
+        }
+        let longest = Cli::try_parse_from(["keyport", "--webhook-timeout-seconds", "30"]).unwrap();
+        assert_eq!(longest.serve.webhook_timeout_seconds, 30);
+    }
 }
