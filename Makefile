@@ -128,7 +128,7 @@ test-sdk:
 	url=$$(scripts/postgres.sh keyport_sdk_test) && KEYPORT_TEST_DATABASE_URL=$$url scripts/test-sdk.sh $(KEYPORT_BIN)
 
 # fuzz-api and test-sdk side by side, as `make test` runs them: each is a Python process driving a
-# server that mostly waits for it, so the two share the 2 cores (about 50 s against 90 s one after
+# server that mostly waits for it, so the two share the 2 cores (58 s against 90 s one after
 # the other). Each one's output is printed whole when both have ended.
 .PHONY: test-clients
 test-clients:
