@@ -3,9 +3,8 @@
 //!
 //! An endpoint is the vendor's, but the request leaves from this server: so redirects are not
 //! followed, an attempt ends after a timeout (10 s unless the operator sets another), and (unless
-//! the operator allows it) an address that
-//! resolves to this machine or a private network is refused, pinned to the address checked so a
-//! second DNS answer cannot swap it.
+//! the operator allows it) an address that resolves to this machine or a private network is
+//! refused, pinned to the address checked so a second DNS answer cannot swap it.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
