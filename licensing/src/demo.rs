@@ -75,7 +75,7 @@ pub struct DemoTenant {
 /// when the database was not empty).
 pub async fn seed_if_empty(store: &Store) -> Result<Vec<DemoTenant>> {
     let tenants = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         crate::store::tenants::count(&mut conn).await?
     };
     if tenants > 0 {

@@ -207,7 +207,7 @@ mod service {
         ip: &str,
     ) -> Result<OfflineActivation> {
         let (tenant_id, company) = {
-            let mut conn = store.pool().acquire().await?;
+            let mut conn = store.conn().await?;
             crate::access::manager(&mut conn, who, license_id).await?;
             let license = crate::licenses::license_row(&mut conn, license_id).await?;
             let license_type =

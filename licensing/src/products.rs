@@ -76,7 +76,7 @@ pub async fn ensure(conn: &mut AnyConnection, tenant_id: &str, name: &str) -> Re
 
 /// The tenant's products by short code, every license's product among them.
 pub async fn list(store: &Store, tenant_id: &str) -> Result<Vec<Product>> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     for name in products::license_products_without_code(&mut conn, tenant_id).await? {
         ensure(&mut conn, tenant_id, &name).await?;
     }
@@ -86,10 +86,12 @@ pub async fn list(store: &Store, tenant_id: &str) -> Result<Vec<Product>> {
 
 /// The tenant's product with this short code (exact: the SDK sends what the app was built with).
 pub async fn by_code(store: &Store, tenant_id: &str, short_code: &str) -> Result<Option<Product>> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     if let Some(row) = products::by_code(&mut conn, tenant_id, short_code).await? {
         return Ok(Some(row.into()));
     }
+    // Given back before `list` borrows one: a request holding two at once could wait on itself.
+    drop(conn);
     // A license made before the table existed has no row until its tenant's products are listed.
     Ok(list(store, tenant_id)
         .await?

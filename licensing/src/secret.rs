@@ -24,7 +24,7 @@ pub async fn installation_secret(
     store: &crate::Store,
     name: &str,
 ) -> crate::error::Result<Vec<u8>> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let secret =
         crate::store::secrets::installation_secret(&mut conn, name, &random_token()).await?;
     hex::decode(secret).map_err(|_| crate::AppError::Internal)

@@ -149,7 +149,7 @@ async fn load(store: &Store, tenant_id: &str) -> Result<Option<TenantKey>> {
     if let Some(key) = store.signing_keys().get(tenant_id) {
         return Ok(Some(key));
     }
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let Some((public, secret)) = secrets::signing_key(&mut conn, tenant_id).await? else {
         return Ok(None);
     };

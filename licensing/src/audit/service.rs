@@ -46,7 +46,7 @@ pub async fn list_for_license(
     license_id: &str,
     page: u32,
 ) -> Result<AuditPage> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     access::manager(&mut conn, who, license_id).await?;
     let page = page.max(1);
     let (limit, offset) = window(page);
@@ -102,7 +102,7 @@ pub(crate) async fn tenant_events(
         until: filter.until,
         before,
     };
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     Ok(rows::page_of_tenant(&mut conn, &vendor.tenant_id, &narrowing, limit, offset).await?)
 }
 

@@ -161,7 +161,7 @@ async fn check_with(
     ticket: &hashing::Ticket,
 ) -> Result<Principal> {
     let row = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         accounts::by_login(
             &mut conn,
             &normalised_company(&creds.company),
@@ -237,7 +237,7 @@ pub async fn authenticate(
 /// The account with this email in the tenant with this company ID, without a password: for the
 /// admin commands, whose operator already holds the database URL (and with it every right).
 pub async fn principal_by_email(store: &Store, company: &str, email: &str) -> Result<Principal> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let row = accounts::by_login(
         &mut conn,
         &normalised_company(company),
@@ -265,7 +265,7 @@ pub async fn login(
     let token = secret::random_token();
     let now = now_millis();
     let expires_at = now + policy.absolute_ms;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     sessions::insert(
         &mut conn,
         &secret::hash(&token),
@@ -293,7 +293,7 @@ pub async fn principal_for_session(
 ) -> Result<Principal> {
     let now = now_millis();
     let hash = secret::hash(token);
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let row = sessions::live(&mut conn, &hash, now, now - policy.idle_ms)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -307,7 +307,7 @@ pub async fn principal_for_session(
 /// Logs out: ends every session of the session's account, so "log out" also logs out a browser
 /// left open elsewhere. Unknown tokens are fine: logging out twice is not an error.
 pub async fn logout(store: &Store, token: &str) -> Result<()> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let hash = secret::hash(token);
     sessions::end(&mut conn, Sessions::AccountOfToken(&hash)).await?;
     Ok(())
@@ -315,7 +315,7 @@ pub async fn logout(store: &Store, token: &str) -> Result<()> {
 
 /// Ends this one session (the one a browser had before it logged in again).
 async fn end_session(store: &Store, token: &str) -> Result<()> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     sessions::end(&mut conn, Sessions::Token(&secret::hash(token))).await?;
     Ok(())
 }

@@ -42,7 +42,7 @@ pub async fn list(
     search: Option<&str>,
 ) -> Result<Vec<CustomerSummary>> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     Ok(
         rows::matching(&mut conn, &vendor.tenant_id, &contains_pattern(search))
             .await?
@@ -119,7 +119,7 @@ pub async fn rename(store: &Store, actor: &Actor, id: &str, name: &str) -> Resul
 /// `NotFound`.
 pub async fn get(store: &Store, who: &Principal, id: &str) -> Result<CustomerDetail> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let row = rows::get(&mut conn, id, &vendor.tenant_id)
         .await?
         .ok_or_else(|| AppError::not_found(Thing::Customer))?;

@@ -479,7 +479,7 @@ pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
         return Err(AppError::Unauthenticated);
     }
     let hash = secret::hash(token);
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let device = rows::with_license(&mut conn, DeviceKey::TokenHash(&hash))
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -496,7 +496,7 @@ pub async fn check_in_hardware(
     license_id: &str,
     hardware_id: &str,
 ) -> Result<DeviceStatus> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let device = rows::with_license(
         &mut conn,
         DeviceKey::ActiveHardware {
@@ -544,7 +544,7 @@ pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result
     let hash = secret::hash(token);
     // Find the license first, so the lock below is on the right row.
     let license_id = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         rows::license_of_token(&mut conn, &hash)
             .await?
             .ok_or(AppError::Unauthenticated)?

@@ -14,7 +14,7 @@ use crate::store::{Store, Tx};
 /// The active devices of a license the caller can see: a manager all of them, a user their own.
 pub async fn list(store: &Store, actor: &Actor, license_id: &str) -> Result<Vec<Device>> {
     let who = &actor.principal;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let role = access::license(&mut conn, who, license_id).await?.role;
     // A manager sees every device of the license, a user their own.
     let own = (role != LicenseRole::Manager).then_some(who.account_id.as_str());
@@ -32,7 +32,7 @@ pub async fn page(
 ) -> Result<DevicePage> {
     let who = &actor.principal;
     let page = page.max(1);
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let role = access::license(&mut conn, who, license_id).await?.role;
     let own = (role != LicenseRole::Manager).then_some(who.account_id.as_str());
     let pattern = contains(search);
@@ -78,7 +78,7 @@ pub async fn reset(store: &Store, actor: &Actor, device_id: &str) -> Result<Rese
     // Find the license first (tenant-scoped), so the lock below is on the right row; the guard
     // decides inside it.
     let license_id = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         access::device_license(&mut conn, who, device_id).await?
     };
     let mut tx = store.begin_locked(&license_id).await?;
@@ -124,7 +124,7 @@ pub async fn remove_by_vendor(store: &Store, actor: &Actor, device_id: &str) -> 
     let who = &actor.principal;
     let vendor = access::vendor_admin(who)?;
     let license_id = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         access::device_license(&mut conn, who, device_id).await?
     };
     let mut tx = store.begin_locked(&license_id).await?;

@@ -93,7 +93,7 @@ fn file_of(file: &Option<Upload>) -> rows::File<'_> {
 /// The console's import page: the tenant's latest jobs and who still waits for a password.
 pub async fn overview(store: &Store, who: &Principal) -> Result<ImportOverview> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let now = now_millis();
     let jobs = rows::of_tenant(&mut conn, &vendor.tenant_id, LISTED)
         .await?
@@ -135,7 +135,7 @@ async fn job_and_report(
     id: &str,
 ) -> Result<(JobRow, Option<ImportReport>)> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let found = rows::get_in_tenant(&mut conn, &vendor.tenant_id, id)
         .await?
         .ok_or_else(|| AppError::not_found(Thing::ImportJob))?;
@@ -195,7 +195,7 @@ fn job_of(row: JobRow, now: crate::Millis) -> ImportJob {
 pub async fn run_next(store: &Store, worker: &str) -> Result<bool> {
     let now = now_millis();
     {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         if !rows::any_takeable(&mut conn, now).await? {
             return Ok(false);
         }

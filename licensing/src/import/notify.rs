@@ -16,7 +16,7 @@ const BATCH: usize = 200;
 /// Queues the invitations; returns how many were sent.
 pub async fn notify_imported(store: &Store, tenant_id: &str, portal: &Portal) -> Result<u64> {
     let waiting = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         imports::awaiting_password(&mut conn, tenant_id, NO_PASSWORD, now_millis()).await?
     };
     let mut sent = 0;

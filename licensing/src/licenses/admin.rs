@@ -219,7 +219,7 @@ async fn tenant_licenses(
         Scope::Customer(id) => TenantScope::Customer(id),
         Scope::License(id) => TenantScope::License(id),
     };
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let now = now_millis();
     rows::of_tenant(&mut conn, &vendor.tenant_id, scope)
         .await?
@@ -306,7 +306,7 @@ pub(crate) async fn sell_writing(
     // Bounded factors: the product fits in an i64, and `purchase` checks it against its bound.
     let max_activations = sale.devices_per_subscription * sale.subscriptions;
     let customer = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         access::vendor_customer(&mut conn, &vendor, &sale.customer_id).await?
     };
     let now = now_millis();
@@ -380,7 +380,7 @@ pub async fn sell_subscriptions(
 ) -> Result<()> {
     let vendor = access::vendor_admin(who)?;
     let license = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         access::vendor_license(&mut conn, &vendor, license_id).await?
     };
     let by = Some(who.account_id.as_str());

@@ -45,7 +45,7 @@ pub async fn issue_key(store: &Store, license_id: &str) -> Result<String> {
 /// The license (and its tenant) holding a key, if any. Case and surrounding spaces of the key
 /// do not matter: people retype keys.
 pub async fn license_for_key(store: &Store, key: &str) -> Result<Option<(String, String)>> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     Ok(rows::by_key_hash(&mut conn, &key_hash(key)).await?)
 }
 

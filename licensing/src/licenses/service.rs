@@ -54,7 +54,7 @@ pub(crate) async fn license_row(conn: &mut AnyConnection, license_id: &str) -> R
 
 /// Reads one license the caller may see.
 pub async fn get(store: &Store, who: &Principal, license_id: &str) -> Result<License> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let role = access::license(&mut conn, who, license_id).await?.role;
     license_from_row(
         license_row(&mut conn, license_id).await?,
@@ -66,7 +66,7 @@ pub async fn get(store: &Store, who: &Principal, license_id: &str) -> Result<Lic
 /// A license as a LicenseSpring app reads it, its tenant's API key being the authority: no
 /// person views it, so the role is that of a plain user, which nothing on that surface reads.
 pub async fn for_app(store: &Store, license_id: &str) -> Result<License> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     license_from_row(
         license_row(&mut conn, license_id).await?,
         LicenseRole::User,
@@ -80,7 +80,7 @@ pub async fn of_account_for_app(
     tenant_id: &str,
     account_id: &str,
 ) -> Result<Vec<License>> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let now = now_millis();
     rows::of_account(&mut conn, account_id, tenant_id)
         .await?
@@ -92,7 +92,7 @@ pub async fn of_account_for_app(
 /// The licenses the caller is assigned to: one entry per license, however many subscriptions
 /// were bought for it (more subscriptions raise the seats of the same license).
 pub async fn list(store: &Store, who: &Principal) -> Result<Vec<License>> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let now = now_millis();
     rows::of_account(&mut conn, &who.account_id, &who.tenant_id)
         .await?
@@ -106,7 +106,7 @@ pub async fn list(store: &Store, who: &Principal) -> Result<Vec<License>> {
 
 /// The dashboard: who is logged in and whether they manage a license.
 pub async fn dashboard(store: &Store, who: &Principal) -> Result<Dashboard> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let roles = seats::roles_of(&mut conn, &who.account_id, &who.tenant_id).await?;
     let customer_name = match &who.customer_id {
         Some(id) => crate::store::customers::name(&mut conn, id).await?,
@@ -240,7 +240,7 @@ async fn create_license(
     // with its first write: on SQLite a read first could not be upgraded to a write once a
     // simultaneous purchase had committed (`database is locked`, not the `Conflict` below).
     let owner_email = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         accounts::email_in_customer(
             &mut conn,
             &new.owner_account_id,
@@ -427,7 +427,7 @@ pub(crate) async fn purchase_writing(
 
 /// The customer's license for the product, if they bought it before.
 async fn existing_license(store: &Store, new: &NewLicense) -> Result<Option<(String, String)>> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     Ok(rows::for_product(&mut conn, &new.tenant_id, &new.customer_id, &new.product).await?)
 }
 

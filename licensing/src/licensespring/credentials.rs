@@ -134,7 +134,7 @@ async fn config_of(store: &Store, tenant_id: &str) -> Result<ClientConfig> {
 /// does.
 pub async fn by_api_key(store: &Store, api_key: &str) -> Result<Option<TenantCredentials>> {
     let row = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         rows::by_api_key(&mut conn, api_key).await?
     };
     row.map(decode).transpose()
@@ -190,7 +190,7 @@ async fn record(
 
 async fn load_tenant(store: &Store, tenant_id: &str) -> Result<Option<TenantCredentials>> {
     let row = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         rows::by_tenant(&mut conn, tenant_id).await?
     };
     row.map(decode).transpose()

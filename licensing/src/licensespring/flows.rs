@@ -131,7 +131,7 @@ pub async fn activate(
                 .password
                 .filter(|p| !p.is_empty())
                 .ok_or(V4Error::MissingParameter("password"))?;
-            let mut conn = store.pool().acquire().await?;
+            let mut conn = store.conn().await?;
             let company = tenants::company_key(&mut conn, tenant_id)
                 .await?
                 .ok_or(AppError::Internal)?;
@@ -300,7 +300,7 @@ async fn named_license(
             Ok((license, None))
         }
         (_, Some(email)) if !email.trim().is_empty() => {
-            let mut conn = store.pool().acquire().await?;
+            let mut conn = store.conn().await?;
             let account =
                 accounts::by_email_in_tenant(&mut conn, tenant_id, &normalised_email(email))
                     .await?

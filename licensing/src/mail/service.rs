@@ -94,7 +94,7 @@ pub async fn recipient_locale(
 
 /// Remembers the language a logged-in person chose, for the email they receive.
 pub async fn remember_language(store: &Store, who: &Principal, locale: Locale) -> Result<()> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     accounts::set_language(&mut conn, &who.account_id, locale.code()).await?;
     Ok(())
 }
@@ -202,7 +202,7 @@ pub async fn deliver_due<T: Transport>(
 ) -> Result<Round> {
     let now = now_millis();
     let claimed = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         rows::claim(
             &mut conn,
             store.backend(),
@@ -218,7 +218,7 @@ pub async fn deliver_due<T: Transport>(
         let attempts = row.attempts + 1;
         let id = row.id.clone();
         let result = transport.send(&Outgoing::from(row)).await;
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         match result {
             Ok(()) => {
                 rows::mark_sent(&mut conn, &id, sender, now_millis()).await?;
@@ -269,7 +269,7 @@ pub async fn list_for_tenant(
     page: i64,
 ) -> Result<Vec<OutboxEntry>> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let offset = page.clamp(0, 10_000) * PAGE;
     Ok(rows::of_tenant(&mut conn, &vendor.tenant_id, PAGE, offset)
         .await?
@@ -281,7 +281,7 @@ pub async fn list_for_tenant(
 /// The caller's tenant's email settings (vendor staff only).
 pub async fn settings(store: &Store, who: &Principal) -> Result<MailSettings> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let (default_language, support_email) = tenants::mail_settings(&mut conn, &vendor.tenant_id)
         .await?
         .ok_or(AppError::Internal)?;
@@ -347,7 +347,7 @@ pub async fn save_settings(
 /// One message of the caller's tenant; another tenant's is `NotFound`.
 pub async fn get_for_tenant(store: &Store, who: &Principal, id: &str) -> Result<OutboxEntry> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     rows::get_in_tenant(&mut conn, &vendor.tenant_id, id)
         .await?
         .map(OutboxEntry::from)

@@ -53,7 +53,7 @@ pub async fn place_order(
     let started = tokio::time::Instant::now();
     loop {
         let now = now_millis();
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         if rows::claim_new(&mut conn, &claim, &request_hash, now + CLAIM_MS, now).await? {
             break;
         }
@@ -87,7 +87,7 @@ pub async fn place_order(
         Err(refused) => {
             // Nothing was sold (the sale's transaction marks the order): the order id is free for
             // a corrected order. A sale refused because the claim was taken over keeps the row.
-            let mut conn = store.pool().acquire().await?;
+            let mut conn = store.conn().await?;
             rows::release(&mut conn, &claim).await?;
             Err(refused)
         }
@@ -176,7 +176,7 @@ async fn sell(
             .map_err(|e| in_order_terms(e, "owner.name"))?,
     };
     {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         rows::set_parties(&mut conn, claim, &customer_id, &owner_account_id).await?;
     }
     let sale = sale_of(order, customer_id.clone(), owner_account_id.clone());
@@ -209,7 +209,7 @@ fn sale_of(order: &Order, customer_id: String, owner_account_id: String) -> Sale
 
 /// The customer the shop knows by `external_id`, if there is one.
 async fn find_customer(store: &Store, actor: &Actor, order: &Order) -> Result<Option<String>> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let tenant_id = &actor.principal.tenant_id;
     Ok(
         customers::by_external_id(&mut conn, tenant_id, &order.customer.external_id)
@@ -254,7 +254,7 @@ async fn find_owner(
     customer_id: Option<&str>,
 ) -> Result<Option<String>> {
     let email = crate::input::normalised_email(&order.owner.email);
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let found = accounts::by_email_in_tenant(&mut conn, &actor.principal.tenant_id, &email).await?;
     match found {
         None => Ok(None),

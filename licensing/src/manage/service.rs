@@ -96,7 +96,7 @@ pub async fn create_key(store: &Store, actor: &Actor, name: &str) -> Result<NewA
 /// The caller's tenant's keys, newest first (vendor staff only).
 pub async fn list_keys(store: &Store, who: &Principal) -> Result<Vec<ApiKeyEntry>> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     Ok(rows::of_tenant(&mut conn, &vendor.tenant_id)
         .await?
         .into_iter()
@@ -139,7 +139,7 @@ pub async fn authenticate_key(store: &Store, bearer: &str) -> Result<KeyHolder> 
     if !bearer.starts_with(KEY_START) || bearer.len() > 200 {
         return Err(AppError::Unauthenticated);
     }
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let key = rows::live_by_hash(&mut conn, &secret::hash(bearer))
         .await?
         .ok_or(AppError::Unauthenticated)?;

@@ -129,7 +129,7 @@ pub async fn customers(
     let vendor = access::vendor_admin(who)?;
     let limit = page_size(query.limit)?;
     let after = query.cursor.as_deref().map(read_timed_cursor).transpose()?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     if let Some(external_id) = &query.external_id {
         // At most one: a customer's external id is unique in its tenant.
         let found =
@@ -160,7 +160,7 @@ pub async fn customers(
 pub async fn customer(store: &Store, who: &Principal, id: &str) -> Result<CustomerDetail> {
     let vendor = access::vendor_admin(who)?;
     let row = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         customer_rows::get(&mut conn, id, &vendor.tenant_id)
             .await?
             .ok_or_else(|| AppError::not_found(Thing::Customer))?
@@ -193,7 +193,7 @@ pub async fn licenses(
     let mut found = match &query.customer_id {
         Some(customer_id) => {
             {
-                let mut conn = store.pool().acquire().await?;
+                let mut conn = store.conn().await?;
                 access::vendor_customer(&mut conn, &vendor, customer_id).await?;
             }
             licenses::list_for_customer(store, who, customer_id).await?

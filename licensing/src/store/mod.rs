@@ -14,6 +14,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::error::{AppError, Result, Thing};
+pub use lending::Conn;
 
 pub mod accounts;
 pub mod api_keys;
@@ -24,6 +25,7 @@ pub mod failures;
 pub mod flashes;
 pub mod import_jobs;
 pub mod imports;
+mod lending;
 pub mod licenses;
 pub mod licensespring;
 pub mod links;
@@ -88,7 +90,15 @@ pub struct Store {
     signing_keys: std::sync::Arc<crate::signing::KeyCache>,
     /// SQLite: this process's queue for the database's one write lock (see [`Tx`]).
     writers: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The connections [`Store::conn`] lends, kept apart from sqlx's release check.
+    idle: std::sync::Arc<lending::Idle>,
 }
+
+/// The longest a request waits for a connection: past it the database is as good as unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// SQLite's pool: it has one writer, and more connections would only add lock waits.
+const SQLITE_CONNECTIONS: u32 = 8;
 
 /// The longest a write waits for its turn at SQLite's write lock, as long as SQLite's own busy
 /// timeout: past it the database is as good as unavailable.
@@ -153,13 +163,13 @@ impl Store {
         };
         let sync = options.sqlite_sync.pragma();
         let options = AnyConnectOptions::from_str(&url)?;
+        let connections = match backend {
+            Backend::Sqlite => SQLITE_CONNECTIONS,
+            Backend::Postgres => 16,
+        };
         let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                // SQLite has one writer; more connections only add lock waits.
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(5))
+            .max_connections(connections)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             // A pooled SQLite connection is a file handle that cannot go stale, and sqlx's check
             // before lending it is a round trip to the connection's worker thread: one more
             // thread hand-off for every query a request makes. A Postgres connection can die with
@@ -189,6 +199,10 @@ impl Store {
             backend,
             signing_keys: Default::default(),
             writers: Default::default(),
+            idle: std::sync::Arc::new(lending::Idle::new(
+                connections,
+                backend == Backend::Postgres,
+            )),
         };
         store.migrate().await?;
         Ok(store)
@@ -209,6 +223,11 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A connection for reads and single statements (a transaction is [`Store::begin`]'s).
+    pub async fn conn(&self) -> Result<Conn> {
+        Ok(Conn::lend(&self.pool, &self.idle, ACQUIRE_TIMEOUT).await?)
     }
 
     /// The tenants' signing keys this process has loaded (they never change once written).
@@ -284,7 +303,9 @@ impl Store {
 
     /// Whether the database answers; used by the health endpoint.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1")
+            .execute(&mut *self.conn().await?)
+            .await?;
         Ok(())
     }
 
@@ -292,6 +313,8 @@ impl Store {
     /// the database file, so what a stopped server leaves on disk is one self-contained file (safe
     /// to copy as a backup); closing connections concurrently may otherwise leave the WAL behind.
     pub async fn close(&self) {
+        // sqlx's close waits for every connection it lent, the kept ones too.
+        self.idle.close();
         if self.backend == Backend::Sqlite {
             if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.pool)

@@ -138,7 +138,7 @@ fn link_refused() -> AppError {
 
 /// Whom a set-password link is for, while it is still usable.
 pub async fn password_link(store: &Store, token: &str) -> Result<PasswordLink> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     usable_link(&mut conn, token)
         .await
         .map(|usable| usable.link)

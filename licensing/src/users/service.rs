@@ -39,7 +39,7 @@ pub(super) async fn manage(
 
 /// The Users tab: who holds a seat, who of the customer could, and how many seats are left.
 pub async fn list(store: &Store, who: &Principal, license_id: &str) -> Result<UsersView> {
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let managed = manage(&mut conn, who, license_id).await?;
     let users = seats::holders(&mut conn, license_id)
         .await?
@@ -94,7 +94,7 @@ pub async fn create(
     let (who, ip) = (&actor.principal, actor.ip.as_str());
     // Who may do this is checked before the password is hashed: nobody else costs us Argon2.
     let first = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         manage(&mut conn, who, license_id).await?
     };
     let invite = new.password.is_none();
@@ -232,7 +232,7 @@ pub async fn create_for_customer(
     let (who, ip) = (&actor.principal, actor.ip.as_str());
     let vendor = access::vendor_admin(who)?;
     let customer = {
-        let mut conn = store.pool().acquire().await?;
+        let mut conn = store.conn().await?;
         access::vendor_customer(&mut conn, &vendor, customer_id).await?
     };
     let account = PreparedAccount::new(&NewAccount {

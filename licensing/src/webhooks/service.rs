@@ -136,7 +136,7 @@ pub async fn create_endpoint(
 /// The caller's tenant's endpoints.
 pub async fn list_endpoints(store: &Store, who: &Principal) -> Result<Vec<WebhookEndpoint>> {
     let vendor = access::vendor_admin(who)?;
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     Ok(rows::endpoints_of_tenant(&mut conn, &vendor.tenant_id)
         .await?
         .into_iter()
@@ -161,7 +161,7 @@ pub async fn delete_endpoint(store: &Store, actor: &Actor, id: &str) -> Result<(
 pub async fn deliveries(store: &Store, who: &Principal, limit: i64) -> Result<Vec<Delivery>> {
     let vendor = access::vendor_admin(who)?;
     let limit = limit.clamp(1, 200);
-    let mut conn = store.pool().acquire().await?;
+    let mut conn = store.conn().await?;
     let found = rows::deliveries_of_tenant(&mut conn, &vendor.tenant_id, limit).await?;
     let attempts = match found.last() {
         Some(oldest) => {
