@@ -341,9 +341,12 @@ async fn activate_locked(
     // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
     let hardware_id = new.device.hardware_id.trim();
     let name = new.device.name.trim();
-    let mut tx = store.begin_locked(new.license_id).await?;
-    let row = licenses::license_row(&mut tx, new.license_id).await?;
-    let existing = rows::active_with_hardware(&mut tx, new.license_id, hardware_id).await?;
+    let mut tx = store.begin_locked_reading(new.license_id).await?;
+    let found = rows::license_for_activation(&mut tx, new.license_id, hardware_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Thing::License))?;
+    let existing = found.active_device();
+    let row = found.license;
     let now = now_millis();
     let allowed = row.max_activations;
     let active = row.devices_active;

@@ -161,6 +161,45 @@ pub async fn active_with_hardware(
     .await
 }
 
+/// A license with its active device of one hardware id, if any: what an activation reads first.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LicenseForActivation {
+    #[sqlx(flatten)]
+    pub license: LicenseRow,
+    pub active_device_id: Option<String>,
+    pub active_device_name: Option<String>,
+}
+
+impl LicenseForActivation {
+    /// The id and name of the hardware's active device on the license.
+    pub fn active_device(&self) -> Option<(String, String)> {
+        self.active_device_id
+            .clone()
+            .zip(self.active_device_name.clone())
+    }
+}
+
+/// The license and its active device of `hardware_id` in one statement (one hand-off under the
+/// write lock instead of two); `None` when there is no such license.
+pub async fn license_for_activation(
+    conn: &mut AnyConnection,
+    license_id: &str,
+    hardware_id: &str,
+) -> sqlx::Result<Option<LicenseForActivation>> {
+    let sql = licenses::select(
+        ", d.id AS active_device_id, d.name AS active_device_name",
+        "licenses l JOIN customers c ON c.id = l.customer_id \
+         LEFT JOIN devices d ON d.license_id = l.id AND d.hardware_id = $2 \
+         AND d.deactivated_at IS NULL",
+        "l.id = $1",
+    );
+    sqlx::query_as(&sql)
+        .bind(license_id)
+        .bind(hardware_id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// A device with the license it is on.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DeviceOnLicense {

@@ -254,6 +254,17 @@ impl Store {
         Ok(tx)
     }
 
+    /// [`Store::begin_locked`] for a caller whose first statement reads the license and reports a
+    /// missing one itself: SQLite's lock is the whole database's, taken at `BEGIN`, so checking
+    /// that the license exists would be one more round trip under that lock for nothing. Postgres
+    /// locks the row first, as `begin_locked` does.
+    pub async fn begin_locked_reading(&self, license_id: &str) -> Result<Tx> {
+        match self.backend {
+            Backend::Sqlite => self.begin_writing().await,
+            Backend::Postgres => self.begin_locked(license_id).await,
+        }
+    }
+
     /// Locks one license in a transaction begun with [`Store::begin_keyed`] (Postgres: its row;
     /// SQLite holds the whole database already), for a check-then-write on it; `NotFound` when
     /// there is no such license.

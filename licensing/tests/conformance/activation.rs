@@ -82,6 +82,16 @@ async fn activation_is_idempotent_and_limited() {
     );
     assert_eq!(audit_count(store, lic, "device.activated").await, 4 + 6);
 
+    // A license that does not exist is not found, and nothing is written.
+    let before = snapshot(store, &a.manager, lic).await;
+    let events = audit_count(store, lic, "device.activated").await;
+    assert_eq!(
+        activate(store, &licensing::store::new_id(), uid, "hw-nowhere").await,
+        Err(AppError::not_found(Thing::License))
+    );
+    assert_eq!(snapshot(store, &a.manager, lic).await, before);
+    assert_eq!(audit_count(store, lic, "device.activated").await, events);
+
     // A blank hardware id is a form error.
     assert_eq!(
         activate(store, lic, uid, "  ").await,
