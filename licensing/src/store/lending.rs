@@ -113,8 +113,12 @@ impl Conn {
         let conn = match idle.take() {
             Some(mut conn) if idle.check => match conn.ping().await {
                 Ok(()) => conn,
-                // Dropped, sqlx finds it dead too and closes it; the pool opens a new one.
-                Err(_) => pool.acquire().await?,
+                Err(_) => {
+                    // Given back first, so it does not count against the pool while a new one is
+                    // opened: sqlx finds it dead too, and closes it.
+                    drop(conn);
+                    pool.acquire().await?
+                }
             },
             Some(conn) => conn,
             None => pool.acquire().await?,

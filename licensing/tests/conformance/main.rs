@@ -177,6 +177,35 @@ async fn lent_connections_never_starve_transactions_or_shutdown() {
     );
 }
 
+/// A kept Postgres connection that died while idle (the server ended it) is found dead before
+/// it is lent again, and the borrower gets a live one instead of an error.
+#[tokio::test]
+async fn a_dead_kept_connection_is_not_lent_again() {
+    let w = world().await;
+    if w.store.backend() != Backend::Postgres {
+        return;
+    }
+    let backend_pid = |store: Store| async move {
+        let mut conn = store.conn().await?;
+        sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(AppError::from)
+    };
+    let first = backend_pid(w.store.clone()).await.expect("a connection");
+    let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+        .bind(first)
+        .fetch_one(w.store.pool())
+        .await
+        .expect("pg_terminate_backend");
+    assert!(ended);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let next = backend_pid(w.store.clone())
+        .await
+        .expect("a live connection after the kept one died");
+    assert_ne!(next, first);
+}
+
 /// SQLite acknowledges a commit only once it is on disk (`synchronous = FULL`), unless the
 /// operator chose the faster mode; Postgres syncs every commit by its own default.
 #[tokio::test]
