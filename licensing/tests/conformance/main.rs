@@ -109,6 +109,12 @@ async fn world() -> World {
     }
 }
 
+/// [`world`] for a test of one backend's behaviour; `None` on the other.
+async fn world_on(backend: Backend) -> Option<World> {
+    let w = world().await;
+    (w.store.backend() == backend).then_some(w)
+}
+
 /// Connections lent for reads ([`Store::conn`]) never starve what needs the pool: with as many
 /// borrowers as the pool has connections, all holding on, a transaction still begins and commits;
 /// the borrowers left waiting get their turn once the others let go; and the store still closes
@@ -181,10 +187,9 @@ async fn lent_connections_never_starve_transactions_or_shutdown() {
 /// it is lent again, and the borrower gets a live one instead of an error.
 #[tokio::test]
 async fn a_dead_kept_connection_is_not_lent_again() {
-    let w = world().await;
-    if w.store.backend() != Backend::Postgres {
+    let Some(w) = world_on(Backend::Postgres).await else {
         return;
-    }
+    };
     let backend_pid = |store: Store| async move {
         let mut conn = store.conn().await?;
         sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()")
@@ -211,10 +216,9 @@ async fn a_dead_kept_connection_is_not_lent_again() {
 #[tokio::test]
 async fn sqlite_commits_are_durable_unless_the_operator_chooses_otherwise() {
     use licensing::store::{SqliteSync, StoreOptions};
-    let w = world().await;
-    if w.store.backend() != Backend::Sqlite {
+    let Some(w) = world_on(Backend::Sqlite).await else {
         return;
-    }
+    };
     let synchronous = |store: Store| async move {
         let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
             .fetch_one(store.pool())
