@@ -1,0 +1,124 @@
+//! The store's own behaviour, apart from any rule: lending connections (never starving
+//! transactions or shutdown, never lending a dead one) and SQLite's commit durability.
+
+use super::*;
+
+/// Connections lent for reads ([`Store::conn`]) never starve what needs the pool: with as many
+/// borrowers as the pool has connections, all holding on, a transaction still begins and commits;
+/// the borrowers left waiting get their turn once the others let go; and the store still closes
+/// (this process keeps idle connections apart from sqlx's pool, which waits for them at close),
+/// with a connection still lent until after the close began.
+#[tokio::test]
+async fn lent_connections_never_starve_transactions_or_shutdown() {
+    use std::time::Duration;
+    let w = world().await;
+    let store = &w.store;
+    let pool_size = store.pool().options().get_max_connections();
+    let (release, hold) = tokio::sync::watch::channel(false);
+    let borrowers: Vec<_> = (0..pool_size)
+        .map(|_| {
+            let (store, mut hold) = (store.clone(), hold.clone());
+            tokio::spawn(async move {
+                let conn = store.conn().await?;
+                let _ = hold.wait_for(|go| *go).await;
+                drop(conn);
+                Ok::<_, AppError>(())
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let wrote = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut tx = store.begin().await?;
+        sqlx::query("UPDATE licenses SET status = status WHERE id = $1")
+            .bind(&w.a.license_id)
+            .execute(&mut **tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })
+    .await
+    .expect("a transaction begins while every lendable connection is lent");
+    assert_eq!(wrote, Ok(()));
+    release.send(true).expect("borrowers listening");
+    for borrower in borrowers {
+        let lent = tokio::time::timeout(Duration::from_secs(10), borrower)
+            .await
+            .expect("every borrower gets a connection in turn")
+            .expect("borrower");
+        assert_eq!(lent, Ok(()));
+    }
+    let mut conn = store.conn().await.expect("a connection once all are back");
+    let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("a read");
+    assert!(customers >= 1);
+    let closing = tokio::spawn({
+        let store = store.clone();
+        async move { store.close().await }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    drop(conn);
+    tokio::time::timeout(Duration::from_secs(10), closing)
+        .await
+        .expect("the store closes once the last lent connection is back")
+        .expect("close");
+    assert!(store.pool().is_closed());
+    assert_eq!(
+        store.conn().await.err(),
+        Some(AppError::Unavailable),
+        "a closed store lends nothing"
+    );
+}
+
+/// A kept Postgres connection that died while idle (the server ended it) is found dead before
+/// it is lent again, and the borrower gets a live one instead of an error.
+#[tokio::test]
+async fn a_dead_kept_connection_is_not_lent_again() {
+    let Some(w) = world_on(Backend::Postgres).await else {
+        return;
+    };
+    let backend_pid = |store: Store| async move {
+        let mut conn = store.conn().await?;
+        sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(AppError::from)
+    };
+    let first = backend_pid(w.store.clone()).await.expect("a connection");
+    let ended: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+        .bind(first)
+        .fetch_one(w.store.pool())
+        .await
+        .expect("pg_terminate_backend");
+    assert!(ended);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let next = backend_pid(w.store.clone())
+        .await
+        .expect("a live connection after the kept one died");
+    assert_ne!(next, first);
+}
+
+/// SQLite acknowledges a commit only once it is on disk (`synchronous = FULL`), unless the
+/// operator chose the faster mode; Postgres syncs every commit by its own default.
+#[tokio::test]
+async fn sqlite_commits_are_durable_unless_the_operator_chooses_otherwise() {
+    use licensing::store::{SqliteSync, StoreOptions};
+    let Some(w) = world_on(Backend::Sqlite).await else {
+        return;
+    };
+    let synchronous = |store: Store| async move {
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(store.pool())
+            .await
+            .expect("PRAGMA synchronous");
+        level
+    };
+    // SQLite's numbers: 1 NORMAL, 2 FULL.
+    assert_eq!(synchronous(w.store.clone()).await, 2);
+    let normal = StoreOptions {
+        sqlite_sync: SqliteSync::Normal,
+    };
+    let fast = Store::connect_with(&w.url, normal).await.expect("reopen");
+    assert_eq!(synchronous(fast).await, 1);
+}
