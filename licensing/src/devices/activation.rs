@@ -1,17 +1,15 @@
 //! The desktop app's side of devices: activation (by login, license key or offline request) within
-//! the license's limit, check-in, and the app's own deactivation.
+//! the license's limit; its check-in and own deactivation are in `check_in`.
 
 use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::throttle::{self, ThrottlePolicy};
 use crate::auth::{authenticate, Credentials};
 use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::licenses::{self, LicenseStatus, LicenseType};
-use crate::store::devices::{self as rows, DeactivationReason, DeviceKey};
+use crate::store::devices as rows;
 use crate::store::licenses::LicenseRow;
-use crate::store::{new_id, Store, Tx};
+use crate::store::{new_id, Store};
 use crate::{now_millis, secret, Millis};
-
-use super::service::{spend_deactivation, Deactivation};
 
 /// A device the desktop app asks to activate.
 #[derive(Debug, Clone)]
@@ -342,11 +340,10 @@ async fn activate_locked(
     let hardware_id = new.device.hardware_id.trim();
     let name = new.device.name.trim();
     let mut tx = store.begin_locked_reading(new.license_id).await?;
-    let found = rows::license_for_activation(&mut tx, new.license_id, hardware_id)
+    let (row, existing) = rows::license_for_activation(&mut tx, new.license_id, hardware_id)
         .await?
-        .ok_or_else(|| AppError::not_found(Thing::License))?;
-    let existing = found.active_device();
-    let row = found.license;
+        .ok_or_else(|| AppError::not_found(Thing::License))?
+        .into_parts();
     let now = now_millis();
     let allowed = row.max_activations;
     let active = row.devices_active;
@@ -472,153 +469,8 @@ async fn record_limit_refused(store: &Store, tenant_id: &str, new: &NewActivatio
     }
 }
 
-/// The app's check-in: the device's current standing, and `last_seen_at` set to now.
-///
-/// An unknown token is `Unauthenticated`; a token of a device that was reset in the portal or
-/// deactivated in any other way is `DeviceDeactivated`. An expired or suspended license is not
-/// an error here: its status is in the answer, for the app to act on.
-pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
-    if token.is_empty() {
-        return Err(AppError::Unauthenticated);
-    }
-    let hash = secret::hash(token);
-    let mut conn = store.conn().await?;
-    let device = rows::with_license(&mut conn, DeviceKey::TokenHash(&hash))
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if device.deactivated_at.is_some() {
-        return Err(AppError::DeviceDeactivated);
-    }
-    seen_now(&mut conn, device).await
-}
-
-/// A LicenseSpring app checks in by its hardware id on a license it already found: as
-/// [`check_in`], and `NotFound(Device)` when no active device has that hardware id there.
-pub async fn check_in_hardware(
-    store: &Store,
-    license_id: &str,
-    hardware_id: &str,
-) -> Result<DeviceStatus> {
-    let mut conn = store.conn().await?;
-    let device = rows::with_license(
-        &mut conn,
-        DeviceKey::ActiveHardware {
-            license_id,
-            hardware_id,
-        },
-    )
-    .await?
-    .ok_or_else(|| AppError::not_found(Thing::Device))?;
-    seen_now(&mut conn, device).await
-}
-
-/// How stale a device's `last_seen_at` may get before a check-in writes it again.
-pub const SEEN_RESOLUTION_MS: Millis = 60_000;
-
-async fn seen_now(
-    conn: &mut sqlx::AnyConnection,
-    device: rows::DeviceOnLicense,
-) -> Result<DeviceStatus> {
-    let now = now_millis();
-    // At most one write a minute per device: a check-in is a read, and the Devices tab shows when a
-    // device was last seen to the minute. The read above still runs every time, so a reset is
-    // refused at the very next check-in, on any process.
-    if now - device.device_seen_at >= SEEN_RESOLUTION_MS {
-        // Only while still active: a reset committed in between wins.
-        rows::seen(conn, &device.device_id, now, None).await?;
-    }
-    Ok(DeviceStatus {
-        license: summary_from_row(&device.license, now)?,
-        tenant_id: device.license.tenant_id,
-        device_id: device.device_id,
-        hardware_id: device.hardware_id,
-        device_name: device.device_name,
-    })
-}
-
-/// The app deactivates its own device. Uses one deactivation of the license's budget, exactly
-/// like a reset in the portal, and is refused the same way (`DeactivationLimitReached`) when the
-/// budget is spent. The token keeps identifying the device, so a later check-in answers
-/// `DeviceDeactivated` rather than `Unauthenticated`.
-pub async fn deactivate_by_token(store: &Store, token: &str, ip: &str) -> Result<AppDeactivation> {
-    if token.is_empty() {
-        return Err(AppError::Unauthenticated);
-    }
-    let hash = secret::hash(token);
-    // Find the license first, so the lock below is on the right row.
-    let license_id = {
-        let mut conn = store.conn().await?;
-        rows::license_of_token(&mut conn, &hash)
-            .await?
-            .ok_or(AppError::Unauthenticated)?
-    };
-    let mut tx = store.begin_locked(&license_id).await?;
-    let device = rows::with_license(&mut tx, DeviceKey::TokenHash(&hash))
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if device.deactivated_at.is_some() {
-        return Err(AppError::DeviceDeactivated);
-    }
-    deactivate_by_app(tx, device, ip).await
-}
-
-/// A LicenseSpring app deactivates its machine by hardware id on a license it already found: as
-/// [`deactivate_by_token`], and `NotFound(Device)` when no active device has that hardware id.
-pub async fn deactivate_hardware(
-    store: &Store,
-    license_id: &str,
-    hardware_id: &str,
-    ip: &str,
-) -> Result<AppDeactivation> {
-    let mut tx = store.begin_locked(license_id).await?;
-    let device = rows::with_license(
-        &mut tx,
-        DeviceKey::ActiveHardware {
-            license_id,
-            hardware_id,
-        },
-    )
-    .await?
-    .ok_or_else(|| AppError::not_found(Thing::Device))?;
-    deactivate_by_app(tx, device, ip).await
-}
-
-/// Spends one deactivation on an active device found in `tx`, which holds its license's lock.
-async fn deactivate_by_app(
-    mut tx: Tx,
-    device: rows::DeviceOnLicense,
-    ip: &str,
-) -> Result<AppDeactivation> {
-    let tenant_id = device.license.tenant_id;
-    let license_id = device.license.id;
-    let device_id = device.device_id;
-    let left = spend_deactivation(
-        &mut tx,
-        Deactivation {
-            tenant_id: &tenant_id,
-            license_id: &license_id,
-            device_id: &device_id,
-            device_name: &device.device_name,
-            // The app acts for the account that activated it (none for a license-key activation).
-            actor_id: device.account_id.as_deref(),
-            reason: DeactivationReason::App,
-            action: AuditAction::DeviceDeactivatedByApp,
-            ip,
-            allowed: device.license.max_deactivations,
-            used: device.license.deactivations_used,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(AppDeactivation {
-        tenant_id,
-        license_id,
-        device_id,
-        deactivations_left: left,
-    })
-}
 /// The license part of an activation or check-in answer.
-fn summary_from_row(row: &LicenseRow, now: Millis) -> Result<LicenseSummary> {
+pub(super) fn summary_from_row(row: &LicenseRow, now: Millis) -> Result<LicenseSummary> {
     Ok(LicenseSummary {
         id: row.id.clone(),
         product: row.product.clone(),

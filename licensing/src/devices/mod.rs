@@ -7,9 +7,13 @@ use crate::Millis;
 #[cfg(feature = "server")]
 mod activation;
 #[cfg(feature = "server")]
+mod check_in;
+#[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
 pub use activation::*;
+#[cfg(feature = "server")]
+pub use check_in::*;
 #[cfg(feature = "server")]
 pub use service::*;
 

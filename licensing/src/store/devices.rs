@@ -171,11 +171,10 @@ pub struct LicenseForActivation {
 }
 
 impl LicenseForActivation {
-    /// The id and name of the hardware's active device on the license.
-    pub fn active_device(&self) -> Option<(String, String)> {
-        self.active_device_id
-            .clone()
-            .zip(self.active_device_name.clone())
+    /// The license, and the id and name of the hardware's active device on it.
+    pub fn into_parts(self) -> (LicenseRow, Option<(String, String)>) {
+        let device = self.active_device_id.zip(self.active_device_name);
+        (self.license, device)
     }
 }
 
