@@ -10,7 +10,8 @@ use crate::{now_millis, secret, Millis};
 use super::activation::{summary_from_row, AppDeactivation, DeviceStatus};
 use super::service::{spend_deactivation, Deactivation};
 
-/// The app's check-in: the device's current standing, and `last_seen_at` set to now.
+/// The app's check-in: the device's current standing; `last_seen_at` becomes now within a second
+/// (see [`Store::note_seen`]).
 ///
 /// An unknown token is `Unauthenticated`; a token of a device that was reset in the portal or
 /// deactivated in any other way is `DeviceDeactivated`. An expired or suspended license is not
@@ -27,7 +28,7 @@ pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
     if device.deactivated_at.is_some() {
         return Err(AppError::DeviceDeactivated);
     }
-    seen_now(&mut conn, device).await
+    seen_now(store, device)
 }
 
 /// A LicenseSpring app checks in by its hardware id on a license it already found: as
@@ -47,23 +48,19 @@ pub async fn check_in_hardware(
     )
     .await?
     .ok_or_else(|| AppError::not_found(Thing::Device))?;
-    seen_now(&mut conn, device).await
+    seen_now(store, device)
 }
 
 /// How stale a device's `last_seen_at` may get before a check-in writes it again.
 pub const SEEN_RESOLUTION_MS: Millis = 60_000;
 
-async fn seen_now(
-    conn: &mut sqlx::AnyConnection,
-    device: rows::DeviceOnLicense,
-) -> Result<DeviceStatus> {
+fn seen_now(store: &Store, device: rows::DeviceOnLicense) -> Result<DeviceStatus> {
     let now = now_millis();
-    // At most one write a minute per device: a check-in is a read, and the Devices tab shows when a
-    // device was last seen to the minute. The read above still runs every time, so a reset is
-    // refused at the very next check-in, on any process.
+    // At most one write a minute per device, and not on the request's path: a check-in is a
+    // read, and the Devices tab shows when a device was last seen to the minute. The read above
+    // still runs every time, so a reset is refused at the very next check-in, on any process.
     if now - device.device_seen_at >= SEEN_RESOLUTION_MS {
-        // Only while still active: a reset committed in between wins.
-        rows::seen(conn, &device.device_id, now, None).await?;
+        store.note_seen(&device.device_id, now);
     }
     Ok(DeviceStatus {
         license: summary_from_row(&device.license, now)?,

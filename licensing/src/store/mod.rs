@@ -34,6 +34,7 @@ pub mod outbox;
 pub mod products;
 pub mod seats;
 pub mod secrets;
+mod seen;
 pub mod sessions;
 pub mod tenants;
 pub mod webhooks;
@@ -92,6 +93,8 @@ pub struct Store {
     writers: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// The connections [`Store::conn`] lends, kept apart from sqlx's release check.
     idle: std::sync::Arc<lending::Idle>,
+    /// Devices' seen times waiting to be written (see [`Store::note_seen`]).
+    seen: std::sync::Arc<seen::Pending>,
 }
 
 /// The longest a request waits for a connection: past it the database is as good as unavailable.
@@ -203,6 +206,7 @@ impl Store {
                 connections,
                 backend == Backend::Postgres,
             )),
+            seen: Default::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -324,6 +328,7 @@ impl Store {
     /// the database file, so what a stopped server leaves on disk is one self-contained file (safe
     /// to copy as a backup); closing connections concurrently may otherwise leave the WAL behind.
     pub async fn close(&self) {
+        self.flush_seen().await;
         // sqlx's close waits for every connection it lent, the kept ones too.
         self.idle.close();
         if self.backend == Backend::Sqlite {

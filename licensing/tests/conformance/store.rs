@@ -122,3 +122,88 @@ async fn sqlite_commits_are_durable_unless_the_operator_chooses_otherwise() {
     let fast = Store::connect_with(&w.url, normal).await.expect("reopen");
     assert_eq!(synchronous(fast).await, 1);
 }
+
+/// A check-in's seen time is written behind it ([`Store::note_seen`]): by a flush about a second
+/// later that nobody asks for, at once by `close`, and never onto a device reset in between.
+#[tokio::test]
+async fn seen_times_are_written_behind_the_check_in_and_at_close() {
+    use std::time::Duration;
+    let w = world().await;
+    let store = &w.store;
+    let target = devices::ActivationTarget {
+        tenant_id: w.a.manager.tenant_id.clone(),
+        license_id: w.a.license_id.clone(),
+        account_id: None,
+    };
+    let mut apps = Vec::new();
+    for hardware_id in ["seen-flushed", "seen-reset", "seen-closing"] {
+        let device = DeviceInfo {
+            hardware_id,
+            name: hardware_id,
+            os: "Linux",
+        };
+        let app = devices::activate_device(store, &target, &device, IP)
+            .await
+            .expect("activate");
+        apps.push((app.status.device_id, app.token));
+    }
+    let [flushed, reset, closing] = &apps[..] else {
+        unreachable!()
+    };
+    sqlx::query("UPDATE devices SET last_seen_at = 1 WHERE license_id = $1")
+        .bind(&w.a.license_id)
+        .execute(store.pool())
+        .await
+        .expect("age the devices");
+    let seen_at = |store: Store, id: String| async move {
+        let at: i64 = sqlx::query_scalar("SELECT last_seen_at FROM devices WHERE id = $1")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await
+            .expect("read last_seen_at");
+        at
+    };
+    let before = licensing::now_millis();
+
+    devices::check_in(store, &flushed.1)
+        .await
+        .expect("check in");
+    let written = tokio::time::timeout(Duration::from_secs(10), async {
+        while seen_at(store.clone(), flushed.0.clone()).await < before {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(
+        written.is_ok(),
+        "the seen time is written without a flush being asked for"
+    );
+
+    devices::check_in(store, &reset.1).await.expect("check in");
+    devices::reset(store, &as_actor(&w.a.manager), &reset.0)
+        .await
+        .expect("reset the device");
+    store.flush_seen().await;
+    assert_eq!(
+        seen_at(store.clone(), reset.0.clone()).await,
+        1,
+        "a reset device stays as the reset left it"
+    );
+    assert_eq!(
+        devices::check_in(store, &reset.1)
+            .await
+            .map(|s| s.device_id),
+        Err(AppError::DeviceDeactivated)
+    );
+
+    devices::check_in(store, &closing.1)
+        .await
+        .expect("check in");
+    store.close().await;
+    let reopened = Store::connect(&w.url).await.expect("reopen");
+    assert!(
+        seen_at(reopened.clone(), closing.0.clone()).await >= before,
+        "close writes the seen times still waiting"
+    );
+    reopened.close().await;
+}
