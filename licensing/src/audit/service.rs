@@ -21,7 +21,8 @@ pub struct Event<'a> {
 
 pub async fn record(tx: &mut Tx, event: Event<'_>) -> Result<()> {
     let at = now_millis();
-    rows::insert(
+    let webhook_type = crate::webhooks::event_type_for_audit(&event);
+    let subscribers = rows::insert(
         tx,
         &NewEvent {
             id: &new_id(),
@@ -33,10 +34,15 @@ pub async fn record(tx: &mut Tx, event: Event<'_>) -> Result<()> {
             ip: event.ip,
             at,
         },
+        webhook_type.map(|t| t.as_str()),
     )
     .await?;
-    // After the event's insert: on SQLite a transaction must not start with a read.
-    crate::webhooks::emit_for_audit(tx, &event, at).await
+    match webhook_type {
+        Some(event_type) if subscribers > 0 => {
+            crate::webhooks::emit_for_audit(tx, &event, event_type, at).await
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A page of a license's events, newest first: for its managers (and the vendor's admins).

@@ -18,11 +18,21 @@ pub struct NewEvent<'a> {
     pub at: Millis,
 }
 
-pub async fn insert(conn: &mut AnyConnection, e: &NewEvent<'_>) -> sqlx::Result<()> {
-    sqlx::query(
+/// Inserts the event and answers how many of the tenant's webhook endpoints take
+/// `webhook_type` (0 for `None`), counted in the same statement: most events are written under a
+/// license's lock and most tenants subscribe to few of them, so the common case saves the round
+/// trip a separate look-up would cost while the lock is held.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    e: &NewEvent<'_>,
+    webhook_type: Option<&str>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
         "INSERT INTO audit_events (id, tenant_id, license_id, actor_id, action, subject, ip, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         RETURNING (SELECT COUNT(*) FROM webhook_endpoints WHERE {})",
+        super::webhooks::subscribed_filter("$2", "$9")
+    ))
     .bind(e.id)
     .bind(e.tenant_id)
     .bind(e.license_id)
@@ -31,9 +41,9 @@ pub async fn insert(conn: &mut AnyConnection, e: &NewEvent<'_>) -> sqlx::Result<
     .bind(e.subject)
     .bind(e.ip)
     .bind(e.at)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .bind(webhook_type.map(super::webhooks::subscription_pattern))
+    .fetch_one(conn)
+    .await
 }
 
 /// An event as the logs read it, with the acting account's name and the license it concerns.

@@ -71,15 +71,27 @@ pub async fn subscribed(
     tenant_id: &str,
     event_type: &str,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "SELECT id FROM webhook_endpoints \
-         WHERE tenant_id = $1 AND deleted_at IS NULL \
-           AND (' ' || event_types || ' ') LIKE $2 ORDER BY id",
-    )
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM webhook_endpoints WHERE {} ORDER BY id",
+        subscribed_filter("$1", "$2")
+    ))
     .bind(tenant_id)
-    .bind(format!("% {event_type} %"))
+    .bind(subscription_pattern(event_type))
     .fetch_all(conn)
     .await
+}
+
+/// The live endpoints of the tenant bound as `tenant` that take the event type whose
+/// [`subscription_pattern`] is bound as `pattern` (a NULL pattern matches none).
+pub(super) fn subscribed_filter(tenant: &str, pattern: &str) -> String {
+    format!(
+        "tenant_id = {tenant} AND deleted_at IS NULL AND (' ' || event_types || ' ') LIKE {pattern}"
+    )
+}
+
+/// Matches an endpoint's space-separated `event_types` that name `event_type`.
+pub(super) fn subscription_pattern(event_type: &str) -> String {
+    format!("% {event_type} %")
 }
 
 /// Deletes (retires) a live endpoint of the tenant and gives up its undelivered events; its

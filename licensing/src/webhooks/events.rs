@@ -45,12 +45,19 @@ fn event_type_of(action: AuditAction, subject: &AuditSubject) -> Option<EventTyp
     })
 }
 
-/// Writes the deliveries of an audit event the tenant's endpoints subscribe to, in the event's
-/// transaction. Costs one indexed read when nobody subscribes.
-pub(crate) async fn emit_for_audit(tx: &mut Tx, event: &Event<'_>, at: Millis) -> Result<()> {
-    let Some(event_type) = event_type_of(event.action, &event.subject) else {
-        return Ok(());
-    };
+/// The webhook event an audit event is, if any.
+pub(crate) fn event_type_for_audit(event: &Event<'_>) -> Option<EventType> {
+    event_type_of(event.action, &event.subject)
+}
+
+/// Writes the deliveries of an audit event, of `event_type`, to the tenant's endpoints that
+/// take it, in the event's transaction (after the event's insert counted some).
+pub(crate) async fn emit_for_audit(
+    tx: &mut Tx,
+    event: &Event<'_>,
+    event_type: EventType,
+    at: Millis,
+) -> Result<()> {
     let data = json!({
         "action": event.action.as_str(),
         "subject": &event.subject,

@@ -15,7 +15,7 @@ mod service;
 #[cfg(feature = "server")]
 pub use delivery::*;
 #[cfg(feature = "server")]
-pub(crate) use events::{budget_spent, emit_for_audit};
+pub(crate) use events::{budget_spent, emit_for_audit, event_type_for_audit};
 #[cfg(feature = "server")]
 pub use service::*;
 
