@@ -20,6 +20,10 @@ use crate::Millis;
 /// How long a seen time waits to be written with the others.
 const FLUSH_AFTER: Duration = Duration::from_secs(1);
 
+/// The most devices one transaction writes: on SQLite it holds the database's one write lock,
+/// and a very large fleet's second must not keep activations waiting behind it.
+const BATCH: usize = 500;
+
 /// Device ids and the latest time each was seen, not yet written.
 #[derive(Debug, Default)]
 pub(super) struct Pending {
@@ -54,25 +58,24 @@ impl Store {
         });
     }
 
-    /// Writes every seen time noted so far, in one transaction; a device reset or deactivated in
-    /// the meantime keeps its row as it is. On failure the times are dropped and logged: the
-    /// devices' next check-ins note them again.
+    /// Writes every seen time noted so far, in transactions of up to [`BATCH`] devices; a device
+    /// reset or deactivated in the meantime keeps its row as it is. On failure the times are
+    /// dropped and logged: the devices' next check-ins note them again.
     pub async fn flush_seen(&self) {
-        let times = self.seen.take();
-        if times.is_empty() {
-            return;
-        }
-        let written = async {
-            let mut tx = self.begin().await?;
-            // One statement per device: each keeps its own time, and a batch is a second's worth.
-            for (device_id, at) in &times {
-                super::devices::seen_since(&mut tx, device_id, *at).await?;
+        let times: Vec<_> = self.seen.take().into_iter().collect();
+        for batch in times.chunks(BATCH) {
+            let written = async {
+                let mut tx = self.begin().await?;
+                // One statement per device, so each keeps its own time.
+                for (device_id, at) in batch {
+                    super::devices::seen_since(&mut tx, device_id, *at).await?;
+                }
+                tx.commit().await?;
+                Ok::<_, crate::error::AppError>(())
+            };
+            if let Err(err) = written.await {
+                tracing::warn!(error = %err, devices = batch.len(), "could not write when devices were last seen");
             }
-            tx.commit().await?;
-            Ok::<_, crate::error::AppError>(())
-        };
-        if let Err(err) = written.await {
-            tracing::warn!(error = %err, devices = times.len(), "could not write when devices were last seen");
         }
     }
 }

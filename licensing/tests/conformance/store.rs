@@ -207,3 +207,39 @@ async fn seen_times_are_written_behind_the_check_in_and_at_close() {
     );
     reopened.close().await;
 }
+
+/// However many devices were seen in a second, every time noted is written: more devices than
+/// one transaction takes go in several.
+#[tokio::test]
+async fn every_noted_seen_time_is_written_however_many() {
+    let w = world().await;
+    let store = &w.store;
+    let devices = 1_201;
+    let mut tx = store.begin().await.expect("begin");
+    for i in 0..devices {
+        sqlx::query(
+            "INSERT INTO devices (id, license_id, hardware_id, name, os, first_activated_at, \
+             last_seen_at) VALUES ($1, $2, $3, $3, 'Linux', 1, 1)",
+        )
+        .bind(format!("seen-many-{i}"))
+        .bind(&w.a.license_id)
+        .bind(format!("hw-many-{i}"))
+        .execute(&mut **tx)
+        .await
+        .expect("insert a device");
+    }
+    tx.commit().await.expect("commit");
+    let at = licensing::now_millis();
+    for i in 0..devices {
+        store.note_seen(&format!("seen-many-{i}"), at);
+    }
+    store.flush_seen().await;
+    let written: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM devices WHERE id LIKE 'seen-many-%' AND last_seen_at = $1",
+    )
+    .bind(at)
+    .fetch_one(store.pool())
+    .await
+    .expect("count");
+    assert_eq!(written, devices);
+}
