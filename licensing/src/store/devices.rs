@@ -323,19 +323,6 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewDeviceRow<'_>) -> sqlx::R
 
 /// Records that an active device was seen, and replaces its token when one is given. A device
 /// deactivated in between stays as it is.
-/// A device still active was seen at `at`, when that is later than the time it has.
-pub async fn seen_since(conn: &mut AnyConnection, device_id: &str, at: Millis) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE devices SET last_seen_at = $1 \
-         WHERE id = $2 AND deactivated_at IS NULL AND last_seen_at < $1",
-    )
-    .bind(at)
-    .bind(device_id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 pub async fn seen(
     conn: &mut AnyConnection,
     device_id: &str,
@@ -348,6 +335,23 @@ pub async fn seen(
     )
     .bind(now)
     .bind(token_hash)
+    .bind(device_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A device still active was seen at `at`, when that is later than the time it has.
+pub async fn seen_if_later(
+    conn: &mut AnyConnection,
+    device_id: &str,
+    at: Millis,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE devices SET last_seen_at = $1 \
+         WHERE id = $2 AND deactivated_at IS NULL AND last_seen_at < $1",
+    )
+    .bind(at)
     .bind(device_id)
     .execute(conn)
     .await?;

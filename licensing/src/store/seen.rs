@@ -68,7 +68,7 @@ impl Store {
                 let mut tx = self.begin().await?;
                 // One statement per device, so each keeps its own time.
                 for (device_id, at) in batch {
-                    super::devices::seen_since(&mut tx, device_id, *at).await?;
+                    super::devices::seen_if_later(&mut tx, device_id, *at).await?;
                 }
                 tx.commit().await?;
                 Ok::<_, crate::error::AppError>(())

@@ -17,10 +17,11 @@ use crate::store::webhooks::{self as rows, NewDeliveryRow};
 use crate::store::{new_id, Tx};
 use crate::{now_millis, secret, Millis};
 
-/// Which webhook event an audit action is, if any.
-fn event_type_of(action: AuditAction, subject: &AuditSubject) -> Option<EventType> {
+/// The webhook event an audit event is, if any.
+pub(crate) fn event_type_for_audit(event: &Event<'_>) -> Option<EventType> {
     use AuditAction as A;
-    Some(match action {
+    let subject = &event.subject;
+    Some(match event.action {
         A::DeviceActivated
         | A::DeviceReactivated
         | A::DeviceActivatedOffline
@@ -43,11 +44,6 @@ fn event_type_of(action: AuditAction, subject: &AuditSubject) -> Option<EventTyp
         A::UserUnassigned => EventType::SeatUnassigned,
         _ => return None,
     })
-}
-
-/// The webhook event an audit event is, if any.
-pub(crate) fn event_type_for_audit(event: &Event<'_>) -> Option<EventType> {
-    event_type_of(event.action, &event.subject)
 }
 
 /// Writes the deliveries of an audit event, of `event_type`, to the tenant's endpoints that

@@ -1,5 +1,6 @@
 //! The store's own behaviour, apart from any rule: lending connections (never starving
-//! transactions or shutdown, never lending a dead one) and SQLite's commit durability.
+//! transactions or shutdown, never lending a dead one), SQLite's commit durability, and devices'
+//! seen times written behind the check-in.
 
 use super::*;
 
