@@ -293,13 +293,12 @@ pub async fn principal_for_session(
 ) -> Result<Principal> {
     let now = now_millis();
     let hash = secret::hash(token);
-    let mut conn = store.conn().await?;
-    let row = sessions::live(&mut conn, &hash, now, now - policy.idle_ms)
+    let row = sessions::live(&mut *store.conn().await?, &hash, now, now - policy.idle_ms)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     // Touch at most once a minute: a read-mostly portal should not write on every request.
     if now - row.last_seen_at > 60_000 {
-        sessions::touch(&mut conn, &hash, now).await?;
+        sessions::touch(&mut *store.write_conn().await?, &hash, now).await?;
     }
     principal_from_row(row.principal)
 }

@@ -253,7 +253,7 @@ impl Attempt {
     /// gets one. Failures that left the window are cleared here, on a path that writes anyway.
     pub async fn failed(self, store: &Store) -> Result<()> {
         let now = now_millis();
-        let mut conn = store.conn().await?;
+        let mut conn = store.write_conn().await?;
         if let Some(id) = &self.row {
             failures::settle(&mut conn, id, now).await?;
         }
@@ -274,7 +274,7 @@ impl Attempt {
     /// Other checks of the account still in flight keep their rows: each settles on its own.
     pub async fn succeeded(self, store: &Store) -> Result<()> {
         if let Some(key) = &self.account {
-            let mut conn = store.conn().await?;
+            let mut conn = store.write_conn().await?;
             let stale = now_millis() - STALE_MS;
             failures::delete(&mut conn, Remove::Settled(key, stale)).await?;
         }
@@ -284,7 +284,7 @@ impl Attempt {
     /// The check did not get to a verdict (bad input, busy, database trouble): not a failure.
     pub async fn withdraw(self, store: &Store) -> Result<()> {
         if let Some(id) = &self.row {
-            let mut conn = store.conn().await?;
+            let mut conn = store.write_conn().await?;
             failures::delete(&mut conn, Remove::Id(id)).await?;
         }
         Ok(())

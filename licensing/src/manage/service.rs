@@ -139,13 +139,12 @@ pub async fn authenticate_key(store: &Store, bearer: &str) -> Result<KeyHolder> 
     if !bearer.starts_with(KEY_START) || bearer.len() > 200 {
         return Err(AppError::Unauthenticated);
     }
-    let mut conn = store.conn().await?;
-    let key = rows::live_by_hash(&mut conn, &secret::hash(bearer))
+    let key = rows::live_by_hash(&mut *store.conn().await?, &secret::hash(bearer))
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let now = now_millis();
     if key.last_used_at.is_none_or(|at| now - at > 60_000) {
-        rows::touch(&mut conn, &key.key_id, now).await?;
+        rows::touch(&mut *store.write_conn().await?, &key.key_id, now).await?;
     }
     Ok(KeyHolder {
         key_id: key.key_id,

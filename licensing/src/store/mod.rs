@@ -107,6 +107,26 @@ const SQLITE_CONNECTIONS: u32 = 8;
 /// timeout: past it the database is as good as unavailable.
 const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A connection from [`Store::write_conn`]: given back before its turn.
+pub struct WriteConn {
+    conn: Conn,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteConn {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for WriteConn {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.conn
+    }
+}
+
 /// A transaction. On SQLite a writing one also holds this process's turn at the database's one
 /// write lock until it ends: writers queue first come, first served in memory, instead of each
 /// polling SQLite's lock with its busy handler's growing sleeps (which left the lock idle while
@@ -229,9 +249,22 @@ impl Store {
         &self.pool
     }
 
-    /// A connection for reads and single statements (a transaction is [`Store::begin`]'s).
+    /// A connection for reads (a transaction is [`Store::begin`]'s; a single write outside one,
+    /// [`Store::write_conn`]'s).
     pub async fn conn(&self) -> Result<Conn> {
         Ok(Conn::lend(&self.pool, &self.idle, ACQUIRE_TIMEOUT).await?)
+    }
+
+    /// A connection for writes outside a transaction. On SQLite it holds this process's turn at
+    /// the write lock, taken before the connection: a writer held up by the lock then holds no
+    /// connection a reader needs, and it queues with the transactions instead of polling the
+    /// lock with SQLite's busy handler. Not for a task that holds a transaction already.
+    pub async fn write_conn(&self) -> Result<WriteConn> {
+        let turn = self.write_turn().await?;
+        Ok(WriteConn {
+            conn: self.conn().await?,
+            _turn: turn,
+        })
     }
 
     /// The tenants' signing keys this process has loaded (they never change once written).

@@ -244,3 +244,51 @@ async fn every_noted_seen_time_is_written_however_many() {
     .expect("count");
     assert_eq!(written, devices);
 }
+
+/// SQLite: writes outside a transaction wait for this process's turn at the write lock before
+/// they take a connection, so writers held up by the lock never starve readers. With a
+/// transaction holding the lock, as many refused license keys as the pool has connections (each
+/// refusal writes a failure) wait, a read still gets a connection at once, and every refusal is
+/// answered once the transaction ends.
+#[tokio::test]
+async fn writers_waiting_for_the_lock_leave_connections_to_readers() {
+    use std::time::Duration;
+    let Some(w) = world_on(Backend::Sqlite).await else {
+        return;
+    };
+    let store = &w.store;
+    let mut tx = store.begin().await.expect("begin");
+    sqlx::query("UPDATE licenses SET status = status WHERE id = $1")
+        .bind(&w.a.license_id)
+        .execute(&mut **tx)
+        .await
+        .expect("take the write lock");
+    let pool_size = store.pool().options().get_max_connections();
+    let writers: Vec<_> = (0..pool_size)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let key = devices::ActivationAuth::LicenseKey(format!("KP-NOT-A-KEY-{i}"));
+                let ip = format!("198.51.100.{i}");
+                devices::activation_target(&store, &key, &ip, &THROTTLE)
+                    .await
+                    .map(|target| target.license_id)
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let read = tokio::time::timeout(Duration::from_secs(3), store.conn()).await;
+    assert!(
+        matches!(read, Ok(Ok(_))),
+        "a read gets a connection while the writers wait for the lock"
+    );
+    drop(read);
+    tx.commit().await.expect("commit");
+    for writer in writers {
+        let refused = tokio::time::timeout(Duration::from_secs(10), writer)
+            .await
+            .expect("every writer gets its turn")
+            .expect("writer");
+        assert_eq!(refused, Err(AppError::InvalidCredentials));
+    }
+}
