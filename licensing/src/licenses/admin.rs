@@ -2,7 +2,8 @@
 //! reset your limit"), change its limits and validity, suspend and resume it, list the tenant's
 //! licenses. Every action is the caller's own tenant only and is audited with their name.
 
-use super::service::{check_valid_until, license_from_row, license_row, raise, Written};
+use super::selling::{check_valid_until, raise, Written};
+use super::service::{license_from_row, license_row};
 use super::{
     issue_key, purchase_writing, LicenseRole, LicenseType, NewLicense, Purchase, TenantLicense,
 };

@@ -10,11 +10,19 @@ mod admin;
 #[cfg(feature = "server")]
 mod keys;
 #[cfg(feature = "server")]
+mod reset;
+#[cfg(feature = "server")]
+mod selling;
+#[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
 pub use admin::*;
 #[cfg(feature = "server")]
 pub use keys::*;
+#[cfg(feature = "server")]
+pub use reset::*;
+#[cfg(feature = "server")]
+pub use selling::*;
 #[cfg(feature = "server")]
 pub use service::*;
 
