@@ -9,9 +9,13 @@ use crate::Millis;
 #[cfg(feature = "server")]
 mod links;
 #[cfg(feature = "server")]
+mod seats;
+#[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
 pub use links::*;
+#[cfg(feature = "server")]
+pub use seats::*;
 #[cfg(feature = "server")]
 pub use service::*;
 
