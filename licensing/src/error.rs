@@ -13,8 +13,12 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 use crate::licenses::LicenseType;
 
+/// On the wire (server functions, flashes) it is serde's default, externally tagged form, as are
+/// its reasons: `{"invalid":{"field":"Name","reason":{"too_long":{"max":200}}}}`. An internally
+/// tagged form (`{"error":"invalid",…}`) is read through serde's buffered `Content`, which made
+/// its decoder in the hydrating WASM, loaded by every page, ~46 KB of code more.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AppError {
     #[error("unauthenticated")]
     Unauthenticated,
@@ -179,7 +183,7 @@ impl From<Field> for String {
 
 /// Why an input was refused (`Invalid`), with what the rule needs to say so.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum InvalidReason {
     Required,
     /// The reason for lifting a deactivation limit: it goes into the audit log.
@@ -287,7 +291,7 @@ pub enum InvalidReason {
 
 /// Why a change conflicts with the state it would change (`Conflict`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ConflictReason {
     /// A unique key is taken (the database said so).
     AlreadyExists,
@@ -428,7 +432,38 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
-    use super::{AppError, Field};
+    use super::{AppError, ConflictReason, Field, InvalidReason};
+    use crate::licenses::LicenseType;
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn errors_travel_externally_tagged_and_come_back_equal() {
+        let cases = [
+            (AppError::Unauthenticated, r#""unauthenticated""#),
+            (
+                AppError::invalid(Field::Name, InvalidReason::TooLong { max: 200 }),
+                r#"{"invalid":{"field":"Name","reason":{"too_long":{"max":200}}}}"#,
+            ),
+            (
+                AppError::invalid(Field::Password, InvalidReason::Required),
+                r#"{"invalid":{"field":"Password","reason":"required"}}"#,
+            ),
+            (
+                AppError::conflict(ConflictReason::OfflineOnly {
+                    license_type: LicenseType::Personal,
+                }),
+                r#"{"conflict":{"reason":{"offline_only":{"license_type":"personal"}}}}"#,
+            ),
+            (
+                AppError::SeatLimitReached { allowed: 3 },
+                r#"{"seat_limit_reached":{"allowed":3}}"#,
+            ),
+        ];
+        for (error, json) in cases {
+            assert_eq!(serde_json::to_string(&error).unwrap(), json);
+            assert_eq!(serde_json::from_str::<AppError>(json).unwrap(), error);
+        }
+    }
 
     #[test]
     fn too_many_attempts_asks_to_wait() {

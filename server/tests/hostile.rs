@@ -618,10 +618,9 @@ async fn nul_in_any_text_is_refused_naming_the_field() {
     for (who, endpoint, form, field) in &cases {
         let (status, error) = call(&w, *who, endpoint, form).await;
         assert_eq!(status, 422, "{endpoint} {field}: {error}");
-        assert_eq!(error["error"], "invalid", "{endpoint}: {error}");
-        assert_eq!(error["field"], *field, "{endpoint}: {error}");
+        assert_eq!(error["invalid"]["field"], *field, "{endpoint}: {error}");
         assert_eq!(
-            error["reason"]["code"], "contains_nul",
+            error["invalid"]["reason"], "contains_nul",
             "{endpoint}: {error}"
         );
     }
@@ -793,7 +792,7 @@ async fn numbers_past_their_bounds_are_refused_not_wrapped() {
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (status, error) = call(&w, Some(&admin), "admin_sell", &form).await;
         assert_eq!(status, 422, "{error}");
-        assert_eq!(error["field"], field, "{error}");
+        assert_eq!(error["invalid"]["field"], field, "{error}");
     }
 
     for count in ["9223372036854775807", "100001", "0"] {
@@ -805,7 +804,10 @@ async fn numbers_past_their_bounds_are_refused_not_wrapped() {
         )
         .await;
         assert_eq!(status, 422, "{count}: {error}");
-        assert_eq!(error["field"], "Subscriptions", "{count}: {error}");
+        assert_eq!(
+            error["invalid"]["field"], "Subscriptions",
+            "{count}: {error}"
+        );
     }
 
     let (status, error) = call(
@@ -822,7 +824,7 @@ async fn numbers_past_their_bounds_are_refused_not_wrapped() {
     )
     .await;
     assert_eq!(
-        (status, &error["field"]),
+        (status, &error["invalid"]["field"]),
         (422, &json!("Devices")),
         "{error}"
     );

@@ -16,9 +16,10 @@ mod service;
 #[cfg(feature = "server")]
 pub use service::*;
 
-/// What the last change did, for the page it redirected to.
+/// What the last change did, for the page it redirected to. Externally tagged, as `AppError` is
+/// and for its reason: the hydrating WASM decodes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "note", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Flash {
     /// Devices tab: a device was reset.
     DeviceReset {
