@@ -24,8 +24,15 @@ pub async fn installation_secret(
     store: &crate::Store,
     name: &str,
 ) -> crate::error::Result<Vec<u8>> {
-    let mut conn = store.conn().await?;
-    let secret =
-        crate::store::secrets::installation_secret(&mut conn, name, &random_token()).await?;
+    use crate::store::secrets;
+    // Read first: after its first use the secret is there, and a read takes no write turn.
+    let stored = secrets::stored_installation_secret(&mut *store.conn().await?, name).await?;
+    let secret = match stored {
+        Some(secret) => secret,
+        None => {
+            let mut conn = store.write_conn().await?;
+            secrets::installation_secret(&mut conn, name, &random_token()).await?
+        }
+    };
     hex::decode(secret).map_err(|_| crate::AppError::Internal)
 }

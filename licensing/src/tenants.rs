@@ -10,7 +10,7 @@ use crate::store::{accounts, customers, new_id, tenants, Store};
 
 /// Creates a vendor tenant. `company_id` is what customers type at login, matched case-insensitively.
 pub async fn create_tenant(store: &Store, company_id: &str, name: &str) -> Result<String> {
-    let mut conn = store.conn().await?;
+    let mut conn = store.write_conn().await?;
     insert_tenant(&mut conn, company_id, name).await
 }
 
@@ -95,7 +95,7 @@ pub async fn create_customer(store: &Store, tenant_id: &str, name: &str) -> Resu
         return Err(AppError::invalid(Field::Name, InvalidReason::Required));
     }
     let id = new_id();
-    let mut conn = store.conn().await?;
+    let mut conn = store.write_conn().await?;
     customers::insert(&mut conn, &id, tenant_id, name.trim(), now_millis()).await?;
     Ok(id)
 }
@@ -114,7 +114,7 @@ pub struct NewAccount<'a> {
 /// Creates an account; the email is unique within the tenant.
 pub async fn create_account(store: &Store, new: &NewAccount<'_>) -> Result<String> {
     let account = PreparedAccount::new(new).await?;
-    let mut conn = store.conn().await?;
+    let mut conn = store.write_conn().await?;
     account.insert(&mut conn).await?;
     Ok(account.id)
 }

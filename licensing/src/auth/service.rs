@@ -265,7 +265,7 @@ pub async fn login(
     let token = secret::random_token();
     let now = now_millis();
     let expires_at = now + policy.absolute_ms;
-    let mut conn = store.conn().await?;
+    let mut conn = store.write_conn().await?;
     sessions::insert(
         &mut conn,
         &secret::hash(&token),
@@ -306,7 +306,7 @@ pub async fn principal_for_session(
 /// Logs out: ends every session of the session's account, so "log out" also logs out a browser
 /// left open elsewhere. Unknown tokens are fine: logging out twice is not an error.
 pub async fn logout(store: &Store, token: &str) -> Result<()> {
-    let mut conn = store.conn().await?;
+    let mut conn = store.write_conn().await?;
     let hash = secret::hash(token);
     sessions::end(&mut conn, Sessions::AccountOfToken(&hash)).await?;
     Ok(())
@@ -314,7 +314,7 @@ pub async fn logout(store: &Store, token: &str) -> Result<()> {
 
 /// Ends this one session (the one a browser had before it logged in again).
 async fn end_session(store: &Store, token: &str) -> Result<()> {
-    let mut conn = store.conn().await?;
+    let mut conn = store.write_conn().await?;
     sessions::end(&mut conn, Sessions::Token(&secret::hash(token))).await?;
     Ok(())
 }

@@ -21,7 +21,7 @@ pub async fn put(store: &Store, session_token: &str, path: &str, flash: &Flash) 
         AppError::Internal
     })?;
     // Housekeeping on the path that writes, so unread notes (and the secrets in them) go away.
-    let mut conn = store.conn().await?;
+    let mut conn = store.write_conn().await?;
     flashes::delete_before(&mut conn, now - FLASH_TTL_MS).await?;
     flashes::upsert(&mut conn, &secret::hash(session_token), path, &body, now).await?;
     Ok(())
@@ -30,10 +30,11 @@ pub async fn put(store: &Store, session_token: &str, path: &str, flash: &Flash) 
 /// The note kept for this session and page, deleted as it is read: it shows once. The caller has
 /// checked that the session is live (a note of an ended session is deleted with it).
 pub async fn take(store: &Store, session_token: &str, path: &str) -> Result<Option<Flash>> {
-    let row = {
-        let mut conn = store.conn().await?;
-        flashes::take(&mut conn, &secret::hash(session_token), path).await?
-    };
+    let hash = secret::hash(session_token);
+    if !flashes::waiting(&mut *store.conn().await?, &hash, path).await? {
+        return Ok(None);
+    }
+    let row = flashes::take(&mut *store.write_conn().await?, &hash, path).await?;
     let Some((body, created_at)) = row else {
         return Ok(None);
     };

@@ -94,7 +94,7 @@ pub async fn recipient_locale(
 
 /// Remembers the language a logged-in person chose, for the email they receive.
 pub async fn remember_language(store: &Store, who: &Principal, locale: Locale) -> Result<()> {
-    let mut conn = store.conn().await?;
+    let mut conn = store.write_conn().await?;
     accounts::set_language(&mut conn, &who.account_id, locale.code()).await?;
     Ok(())
 }
@@ -202,7 +202,7 @@ pub async fn deliver_due<T: Transport>(
 ) -> Result<Round> {
     let now = now_millis();
     let claimed = {
-        let mut conn = store.conn().await?;
+        let mut conn = store.write_conn().await?;
         rows::claim(
             &mut conn,
             store.backend(),
@@ -218,7 +218,7 @@ pub async fn deliver_due<T: Transport>(
         let attempts = row.attempts + 1;
         let id = row.id.clone();
         let result = transport.send(&Outgoing::from(row)).await;
-        let mut conn = store.conn().await?;
+        let mut conn = store.write_conn().await?;
         match result {
             Ok(()) => {
                 rows::mark_sent(&mut conn, &id, sender, now_millis()).await?;

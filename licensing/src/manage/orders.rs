@@ -53,7 +53,7 @@ pub async fn place_order(
     let started = tokio::time::Instant::now();
     loop {
         let now = now_millis();
-        let mut conn = store.conn().await?;
+        let mut conn = store.write_conn().await?;
         if rows::claim_new(&mut conn, &claim, &request_hash, now + CLAIM_MS, now).await? {
             break;
         }
@@ -87,7 +87,7 @@ pub async fn place_order(
         Err(refused) => {
             // Nothing was sold (the sale's transaction marks the order): the order id is free for
             // a corrected order. A sale refused because the claim was taken over keeps the row.
-            let mut conn = store.conn().await?;
+            let mut conn = store.write_conn().await?;
             rows::release(&mut conn, &claim).await?;
             Err(refused)
         }
@@ -176,7 +176,7 @@ async fn sell(
             .map_err(|e| in_order_terms(e, "owner.name"))?,
     };
     {
-        let mut conn = store.conn().await?;
+        let mut conn = store.write_conn().await?;
         rows::set_parties(&mut conn, claim, &customer_id, &owner_account_id).await?;
     }
     let sale = sale_of(order, customer_id.clone(), owner_account_id.clone());

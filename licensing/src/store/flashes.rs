@@ -36,23 +36,29 @@ pub async fn upsert(
     Ok(())
 }
 
+/// Whether a note waits for the page: the read a page view makes before [`take`], since nearly
+/// every view has none, and a `DELETE` that finds nothing still takes SQLite's write lock.
+pub async fn waiting(
+    conn: &mut AnyConnection,
+    session_hash: &str,
+    path: &str,
+) -> sqlx::Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM flashes WHERE token_hash = $1 AND path = $2")
+            .bind(session_hash)
+            .bind(path)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// Deletes the page's note and returns it, as `(body, created_at)`: `DELETE … RETURNING`, so two
-/// requests racing for it cannot both get it. Looked for with a read first: nearly every page view
-/// has no note, and a `DELETE` that finds nothing still takes SQLite's write lock.
+/// requests racing for it cannot both get it.
 pub async fn take(
     conn: &mut AnyConnection,
     session_hash: &str,
     path: &str,
 ) -> sqlx::Result<Option<(String, Millis)>> {
-    let waiting: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM flashes WHERE token_hash = $1 AND path = $2")
-            .bind(session_hash)
-            .bind(path)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if waiting.is_none() {
-        return Ok(None);
-    }
     sqlx::query_as(
         "DELETE FROM flashes WHERE token_hash = $1 AND path = $2 RETURNING body, created_at",
     )

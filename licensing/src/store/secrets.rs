@@ -38,6 +38,17 @@ pub async fn signing_key(
         .await
 }
 
+/// The installation secret of this name, if one is stored.
+pub async fn stored_installation_secret(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT secret FROM installation_secrets WHERE name = $1")
+        .bind(name)
+        .fetch_optional(conn)
+        .await
+}
+
 /// The installation secret of this name, stored as `fresh` if there was none.
 pub async fn installation_secret(
     conn: &mut AnyConnection,
@@ -51,8 +62,7 @@ pub async fn installation_secret(
     .bind(fresh)
     .execute(&mut *conn)
     .await?;
-    sqlx::query_scalar("SELECT secret FROM installation_secrets WHERE name = $1")
-        .bind(name)
-        .fetch_one(conn)
-        .await
+    stored_installation_secret(conn, name)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
 }

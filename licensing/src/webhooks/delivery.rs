@@ -111,7 +111,7 @@ pub async fn deliver_due<P: Poster>(
 ) -> Result<Round> {
     let now = now_millis();
     let claimed = {
-        let mut conn = store.conn().await?;
+        let mut conn = store.write_conn().await?;
         rows::claim(
             &mut conn,
             store.backend(),
@@ -148,7 +148,7 @@ pub async fn deliver_due<P: Poster>(
         if !delivered {
             tracing::warn!(delivery = %row.id, attempts, error = ?error, "webhook not delivered");
         }
-        let mut conn = store.conn().await?;
+        let mut conn = store.write_conn().await?;
         rows::record_attempt(
             &mut conn,
             &AttemptRow {

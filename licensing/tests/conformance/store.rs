@@ -1,6 +1,6 @@
 //! The store's own behaviour, apart from any rule: lending connections (never starving
-//! transactions or shutdown, never lending a dead one), SQLite's commit durability, and devices'
-//! seen times written behind the check-in.
+//! transactions or shutdown, never lending a dead one), SQLite's commit durability, devices' seen
+//! times written behind the check-in, and reads that take no write turn.
 
 use super::*;
 
@@ -291,4 +291,32 @@ async fn writers_waiting_for_the_lock_leave_connections_to_readers() {
             .expect("writer");
         assert_eq!(refused, Err(AppError::InvalidCredentials));
     }
+}
+
+/// An installation secret is made once, whoever asks first, and a stored one is read without a
+/// write: it is had while a transaction holds SQLite's write lock (webhook rounds and form error
+/// links ask for one, and should not queue behind every license's writes for it).
+#[tokio::test]
+async fn installation_secrets_are_made_once_and_read_without_a_write_turn() {
+    use licensing::secret::installation_secret;
+    use std::time::Duration;
+    let w = world().await;
+    let store = &w.store;
+    let (first, second) = tokio::join!(
+        installation_secret(store, "conformance"),
+        installation_secret(store, "conformance")
+    );
+    let secret = first.expect("made");
+    assert_eq!(second.expect("made"), secret);
+    assert!(!secret.is_empty());
+    let tx = store.begin().await.expect("begin");
+    let again = tokio::time::timeout(
+        Duration::from_secs(3),
+        installation_secret(store, "conformance"),
+    )
+    .await
+    .expect("a stored secret waited for the write lock")
+    .expect("read");
+    assert_eq!(again, secret);
+    tx.rollback().await.expect("rollback");
 }
