@@ -339,7 +339,7 @@ async fn activate_locked(
     // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
     let hardware_id = new.device.hardware_id.trim();
     let name = new.device.name.trim();
-    let mut tx = store.begin_locked_reading(new.license_id).await?;
+    let mut tx = store.begin_locked(new.license_id).await?;
     let (row, existing) = rows::license_for_activation(&mut tx, new.license_id, hardware_id)
         .await?
         .ok_or_else(|| AppError::not_found(Thing::License))?

@@ -284,22 +284,17 @@ impl Store {
     /// A transaction that holds the write lock on one license before anything is read, so a
     /// check-then-write rule (a limit) sees every committed change and no concurrent request can
     /// slip in between the check and the write: SQLite takes the database write lock at `BEGIN`,
-    /// Postgres locks the license row.
+    /// Postgres locks the license row (`NotFound` when there is none).
+    ///
+    /// The caller's first statement reads the license, or what hangs on it, and reports a missing
+    /// one itself (every caller's does): on SQLite, where the lock is the whole database's, a
+    /// separate check would be one more round trip under that lock for nothing.
     pub async fn begin_locked(&self, license_id: &str) -> Result<Tx> {
         let mut tx = self.begin_writing().await?;
-        license_exists(&mut tx, license_id, self.backend == Backend::Postgres).await?;
-        Ok(tx)
-    }
-
-    /// [`Store::begin_locked`] for a caller whose first statement reads the license and reports a
-    /// missing one itself: SQLite's lock is the whole database's, taken at `BEGIN`, so checking
-    /// that the license exists would be one more round trip under that lock for nothing. Postgres
-    /// locks the row first, as `begin_locked` does.
-    pub async fn begin_locked_reading(&self, license_id: &str) -> Result<Tx> {
-        match self.backend {
-            Backend::Sqlite => self.begin_writing().await,
-            Backend::Postgres => self.begin_locked(license_id).await,
+        if self.backend == Backend::Postgres {
+            license_exists(&mut tx, license_id, true).await?;
         }
+        Ok(tx)
     }
 
     /// Locks one license in a transaction begun with [`Store::begin_keyed`] (Postgres: its row;

@@ -246,3 +246,44 @@ async fn the_kept_count_of_active_devices_follows_every_change() {
         .unwrap();
     expect(0).await;
 }
+
+/// A license id that names no license is `NotFound` for every write that locks a license, the
+/// same on both databases: Postgres finds it missing as it locks the row, SQLite (whose lock is
+/// the whole database's) by the write's own first read. Nothing is written.
+#[tokio::test]
+async fn locked_writes_refuse_a_license_that_does_not_exist() {
+    let w = world().await;
+    let store = &w.store;
+    let a = &w.a;
+    let support = vendor_admin(store, a, "support@codeglass.example").await;
+    let missing = "00000000-0000-4000-8000-000000000000";
+    let before = snapshot(store, &a.manager, &a.license_id).await;
+    let not_found = Err(AppError::not_found(Thing::License));
+    assert_eq!(
+        licenses::reset_license(store, &as_actor(&a.manager), missing)
+            .await
+            .map(|_| ()),
+        not_found
+    );
+    assert_eq!(
+        users::assign(store, &as_actor(&a.manager), missing, &a.user.account_id)
+            .await
+            .map(|_| ()),
+        not_found
+    );
+    assert_eq!(
+        licenses::add_subscriptions(store, missing, 1, None)
+            .await
+            .map(|_| ()),
+        not_found
+    );
+    assert_eq!(
+        licenses::reset_deactivation_limit(store, &as_actor(&support), missing, "goodwill").await,
+        not_found
+    );
+    assert_eq!(
+        licenses::issue_key(store, missing).await.map(|_| ()),
+        not_found
+    );
+    assert_eq!(snapshot(store, &a.manager, &a.license_id).await, before);
+}
