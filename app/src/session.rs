@@ -75,23 +75,24 @@ pub fn login_then(page: &str) -> String {
 pub async fn require_login() -> Result<Principal, AppError> {
     let memo =
         use_context::<Parts>().and_then(|parts| parts.extensions.get::<LoginMemo>().cloned());
-    if let Some(known) = memo.as_ref().and_then(|memo| memo.0.get()) {
-        return Ok(known.clone());
+    let look_up = || async {
+        let state = state()?;
+        let token = session_token().ok_or(AppError::Unauthenticated)?;
+        principal_for_session(&state.store, &token, state.sessions).await
+    };
+    match memo {
+        Some(memo) => memo.0.get_or_try_init(look_up).await.cloned(),
+        None => look_up().await,
     }
-    let state = state()?;
-    let token = session_token().ok_or(AppError::Unauthenticated)?;
-    let principal = principal_for_session(&state.store, &token, state.sessions).await?;
-    if let Some(memo) = memo {
-        let _ = memo.0.set(principal.clone());
-    }
-    Ok(principal)
 }
 
 /// The account a request's session belongs to, once [`require_login`] found it: a page's
-/// resources each ask, and the answer cannot change within one request. The server's portal layer
-/// puts an empty one on every portal request; a refusal is not kept (nothing to save on it).
+/// resources each ask, at the same time while the server renders, and the answer cannot change
+/// within one request, so the first to ask looks it up and the others wait for its answer. The
+/// server's portal layer puts an empty one on every portal request; a refusal is not kept
+/// (nothing to save on it).
 #[derive(Clone, Default)]
-pub struct LoginMemo(std::sync::Arc<std::sync::OnceLock<Principal>>);
+pub struct LoginMemo(std::sync::Arc<tokio::sync::OnceCell<Principal>>);
 
 /// The client's address as the server worked it out (the peer, or `X-Forwarded-For` from a
 /// trusted proxy); the server's middleware puts it on every request.
