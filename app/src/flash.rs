@@ -17,12 +17,16 @@ use crate::i18n::{t, t_args};
 /// The note kept for this session and page, if any; taken, so a second call finds nothing.
 #[server(endpoint = "take_flash")]
 pub async fn take_flash(path: String) -> Result<Option<Flash>, AppError> {
-    use crate::session::{require_login, session_token, state};
+    use crate::session::{notes_may_wait, require_login, session_token, state};
     // No session, no note: the page's own data answers with the login redirect.
     match require_login().await {
         Ok(_) => {}
         Err(AppError::Unauthenticated) => return Ok(None),
         Err(error) => return Err(error),
+    }
+    // The session's look-up counted its notes: none for any page, none for this one.
+    if !notes_may_wait() {
+        return Ok(None);
     }
     let Some(token) = session_token() else {
         return Ok(None);

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use cookie::{Cookie, SameSite};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use licensing::auth::{principal_for_session, Principal, SESSION_COOKIE};
+use licensing::auth::{principal_for_session, Principal, SignedIn, SESSION_COOKIE};
 use licensing::AppError;
 
 use crate::state::AppState;
@@ -73,26 +73,37 @@ pub fn login_then(page: &str) -> String {
 
 /// The logged-in account, or `Unauthenticated`. Called first in every protected server function.
 pub async fn require_login() -> Result<Principal, AppError> {
-    let memo =
-        use_context::<Parts>().and_then(|parts| parts.extensions.get::<LoginMemo>().cloned());
     let look_up = || async {
         let state = state()?;
         let token = session_token().ok_or(AppError::Unauthenticated)?;
-        principal_for_session(&state.store, &token, state.sessions).await
+        licensing::auth::session(&state.store, &token, state.sessions).await
     };
-    match memo {
+    let signed_in = match login_memo() {
         Some(memo) => memo.0.get_or_try_init(look_up).await.cloned(),
         None => look_up().await,
-    }
+    };
+    signed_in.map(|signed_in| signed_in.principal)
 }
 
-/// The account a request's session belongs to, once [`require_login`] found it: a page's
-/// resources each ask, at the same time while the server renders, and the answer cannot change
-/// within one request, so the first to ask looks it up and the others wait for its answer. The
-/// server's portal layer puts an empty one on every portal request; a refusal is not kept
-/// (nothing to save on it).
+/// Whether a one-time note may wait for one of this session's pages: `false` once
+/// [`require_login`] found none, so a page need not look for its own; `true` when unknown.
+pub fn notes_may_wait() -> bool {
+    login_memo()
+        .and_then(|memo| memo.0.get().map(|signed_in| signed_in.notes_waiting))
+        .unwrap_or(true)
+}
+
+fn login_memo() -> Option<LoginMemo> {
+    use_context::<Parts>().and_then(|parts| parts.extensions.get::<LoginMemo>().cloned())
+}
+
+/// The session a request belongs to, once [`require_login`] found it: a page's resources each
+/// ask, at the same time while the server renders, and the answer cannot change within one
+/// request, so the first to ask looks it up and the others wait for its answer. The server's
+/// portal layer puts an empty one on every portal request; a refusal is not kept (nothing to save
+/// on it).
 #[derive(Clone, Default)]
-pub struct LoginMemo(std::sync::Arc<tokio::sync::OnceCell<Principal>>);
+pub struct LoginMemo(std::sync::Arc<tokio::sync::OnceCell<SignedIn>>);
 
 /// The client's address as the server worked it out (the peer, or `X-Forwarded-For` from a
 /// trusted proxy); the server's middleware puts it on every request.

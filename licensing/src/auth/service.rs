@@ -291,6 +291,19 @@ pub async fn principal_for_session(
     token: &str,
     policy: SessionPolicy,
 ) -> Result<Principal> {
+    Ok(session(store, token, policy).await?.principal)
+}
+
+/// A live session, as a page asks for it: who it is, and whether a one-time note waits for one
+/// of its pages.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub principal: Principal,
+    pub notes_waiting: bool,
+}
+
+/// [`principal_for_session`], with whether a note waits (one statement either way).
+pub async fn session(store: &Store, token: &str, policy: SessionPolicy) -> Result<SignedIn> {
     let now = now_millis();
     let hash = secret::hash(token);
     let row = sessions::live(&mut *store.conn().await?, &hash, now, now - policy.idle_ms)
@@ -300,7 +313,10 @@ pub async fn principal_for_session(
     if now - row.last_seen_at > 60_000 {
         sessions::touch(&mut *store.write_conn().await?, &hash, now).await?;
     }
-    principal_from_row(row.principal)
+    Ok(SignedIn {
+        principal: principal_from_row(row.principal)?,
+        notes_waiting: row.notes > 0,
+    })
 }
 
 /// Logs out: ends every session of the session's account, so "log out" also logs out a browser

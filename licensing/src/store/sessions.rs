@@ -32,6 +32,9 @@ pub struct SessionRow {
     #[sqlx(flatten)]
     pub principal: PrincipalRow,
     pub last_seen_at: Millis,
+    /// The one-time notes waiting for the session's pages (`flashes`), counted in the same
+    /// statement so a page with none need not look for its own.
+    pub notes: i64,
 }
 
 /// The session of this hash if it has not expired by `now` and was used after `idle_since`.
@@ -43,7 +46,8 @@ pub async fn live(
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
         "SELECT a.id, a.tenant_id, t.name AS tenant_name, a.customer_id, a.name, a.email, a.kind, \
-                s.last_seen_at \
+                s.last_seen_at, \
+                (SELECT COUNT(*) FROM flashes f WHERE f.token_hash = s.token_hash) AS notes \
          FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN tenants t ON t.id = a.tenant_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )

@@ -2,6 +2,21 @@
 
 use super::*;
 
+/// A session of `email`'s, by logging in with the demo password.
+async fn open_session(store: &Store, a: &Tenant, email: String, policy: SessionPolicy) -> String {
+    auth::login(
+        store,
+        &creds(&a.company, &email, DEMO_PASSWORD),
+        None,
+        policy,
+        &THROTTLE,
+        &fresh_ip(),
+    )
+    .await
+    .expect("login")
+    .token
+}
+
 /// Losing the seat ends every session of that account: unassigning the person, or resetting the
 /// license (which unassigns every license user).
 #[tokio::test]
@@ -9,19 +24,7 @@ async fn unassigning_ends_every_session_of_the_account() {
     let w = world().await;
     let (store, a) = (&w.store, &w.a);
     let policy = SessionPolicy::default();
-    let open = |email: String| async move {
-        auth::login(
-            store,
-            &creds(&a.company, &email, DEMO_PASSWORD),
-            None,
-            policy,
-            &THROTTLE,
-            &fresh_ip(),
-        )
-        .await
-        .expect("login")
-        .token
-    };
+    let open = |email: String| open_session(store, a, email, policy);
     let user_sessions = [open(a.user_email()).await, open(a.user_email()).await];
     let manager_session = open(a.manager_email()).await;
     users::unassign(
@@ -171,4 +174,34 @@ async fn sessions_open_end_and_rotate() {
         auth::principal_for_session(store, &s4.token, policy).await,
         Err(AppError::Unauthenticated)
     );
+}
+
+/// A session's look-up says whether a one-time note waits for one of its pages, so a page with
+/// none skips looking for its own: none at first, yes once a change kept one (for any page of
+/// that session only), none again once its page took it.
+#[tokio::test]
+async fn the_session_says_whether_a_note_waits() {
+    use licensing::flash::{self, Flash};
+    let w = world().await;
+    let (store, a) = (&w.store, &w.a);
+    let policy = SessionPolicy::default();
+    let open = || open_session(store, a, a.manager_email(), policy);
+    let (mine, other) = (open().await, open().await);
+    let waiting = |token: String| async move {
+        auth::session(store, &token, policy)
+            .await
+            .expect("live session")
+            .notes_waiting
+    };
+    assert!(!waiting(mine.clone()).await);
+    let page = format!("/licenses/{}/devices", a.license_id);
+    let note = Flash::DeviceReset {
+        device: "Build box".into(),
+        deactivations_left: 2,
+    };
+    flash::put(store, &mine, &page, &note).await.expect("put");
+    assert!(waiting(mine.clone()).await);
+    assert!(!waiting(other.clone()).await);
+    assert_eq!(flash::take(store, &mine, &page).await, Ok(Some(note)));
+    assert!(!waiting(mine).await);
 }
