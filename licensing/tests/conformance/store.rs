@@ -294,8 +294,8 @@ async fn writers_waiting_for_the_lock_leave_connections_to_readers() {
 }
 
 /// An installation secret is made once, whoever asks first, and a stored one is read without a
-/// write: it is had while a transaction holds SQLite's write lock (webhook rounds and form error
-/// links ask for one, and should not queue behind every license's writes for it).
+/// write: it is had while a transaction holds SQLite's write lock (every webhook round and every
+/// server start ask for one, and should not queue behind every license's writes for it).
 #[tokio::test]
 async fn installation_secrets_are_made_once_and_read_without_a_write_turn() {
     use licensing::secret::installation_secret;
