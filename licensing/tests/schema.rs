@@ -214,6 +214,21 @@ async fn postgres_schema(pool: &AnyPool) -> Schema {
     schema
 }
 
+/// The one column only Postgres has, and why: its sequence numbers are not in commit order, so
+/// the check-in log's readers also go by the writing transaction's id (migration 0015). SQLite
+/// has one writer, and its numbers are in commit order.
+const POSTGRES_ONLY: (&str, &str) = ("check_in_changes", "xid");
+
+/// Postgres' schema without [`POSTGRES_ONLY`]'s column and its index.
+fn without_postgres_only(mut postgres: Schema) -> Schema {
+    let (table, column) = POSTGRES_ONLY;
+    if let Some(table) = postgres.get_mut(table) {
+        table.columns.remove(column);
+        table.indexes.retain(|index| index.columns != [column]);
+    }
+    postgres
+}
+
 /// Fails naming the first table that differs and how, rather than dumping both schemas.
 fn assert_same(sqlite: &Schema, postgres: &Schema) {
     let names = |s: &Schema| s.keys().cloned().collect::<Vec<_>>();
@@ -253,7 +268,10 @@ async fn sqlite_and_postgres_migrations_make_the_same_schema() {
     };
     let postgres = Store::connect(&url).await.expect("migrate postgres");
     assert_eq!(postgres.backend(), Backend::Postgres);
-    assert_same(&sqlite_schema, &postgres_schema(postgres.pool()).await);
+    assert_same(
+        &sqlite_schema,
+        &without_postgres_only(postgres_schema(postgres.pool()).await),
+    );
 }
 
 /// The comparison itself sees a difference: a column, an index or a nullability one side lacks.

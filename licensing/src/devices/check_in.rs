@@ -10,8 +10,10 @@ use crate::{now_millis, secret, Millis};
 use super::activation::{summary_from_row, AppDeactivation, DeviceStatus};
 use super::service::{spend_deactivation, Deactivation};
 
-/// The app's check-in: the device's current standing; `last_seen_at` becomes now within a second
-/// (see [`Store::note_seen`]).
+/// The app's check-in: the device's current standing, as the database has it when the check-in
+/// arrives (a busy server answers from memory it has checked against the database's log of
+/// changes, see [`Store::device_by_token`]); `last_seen_at` becomes now within a second (see
+/// [`Store::note_seen`]).
 ///
 /// An unknown token is `Unauthenticated`; a token of a device that was reset in the portal or
 /// deactivated in any other way is `DeviceDeactivated`. An expired or suspended license is not
@@ -21,14 +23,14 @@ pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
         return Err(AppError::Unauthenticated);
     }
     let hash = secret::hash(token);
-    let mut conn = store.conn().await?;
-    let device = rows::with_license(&mut conn, DeviceKey::TokenHash(&hash))
+    let device = store
+        .device_by_token(&hash)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if device.deactivated_at.is_some() {
         return Err(AppError::DeviceDeactivated);
     }
-    seen_now(store, device)
+    seen_now(store, &device, Some(&hash))
 }
 
 /// A LicenseSpring app checks in by its hardware id on a license it already found: as
@@ -48,26 +50,36 @@ pub async fn check_in_hardware(
     )
     .await?
     .ok_or_else(|| AppError::not_found(Thing::Device))?;
-    seen_now(store, device)
+    seen_now(store, &device, None)
 }
 
 /// How stale a device's `last_seen_at` may get before a check-in writes it again.
 pub const SEEN_RESOLUTION_MS: Millis = 60_000;
 
-fn seen_now(store: &Store, device: rows::DeviceOnLicense) -> Result<DeviceStatus> {
+/// The device's standing now; notes it seen when its time is a minute old, also in the memory of
+/// the token's check-ins (`remembered`), so the next ones do not note it again.
+fn seen_now(
+    store: &Store,
+    device: &rows::DeviceOnLicense,
+    remembered: Option<&str>,
+) -> Result<DeviceStatus> {
     let now = now_millis();
     // At most one write a minute per device, and not on the request's path: a check-in is a
-    // read, and the Devices tab shows when a device was last seen to the minute. The read above
-    // still runs every time, so a reset is refused at the very next check-in, on any process.
+    // read, and the Devices tab shows when a device was last seen to the minute. The device was
+    // found as the database has it now (read, or remembered and checked against the log of
+    // changes), so a reset is refused at the very next check-in, on any process.
     if now - device.device_seen_at >= SEEN_RESOLUTION_MS {
         store.note_seen(&device.device_id, now);
+        if let Some(token_hash) = remembered {
+            store.remember_seen(token_hash, now);
+        }
     }
     Ok(DeviceStatus {
         license: summary_from_row(&device.license, now)?,
-        tenant_id: device.license.tenant_id,
-        device_id: device.device_id,
-        hardware_id: device.hardware_id,
-        device_name: device.device_name,
+        tenant_id: device.license.tenant_id.clone(),
+        device_id: device.device_id.clone(),
+        hardware_id: device.hardware_id.clone(),
+        device_name: device.device_name.clone(),
     })
 }
 

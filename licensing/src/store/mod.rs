@@ -19,6 +19,7 @@ pub use lending::Conn;
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+mod check_ins;
 pub mod customers;
 pub mod devices;
 pub mod failures;
@@ -95,6 +96,9 @@ pub struct Store {
     idle: std::sync::Arc<lending::Idle>,
     /// Devices' seen times waiting to be written (see [`Store::note_seen`]).
     seen: std::sync::Arc<seen::Pending>,
+    /// The devices this process answers check-ins for from memory, and its reads of the log that
+    /// keeps that memory true (see [`Store::device_by_token`]).
+    check_ins: std::sync::Arc<check_ins::CheckIns>,
 }
 
 /// The longest a request waits for a connection: past it the database is as good as unavailable.
@@ -227,6 +231,7 @@ impl Store {
                 backend == Backend::Postgres,
             )),
             seen: Default::default(),
+            check_ins: Default::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -235,6 +235,24 @@ async fn activate(
     .await
 }
 
+/// An app on this world's license, activated by license key: its device id and token.
+async fn key_app(store: &Store, w: &World, hardware_id: &str) -> (String, String) {
+    let target = devices::ActivationTarget {
+        tenant_id: w.a.manager.tenant_id.clone(),
+        license_id: w.a.license_id.clone(),
+        account_id: None,
+    };
+    let device = DeviceInfo {
+        hardware_id,
+        name: hardware_id,
+        os: "Linux",
+    };
+    let app = devices::activate_device(store, &target, &device, IP)
+        .await
+        .expect("activate");
+    (app.status.device_id, app.token)
+}
+
 async fn set_max_activations(store: &Store, license_id: &str, max: i64) {
     sqlx::query("UPDATE licenses SET max_activations = $1 WHERE id = $2")
         .bind(max)
@@ -440,6 +458,7 @@ async fn vendor_admin(store: &Store, t: &Tenant, email: &str) -> Principal {
 mod activation;
 mod api_keys;
 mod bounds;
+mod check_ins;
 mod concurrency;
 mod email_flows;
 mod isolation;

@@ -131,22 +131,9 @@ async fn seen_times_are_written_behind_the_check_in_and_at_close() {
     use std::time::Duration;
     let w = world().await;
     let store = &w.store;
-    let target = devices::ActivationTarget {
-        tenant_id: w.a.manager.tenant_id.clone(),
-        license_id: w.a.license_id.clone(),
-        account_id: None,
-    };
     let mut apps = Vec::new();
     for hardware_id in ["seen-flushed", "seen-reset", "seen-closing"] {
-        let device = DeviceInfo {
-            hardware_id,
-            name: hardware_id,
-            os: "Linux",
-        };
-        let app = devices::activate_device(store, &target, &device, IP)
-            .await
-            .expect("activate");
-        apps.push((app.status.device_id, app.token));
+        apps.push(key_app(store, &w, hardware_id).await);
     }
     let [flushed, reset, closing] = &apps[..] else {
         unreachable!()

@@ -1,0 +1,148 @@
+//! Check-ins answered from memory (`store/check_ins.rs`): a busy process answers from what it
+//! read before, and still never for a device or license changed since, by any process or by hand.
+
+use std::time::Duration;
+
+use super::*;
+
+/// Checks in until `store` answers from memory, as a busy server does after its first rounds.
+async fn until_answered_from_memory(store: &Store, token: &str) {
+    let before = store.check_ins_from_memory();
+    let answered = tokio::time::timeout(Duration::from_secs(10), async {
+        while store.check_ins_from_memory() == before {
+            devices::check_in(store, token).await.expect("check in");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        answered.is_ok(),
+        "check-ins come to be answered from memory"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_reset_in_another_process_is_refused_at_its_next_check_in() {
+    let w = world().await;
+    let (portal, a) = (&w.store, &w.a);
+    let server = Store::connect(&w.url).await.expect("second pool");
+    let (device_id, token) = key_app(portal, &w, "remembered").await;
+    let (_, neighbour) = key_app(portal, &w, "neighbour").await;
+    until_answered_from_memory(&server, &token).await;
+    until_answered_from_memory(&server, &neighbour).await;
+
+    devices::reset(portal, &as_actor(&a.manager), &device_id)
+        .await
+        .expect("reset in the portal");
+    assert_eq!(
+        devices::check_in(&server, &token)
+            .await
+            .map(|s| s.device_id),
+        Err(AppError::DeviceDeactivated)
+    );
+    // The license's other device still checks in, and sees one device fewer.
+    let status = devices::check_in(&server, &neighbour)
+        .await
+        .expect("the other device checks in");
+    let (license, _) = snapshot(portal, &a.manager, &a.license_id).await;
+    assert_eq!(status.license.devices_active, license.devices_active);
+    until_answered_from_memory(&server, &neighbour).await;
+}
+
+/// A change made by hand, outside Keyport, reaches the next check-in too: the log is written by
+/// triggers. A new token for the same machine ends the old one at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_by_hand_and_new_tokens_reach_the_next_check_in() {
+    let w = world().await;
+    let (portal, a) = (&w.store, &w.a);
+    let server = Store::connect(&w.url).await.expect("second pool");
+    let (_, token) = key_app(portal, &w, "by-hand").await;
+    until_answered_from_memory(&server, &token).await;
+
+    sqlx::query("UPDATE licenses SET status = 'suspended' WHERE id = $1")
+        .bind(&a.license_id)
+        .execute(portal.pool())
+        .await
+        .expect("suspend by hand");
+    let status = devices::check_in(&server, &token).await.expect("check in");
+    assert_eq!(status.license.status, LicenseStatus::Suspended);
+    sqlx::query("UPDATE licenses SET status = 'active' WHERE id = $1")
+        .bind(&a.license_id)
+        .execute(portal.pool())
+        .await
+        .expect("lift by hand");
+    until_answered_from_memory(&server, &token).await;
+
+    // The same machine activates again: the old token is replaced.
+    let (_, new_token) = key_app(portal, &w, "by-hand").await;
+    assert_eq!(
+        devices::check_in(&server, &token)
+            .await
+            .map(|s| s.device_id),
+        Err(AppError::Unauthenticated)
+    );
+    devices::check_in(&server, &new_token)
+        .await
+        .expect("the new token checks in");
+}
+
+/// The log keeps what a process may still need and prunes what is old.
+#[tokio::test]
+async fn the_log_of_changes_is_pruned_by_age() {
+    let w = world().await;
+    let store = &w.store;
+    let logged = || async {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM check_in_changes WHERE license_id = $1")
+                .bind(&w.a.license_id)
+                .fetch_one(store.pool())
+                .await
+                .expect("count the log");
+        count
+    };
+    key_app(store, &w, "logged").await;
+    let before = logged().await;
+    assert!(before > 0, "the activation was logged");
+    store.prune_changes(3600).await.expect("prune");
+    assert_eq!(
+        logged().await,
+        before,
+        "nothing of this license is an hour old"
+    );
+    // Everything logged until a few seconds from now is old enough for this call.
+    let pruned = store.prune_changes(-5).await.expect("prune");
+    assert!(pruned >= before as u64);
+    assert_eq!(logged().await, 0);
+}
+
+/// Postgres numbers the log's rows when they are written, not when they commit: a change whose
+/// transaction commits after a later-numbered one's still reaches the next check-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_that_commits_late_still_reaches_the_next_check_in() {
+    let Some(w) = world_on(Backend::Postgres).await else {
+        return;
+    };
+    let (portal, a) = (&w.store, &w.a);
+    let other = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    let server = Store::connect(&w.url).await.expect("second pool");
+    let (_, token) = key_app(portal, &w, "late").await;
+    until_answered_from_memory(&server, &token).await;
+
+    let mut slow = portal.pool().begin().await.expect("begin");
+    sqlx::query("UPDATE licenses SET status = 'suspended' WHERE id = $1")
+        .bind(&a.license_id)
+        .execute(&mut *slow)
+        .await
+        .expect("suspend, not committed yet");
+    // A later change, numbered after the slow one, commits first and is read by a round.
+    sqlx::query("UPDATE licenses SET max_users = max_users WHERE id = $1")
+        .bind(&other.license_id)
+        .execute(portal.pool())
+        .await
+        .expect("a change elsewhere");
+    until_answered_from_memory(&server, &token).await;
+    slow.commit().await.expect("commit the suspension");
+
+    let status = devices::check_in(&server, &token).await.expect("check in");
+    assert_eq!(status.license.status, LicenseStatus::Suspended);
+}
