@@ -22,7 +22,7 @@ pub mod webhooks;
 
 use std::sync::{Arc, LazyLock};
 
-use app::state::AppState;
+use app::state::{AppState, Shared};
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -96,7 +96,7 @@ pub async fn app(
             .public_url
             .as_deref()
             .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"));
-    let state = AppState {
+    let state = AppState::new(Shared {
         leptos_options,
         store,
         sessions: SessionPolicy {
@@ -115,7 +115,7 @@ pub async fn app(
             .unwrap_or_else(|| format!("http://{}", args.addr))
             .trim_end_matches('/')
             .to_owned(),
-    };
+    });
     let origins = Arc::new(security::OriginPolicy {
         own: args.public_url.as_deref().map(security::origin_of),
         https,
