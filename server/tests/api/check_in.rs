@@ -165,3 +165,45 @@ async fn app_deactivation_uses_the_budget_and_is_refused_when_spent() {
         Err(licensing::AppError::DeactivationLimitReached { allowed: 3 })
     );
 }
+
+/// Two server processes on one database: the second, kept busy by an app checking in nonstop,
+/// answers check-ins from memory, and still refuses a device at its very next check-in once the
+/// first server has deactivated it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_deactivated_on_one_server_is_refused_at_once_by_a_busy_other() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let w = world().await;
+    let second = Server::start(&w.url).await;
+    let leaving = w
+        .activate(w.login("user@acme.example", "hw-leaving"))
+        .await
+        .token();
+    let busy = w
+        .activate(w.login("user@acme.example", "hw-busy"))
+        .await
+        .token();
+    let check_in = |token: String| {
+        let request = w.client.get(second.url("/device")).bearer_auth(token);
+        async move { request.send().await.expect("check in").status().as_u16() }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let background = tokio::spawn({
+        let (stop, client, url) = (stop.clone(), w.client.clone(), second.url("/device"));
+        async move {
+            let mut answers = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let sent = client.get(&url).bearer_auth(&busy).send().await;
+                answers.push(sent.expect("check in").status().as_u16());
+            }
+            answers
+        }
+    });
+    for _ in 0..20 {
+        assert_eq!(check_in(leaving.clone()).await, 200);
+    }
+    assert_eq!(w.deactivate(&leaving).await.status, 200);
+    assert_eq!(check_in(leaving.clone()).await, 410);
+    stop.store(true, Ordering::Relaxed);
+    let answers = background.await.expect("the busy app");
+    assert!(!answers.is_empty() && answers.iter().all(|s| *s == 200));
+}
