@@ -41,10 +41,20 @@ const PRUNE_EVERY: Duration = Duration::from_secs(60);
 /// a busy fleet, small next to the server's memory target.
 const MAX_REMEMBERED: usize = 10_000;
 
-/// The most licenses whose changes a process keeps track of between forgetting everything.
-const MAX_CHANGED: usize = 100_000;
+/// The most licenses whose changes a process keeps track of between forgetting everything
+/// (~100 bytes each).
+const MAX_CHANGED: usize = 10_000;
 
-/// The rounds of one process: which have begun and which have finished.
+/// The most rows a Postgres round reads. A long transaction anywhere on the database (a
+/// `pg_dump`, a session left open in `psql`) holds the snapshot xmin back, and each round would
+/// read every change since it began; past this many, the process stops relying on its memory for
+/// [`SET_ASIDE_FOR`] and its check-ins read their devices, as they did before there was a memory.
+const MAX_ROWS_PER_ROUND: i64 = 1_000;
+
+/// How long a process reads devices directly after a round found too many rows.
+const SET_ASIDE_FOR: Duration = Duration::from_secs(10);
+
+/// What one process remembers for its check-ins, and its rounds.
 #[derive(Debug)]
 pub(super) struct CheckIns {
     memory: Mutex<Memory>,
@@ -96,6 +106,8 @@ struct Memory {
     last_read: Option<Instant>,
     last_pruned: Option<Instant>,
     last_swept: Option<Instant>,
+    /// Until then check-ins read their devices directly (see [`MAX_ROWS_PER_ROUND`]).
+    set_aside_until: Option<Instant>,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +135,11 @@ impl Memory {
     /// A round read the log lately (one may be reading it now, its position taken).
     fn trusted(&self) -> bool {
         self.last_read.is_some_and(|at| at.elapsed() < TRUST_FOR)
+    }
+
+    fn set_aside(&self) -> bool {
+        self.set_aside_until
+            .is_some_and(|until| Instant::now() < until)
     }
 
     /// Whether a remembered device was read after every change of its license a round has read.
@@ -195,23 +212,27 @@ impl Memory {
 
 impl Store {
     /// The device holding this token, with its license, as a read of the database now would
-    /// find it (see the module); `None` for an unknown token. Notes the time as the device's
-    /// last seen one when it is a minute old.
+    /// find it (see the module); `None` for an unknown token.
     pub(crate) async fn device_by_token(
         &self,
         token_hash: &str,
     ) -> Result<Option<Arc<DeviceOnLicense>>> {
-        let remembered = {
+        // What this process knows, looked at under its lock (released before any await).
+        let (set_aside, trusted, remembered) = {
             let mut memory = lock(&self.check_ins.memory);
-            if memory.trusted() {
-                memory.recall(token_hash)
-            } else {
-                // No round lately: start one for the check-ins to come, without waiting for it.
-                drop(memory);
-                self.want_round();
-                None
-            }
+            let (set_aside, trusted) = (memory.set_aside(), memory.trusted());
+            let remembered = (trusted && !set_aside)
+                .then(|| memory.recall(token_hash))
+                .flatten();
+            (set_aside, trusted, remembered)
         };
+        if set_aside {
+            return self.read_device(token_hash).await;
+        }
+        if !trusted {
+            // No round lately: start one for the check-ins to come, without waiting for it.
+            self.want_round();
+        }
         if let Some(remembered) = remembered {
             if self.round_after_arrival().await
                 && lock(&self.check_ins.memory).is_current(&remembered)
@@ -221,15 +242,18 @@ impl Store {
             }
         }
         let as_of = self.check_ins.finished.borrow().read;
-        let device = {
-            let mut conn = self.conn().await?;
-            rows::with_license(&mut conn, DeviceKey::TokenHash(token_hash)).await?
-        };
-        let device = device.map(Arc::new);
+        let device = self.read_device(token_hash).await?;
         if let Some(device) = device.as_ref().filter(|d| d.deactivated_at.is_none()) {
             lock(&self.check_ins.memory).remember(token_hash, device.clone(), as_of);
         }
         Ok(device)
+    }
+
+    /// The device holding this token, read from the database.
+    async fn read_device(&self, token_hash: &str) -> Result<Option<Arc<DeviceOnLicense>>> {
+        let mut conn = self.conn().await?;
+        let device = rows::with_license(&mut conn, DeviceKey::TokenHash(token_hash)).await?;
+        Ok(device.map(Arc::new))
     }
 
     /// How many check-ins this process answered from memory (for the bench and the tests).
@@ -367,6 +391,10 @@ impl Store {
                 memory.from = Some(next);
             }
             Read::StartOver(from) => memory.start_over(round, from),
+            Read::TooMany(from) => {
+                memory.start_over(round, from);
+                memory.set_aside_until = Some(Instant::now() + SET_ASIDE_FOR);
+            }
         }
         memory.last_read = Some(began);
         Ok(())
@@ -410,6 +438,8 @@ impl Store {
 enum Read {
     Changes(Vec<String>, LogPosition),
     StartOver(LogPosition),
+    /// More rows than [`MAX_ROWS_PER_ROUND`]: start over from here and set the memory aside.
+    TooMany(LogPosition),
 }
 
 async fn read_sqlite(conn: &mut AnyConnection, after: i64) -> sqlx::Result<Read> {
@@ -432,12 +462,20 @@ async fn read_postgres(
     let rows: Vec<(String, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT s.xmin, c.seq, c.license_id \
          FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin) s \
-         LEFT JOIN check_in_changes c ON c.xid >= $1::xid8",
+         LEFT JOIN check_in_changes c ON c.xid >= $1::xid8 \
+         LIMIT $2",
     )
     .bind(&xmin)
+    .bind(MAX_ROWS_PER_ROUND + 1)
     .fetch_all(conn)
     .await?;
     let next = rows.first().map_or(xmin, |(x, _, _)| x.clone());
+    if rows.len() as i64 > MAX_ROWS_PER_ROUND {
+        return Ok(Read::TooMany(LogPosition::Postgres {
+            xmin: next,
+            read: HashSet::new(),
+        }));
+    }
     let mut read = HashSet::new();
     let mut licenses = Vec::new();
     for (_, seq, license) in rows {

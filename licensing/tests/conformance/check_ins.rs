@@ -146,3 +146,50 @@ async fn a_change_that_commits_late_still_reaches_the_next_check_in() {
     let status = devices::check_in(&server, &token).await.expect("check in");
     assert_eq!(status.license.status, LicenseStatus::Suspended);
 }
+
+/// A long transaction anywhere on the database (a `pg_dump`, a `psql` session left open) holds
+/// Postgres' xmin back, so each round would read every change since it began. Past a bound the
+/// process sets its memory aside and reads devices, and every answer stays right.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_transaction_sets_the_memory_aside_and_answers_stay_right() {
+    let Some(w) = world_on(Backend::Postgres).await else {
+        return;
+    };
+    let (portal, a) = (&w.store, &w.a);
+    let other = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    let server = Store::connect(&w.url).await.expect("second pool");
+    let (_, token) = key_app(portal, &w, "long").await;
+    until_answered_from_memory(&server, &token).await;
+
+    let mut long = portal.pool().begin().await.expect("begin");
+    sqlx::query("SELECT pg_current_xact_id()::text")
+        .execute(&mut *long)
+        .await
+        .expect("a transaction id, held open");
+    // Uuids, so safe to write into the block, which takes no parameters.
+    sqlx::query(&format!(
+        "DO $$ BEGIN FOR i IN 1..1100 LOOP \
+         UPDATE licenses SET max_users = max_users WHERE id = '{}'; END LOOP; END $$",
+        other.license_id
+    ))
+    .execute(portal.pool())
+    .await
+    .expect("many changes elsewhere");
+    sqlx::query("UPDATE licenses SET status = 'suspended' WHERE id = $1")
+        .bind(&a.license_id)
+        .execute(portal.pool())
+        .await
+        .expect("suspend");
+
+    let answered = server.check_ins_from_memory();
+    for _ in 0..3 {
+        let status = devices::check_in(&server, &token).await.expect("check in");
+        assert_eq!(status.license.status, LicenseStatus::Suspended);
+    }
+    assert_eq!(
+        server.check_ins_from_memory(),
+        answered,
+        "the memory is set aside"
+    );
+    long.commit().await.expect("end the long transaction");
+}
