@@ -256,7 +256,8 @@ impl Store {
         Ok(device.map(Arc::new))
     }
 
-    /// How many check-ins this process answered from memory (for the bench and the tests).
+    /// How many check-ins this process answered from memory: how the tests know the memory was
+    /// relied on, not bypassed.
     pub fn check_ins_from_memory(&self) -> u64 {
         self.check_ins.answered.load(Ordering::Relaxed)
     }

@@ -21,14 +21,21 @@ async fn until_answered_from_memory(store: &Store, token: &str) {
     );
 }
 
+/// A second pool on the world's database (another "process"), and an app on the license that
+/// it answers from memory: the app's device id and token.
+async fn remembered_elsewhere(w: &World, hardware_id: &str) -> (Store, String, String) {
+    let server = Store::connect(&w.url).await.expect("second pool");
+    let (device_id, token) = key_app(&w.store, w, hardware_id).await;
+    until_answered_from_memory(&server, &token).await;
+    (server, device_id, token)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_reset_in_another_process_is_refused_at_its_next_check_in() {
     let w = world().await;
     let (portal, a) = (&w.store, &w.a);
-    let server = Store::connect(&w.url).await.expect("second pool");
-    let (device_id, token) = key_app(portal, &w, "remembered").await;
+    let (server, device_id, token) = remembered_elsewhere(&w, "remembered").await;
     let (_, neighbour) = key_app(portal, &w, "neighbour").await;
-    until_answered_from_memory(&server, &token).await;
     until_answered_from_memory(&server, &neighbour).await;
 
     devices::reset(portal, &as_actor(&a.manager), &device_id)
@@ -55,9 +62,7 @@ async fn a_device_reset_in_another_process_is_refused_at_its_next_check_in() {
 async fn changes_by_hand_and_new_tokens_reach_the_next_check_in() {
     let w = world().await;
     let (portal, a) = (&w.store, &w.a);
-    let server = Store::connect(&w.url).await.expect("second pool");
-    let (_, token) = key_app(portal, &w, "by-hand").await;
-    until_answered_from_memory(&server, &token).await;
+    let (server, _, token) = remembered_elsewhere(&w, "by-hand").await;
 
     sqlx::query("UPDATE licenses SET status = 'suspended' WHERE id = $1")
         .bind(&a.license_id)
@@ -124,9 +129,7 @@ async fn a_change_that_commits_late_still_reaches_the_next_check_in() {
     };
     let (portal, a) = (&w.store, &w.a);
     let other = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
-    let server = Store::connect(&w.url).await.expect("second pool");
-    let (_, token) = key_app(portal, &w, "late").await;
-    until_answered_from_memory(&server, &token).await;
+    let (server, _, token) = remembered_elsewhere(&w, "late").await;
 
     let mut slow = portal.pool().begin().await.expect("begin");
     sqlx::query("UPDATE licenses SET status = 'suspended' WHERE id = $1")
@@ -157,9 +160,7 @@ async fn a_long_transaction_sets_the_memory_aside_and_answers_stay_right() {
     };
     let (portal, a) = (&w.store, &w.a);
     let other = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
-    let server = Store::connect(&w.url).await.expect("second pool");
-    let (_, token) = key_app(portal, &w, "long").await;
-    until_answered_from_memory(&server, &token).await;
+    let (server, _, token) = remembered_elsewhere(&w, "long").await;
 
     let mut long = portal.pool().begin().await.expect("begin");
     sqlx::query("SELECT pg_current_xact_id()::text")
