@@ -6,9 +6,12 @@ use std::time::Duration;
 use super::*;
 
 /// Checks in until `store` answers from memory, as a busy server does after its first rounds.
+/// Waits up to a minute: on the shared Postgres database another test's long transaction
+/// (`a_long_transaction_sets_the_memory_aside…`) rightly sets every process's memory aside for
+/// 10 s at a time.
 async fn until_answered_from_memory(store: &Store, token: &str) {
     let before = store.check_ins_from_memory();
-    let answered = tokio::time::timeout(Duration::from_secs(10), async {
+    let answered = tokio::time::timeout(Duration::from_secs(60), async {
         while store.check_ins_from_memory() == before {
             devices::check_in(store, token).await.expect("check in");
             tokio::time::sleep(Duration::from_millis(20)).await;
