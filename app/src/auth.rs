@@ -28,7 +28,7 @@ pub async fn login(
         password,
     };
     let previous = session_token();
-    let session = licensing::auth::login(
+    let session = match licensing::auth::login(
         &state.store,
         &creds,
         previous.as_deref(),
@@ -36,7 +36,14 @@ pub async fn login(
         &state.throttle,
         &client_ip(),
     )
-    .await?;
+    .await
+    {
+        Ok(session) => session,
+        Err(error) => {
+            crate::session::keep_typed_login(&creds.company, &creds.email);
+            return Err(error);
+        }
+    };
     set_session_cookie(
         &session.token,
         state.sessions.absolute_ms / 1000,
@@ -118,9 +125,24 @@ pub fn LoginPage() -> impl IntoView {
     let password_set = move || query.read().get("password_set").is_some();
     let reset_requested = move || query.read().get("reset_requested").is_some();
     // After a set-password link the page knows the company and email; the person types only
-    // the password they just chose.
-    let company = move || query.read().get("company").unwrap_or_default();
-    let email = move || query.read().get("email").unwrap_or_default();
+    // the password they just chose. After a failed login posted without a script, the server
+    // kept what was typed; the browser's page keeps its own fields.
+    #[cfg(feature = "ssr")]
+    let [typed_company, typed_email] = crate::session::take_typed_login();
+    #[cfg(not(feature = "ssr"))]
+    let [typed_company, typed_email] = [String::new(), String::new()];
+    let company = move || {
+        query
+            .read()
+            .get("company")
+            .unwrap_or_else(|| typed_company.clone())
+    };
+    let email = move || {
+        query
+            .read()
+            .get("email")
+            .unwrap_or_else(|| typed_email.clone())
+    };
     view! {
         <Title text=t("login-title") />
         <main id="main" tabindex="-1" class="login">

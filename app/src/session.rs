@@ -133,14 +133,31 @@ pub fn client_ip_in(extensions: &Extensions) -> Option<String> {
 /// The `Set-Cookie` value of a session: HttpOnly (no script reads it), SameSite=Lax (no
 /// cross-site posts carry it), and over HTTPS Secure with the `__Host-` name.
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    Cookie::build((session_cookie_name(secure), token.to_owned()))
-        .path("/")
+    http_only_cookie(
+        session_cookie_name(secure),
+        token,
+        ("/", SameSite::Lax),
+        max_age_secs,
+        secure,
+    )
+    .to_string()
+}
+
+/// A cookie no script reads, sent back only to `path`.
+fn http_only_cookie(
+    name: String,
+    value: &str,
+    (path, same_site): (&'static str, SameSite),
+    max_age_secs: i64,
+    secure: bool,
+) -> Cookie<'static> {
+    Cookie::build((name, value.to_owned()))
+        .path(path)
         .http_only(true)
-        .same_site(SameSite::Lax)
+        .same_site(same_site)
         .max_age(cookie::time::Duration::seconds(max_age_secs))
         .secure(secure)
         .build()
-        .to_string()
 }
 
 pub fn set_session_cookie(token: &str, max_age_secs: i64, secure: bool) {
@@ -150,6 +167,81 @@ pub fn set_session_cookie(token: &str, max_age_secs: i64, secure: bool) {
 pub fn clear_session_cookie() {
     let secure = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
     append_cookie(&session_cookie("", 0, secure));
+}
+
+/// The cookies that carry a failed login's company ID and email back to the login page after a
+/// plain form post (no script: the browser loads the page anew, and its fields would be empty).
+/// Never the password. Kept for a minute, sent to the login page only, read once.
+const TYPED_LOGIN: [&str; 2] = ["keyport_login_company", "keyport_login_email"];
+
+/// How long the login page may show a failed login's company ID and email again.
+const TYPED_LOGIN_SECS: i64 = 60;
+
+/// The longest company ID or email kept: longer ones are nobody's, and a cookie has 4 KB.
+const TYPED_LOGIN_MAX: usize = 320;
+
+fn typed_login_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    let place = ("/login", SameSite::Strict);
+    http_only_cookie(name.to_owned(), value, place, max_age_secs, secure)
+        .encoded()
+        .to_string()
+}
+
+/// After a failed login by a plain form post, keeps the typed company ID and email for the login
+/// page the browser is sent back to. A script's post stays on its page: nothing is kept.
+pub fn keep_typed_login(company: &str, email: &str) {
+    let plain_form = use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if !plain_form || company.len() > TYPED_LOGIN_MAX || email.len() > TYPED_LOGIN_MAX {
+        return;
+    }
+    let secure = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
+    for (name, value) in TYPED_LOGIN.into_iter().zip([company, email]) {
+        append_cookie(&typed_login_cookie(name, value, TYPED_LOGIN_SECS, secure));
+    }
+}
+
+/// The company ID and email a failed login kept (see [`keep_typed_login`]), forgotten as they
+/// are read; empty strings for what was not kept.
+pub fn take_typed_login() -> [String; 2] {
+    let Some(typed) = use_context::<Parts>().and_then(|parts| typed_login_in(&parts.headers))
+    else {
+        return Default::default();
+    };
+    let secure = use_context::<AppState>().is_some_and(|s| s.secure_cookies);
+    for name in TYPED_LOGIN {
+        append_cookie(&typed_login_cookie(name, "", 0, secure));
+    }
+    typed
+}
+
+/// The kept company ID and email among a request's cookies; `None` when neither was sent.
+fn typed_login_in(headers: &HeaderMap) -> Option<[String; 2]> {
+    let sent: Vec<Cookie<'static>> = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|header| Cookie::split_parse_encoded(header.to_owned()))
+        .filter_map(Result::ok)
+        .filter(|cookie| TYPED_LOGIN.contains(&cookie.name()))
+        .collect();
+    (!sent.is_empty()).then(|| {
+        TYPED_LOGIN.map(|name| {
+            sent.iter()
+                .find(|cookie| cookie.name() == name)
+                .map(|cookie| {
+                    // Control characters are nothing anyone typed into a field on purpose.
+                    let typed = cookie.value().chars().filter(|c| !c.is_control());
+                    typed.take(TYPED_LOGIN_MAX).collect()
+                })
+                .unwrap_or_default()
+        })
+    })
 }
 
 /// Adds a `Set-Cookie` header to the response being built (the language switcher's too).
@@ -167,7 +259,9 @@ mod tests {
     use axum::http::header::COOKIE;
     use axum::http::{HeaderMap, HeaderValue};
 
-    use super::{session_cookie, session_token_in};
+    use super::{
+        session_cookie, session_token_in, typed_login_cookie, typed_login_in, TYPED_LOGIN,
+    };
 
     #[test]
     fn finds_the_session_cookie_among_others() {
@@ -182,6 +276,34 @@ mod tests {
             HeaderValue::from_static("__Host-keyport_session=def"),
         );
         assert_eq!(session_token_in(&headers, true).as_deref(), Some("def"));
+    }
+
+    #[test]
+    fn a_failed_logins_typed_fields_come_back_as_typed_whatever_they_hold() {
+        let company = "Acme; Inc=\"1\" %41 \u{0} ü";
+        let email = "ada,lovelace@exämple.com";
+        let set = typed_login_cookie(TYPED_LOGIN[0], company, 60, true);
+        assert!(set.ends_with("; HttpOnly; SameSite=Strict; Secure; Path=/login; Max-Age=60"));
+        // The browser sends back the name and value, before the attributes.
+        let sent = |set: &str| {
+            set.split_once("; ")
+                .map(|(pair, _)| pair.to_owned())
+                .unwrap()
+        };
+        let mut headers = HeaderMap::new();
+        headers.append(COOKIE, HeaderValue::from_str(&sent(&set)).unwrap());
+        let shown = company.replace('\u{0}', "");
+        assert_eq!(
+            typed_login_in(&headers),
+            Some([shown.clone(), String::new()])
+        );
+        let set = typed_login_cookie(TYPED_LOGIN[1], email, 60, false);
+        headers.append(
+            COOKIE,
+            HeaderValue::from_str(&format!("a=1; {}", sent(&set))).unwrap(),
+        );
+        assert_eq!(typed_login_in(&headers), Some([shown, email.to_owned()]));
+        assert_eq!(typed_login_in(&HeaderMap::new()), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ test('a license user sees the user role', async ({ page, tenant }) => {
   await expect(page.getByTestId('role')).toHaveText('License user');
 });
 
-test('wrong company, email or password: one message, still on /login', async ({ page, tenant }) => {
+test('wrong company, email or password: one message, still on /login, with what was typed but the password', async ({ page, tenant }) => {
   const { company, manager } = tenant;
   const attempts = [
     { what: 'unknown company', company: `${company}X`, email: manager.email, password: manager.password },
@@ -37,8 +37,14 @@ test('wrong company, email or password: one message, still on /login', async ({ 
       await expect(page).toHaveURL((url) => url.pathname === '/login');
       await expect(page.getByRole('heading', { name: 'Log in', exact: true })).toBeVisible();
       await expect(page.getByTestId('role')).toHaveCount(0);
+      // Without JavaScript the page was loaded anew: it still shows what was typed, for a retry.
+      await expect(page.getByLabel('Company ID', { exact: true })).toHaveValue(attempt.company);
+      await expect(page.getByLabel('Email', { exact: true })).toHaveValue(attempt.email);
     });
   }
+  // What was typed is shown once: a later visit starts empty.
+  await page.goto('/login');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('');
 });
 
 test('the page names its assets at an address of this build, which the browser keeps for a year', async ({ page, request }) => {
