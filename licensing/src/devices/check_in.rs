@@ -12,7 +12,7 @@ use super::service::{spend_deactivation, Deactivation};
 
 /// The app's check-in: the device's current standing, as the database has it when the check-in
 /// arrives (a busy server answers from memory it has checked against the database's log of
-/// changes, see [`Store::device_by_token`]); `last_seen_at` becomes now within a second (see
+/// changes, see [`Store::device_by`]); `last_seen_at` becomes now within a second (see
 /// [`Store::note_seen`]).
 ///
 /// An unknown token is `Unauthenticated`; a token of a device that was reset in the portal or
@@ -23,14 +23,15 @@ pub async fn check_in(store: &Store, token: &str) -> Result<DeviceStatus> {
         return Err(AppError::Unauthenticated);
     }
     let hash = secret::hash(token);
+    let key = DeviceKey::TokenHash(&hash);
     let device = store
-        .device_by_token(&hash)
+        .device_by(key)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if device.deactivated_at.is_some() {
         return Err(AppError::DeviceDeactivated);
     }
-    seen_now(store, &device, Some(&hash))
+    seen_now(store, &device, key)
 }
 
 /// A LicenseSpring app checks in by its hardware id on a license it already found: as
@@ -40,28 +41,26 @@ pub async fn check_in_hardware(
     license_id: &str,
     hardware_id: &str,
 ) -> Result<DeviceStatus> {
-    let mut conn = store.conn().await?;
-    let device = rows::with_license(
-        &mut conn,
-        DeviceKey::ActiveHardware {
-            license_id,
-            hardware_id,
-        },
-    )
-    .await?
-    .ok_or_else(|| AppError::not_found(Thing::Device))?;
-    seen_now(store, &device, None)
+    let key = DeviceKey::ActiveHardware {
+        license_id,
+        hardware_id,
+    };
+    let device = store
+        .device_by(key)
+        .await?
+        .ok_or_else(|| AppError::not_found(Thing::Device))?;
+    seen_now(store, &device, key)
 }
 
 /// How stale a device's `last_seen_at` may get before a check-in writes it again.
 pub const SEEN_RESOLUTION_MS: Millis = 60_000;
 
 /// The device's standing now; notes it seen when its time is a minute old, also in the memory of
-/// the token's check-ins (`remembered`), so the next ones do not note it again.
+/// the check-ins by `key`, so the next ones do not note it again.
 fn seen_now(
     store: &Store,
     device: &rows::DeviceOnLicense,
-    remembered: Option<&str>,
+    key: DeviceKey<'_>,
 ) -> Result<DeviceStatus> {
     let now = now_millis();
     // At most one write a minute per device, and not on the request's path: a check-in is a
@@ -70,9 +69,7 @@ fn seen_now(
     // changes), so a reset is refused at the very next check-in, on any process.
     if now - device.device_seen_at >= SEEN_RESOLUTION_MS {
         store.note_seen(&device.device_id, now);
-        if let Some(token_hash) = remembered {
-            store.remember_seen(token_hash, now);
-        }
+        store.remember_seen(key, now);
     }
     Ok(DeviceStatus {
         license: summary_from_row(&device.license, now)?,

@@ -151,21 +151,21 @@ impl Memory {
                 .is_none_or(|round| *round <= remembered.as_of)
     }
 
-    /// The remembered device of this token, if it is current.
-    fn recall(&mut self, token_hash: &str) -> Option<Remembered> {
-        let found = self.devices.get(token_hash)?.clone();
+    /// The device remembered by this key (see [`DeviceKey::remembered_as`]), if it is current.
+    fn recall(&mut self, key: &str) -> Option<Remembered> {
+        let found = self.devices.get(key)?.clone();
         if !self.is_current(&found) {
-            self.devices.remove(token_hash);
+            self.devices.remove(key);
             return None;
         }
-        if let Some(entry) = self.devices.get_mut(token_hash) {
+        if let Some(entry) = self.devices.get_mut(key) {
             entry.used = Instant::now();
         }
         Some(found)
     }
 
-    fn remember(&mut self, token_hash: &str, device: Arc<DeviceOnLicense>, as_of: u64) {
-        if self.devices.len() >= MAX_REMEMBERED && !self.devices.contains_key(token_hash) {
+    fn remember(&mut self, key: &str, device: Arc<DeviceOnLicense>, as_of: u64) {
+        if self.devices.len() >= MAX_REMEMBERED && !self.devices.contains_key(key) {
             // At most one sweep a second: a fleet larger than the memory reads its devices.
             if self
                 .last_swept
@@ -181,7 +181,7 @@ impl Memory {
             }
         }
         self.devices.insert(
-            token_hash.to_owned(),
+            key.to_owned(),
             Remembered {
                 device,
                 as_of,
@@ -211,23 +211,26 @@ impl Memory {
 }
 
 impl Store {
-    /// The device holding this token, with its license, as a read of the database now would
-    /// find it (see the module); `None` for an unknown token.
-    pub(crate) async fn device_by_token(
+    /// The device `key` finds, with its license, as a read of the database now would find it
+    /// (see the module); `None` when there is none.
+    pub(crate) async fn device_by(
         &self,
-        token_hash: &str,
+        key: DeviceKey<'_>,
     ) -> Result<Option<Arc<DeviceOnLicense>>> {
+        let Some(remembered_as) = key.remembered_as() else {
+            return self.read_device(key).await;
+        };
         // What this process knows, looked at under its lock (released before any await).
         let (set_aside, trusted, remembered) = {
             let mut memory = lock(&self.check_ins.memory);
             let (set_aside, trusted) = (memory.set_aside(), memory.trusted());
             let remembered = (trusted && !set_aside)
-                .then(|| memory.recall(token_hash))
+                .then(|| memory.recall(&remembered_as))
                 .flatten();
             (set_aside, trusted, remembered)
         };
         if set_aside {
-            return self.read_device(token_hash).await;
+            return self.read_device(key).await;
         }
         if !trusted {
             // No round lately: start one for the check-ins to come, without waiting for it.
@@ -242,17 +245,17 @@ impl Store {
             }
         }
         let as_of = self.check_ins.finished.borrow().read;
-        let device = self.read_device(token_hash).await?;
+        let device = self.read_device(key).await?;
         if let Some(device) = device.as_ref().filter(|d| d.deactivated_at.is_none()) {
-            lock(&self.check_ins.memory).remember(token_hash, device.clone(), as_of);
+            lock(&self.check_ins.memory).remember(&remembered_as, device.clone(), as_of);
         }
         Ok(device)
     }
 
-    /// The device holding this token, read from the database.
-    async fn read_device(&self, token_hash: &str) -> Result<Option<Arc<DeviceOnLicense>>> {
+    /// The device `key` finds, read from the database.
+    async fn read_device(&self, key: DeviceKey<'_>) -> Result<Option<Arc<DeviceOnLicense>>> {
         let mut conn = self.conn().await?;
-        let device = rows::with_license(&mut conn, DeviceKey::TokenHash(token_hash)).await?;
+        let device = rows::with_license(&mut conn, key).await?;
         Ok(device.map(Arc::new))
     }
 
@@ -263,8 +266,11 @@ impl Store {
     }
 
     /// Notes in memory that a remembered device was seen at `at` (its row is written behind).
-    pub(crate) fn remember_seen(&self, token_hash: &str, at: Millis) {
-        if let Some(found) = lock(&self.check_ins.memory).devices.get_mut(token_hash) {
+    pub(crate) fn remember_seen(&self, key: DeviceKey<'_>, at: Millis) {
+        let Some(key) = key.remembered_as() else {
+            return;
+        };
+        if let Some(found) = lock(&self.check_ins.memory).devices.get_mut(key.as_ref()) {
             let mut device = (*found.device).clone();
             device.device_seen_at = at;
             found.device = Arc::new(device);

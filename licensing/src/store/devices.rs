@@ -1,5 +1,7 @@
 //! The `devices` table: activations, check-ins and the one way devices are deactivated.
 
+use std::borrow::Cow;
+
 use sqlx::AnyConnection;
 
 use super::licenses::{self, LicenseRow};
@@ -222,6 +224,27 @@ pub enum DeviceKey<'a> {
         license_id: &'a str,
         hardware_id: &'a str,
     },
+}
+
+impl DeviceKey<'_> {
+    /// What the check-ins' memory (`check_ins.rs`) knows a device by: its token's hash (the
+    /// device API), or its license and hardware id (a LicenseSpring check); `None` when a device
+    /// found this way is not remembered.
+    pub(crate) fn remembered_as(&self) -> Option<Cow<'_, str>> {
+        match *self {
+            // A token hash is hex: it never starts like the other kind.
+            DeviceKey::TokenHash(hash) => Some(Cow::Borrowed(hash)),
+            // The license id's length keeps the two ids apart whatever characters they hold.
+            DeviceKey::ActiveHardware {
+                license_id,
+                hardware_id,
+            } => Some(Cow::Owned(format!(
+                "hardware:{}:{license_id}{hardware_id}",
+                license_id.len()
+            ))),
+            DeviceKey::Id(_) => None,
+        }
+    }
 }
 
 pub async fn with_license(

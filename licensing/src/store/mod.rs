@@ -97,7 +97,7 @@ pub struct Store {
     /// Devices' seen times waiting to be written (see [`Store::note_seen`]).
     seen: std::sync::Arc<seen::Pending>,
     /// The devices this process answers check-ins for from memory, and its reads of the log that
-    /// keeps that memory true (see [`Store::device_by_token`]).
+    /// keeps that memory true (see [`Store::device_by`]).
     check_ins: std::sync::Arc<check_ins::CheckIns>,
 }
 

@@ -10,10 +10,30 @@ use super::*;
 /// (`a_long_transaction_sets_the_memory_aside…`) rightly sets every process's memory aside for
 /// 10 s at a time.
 async fn until_answered_from_memory(store: &Store, token: &str) {
+    until_checked_from_memory(store, Checks::Token(token)).await;
+}
+
+/// How an app checks in: the device API's token, or a LicenseSpring app's license and hardware id.
+#[derive(Clone, Copy)]
+enum Checks<'a> {
+    Token(&'a str),
+    Hardware(&'a str, &'a str),
+}
+
+async fn check(store: &Store, by: Checks<'_>) -> Result<devices::DeviceStatus, AppError> {
+    match by {
+        Checks::Token(token) => devices::check_in(store, token).await,
+        Checks::Hardware(license, hardware) => {
+            devices::check_in_hardware(store, license, hardware).await
+        }
+    }
+}
+
+async fn until_checked_from_memory(store: &Store, by: Checks<'_>) {
     let before = store.check_ins_from_memory();
     let answered = tokio::time::timeout(Duration::from_secs(60), async {
         while store.check_ins_from_memory() == before {
-            devices::check_in(store, token).await.expect("check in");
+            check(store, by).await.expect("check in");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     })
@@ -57,6 +77,38 @@ async fn a_device_reset_in_another_process_is_refused_at_its_next_check_in() {
     let (license, _) = snapshot(portal, &a.manager, &a.license_id).await;
     assert_eq!(status.license.devices_active, license.devices_active);
     until_answered_from_memory(&server, &neighbour).await;
+}
+
+/// A LicenseSpring app's check (by license and hardware id) is answered from memory too, and as
+/// surely refused at once when its machine was reset elsewhere; a new activation of the same
+/// machine is found again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_by_hardware_id_is_refused_at_once_after_a_reset_elsewhere() {
+    let w = world().await;
+    let (portal, a) = (&w.store, &w.a);
+    let server = Store::connect(&w.url).await.expect("second pool");
+    let (device_id, _) = key_app(portal, &w, "ls-machine").await;
+    let by = Checks::Hardware(&a.license_id, "ls-machine");
+    until_checked_from_memory(&server, by).await;
+    // The same hardware id on another license is not this machine.
+    let other = w.add_tenant("OtherSoft", "Globex Ltd", "globex").await;
+    assert_eq!(
+        check(&server, Checks::Hardware(&other.license_id, "ls-machine"))
+            .await
+            .map(|s| s.device_id),
+        Err(AppError::not_found(Thing::Device))
+    );
+
+    devices::reset(portal, &as_actor(&a.manager), &device_id)
+        .await
+        .expect("reset in the portal");
+    assert_eq!(
+        check(&server, by).await.map(|s| s.device_id),
+        Err(AppError::not_found(Thing::Device))
+    );
+    let (again, _) = key_app(portal, &w, "ls-machine").await;
+    assert_eq!(check(&server, by).await.map(|s| s.device_id), Ok(again));
+    until_checked_from_memory(&server, by).await;
 }
 
 /// A change made by hand, outside Keyport, reaches the next check-in too: the log is written by
