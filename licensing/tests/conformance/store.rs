@@ -307,3 +307,152 @@ async fn installation_secrets_are_made_once_and_read_without_a_write_turn() {
     assert_eq!(again, secret);
     tx.rollback().await.expect("rollback");
 }
+
+/// A device's write and its audit event, sent as one query under the license's lock
+/// (`devices::insert_logged`, `seen_logged`): both are written, with every value where it
+/// belongs, and the answer counts the event's webhook subscribers as a plain event's insert
+/// does; when the write fails, the event is not written either. SQLite runs the two as one query
+/// of two statements, Postgres as one statement.
+#[tokio::test]
+async fn a_device_write_and_its_audit_event_are_written_together_or_not_at_all() {
+    use licensing::store::devices as rows;
+    let w = world().await;
+    let (store, license) = (&w.store, w.a.license_id.as_str());
+    let tenant = w.a.manager.tenant_id.as_str();
+    // Postgres' test database is shared by the suite's runs: this test's rows are its own.
+    let run = licensing::store::new_id();
+    let id = |what: &str| format!("{run}-{what}");
+    let (device_1, device_2) = (id("device-1"), id("device-2"));
+    let (event_1, event_2, event_3) = (id("event-1"), id("event-2"), id("event-3"));
+    let (token_1, token_2, token_3) = (id("token-1"), id("token-2"), id("token-3"));
+    sqlx::query(
+        "INSERT INTO webhook_endpoints (id, tenant_id, url, event_types, secret_encrypted, \
+            created_at) VALUES ($1, $2, 'http://127.0.0.1:9/hook', 'device.activated', '00', 1)",
+    )
+    .bind(id("hook"))
+    .bind(tenant)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let event = |id, action| logged_event(id, tenant, license, action);
+    let device = |id, token_hash| logged_device(id, license, token_hash);
+    let events = || async {
+        sqlx::query_as::<_, (String, String, String, Option<String>, i64)>(
+            "SELECT id, action, subject, ip, at FROM audit_events WHERE license_id = $1 \
+             AND id LIKE $2 ORDER BY id",
+        )
+        .bind(license)
+        .bind(format!("{run}-%"))
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+    };
+
+    let mut tx = store.begin().await.unwrap();
+    let subscribers = rows::insert_logged(
+        &mut tx,
+        &device(&device_1, &token_1),
+        &event(&event_1, "device.activated"),
+        Some("device.activated"),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(subscribers, 1, "the endpoint takes device.activated");
+    let stored: (String, String, i64, Option<String>) = sqlx::query_as(
+        "SELECT hardware_id, os, last_seen_at, token_hash FROM devices WHERE id = $1",
+    )
+    .bind(&device_1)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "hw-logged".into(),
+            "Linux".into(),
+            1_000,
+            Some(token_1.clone())
+        )
+    );
+    let written = (
+        event_1.clone(),
+        "device.activated".to_owned(),
+        "{\"device\":\"Logged\"}".to_owned(),
+        Some("192.0.2.7".to_owned()),
+        1_000,
+    );
+    assert_eq!(events().await, std::slice::from_ref(&written));
+
+    // The same hardware id again breaks the unique index of active devices: neither is written.
+    let mut tx = store.begin().await.unwrap();
+    let refused = rows::insert_logged(
+        &mut tx,
+        &device(&device_2, &token_2),
+        &event(&event_2, "device.activated"),
+        Some("device.activated"),
+    )
+    .await;
+    assert!(refused.is_err(), "{refused:?}");
+    drop(tx);
+    assert_eq!(events().await, [written]);
+
+    // The re-activation's write: a new token and seen time, and an event no endpoint takes.
+    let mut tx = store.begin().await.unwrap();
+    let subscribers = rows::seen_logged(
+        &mut tx,
+        &device_1,
+        2_000,
+        Some(token_3.as_str()),
+        &event(&event_3, "device.reactivated"),
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(subscribers, 0);
+    let seen: (i64, Option<String>) =
+        sqlx::query_as("SELECT last_seen_at, token_hash FROM devices WHERE id = $1")
+            .bind(&device_1)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(seen, (2_000, Some(token_3.clone())));
+    assert_eq!(events().await.len(), 2);
+}
+
+fn logged_event<'a>(
+    id: &'a str,
+    tenant_id: &'a str,
+    license_id: &'a str,
+    action: &'static str,
+) -> licensing::store::audit::NewEvent<'a> {
+    licensing::store::audit::NewEvent {
+        id,
+        tenant_id,
+        license_id: Some(license_id),
+        actor_id: None,
+        action,
+        subject: "{\"device\":\"Logged\"}",
+        ip: Some("192.0.2.7"),
+        at: 1_000,
+    }
+}
+
+fn logged_device<'a>(
+    id: &'a str,
+    license_id: &'a str,
+    token_hash: &'a str,
+) -> licensing::store::devices::NewDeviceRow<'a> {
+    licensing::store::devices::NewDeviceRow {
+        id,
+        license_id,
+        account_id: None,
+        hardware_id: "hw-logged",
+        name: "Logged",
+        os: "Linux",
+        now: 1_000,
+        last_seen_at: 1_000,
+        token_hash: Some(token_hash),
+    }
+}
