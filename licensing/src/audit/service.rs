@@ -5,9 +5,9 @@ use super::{AuditAction, AuditEntry, AuditFilter, AuditKind, AuditPage, AuditSub
 use crate::access;
 use crate::auth::Principal;
 use crate::error::{AppError, Field, InvalidReason, Result};
+use crate::now_millis;
 use crate::store::audit::{self as rows, EventRow, Narrowing, NewEvent};
 use crate::store::{new_id, Store, Tx};
-use crate::{now_millis, Millis};
 
 pub struct Event<'a> {
     pub tenant_id: &'a str,
@@ -20,61 +20,28 @@ pub struct Event<'a> {
 }
 
 pub async fn record(tx: &mut Tx, event: Event<'_>) -> Result<()> {
-    let entry = Entry::new(event);
-    let subscribers = rows::insert(tx, &entry.row(), entry.webhook_type()).await?;
-    entry.written(tx, subscribers).await
-}
-
-/// An event on its way into the log, for a change whose store function writes the event's row
-/// together with the change (`row`, `webhook_type`) to save a round trip under a lock; then
-/// [`Entry::written`] queues its webhook deliveries. [`record`] is the same for a change written
-/// on its own.
-pub struct Entry<'a> {
-    event: Event<'a>,
-    id: String,
-    subject: String,
-    at: Millis,
-    webhook_type: Option<crate::webhooks::EventType>,
-}
-
-impl<'a> Entry<'a> {
-    pub fn new(event: Event<'a>) -> Self {
-        Self {
-            webhook_type: crate::webhooks::event_type_for_audit(&event),
-            subject: event.subject.to_stored(),
-            id: new_id(),
-            at: now_millis(),
-            event,
+    let at = now_millis();
+    let webhook_type = crate::webhooks::event_type_for_audit(&event);
+    let subscribers = rows::insert(
+        tx,
+        &NewEvent {
+            id: &new_id(),
+            tenant_id: event.tenant_id,
+            license_id: event.license_id,
+            actor_id: event.actor_id,
+            action: event.action.as_str(),
+            subject: &event.subject.to_stored(),
+            ip: event.ip,
+            at,
+        },
+        webhook_type.map(|t| t.as_str()),
+    )
+    .await?;
+    match webhook_type {
+        Some(event_type) if subscribers > 0 => {
+            crate::webhooks::emit_for_audit(tx, &event, event_type, at).await
         }
-    }
-
-    /// The row as the store writes it.
-    pub fn row(&self) -> NewEvent<'_> {
-        NewEvent {
-            id: &self.id,
-            tenant_id: self.event.tenant_id,
-            license_id: self.event.license_id,
-            actor_id: self.event.actor_id,
-            action: self.event.action.as_str(),
-            subject: &self.subject,
-            ip: self.event.ip,
-            at: self.at,
-        }
-    }
-
-    /// The webhook event type whose subscribers the store counts with the row.
-    pub fn webhook_type(&self) -> Option<&'static str> {
-        self.webhook_type.map(|t| t.as_str())
-    }
-
-    /// The row is written, and `subscribers` of the tenant's endpoints take its webhook type.
-    pub async fn written(self, tx: &mut Tx, subscribers: i64) -> Result<()> {
-        match self.webhook_type {
-            Some(event_type) if subscribers > 0 => {
-                crate::webhooks::emit_for_audit(tx, &self.event, event_type, self.at).await
-            }
-            _ => Ok(()),
-        }
+        _ => Ok(()),
     }
 }
 

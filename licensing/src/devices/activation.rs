@@ -1,7 +1,7 @@
 //! The desktop app's side of devices: activation (by login, license key or offline request) within
 //! the license's limit; its check-in and own deactivation are in `check_in`.
 
-use crate::audit::{self, AuditAction, AuditSubject, Entry, Event};
+use crate::audit::{self, AuditAction, AuditSubject, Event};
 use crate::auth::throttle::{self, ThrottlePolicy};
 use crate::auth::{authenticate, Credentials};
 use crate::error::{AppError, Field, InvalidReason, Result, Thing};
@@ -353,30 +353,23 @@ async fn activate_locked(
         return Err(AppError::LicenseInactive);
     }
     if let Some((device_id, device_name)) = existing {
+        rows::seen(&mut tx, &device_id, now, token_hash).await?;
         if let Some(action) = reactivated_action {
             // A new token or license file for the machine: a change worth a line in the log.
-            let entry = Entry::new(Event {
-                tenant_id: &tenant_id,
-                license_id: Some(new.license_id),
-                actor_id: new.account_id,
-                action,
-                subject: AuditSubject::Device {
-                    name: device_name.clone(),
-                },
-                ip: Some(ip),
-            });
-            let subscribers = rows::seen_logged(
+            audit::record(
                 &mut tx,
-                &device_id,
-                now,
-                token_hash,
-                &entry.row(),
-                entry.webhook_type(),
+                Event {
+                    tenant_id: &tenant_id,
+                    license_id: Some(new.license_id),
+                    actor_id: new.account_id,
+                    action,
+                    subject: AuditSubject::Device {
+                        name: device_name.clone(),
+                    },
+                    ip: Some(ip),
+                },
             )
             .await?;
-            entry.written(&mut tx, subscribers).await?;
-        } else {
-            rows::seen(&mut tx, &device_id, now, token_hash).await?;
         }
         tx.commit().await?;
         let status = DeviceStatus {
@@ -401,17 +394,7 @@ async fn activate_locked(
         return Err(AppError::TooManyDevices { allowed });
     }
     let device_id = new_id();
-    let entry = Entry::new(Event {
-        tenant_id: &tenant_id,
-        license_id: Some(new.license_id),
-        actor_id: new.account_id,
-        action: activated_action,
-        subject: AuditSubject::Device {
-            name: name.to_owned(),
-        },
-        ip: Some(ip),
-    });
-    let subscribers = rows::insert_logged(
+    rows::insert(
         &mut tx,
         &rows::NewDeviceRow {
             id: &device_id,
@@ -424,11 +407,22 @@ async fn activate_locked(
             last_seen_at: now,
             token_hash,
         },
-        &entry.row(),
-        entry.webhook_type(),
     )
     .await?;
-    entry.written(&mut tx, subscribers).await?;
+    audit::record(
+        &mut tx,
+        Event {
+            tenant_id: &tenant_id,
+            license_id: Some(new.license_id),
+            actor_id: new.account_id,
+            action: activated_action,
+            subject: AuditSubject::Device {
+                name: name.to_owned(),
+            },
+            ip: Some(ip),
+        },
+    )
+    .await?;
     tx.commit().await?;
     license.devices_active = active + 1;
     let status = DeviceStatus {

@@ -1,9 +1,7 @@
 //! The `audit_events` table: one row per change, written in the change's own transaction.
 
-use sqlx::any::AnyArguments;
-use sqlx::{AnyConnection, Arguments};
+use sqlx::AnyConnection;
 
-use super::{add, Backend};
 use crate::Millis;
 
 /// An event as it is written.
@@ -29,71 +27,23 @@ pub async fn insert(
     e: &NewEvent<'_>,
     webhook_type: Option<&str>,
 ) -> sqlx::Result<i64> {
-    insert_after(conn, None, AnyArguments::default(), e, webhook_type).await
-}
-
-/// A write and the event that tells of it, sent in one round trip, answering the subscriber count
-/// as [`insert`] does: under a license's lock each statement is a hand-off to the database and
-/// back that every other writer of the license (on SQLite, of the database) waits for. `write`
-/// is one statement whose parameters are `$1` onwards, bound to `args`.
-///
-/// SQLite runs the two statements one after the other (it binds parameters by number, so the
-/// event's are numbered on from the write's). Postgres prepares one statement at a time, so there
-/// the write runs as a data-modifying `WITH` of the event's insert, which runs it exactly once.
-pub(super) async fn insert_logged<'q>(
-    conn: &mut AnyConnection,
-    write: &str,
-    args: AnyArguments<'q>,
-    e: &NewEvent<'q>,
-    webhook_type: Option<&str>,
-) -> sqlx::Result<i64> {
-    insert_after(conn, Some(write), args, e, webhook_type).await
-}
-
-async fn insert_after<'q>(
-    conn: &mut AnyConnection,
-    write: Option<&str>,
-    mut args: AnyArguments<'q>,
-    e: &NewEvent<'q>,
-    webhook_type: Option<&str>,
-) -> sqlx::Result<i64> {
-    let event = insert_sql(args.len() + 1);
-    let sql = match (write, Backend::of(conn)) {
-        (None, _) => event,
-        (Some(write), Backend::Sqlite) => format!("{write}; {event}"),
-        (Some(write), Backend::Postgres) => format!("WITH write AS ({write}) {event}"),
-    };
-    add(&mut args, e.id)?;
-    add(&mut args, e.tenant_id)?;
-    add(&mut args, e.license_id)?;
-    add(&mut args, e.actor_id)?;
-    add(&mut args, e.action)?;
-    add(&mut args, e.subject)?;
-    add(&mut args, e.ip)?;
-    add(&mut args, e.at)?;
-    add(
-        &mut args,
-        webhook_type.map(super::webhooks::subscription_pattern),
-    )?;
-    // Read as a list: SQLite answers the write's "done" ahead of the event's row, and sqlx's
-    // single-row reads stop at the first answer.
-    sqlx::query_scalar_with(&sql, args)
-        .fetch_all(conn)
-        .await?
-        .pop()
-        .ok_or(sqlx::Error::RowNotFound)
-}
-
-/// The event's insert, its nine parameters numbered from `$first`.
-fn insert_sql(first: usize) -> String {
-    let p = |n: usize| format!("${}", first + n);
-    let values: Vec<String> = (0..8).map(p).collect();
-    format!(
+    sqlx::query_scalar(&format!(
         "INSERT INTO audit_events (id, tenant_id, license_id, actor_id, action, subject, ip, at) \
-         VALUES ({}) RETURNING (SELECT COUNT(*) FROM webhook_endpoints WHERE {})",
-        values.join(", "),
-        super::webhooks::subscribed_filter(&p(1), &p(8))
-    )
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         RETURNING (SELECT COUNT(*) FROM webhook_endpoints WHERE {})",
+        super::webhooks::subscribed_filter("$2", "$9")
+    ))
+    .bind(e.id)
+    .bind(e.tenant_id)
+    .bind(e.license_id)
+    .bind(e.actor_id)
+    .bind(e.action)
+    .bind(e.subject)
+    .bind(e.ip)
+    .bind(e.at)
+    .bind(webhook_type.map(super::webhooks::subscription_pattern))
+    .fetch_one(conn)
+    .await
 }
 
 /// An event as the logs read it, with the acting account's name and the license it concerns.

@@ -2,11 +2,8 @@
 
 use std::borrow::Cow;
 
-use sqlx::any::AnyArguments;
 use sqlx::AnyConnection;
 
-use super::add;
-use super::audit::{self, NewEvent};
 use super::licenses::{self, LicenseRow};
 use crate::devices::Device;
 use crate::Millis;
@@ -329,38 +326,22 @@ pub struct NewDeviceRow<'a> {
 }
 
 pub async fn insert(conn: &mut AnyConnection, new: &NewDeviceRow<'_>) -> sqlx::Result<()> {
-    sqlx::query_with(INSERT, insert_args(new)?)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO devices (id, license_id, account_id, hardware_id, name, os, \
+            first_activated_at, last_seen_at, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new.id)
+    .bind(new.license_id)
+    .bind(new.account_id)
+    .bind(new.hardware_id)
+    .bind(new.name)
+    .bind(new.os)
+    .bind(new.now)
+    .bind(new.last_seen_at)
+    .bind(new.token_hash)
+    .execute(conn)
+    .await?;
     Ok(())
-}
-
-/// [`insert`] and the audit event of the activation, in one round trip (`audit::insert_logged`);
-/// answers the event's webhook subscribers.
-pub async fn insert_logged(
-    conn: &mut AnyConnection,
-    new: &NewDeviceRow<'_>,
-    event: &NewEvent<'_>,
-    webhook_type: Option<&str>,
-) -> sqlx::Result<i64> {
-    audit::insert_logged(conn, INSERT, insert_args(new)?, event, webhook_type).await
-}
-
-const INSERT: &str = "INSERT INTO devices (id, license_id, account_id, hardware_id, name, os, \
-    first_activated_at, last_seen_at, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-
-fn insert_args<'q>(new: &NewDeviceRow<'q>) -> sqlx::Result<AnyArguments<'q>> {
-    let mut args = AnyArguments::default();
-    add(&mut args, new.id)?;
-    add(&mut args, new.license_id)?;
-    add(&mut args, new.account_id)?;
-    add(&mut args, new.hardware_id)?;
-    add(&mut args, new.name)?;
-    add(&mut args, new.os)?;
-    add(&mut args, new.now)?;
-    add(&mut args, new.last_seen_at)?;
-    add(&mut args, new.token_hash)?;
-    Ok(args)
 }
 
 /// Records that an active device was seen, and replaces its token when one is given. A device
@@ -371,39 +352,16 @@ pub async fn seen(
     now: Millis,
     token_hash: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query_with(SEEN, seen_args(device_id, now, token_hash)?)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE devices SET last_seen_at = $1, token_hash = COALESCE($2, token_hash) \
+         WHERE id = $3 AND deactivated_at IS NULL",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(device_id)
+    .execute(conn)
+    .await?;
     Ok(())
-}
-
-/// [`seen`] and the audit event of the re-activation, in one round trip
-/// (`audit::insert_logged`); answers the event's webhook subscribers.
-pub async fn seen_logged(
-    conn: &mut AnyConnection,
-    device_id: &str,
-    now: Millis,
-    token_hash: Option<&str>,
-    event: &NewEvent<'_>,
-    webhook_type: Option<&str>,
-) -> sqlx::Result<i64> {
-    let args = seen_args(device_id, now, token_hash)?;
-    audit::insert_logged(conn, SEEN, args, event, webhook_type).await
-}
-
-const SEEN: &str = "UPDATE devices SET last_seen_at = $1, token_hash = COALESCE($2, token_hash) \
-    WHERE id = $3 AND deactivated_at IS NULL";
-
-fn seen_args<'q>(
-    device_id: &'q str,
-    now: Millis,
-    token_hash: Option<&'q str>,
-) -> sqlx::Result<AnyArguments<'q>> {
-    let mut args = AnyArguments::default();
-    add(&mut args, now)?;
-    add(&mut args, token_hash)?;
-    add(&mut args, device_id)?;
-    Ok(args)
 }
 
 /// A device still active was seen at `at`, when that is later than the time it has.

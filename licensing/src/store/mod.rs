@@ -9,9 +9,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::any::{AnyArguments, AnyConnectOptions, AnyPoolOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyConnection, AnyPool, Arguments, Executor, Transaction};
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::error::{AppError, Result, Thing};
 pub use lending::Conn;
@@ -47,26 +47,6 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 pub enum Backend {
     Sqlite,
     Postgres,
-}
-
-impl Backend {
-    /// The database a connection talks to (a store opens only these two).
-    pub fn of(conn: &AnyConnection) -> Self {
-        if conn.backend_name() == <sqlx::Postgres as sqlx::Database>::NAME {
-            Self::Postgres
-        } else {
-            Self::Sqlite
-        }
-    }
-}
-
-/// Adds one value to a statement's arguments, for statements whose parameters are numbered by
-/// the code that builds them.
-pub(crate) fn add<'q, T>(args: &mut AnyArguments<'q>, value: T) -> sqlx::Result<()>
-where
-    T: 'q + sqlx::Encode<'q, Any> + sqlx::Type<Any>,
-{
-    args.add(value).map_err(sqlx::Error::Encode)
 }
 
 /// How SQLite makes a commit durable (`PRAGMA synchronous`, WAL mode).
