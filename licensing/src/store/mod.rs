@@ -20,6 +20,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 mod check_ins;
+mod checkpoint;
 pub mod customers;
 pub mod devices;
 pub mod failures;
@@ -99,6 +100,8 @@ pub struct Store {
     /// The devices this process answers check-ins for from memory, and its reads of the log that
     /// keeps that memory true (see [`Store::device_by`]).
     check_ins: std::sync::Arc<check_ins::CheckIns>,
+    /// SQLite: the background checkpoint of the WAL (see [`checkpoint`]).
+    checkpoints: std::sync::Arc<checkpoint::Checkpoints>,
 }
 
 /// The longest a request waits for a connection: past it the database is as good as unavailable.
@@ -206,11 +209,13 @@ impl Store {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // WAL lets readers proceed while one writer holds the lock; the busy
-                        // timeout makes writers queue instead of failing.
+                        // timeout makes writers queue instead of failing. Checkpoints run in the
+                        // background, not in a request's commit (see `checkpoint`).
                         conn.execute(
                             format!(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA wal_autocheckpoint = 0;"
                             )
                             .as_str(),
                         )
@@ -232,6 +237,7 @@ impl Store {
             )),
             seen: Default::default(),
             check_ins: Default::default(),
+            checkpoints: Default::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -341,7 +347,10 @@ impl Store {
             return Ok(None);
         }
         match tokio::time::timeout(WRITE_TURN_TIMEOUT, self.writers.clone().lock_owned()).await {
-            Ok(turn) => Ok(Some(turn)),
+            Ok(turn) => {
+                self.checkpoint_soon();
+                Ok(Some(turn))
+            }
             Err(_) => {
                 tracing::error!("no turn at the database's write lock within 10 s");
                 Err(AppError::Unavailable)

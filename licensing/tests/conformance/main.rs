@@ -69,7 +69,8 @@ struct World {
     /// The database URL, so a test can open a second pool (a second "server process").
     url: String,
     a: Tenant,
-    _dir: Option<ScratchDir>,
+    /// SQLite: the scratch directory the database file is in, removed with the world.
+    dir: Option<ScratchDir>,
 }
 
 impl World {
@@ -101,12 +102,7 @@ async fn database() -> (Store, String, Option<ScratchDir>) {
 async fn world() -> World {
     let (store, url, dir) = database().await;
     let a = seed_tenant(&store, "CodeGlass", "Acme Corp", "acme").await;
-    World {
-        store,
-        url,
-        a,
-        _dir: dir,
-    }
+    World { store, url, a, dir }
 }
 
 /// [`world`] for a test of one backend's behaviour; `None` on the other.

@@ -124,6 +124,57 @@ async fn sqlite_commits_are_durable_unless_the_operator_chooses_otherwise() {
     assert_eq!(synchronous(fast).await, 1);
 }
 
+/// SQLite's WAL is folded into the database file by the store's own checkpoint shortly after a
+/// write, not left for a request's commit to do (`store::checkpoint`): a copy of the database
+/// file alone, without its WAL, soon holds what was written.
+#[tokio::test]
+async fn sqlite_folds_writes_into_the_database_file_in_the_background() {
+    use std::time::{Duration, Instant};
+    let Some(w) = world_on(Backend::Sqlite).await else {
+        return;
+    };
+    let dir = w
+        .dir
+        .as_ref()
+        .expect("a SQLite world has its scratch directory");
+    let file = dir.path().join("keyport.db");
+    let copy = dir.path().join("copy.db");
+    let later = w
+        .add_tenant("Folded Ltd", "Folded Customer", "folded")
+        .await;
+    // A copy taken while a checkpoint writes the file can be torn: such a read counts as "not
+    // yet", and the next copy decides.
+    let in_copy = |company: String| {
+        let (file, copy) = (file.clone(), copy.clone());
+        async move {
+            std::fs::copy(&file, &copy).expect("copy the database file");
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+            }
+            let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", copy.display())).await?;
+            let found: sqlx::Result<i64> =
+                sqlx::query_scalar("SELECT COUNT(*) FROM tenants WHERE lower(company_key) = $1")
+                    .bind(company.to_lowercase())
+                    .fetch_one(&pool)
+                    .await;
+            pool.close().await;
+            found
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = in_copy(later.company.clone()).await;
+        if matches!(found, Ok(1)) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the write is still only in the WAL after 10 s (last read of the file: {found:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A check-in's seen time is written behind it ([`Store::note_seen`]): by a flush about a second
 /// later that nobody asks for, at once by `close`, and never onto a device reset in between.
 #[tokio::test]
