@@ -8,8 +8,9 @@ use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::licenses::{self, LicenseStatus, LicenseType};
 use crate::store::devices as rows;
 use crate::store::licenses::LicenseRow;
-use crate::store::{new_id, Store};
+use crate::store::{batch, new_id, Backend, Store, Tx};
 use crate::{now_millis, secret, Millis};
+use futures_util::future::BoxFuture;
 
 /// A device the desktop app asks to activate.
 #[derive(Debug, Clone)]
@@ -303,6 +304,16 @@ enum Channel<'a> {
 }
 
 impl<'a> Channel<'a> {
+    fn owned(self) -> OwnedChannel {
+        match self {
+            Self::Direct => OwnedChannel::Direct,
+            Self::App { token_hash } => OwnedChannel::App {
+                token_hash: token_hash.to_owned(),
+            },
+            Self::OfflineFile => OwnedChannel::OfflineFile,
+        }
+    }
+
     fn token_hash(self) -> Option<&'a str> {
         match self {
             Self::App { token_hash } => Some(token_hash),
@@ -327,20 +338,69 @@ impl<'a> Channel<'a> {
 }
 
 /// The one activation transaction, under the license's write lock; `channel` says whether the
-/// device gets a token and what is audited.
+/// device gets a token and what is audited. On SQLite it shares its transaction with the other
+/// writes queued at the lock (`store::batch`); on Postgres it locks the license's row.
 async fn activate_locked(
     store: &Store,
     new: &NewActivation<'_>,
     channel: Channel<'_>,
     ip: &str,
 ) -> Result<(Activation, DeviceStatus)> {
+    let decision = if store.backend() == Backend::Sqlite {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = ActivationJob {
+            new: OwnedActivation::of(new),
+            channel: channel.owned(),
+            ip: ip.to_owned(),
+            answer: None,
+            reply,
+        };
+        store.write_batched(Box::new(job), answer).await?
+    } else {
+        let mut tx = store.begin_locked(new.license_id).await?;
+        let decision = write_activation(&mut tx, new, channel, ip).await?;
+        match decision {
+            Decision::Activated(..) => tx.commit().await?,
+            Decision::Refused { .. } => tx.rollback().await?,
+        }
+        decision
+    };
+    match decision {
+        Decision::Activated(activation, status) => Ok((activation, status)),
+        Decision::Refused { allowed, tenant_id } => {
+            // Nothing of the refused activation is kept; the refusal itself is logged on its own.
+            record_limit_refused(store, &tenant_id, new, ip).await;
+            Err(AppError::TooManyDevices { allowed })
+        }
+    }
+}
+
+/// What an activation's transaction decided.
+#[derive(Debug)]
+enum Decision {
+    Activated(Activation, DeviceStatus),
+    /// Every slot is taken: nothing was written.
+    Refused {
+        allowed: i64,
+        tenant_id: String,
+    },
+}
+
+/// The activation's reads and writes in a transaction that holds the license's write lock: a new
+/// machine takes a slot if one is free, a known one gets a new token. An error may leave the
+/// transaction half-written: it must not be committed.
+async fn write_activation(
+    tx: &mut Tx,
+    new: &NewActivation<'_>,
+    channel: Channel<'_>,
+    ip: &str,
+) -> Result<Decision> {
     let token_hash = channel.token_hash();
     let (activated_action, reactivated_action) = channel.actions();
     // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
     let hardware_id = new.device.hardware_id.trim();
     let name = new.device.name.trim();
-    let mut tx = store.begin_locked(new.license_id).await?;
-    let (row, existing) = rows::license_for_activation(&mut tx, new.license_id, hardware_id)
+    let (row, existing) = rows::license_for_activation(tx, new.license_id, hardware_id)
         .await?
         .ok_or_else(|| AppError::not_found(Thing::License))?
         .into_parts();
@@ -353,11 +413,11 @@ async fn activate_locked(
         return Err(AppError::LicenseInactive);
     }
     if let Some((device_id, device_name)) = existing {
-        rows::seen(&mut tx, &device_id, now, token_hash).await?;
+        rows::seen(tx, &device_id, now, token_hash).await?;
         if let Some(action) = reactivated_action {
             // A new token or license file for the machine: a change worth a line in the log.
             audit::record(
-                &mut tx,
+                tx,
                 Event {
                     tenant_id: &tenant_id,
                     license_id: Some(new.license_id),
@@ -371,7 +431,6 @@ async fn activate_locked(
             )
             .await?;
         }
-        tx.commit().await?;
         let status = DeviceStatus {
             tenant_id,
             device_id: device_id.clone(),
@@ -379,23 +438,18 @@ async fn activate_locked(
             device_name,
             license,
         };
-        return Ok((
-            Activation {
-                device_id,
-                created: false,
-            },
-            status,
-        ));
+        let activation = Activation {
+            device_id,
+            created: false,
+        };
+        return Ok(Decision::Activated(activation, status));
     }
     if active >= allowed {
-        // Nothing of the refused activation is kept; the refusal itself is logged on its own.
-        tx.rollback().await?;
-        record_limit_refused(store, &tenant_id, new, ip).await;
-        return Err(AppError::TooManyDevices { allowed });
+        return Ok(Decision::Refused { allowed, tenant_id });
     }
     let device_id = new_id();
     rows::insert(
-        &mut tx,
+        tx,
         &rows::NewDeviceRow {
             id: &device_id,
             license_id: new.license_id,
@@ -410,7 +464,7 @@ async fn activate_locked(
     )
     .await?;
     audit::record(
-        &mut tx,
+        tx,
         Event {
             tenant_id: &tenant_id,
             license_id: Some(new.license_id),
@@ -423,7 +477,6 @@ async fn activate_locked(
         },
     )
     .await?;
-    tx.commit().await?;
     license.devices_active = active + 1;
     let status = DeviceStatus {
         tenant_id,
@@ -432,13 +485,96 @@ async fn activate_locked(
         device_name: name.to_owned(),
         license,
     };
-    Ok((
-        Activation {
-            device_id,
-            created: true,
-        },
-        status,
-    ))
+    let activation = Activation {
+        device_id,
+        created: true,
+    };
+    Ok(Decision::Activated(activation, status))
+}
+
+/// An activation waiting in SQLite's write queue, with what it needs from its request.
+struct ActivationJob {
+    new: OwnedActivation,
+    channel: OwnedChannel,
+    ip: String,
+    /// The last run's answer, given to the request once its transaction ended.
+    answer: Option<Result<Decision>>,
+    reply: tokio::sync::oneshot::Sender<Result<Decision>>,
+}
+
+impl batch::Job for ActivationJob {
+    fn run<'t>(&'t mut self, tx: &'t mut Tx) -> BoxFuture<'t, batch::Ran> {
+        Box::pin(async move {
+            let answer =
+                write_activation(tx, &self.new.borrowed(), self.channel.borrowed(), &self.ip).await;
+            let ran = match &answer {
+                Ok(Decision::Activated(..)) => batch::Ran::Wrote,
+                Ok(Decision::Refused { .. }) => batch::Ran::WroteNothing,
+                Err(_) => batch::Ran::Failed,
+            };
+            self.answer = Some(answer);
+            ran
+        })
+    }
+
+    fn finish(self: Box<Self>, committed: Result<()>) {
+        let answer = match committed {
+            Ok(()) => self.answer.unwrap_or(Err(AppError::Internal)),
+            Err(err) => Err(err),
+        };
+        // The request may have gone (its client hung up): nobody to tell.
+        let _ = self.reply.send(answer);
+    }
+}
+
+/// [`NewActivation`] with its own strings, to wait in the queue.
+struct OwnedActivation {
+    license_id: String,
+    account_id: Option<String>,
+    hardware_id: String,
+    name: String,
+    os: String,
+}
+
+impl OwnedActivation {
+    fn of(new: &NewActivation<'_>) -> Self {
+        Self {
+            license_id: new.license_id.to_owned(),
+            account_id: new.account_id.map(str::to_owned),
+            hardware_id: new.device.hardware_id.to_owned(),
+            name: new.device.name.to_owned(),
+            os: new.device.os.to_owned(),
+        }
+    }
+
+    fn borrowed(&self) -> NewActivation<'_> {
+        NewActivation {
+            license_id: &self.license_id,
+            account_id: self.account_id.as_deref(),
+            device: DeviceInfo {
+                hardware_id: &self.hardware_id,
+                name: &self.name,
+                os: &self.os,
+            },
+        }
+    }
+}
+
+/// [`Channel`] with its own token hash.
+enum OwnedChannel {
+    Direct,
+    App { token_hash: String },
+    OfflineFile,
+}
+
+impl OwnedChannel {
+    fn borrowed(&self) -> Channel<'_> {
+        match self {
+            Self::Direct => Channel::Direct,
+            Self::App { token_hash } => Channel::App { token_hash },
+            Self::OfflineFile => Channel::OfflineFile,
+        }
+    }
 }
 
 /// Logs an activation refused for `too_many_devices`, in a transaction of its own after the

@@ -19,6 +19,7 @@ pub use lending::Conn;
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub(crate) mod batch;
 mod check_ins;
 mod checkpoint;
 pub mod customers;
@@ -102,6 +103,8 @@ pub struct Store {
     check_ins: std::sync::Arc<check_ins::CheckIns>,
     /// SQLite: the background checkpoint of the WAL (see [`checkpoint`]).
     checkpoints: std::sync::Arc<checkpoint::Checkpoints>,
+    /// SQLite: the writes waiting to share the next transaction (see [`batch`]).
+    batch: std::sync::Arc<batch::Queue>,
 }
 
 /// The longest a request waits for a connection: past it the database is as good as unavailable.
@@ -238,6 +241,7 @@ impl Store {
             seen: Default::default(),
             check_ins: Default::default(),
             checkpoints: Default::default(),
+            batch: Default::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -228,3 +228,70 @@ async fn concurrent_assignments_respect_the_seat_limit() {
     assert_eq!(seated, ok);
     assert_eq!(view.candidates.len(), 25);
 }
+
+/// Activations that arrive together share one SQLite transaction (`store::batch`; on Postgres
+/// each has its own). One that fails in it, here for a suspended license, gets its own error, and
+/// every other one is still written and answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failed_activation_among_simultaneous_ones_fails_alone() {
+    let w = world().await;
+    let store = &w.store;
+    let b = w.add_tenant("Batch Vendor", "Beta Corp", "beta").await;
+    sqlx::query("UPDATE licenses SET status = 'suspended' WHERE id = $1")
+        .bind(&b.license_id)
+        .execute(store.pool())
+        .await
+        .expect("suspend b's license");
+    set_max_activations(store, &w.a.license_id, 100).await;
+    let before = licenses::get(store, &w.a.manager, &w.a.license_id)
+        .await
+        .unwrap()
+        .devices_active;
+    let activated_before = audit_count(store, &w.a.license_id, "device.activated").await;
+    let b_activated_before = audit_count(store, &b.license_id, "device.activated").await;
+
+    let barrier = Arc::new(tokio::sync::Barrier::new(16));
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let store = store.clone();
+            let barrier = barrier.clone();
+            let (license, account) = if i % 4 == 1 {
+                (b.license_id.clone(), b.user.account_id.clone())
+            } else {
+                (w.a.license_id.clone(), w.a.user.account_id.clone())
+            };
+            tokio::spawn(async move {
+                barrier.wait().await;
+                activate(&store, &license, &account, &format!("batched-{i}")).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("task"));
+    }
+    for (i, answer) in answers.iter().enumerate() {
+        if i % 4 == 1 {
+            assert_eq!(answer, &Err(AppError::LicenseInactive), "activation {i}");
+        } else {
+            assert!(
+                matches!(answer, Ok(a) if a.created),
+                "activation {i}: {answer:?}"
+            );
+        }
+    }
+    let after = licenses::get(store, &w.a.manager, &w.a.license_id)
+        .await
+        .unwrap()
+        .devices_active;
+    assert_eq!(after, before + 12);
+    // Written once each: a rolled-back batch's writes are gone before its jobs run again alone.
+    assert_eq!(
+        audit_count(store, &w.a.license_id, "device.activated").await,
+        activated_before + 12
+    );
+    assert_eq!(
+        audit_count(store, &b.license_id, "device.activated").await,
+        b_activated_before
+    );
+}
