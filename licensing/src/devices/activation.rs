@@ -8,9 +8,8 @@ use crate::error::{AppError, Field, InvalidReason, Result, Thing};
 use crate::licenses::{self, LicenseStatus, LicenseType};
 use crate::store::devices as rows;
 use crate::store::licenses::LicenseRow;
-use crate::store::{batch, new_id, Backend, Store, Tx};
+use crate::store::{new_id, Backend, Store, Tx};
 use crate::{now_millis, secret, Millis};
-use futures_util::future::BoxFuture;
 
 /// A device the desktop app asks to activate.
 #[derive(Debug, Clone)]
@@ -293,7 +292,7 @@ fn check_device_info(device: &DeviceInfo<'_>) -> Result<()> {
 
 /// How an activation arrives, which decides the device's token and the audit events it writes.
 #[derive(Debug, Clone, Copy)]
-enum Channel<'a> {
+pub(super) enum Channel<'a> {
     /// The seed and the portal's tests: no token; a re-activation only touches `last_seen_at`.
     Direct,
     /// The device API: the device's token is replaced and a re-activation is audited too.
@@ -304,16 +303,6 @@ enum Channel<'a> {
 }
 
 impl<'a> Channel<'a> {
-    fn owned(self) -> OwnedChannel {
-        match self {
-            Self::Direct => OwnedChannel::Direct,
-            Self::App { token_hash } => OwnedChannel::App {
-                token_hash: token_hash.to_owned(),
-            },
-            Self::OfflineFile => OwnedChannel::OfflineFile,
-        }
-    }
-
     fn token_hash(self) -> Option<&'a str> {
         match self {
             Self::App { token_hash } => Some(token_hash),
@@ -348,13 +337,7 @@ async fn activate_locked(
 ) -> Result<(Activation, DeviceStatus)> {
     let decision = if store.backend() == Backend::Sqlite {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let job = ActivationJob {
-            new: OwnedActivation::of(new),
-            channel: channel.owned(),
-            ip: ip.to_owned(),
-            answer: None,
-            reply,
-        };
+        let job = super::queued::ActivationJob::new(new, channel, ip, reply);
         store.write_batched(Box::new(job), answer).await?
     } else {
         let mut tx = store.begin_locked(new.license_id).await?;
@@ -377,7 +360,7 @@ async fn activate_locked(
 
 /// What an activation's transaction decided.
 #[derive(Debug)]
-enum Decision {
+pub(super) enum Decision {
     Activated(Activation, DeviceStatus),
     /// Every slot is taken: nothing was written.
     Refused {
@@ -386,10 +369,20 @@ enum Decision {
     },
 }
 
+impl Decision {
+    fn activated(status: DeviceStatus, created: bool) -> Self {
+        let activation = Activation {
+            device_id: status.device_id.clone(),
+            created,
+        };
+        Self::Activated(activation, status)
+    }
+}
+
 /// The activation's reads and writes in a transaction that holds the license's write lock: a new
 /// machine takes a slot if one is free, a known one gets a new token. An error may leave the
 /// transaction half-written: it must not be committed.
-async fn write_activation(
+pub(super) async fn write_activation(
     tx: &mut Tx,
     new: &NewActivation<'_>,
     channel: Channel<'_>,
@@ -416,33 +409,16 @@ async fn write_activation(
         rows::seen(tx, &device_id, now, token_hash).await?;
         if let Some(action) = reactivated_action {
             // A new token or license file for the machine: a change worth a line in the log.
-            audit::record(
-                tx,
-                Event {
-                    tenant_id: &tenant_id,
-                    license_id: Some(new.license_id),
-                    actor_id: new.account_id,
-                    action,
-                    subject: AuditSubject::Device {
-                        name: device_name.clone(),
-                    },
-                    ip: Some(ip),
-                },
-            )
-            .await?;
+            audit::record(tx, device_event(&tenant_id, new, action, &device_name, ip)).await?;
         }
         let status = DeviceStatus {
             tenant_id,
-            device_id: device_id.clone(),
+            device_id,
             hardware_id: hardware_id.to_owned(),
             device_name,
             license,
         };
-        let activation = Activation {
-            device_id,
-            created: false,
-        };
-        return Ok(Decision::Activated(activation, status));
+        return Ok(Decision::activated(status, false));
     }
     if active >= allowed {
         return Ok(Decision::Refused { allowed, tenant_id });
@@ -465,115 +441,37 @@ async fn write_activation(
     .await?;
     audit::record(
         tx,
-        Event {
-            tenant_id: &tenant_id,
-            license_id: Some(new.license_id),
-            actor_id: new.account_id,
-            action: activated_action,
-            subject: AuditSubject::Device {
-                name: name.to_owned(),
-            },
-            ip: Some(ip),
-        },
+        device_event(&tenant_id, new, activated_action, name, ip),
     )
     .await?;
     license.devices_active = active + 1;
     let status = DeviceStatus {
         tenant_id,
-        device_id: device_id.clone(),
+        device_id,
         hardware_id: hardware_id.to_owned(),
         device_name: name.to_owned(),
         license,
     };
-    let activation = Activation {
-        device_id,
-        created: true,
-    };
-    Ok(Decision::Activated(activation, status))
+    Ok(Decision::activated(status, true))
 }
 
-/// An activation waiting in SQLite's write queue, with what it needs from its request.
-struct ActivationJob {
-    new: OwnedActivation,
-    channel: OwnedChannel,
-    ip: String,
-    /// The last run's answer, given to the request once its transaction ended.
-    answer: Option<Result<Decision>>,
-    reply: tokio::sync::oneshot::Sender<Result<Decision>>,
-}
-
-impl batch::Job for ActivationJob {
-    fn run<'t>(&'t mut self, tx: &'t mut Tx) -> BoxFuture<'t, batch::Ran> {
-        Box::pin(async move {
-            let answer =
-                write_activation(tx, &self.new.borrowed(), self.channel.borrowed(), &self.ip).await;
-            let ran = match &answer {
-                Ok(Decision::Activated(..)) => batch::Ran::Wrote,
-                Ok(Decision::Refused { .. }) => batch::Ran::WroteNothing,
-                Err(_) => batch::Ran::Failed,
-            };
-            self.answer = Some(answer);
-            ran
-        })
-    }
-
-    fn finish(self: Box<Self>, committed: Result<()>) {
-        let answer = match committed {
-            Ok(()) => self.answer.unwrap_or(Err(AppError::Internal)),
-            Err(err) => Err(err),
-        };
-        // The request may have gone (its client hung up): nobody to tell.
-        let _ = self.reply.send(answer);
-    }
-}
-
-/// [`NewActivation`] with its own strings, to wait in the queue.
-struct OwnedActivation {
-    license_id: String,
-    account_id: Option<String>,
-    hardware_id: String,
-    name: String,
-    os: String,
-}
-
-impl OwnedActivation {
-    fn of(new: &NewActivation<'_>) -> Self {
-        Self {
-            license_id: new.license_id.to_owned(),
-            account_id: new.account_id.map(str::to_owned),
-            hardware_id: new.device.hardware_id.to_owned(),
-            name: new.device.name.to_owned(),
-            os: new.device.os.to_owned(),
-        }
-    }
-
-    fn borrowed(&self) -> NewActivation<'_> {
-        NewActivation {
-            license_id: &self.license_id,
-            account_id: self.account_id.as_deref(),
-            device: DeviceInfo {
-                hardware_id: &self.hardware_id,
-                name: &self.name,
-                os: &self.os,
-            },
-        }
-    }
-}
-
-/// [`Channel`] with its own token hash.
-enum OwnedChannel {
-    Direct,
-    App { token_hash: String },
-    OfflineFile,
-}
-
-impl OwnedChannel {
-    fn borrowed(&self) -> Channel<'_> {
-        match self {
-            Self::Direct => Channel::Direct,
-            Self::App { token_hash } => Channel::App { token_hash },
-            Self::OfflineFile => Channel::OfflineFile,
-        }
+/// The audit event of an activation's device, whatever became of it.
+fn device_event<'e>(
+    tenant_id: &'e str,
+    new: &'e NewActivation<'_>,
+    action: AuditAction,
+    device_name: &str,
+    ip: &'e str,
+) -> Event<'e> {
+    Event {
+        tenant_id,
+        license_id: Some(new.license_id),
+        actor_id: new.account_id,
+        action,
+        subject: AuditSubject::Device {
+            name: device_name.to_owned(),
+        },
+        ip: Some(ip),
     }
 }
 
@@ -582,20 +480,9 @@ impl OwnedChannel {
 async fn record_limit_refused(store: &Store, tenant_id: &str, new: &NewActivation<'_>, ip: &str) {
     let result = async {
         let mut tx = store.begin().await?;
-        audit::record(
-            &mut tx,
-            Event {
-                tenant_id,
-                license_id: Some(new.license_id),
-                actor_id: new.account_id,
-                action: AuditAction::DeviceLimitRefused,
-                subject: AuditSubject::Device {
-                    name: new.device.name.trim().to_owned(),
-                },
-                ip: Some(ip),
-            },
-        )
-        .await?;
+        let name = new.device.name.trim();
+        let event = device_event(tenant_id, new, AuditAction::DeviceLimitRefused, name, ip);
+        audit::record(&mut tx, event).await?;
         tx.commit().await?;
         Ok::<_, AppError>(())
     }

@@ -9,6 +9,8 @@ mod activation;
 #[cfg(feature = "server")]
 mod check_in;
 #[cfg(feature = "server")]
+mod queued;
+#[cfg(feature = "server")]
 mod service;
 #[cfg(feature = "server")]
 pub use activation::*;
