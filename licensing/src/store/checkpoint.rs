@@ -22,6 +22,9 @@ const CHECKPOINT_AFTER: Duration = Duration::from_millis(200);
 #[derive(Debug, Default)]
 pub(super) struct Checkpoints {
     scheduled: AtomicBool,
+    /// Held while one runs: SQLite answers a second checkpoint begun meanwhile (the shutdown's
+    /// `TRUNCATE`) with "busy" instead of waiting, and the WAL would stay behind.
+    pub(super) running: tokio::sync::Mutex<()>,
 }
 
 impl Store {
@@ -44,6 +47,7 @@ impl Store {
     /// is logged: the next write schedules another, and nothing written is at risk (the WAL
     /// holds it).
     async fn checkpoint(&self) {
+        let _running = self.checkpoints.running.lock().await;
         if self.pool.is_closed() {
             return;
         }

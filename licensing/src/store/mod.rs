@@ -378,6 +378,8 @@ impl Store {
         // sqlx's close waits for every connection it lent, the kept ones too.
         self.idle.close();
         if self.backend == Backend::Sqlite {
+            // After a background checkpoint still running, and before any scheduled one.
+            let _running = self.checkpoints.running.lock().await;
             if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.pool)
                 .await
