@@ -168,6 +168,21 @@ pub async fn prepare(
     Ok(keys)
 }
 
+/// Takes a license back to as many activations as it has active devices, so that every new
+/// machine is refused.
+pub async fn fill(database_url: &str, license_id: &str) -> Result<(), String> {
+    let store = Store::connect(database_url)
+        .await
+        .map_err(|e| format!("cannot open {database_url}: {e}"))?;
+    sqlx::query("UPDATE licenses SET max_activations = devices_active WHERE id = $1")
+        .bind(license_id)
+        .execute(store.pool())
+        .await
+        .map_err(|e| format!("filling license {license_id}: {e}"))?;
+    store.pool().close().await;
+    Ok(())
+}
+
 /// A GET to `path`, with a bearer token if given.
 pub fn get(addr: SocketAddr, path: &str, bearer: Option<&str>) -> Request<Full<Bytes>> {
     let mut request = Request::get(path).header(hyper::header::HOST, addr.to_string());

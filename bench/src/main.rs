@@ -228,12 +228,13 @@ async fn run_backend(
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    let companies = ["checkin", "key", "login"].map(|s| format!("bench{run}-{s}"));
+    let companies = ["checkin", "key", "login", "full"].map(|s| format!("bench{run}-{s}"));
     for company in &companies {
         keyport::demo_tenant(&args.keyport, url, company)?;
     }
     let names: Vec<&str> = companies.iter().map(String::as_str).collect();
     let keys = keyport::prepare(url, &names).await?;
+    keyport::fill(url, &keys[3].0).await?;
 
     // One device per simulated app for the check-ins.
     let mut conn = load::connect(addr).await?;
@@ -357,6 +358,29 @@ async fn run_backend(
         "commit loop",
         commit_rate,
         activations,
+    );
+
+    // An app retrying at a license with every slot taken: each try is refused and logged.
+    let full_key = keys[3].1.clone();
+    let refusals = scenario(
+        "activation refused (device limit)",
+        plan,
+        Arc::new(move |app, n| {
+            post_json(
+                addr,
+                ACTIVATIONS,
+                &by_key(&full_key, &format!("full-{app}-{n}")),
+            )
+        }),
+        StatusCode::CONFLICT,
+        &server_cpu,
+    )
+    .await;
+    push(
+        "activation refused (limit)",
+        "commit loop",
+        commit_rate,
+        refusals,
     );
 
     let company = companies[2].clone();
