@@ -344,7 +344,7 @@ async fn activate_locked(
         let decision = write_activation(&mut tx, new, channel, ip).await?;
         match decision {
             Decision::Activated(..) => tx.commit().await?,
-            Decision::Refused { .. } => tx.rollback().await?,
+            Decision::Refused { .. } | Decision::Declined(_) => tx.rollback().await?,
         }
         decision
     };
@@ -355,6 +355,7 @@ async fn activate_locked(
             record_limit_refused(store, &tenant_id, new, ip).await;
             Err(AppError::TooManyDevices { allowed })
         }
+        Decision::Declined(err) => Err(err),
     }
 }
 
@@ -367,6 +368,10 @@ pub(super) enum Decision {
         allowed: i64,
         tenant_id: String,
     },
+    /// The license is gone, expired or suspended: the answer, decided before any write. Not an
+    /// `Err`, which may follow a write and so must break the transaction (on SQLite, the
+    /// transaction of every activation batched with this one).
+    Declined(AppError),
 }
 
 impl Decision {
@@ -393,17 +398,17 @@ pub(super) async fn write_activation(
     // Trimmed as it is stored, or a padded id misses its device and hits the unique index.
     let hardware_id = new.device.hardware_id.trim();
     let name = new.device.name.trim();
-    let (row, existing) = rows::license_for_activation(tx, new.license_id, hardware_id)
-        .await?
-        .ok_or_else(|| AppError::not_found(Thing::License))?
-        .into_parts();
+    let Some(found) = rows::license_for_activation(tx, new.license_id, hardware_id).await? else {
+        return Ok(Decision::Declined(AppError::not_found(Thing::License)));
+    };
+    let (row, existing) = found.into_parts();
     let now = now_millis();
     let allowed = row.max_activations;
     let active = row.devices_active;
     let mut license = summary_from_row(&row, now)?;
     let tenant_id = row.tenant_id;
     if license.status != LicenseStatus::Active {
-        return Err(AppError::LicenseInactive);
+        return Ok(Decision::Declined(AppError::LicenseInactive));
     }
     if let Some((device_id, device_name)) = existing {
         rows::seen(tx, &device_id, now, token_hash).await?;
@@ -455,6 +460,16 @@ pub(super) async fn write_activation(
     Ok(Decision::activated(status, true))
 }
 
+/// The audit event of an activation refused for the device limit.
+pub(super) fn limit_refused_event<'e>(
+    tenant_id: &'e str,
+    new: &'e NewActivation<'_>,
+    ip: &'e str,
+) -> Event<'e> {
+    let name = new.device.name.trim();
+    device_event(tenant_id, new, AuditAction::DeviceLimitRefused, name, ip)
+}
+
 /// The audit event of an activation's device, whatever became of it.
 fn device_event<'e>(
     tenant_id: &'e str,
@@ -475,18 +490,24 @@ fn device_event<'e>(
     }
 }
 
-/// Logs an activation refused for `too_many_devices`, in a transaction of its own after the
-/// refused one rolled back. Best effort: failing to log must not turn the refusal into a 500.
+/// Logs an activation refused for `too_many_devices`, after the refused one wrote nothing: on
+/// SQLite in the write queue's next transaction (an app retrying at a full license would
+/// otherwise take a commit of its own at the lock for each refusal), on Postgres in a
+/// transaction of its own. Best effort: failing to log must not turn the refusal into a 500.
 async fn record_limit_refused(store: &Store, tenant_id: &str, new: &NewActivation<'_>, ip: &str) {
-    let result = async {
-        let mut tx = store.begin().await?;
-        let name = new.device.name.trim();
-        let event = device_event(tenant_id, new, AuditAction::DeviceLimitRefused, name, ip);
-        audit::record(&mut tx, event).await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(())
-    }
-    .await;
+    let result = if store.backend() == Backend::Sqlite {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = super::queued::RefusalLog::new(new, tenant_id, ip, reply);
+        store.write_batched(Box::new(job), answer).await
+    } else {
+        async {
+            let mut tx = store.begin().await?;
+            audit::record(&mut tx, limit_refused_event(tenant_id, new, ip)).await?;
+            tx.commit().await?;
+            Ok::<_, AppError>(())
+        }
+        .await
+    };
     if let Err(err) = result {
         tracing::error!(error = %err, license = new.license_id, "could not log a refused activation");
     }

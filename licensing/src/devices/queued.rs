@@ -1,9 +1,10 @@
-//! An activation waiting in SQLite's write queue (`store::batch`): what it needs from its
-//! request, owned, and how it answers once its transaction ended.
+//! An activation, and the log of one refused for the device limit, waiting in SQLite's write
+//! queue (`store::batch`): what each needs from its request, owned, and how it answers once its
+//! transaction ended.
 
 use futures_util::future::BoxFuture;
 
-use super::activation::{write_activation, Channel, Decision};
+use super::activation::{limit_refused_event, write_activation, Channel, Decision};
 use super::{DeviceInfo, NewActivation};
 use crate::error::{AppError, Result};
 use crate::store::{batch, Tx};
@@ -42,7 +43,7 @@ impl batch::Job for ActivationJob {
                 write_activation(tx, &self.new.borrowed(), self.channel.borrowed(), &self.ip).await;
             let ran = match &answer {
                 Ok(Decision::Activated(..)) => batch::Ran::Wrote,
-                Ok(Decision::Refused { .. }) => batch::Ran::WroteNothing,
+                Ok(Decision::Refused { .. } | Decision::Declined(_)) => batch::Ran::WroteNothing,
                 Err(_) => batch::Ran::Failed,
             };
             self.answer = Some(answer);
@@ -56,6 +57,53 @@ impl batch::Job for ActivationJob {
             Err(err) => Err(err),
         };
         // The request may have gone (its client hung up): nobody to tell.
+        let _ = self.reply.send(answer);
+    }
+}
+
+/// The audit event of an activation refused for the device limit, waiting in the write queue so
+/// that refusals share their commits with the activations and with each other.
+pub(super) struct RefusalLog {
+    new: OwnedActivation,
+    tenant_id: String,
+    ip: String,
+    /// Why the last run could not write the event.
+    failed: Option<AppError>,
+    reply: tokio::sync::oneshot::Sender<Result<()>>,
+}
+
+impl RefusalLog {
+    pub(super) fn new(
+        new: &NewActivation<'_>,
+        tenant_id: &str,
+        ip: &str,
+        reply: tokio::sync::oneshot::Sender<Result<()>>,
+    ) -> Self {
+        Self {
+            new: OwnedActivation::of(new),
+            tenant_id: tenant_id.to_owned(),
+            ip: ip.to_owned(),
+            failed: None,
+            reply,
+        }
+    }
+}
+
+impl batch::Job for RefusalLog {
+    fn run<'t>(&'t mut self, tx: &'t mut Tx) -> BoxFuture<'t, batch::Ran> {
+        Box::pin(async move {
+            let new = self.new.borrowed();
+            let event = limit_refused_event(&self.tenant_id, &new, &self.ip);
+            self.failed = crate::audit::record(tx, event).await.err();
+            match self.failed {
+                None => batch::Ran::Wrote,
+                Some(_) => batch::Ran::Failed,
+            }
+        })
+    }
+
+    fn finish(self: Box<Self>, committed: Result<()>) {
+        let answer = committed.and(self.failed.map_or(Ok(()), Err));
         let _ = self.reply.send(answer);
     }
 }

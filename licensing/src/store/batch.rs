@@ -207,3 +207,117 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The batch's own rules, with writes that succeed, decline or fail on demand.
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::testing::ScratchDir;
+
+    /// A write of one line to a table of notes, ending as told.
+    struct Note {
+        text: &'static str,
+        ends: Ran,
+        runs: Arc<AtomicUsize>,
+        reply: tokio::sync::oneshot::Sender<Result<Ran>>,
+    }
+
+    impl Job for Note {
+        fn run<'t>(&'t mut self, tx: &'t mut Tx) -> BoxFuture<'t, Ran> {
+            Box::pin(async move {
+                self.runs.fetch_add(1, Ordering::SeqCst);
+                // A failing write fails after it wrote: the half-done transaction is the case.
+                if self.ends != Ran::WroteNothing {
+                    sqlx::query("INSERT INTO notes (text) VALUES ($1)")
+                        .bind(self.text)
+                        .execute(&mut ***tx)
+                        .await
+                        .expect("insert a note");
+                }
+                self.ends
+            })
+        }
+
+        fn finish(self: Box<Self>, committed: Result<()>) {
+            let _ = self.reply.send(committed.map(|()| self.ends));
+        }
+    }
+
+    /// Runs the writes, `(text, how it ends)`, all queued before any gets the turn; returns each
+    /// one's runs, each one's answer and the notes committed.
+    async fn batch_of(
+        writes: &[(&'static str, Ran)],
+    ) -> (Vec<usize>, Vec<Result<Ran>>, Vec<String>) {
+        let dir = ScratchDir::new("batch");
+        let url = format!("sqlite://{}", dir.path().join("keyport.db").display());
+        let store = Store::connect(&url).await.expect("open the store");
+        sqlx::query("CREATE TABLE notes (text TEXT NOT NULL)")
+            .execute(store.pool())
+            .await
+            .expect("create the table");
+        // Held until every write waits in the queue: the first to get it then takes them all.
+        let turn = store.write_turn().await.expect("the turn");
+        let mut requests = Vec::new();
+        let mut runs = Vec::new();
+        for &(text, ends) in writes {
+            let count = Arc::new(AtomicUsize::new(0));
+            runs.push(count.clone());
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            let job = Box::new(Note {
+                text,
+                ends,
+                runs: count,
+                reply,
+            });
+            let store = store.clone();
+            requests.push(tokio::spawn(async move {
+                store.write_batched(job, answer).await
+            }));
+        }
+        while store.batch.lock().len() < writes.len() {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        drop(turn);
+        let mut answers = Vec::new();
+        for request in requests {
+            answers.push(request.await.expect("the request"));
+        }
+        let notes = sqlx::query_scalar("SELECT text FROM notes ORDER BY text")
+            .fetch_all(store.pool())
+            .await
+            .expect("read the notes");
+        store.close().await;
+        let runs = runs.iter().map(|r| r.load(Ordering::SeqCst)).collect();
+        (runs, answers, notes)
+    }
+
+    #[tokio::test]
+    async fn a_write_that_declines_leaves_the_others_one_transaction() {
+        let (runs, answers, notes) = batch_of(&[
+            ("a", Ran::Wrote),
+            ("b", Ran::WroteNothing),
+            ("c", Ran::Wrote),
+        ])
+        .await;
+        assert_eq!(runs, [1, 1, 1], "nothing ran twice");
+        assert_eq!(
+            answers,
+            [Ok(Ran::Wrote), Ok(Ran::WroteNothing), Ok(Ran::Wrote)]
+        );
+        assert_eq!(notes, ["a", "c"]);
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_is_undone_and_the_others_run_again_alone() {
+        let (runs, answers, notes) =
+            batch_of(&[("a", Ran::Wrote), ("b", Ran::Failed), ("c", Ran::Wrote)]).await;
+        // The batch stopped at the failure ("c" never ran in it), then each ran alone.
+        assert_eq!(runs, [2, 2, 1]);
+        assert_eq!(answers, [Ok(Ran::Wrote), Ok(Ran::Failed), Ok(Ran::Wrote)]);
+        assert_eq!(notes, ["a", "c"], "the failed write's note was rolled back");
+    }
+}

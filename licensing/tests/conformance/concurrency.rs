@@ -230,10 +230,11 @@ async fn concurrent_assignments_respect_the_seat_limit() {
 }
 
 /// Activations that arrive together share one SQLite transaction (`store::batch`; on Postgres
-/// each has its own). One that fails in it, here for a suspended license, gets its own error, and
-/// every other one is still written and answered.
+/// each has its own). One refused in it, here for a suspended license, gets its own error, and
+/// every other one is still written and answered. (How the batch treats a write that fails
+/// halfway is `store::batch`'s own test.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_failed_activation_among_simultaneous_ones_fails_alone() {
+async fn a_refused_activation_among_simultaneous_ones_is_refused_alone() {
     let w = world().await;
     let store = &w.store;
     let b = w.add_tenant("Batch Vendor", "Beta Corp", "beta").await;
